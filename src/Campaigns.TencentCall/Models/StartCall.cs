@@ -1,0 +1,52 @@
+namespace Campaigns.TencentCall.Models;
+
+/// <summary>Audio or video; sent as <c>Audio</c>/<c>Video</c>, parsed case-insensitively.</summary>
+public enum CallMediaType
+{
+    /// <summary>An audio call.</summary>
+    Audio,
+
+    /// <summary>A video call.</summary>
+    Video,
+}
+
+/// <summary>What a robot call asks for: one callee is a 1v1 call, several a group call.</summary>
+public sealed record StartCallRequest
+{
+    /// <summary>The robot UserID that places the call.</summary>
+    public required string RobotAccount { get; init; }
+
+    /// <summary>The callees to ring.</summary>
+    public required IReadOnlyList<string> Callees { get; init; }
+
+    /// <summary>Ring timeout, 10 000–600 000 ms.</summary>
+    public int TimeoutMs { get; init; } = 30_000;
+
+    /// <summary>Passed to callees in the call notification; at most 1000 UTF-8 bytes.</summary>
+    public string? UserData { get; init; }
+
+    /// <summary>Audio or video.</summary>
+    public CallMediaType MediaType { get; init; } = CallMediaType.Audio;
+
+    /// <summary>Optional TRTC room id.</summary>
+    public string? RoomId { get; init; }
+
+    /// <summary>1 = numeric room id, 2 = string room id (not the 0/1 of StartStreamIngest).</summary>
+    public int? RoomIdType { get; init; }
+
+    /// <summary>Optional IM offline push.</summary>
+    public OfflinePush? OfflinePush { get; init; }
+}
+
+/// <summary>IM offline push settings for callees whose app is not running.</summary>
+public sealed record OfflinePush(int PushFlag = 0, string? Title = null, string? Desc = null, string? Ext = null);
+
+/// <summary>The answer to a start: the CallId and, per callee, whether it was rung.</summary>
+public sealed record StartCallResult(string CallId, IReadOnlyList<CalleeStartResult> Callees, string? RequestId)
+{
+    /// <summary>The callees that were actually rung (ResultCode 0).</summary>
+    public IEnumerable<string> Rung => Callees.Where(c => c.ResultCode == 0).Select(c => c.Callee);
+}
+
+/// <summary>One callee's result code of a start; 0 means rung, other values are recorded as-is.</summary>
+public sealed record CalleeStartResult(string Callee, long ResultCode);

@@ -1,0 +1,129 @@
+using System.Text.Json.Serialization;
+
+namespace Campaigns.TencentCall.Wire;
+
+/// <summary>The call-records v1 envelope (camelCase; errorCode typed as String in the page, a number in its sample).</summary>
+/// <typeparam name="T">The shape of <c>data</c>.</typeparam>
+public sealed class V1Envelope<T>
+    where T : class
+{
+    /// <summary>0 on success.</summary>
+    [JsonPropertyName("errorCode")]
+    public long ErrorCode { get; set; }
+
+    /// <summary>The error text.</summary>
+    [JsonPropertyName("errorMessage")]
+    public string? ErrorMessage { get; set; }
+
+    /// <summary>The vendor's request id (Integer in the page, a hex string in its sample).</summary>
+    [JsonPropertyName("requestId")]
+    public string? RequestId { get; set; }
+
+    /// <summary>The payload.</summary>
+    [JsonPropertyName("data")]
+    public T? Data { get; set; }
+}
+
+/// <summary><c>{"callId":"…"}</c>.</summary>
+public sealed class V1CallIdRequest
+{
+    /// <summary>The call.</summary>
+    [JsonPropertyName("callId")]
+    public string? CallId { get; set; }
+}
+
+/// <summary>v1 get_records_by_filter request.</summary>
+public sealed class V1FilterRequest
+{
+    /// <summary>Unix seconds, required.</summary>
+    [JsonPropertyName("startTimestamp")]
+    public long StartTimestamp { get; set; }
+
+    /// <summary>Unix seconds.</summary>
+    [JsonPropertyName("endTimestamp")]
+    public long? EndTimestamp { get; set; }
+
+    /// <summary>Filter by result.</summary>
+    [JsonPropertyName("callResult")]
+    public string? CallResult { get; set; }
+
+    /// <summary>Filter by type.</summary>
+    [JsonPropertyName("callType")]
+    public string? CallType { get; set; }
+
+    /// <summary>Page size (default 100).</summary>
+    [JsonPropertyName("numberPerPage")]
+    public int? NumberPerPage { get; set; }
+
+    /// <summary>1-based page.</summary>
+    [JsonPropertyName("page")]
+    public int? Page { get; set; }
+}
+
+/// <summary>A v1 call record.</summary>
+public sealed class V1Record
+{
+    /// <summary>The call.</summary>
+    [JsonPropertyName("callId")]
+    public string? CallId { get; set; }
+
+    /// <summary>The app.</summary>
+    [JsonPropertyName("sdkAppId")]
+    public long? SdkAppId { get; set; }
+
+    /// <summary>audio/video, lower case.</summary>
+    [JsonPropertyName("mediaType")]
+    public string? MediaType { get; set; }
+
+    /// <summary>TRTC room.</summary>
+    [JsonPropertyName("roomId")]
+    public string? RoomId { get; set; }
+
+    /// <summary>Unix seconds.</summary>
+    [JsonPropertyName("startCallTs")]
+    public long StartCallTs { get; set; }
+
+    /// <summary>Unix seconds; 0 when never accepted.</summary>
+    [JsonPropertyName("acceptTs")]
+    public long AcceptTs { get; set; }
+
+    /// <summary>Unix seconds.</summary>
+    [JsonPropertyName("endTs")]
+    public long EndTs { get; set; }
+
+    /// <summary>Caller.</summary>
+    [JsonPropertyName("caller")]
+    public string? Caller { get; set; }
+
+    /// <summary>Participants.</summary>
+    [JsonPropertyName("totalUserNumber")]
+    public int? TotalUserNumber { get; set; }
+
+    /// <summary>single or group.</summary>
+    [JsonPropertyName("callType")]
+    public string? CallType { get; set; }
+
+    /// <summary>normal_end, reject, …</summary>
+    [JsonPropertyName("callResult")]
+    public string? CallResult { get; set; }
+
+    /// <summary>Callees.</summary>
+    [JsonPropertyName("callees")]
+    public List<string>? Callees { get; set; }
+}
+
+/// <summary>v1 get_records_by_filter data.</summary>
+public sealed class V1RecordPage
+{
+    /// <summary>Records matching in all.</summary>
+    [JsonPropertyName("totalNum")]
+    public long TotalNum { get; set; }
+
+    /// <summary>This page.</summary>
+    [JsonPropertyName("page")]
+    public int Page { get; set; }
+
+    /// <summary>The records.</summary>
+    [JsonPropertyName("callRecordList")]
+    public List<V1Record>? CallRecordList { get; set; }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json.Serialization;
+
+namespace Campaigns.TencentCall.Wire;
+
+/// <summary>v4 get_record_by_filter request.</summary>
+public sealed class V4RecordFilterRequest
+{
+    /// <summary>Unix seconds.</summary>
+    [JsonPropertyName("StartTime")]
+    public long StartTime { get; set; }
+
+    /// <summary>Unix seconds.</summary>
+    [JsonPropertyName("EndTime")]
+    public long? EndTime { get; set; }
+
+    /// <summary>Page size (vendor default 10).</summary>
+    [JsonPropertyName("NumberPerPage")]
+    public int? NumberPerPage { get; set; }
+
+    /// <summary>1-based page.</summary>
+    [JsonPropertyName("Page")]
+    public int? Page { get; set; }
+}
+
+/// <summary>v4 get_record_by_callid Response.</summary>
+public sealed class V4RecordResponse
+{
+    /// <summary>The record.</summary>
+    [JsonPropertyName("CallRecord")]
+    public V4CallRecord? CallRecord { get; set; }
+}
+
+/// <summary>v4 get_record_by_filter Response.</summary>
+public sealed class V4RecordPageResponse
+{
+    /// <summary>Records matching in all.</summary>
+    [JsonPropertyName("TotalNum")]
+    public long TotalNum { get; set; }
+
+    /// <summary>This page.</summary>
+    [JsonPropertyName("Page")]
+    public int Page { get; set; }
+
+    /// <summary>The records.</summary>
+    [JsonPropertyName("CallRecordList")]
+    public List<V4CallRecord>? CallRecordList { get; set; }
+}
+
+/// <summary>A v4 call record.</summary>
+public sealed class V4CallRecord
+{
+    /// <summary>The call.</summary>
+    [JsonPropertyName("CallId")]
+    public string? CallId { get; set; }
+
+    /// <summary>Caller.</summary>
+    [JsonPropertyName("Caller_Account")]
+    public string? CallerAccount { get; set; }
+
+    /// <summary>Audio/Video.</summary>
+    [JsonPropertyName("MediaType")]
+    public string? MediaType { get; set; }
+
+    /// <summary>SingleCall or MultiCall.</summary>
+    [JsonPropertyName("CallType")]
+    public string? CallType { get; set; }
+
+    /// <summary>Unix seconds.</summary>
+    [JsonPropertyName("StartTime")]
+    public long StartTime { get; set; }
+
+    /// <summary>Unix seconds.</summary>
+    [JsonPropertyName("EndTime")]
+    public long EndTime { get; set; }
+
+    /// <summary>Unix seconds; 0 when never accepted.</summary>
+    [JsonPropertyName("AcceptTime")]
+    public long AcceptTime { get; set; }
+
+    /// <summary>NormalEnd, Reject, …</summary>
+    [JsonPropertyName("CallResult")]
+    public string? CallResult { get; set; }
+
+    /// <summary>Callees.</summary>
+    [JsonPropertyName("CalleeList_Account")]
+    public List<string>? CalleeListAccount { get; set; }
+
+    /// <summary>TRTC room.</summary>
+    [JsonPropertyName("RoomId")]
+    public string? RoomId { get; set; }
+
+    /// <summary>Room id type.</summary>
+    [JsonPropertyName("RoomIdType")]
+    public int? RoomIdType { get; set; }
+}
