@@ -27,7 +27,8 @@ public static class CallEngineEndpoints
     private static Answer Start(CallBook book, string body)
     {
         var r = JsonSerializer.Deserialize<V4StartCallRequest>(body, WireJson.Options) ?? new V4StartCallRequest();
-        var mediaOk = Enum.TryParse<CallMediaType>(r.CallInfo?.MediaType, ignoreCase: true, out var media) && Enum.IsDefined(media);
+        var parsedMedia = MediaTypes.Parse(r.CallInfo?.MediaType);
+        var media = parsedMedia ?? CallMediaType.Audio;
         var problems = StartCallValidator.Validate(new StartCallRequest
         {
             RobotAccount = r.RobotAccount ?? "",
@@ -38,7 +39,7 @@ public static class CallEngineEndpoints
             RoomId = r.CallInfo?.RoomId,
             RoomIdType = r.CallInfo?.RoomIdType,
         }).ToList();
-        if (!mediaOk)
+        if (parsedMedia is null)
         {
             problems.Add(new ValidationProblem("CallInfo.MediaType", "must be Audio or Video"));
         }

@@ -42,7 +42,7 @@ public sealed class ApiPipeline(UserSigGate gate, RateLimiter limiter, FaultInje
 
         if (!limiter.TryAcquire(api, second))
         {
-            stats.CountLimited(api);
+            stats.CountLimited(api, second);
             var limited = v4 ? Answer.Error(60018, "request frequency exceeds the limit") : Answer.Error(70005, "Request frequency limited");
             await WriteAsync(context, generation, limited).ConfigureAwait(false);
             return;

@@ -20,16 +20,28 @@ internal static class WireMapper
     };
 
     /// <summary>Case-insensitive: one page writes <c>video</c>, the records API answers lower case.</summary>
-    public static CallMediaType? ParseMediaType(string? value) =>
-        Enum.TryParse<CallMediaType>(value, ignoreCase: true, out var m) && Enum.IsDefined(m) ? m : null;
+    public static CallMediaType? ParseMediaType(string? value) => ByName<CallMediaType>(value);
 
     /// <summary>Maps <c>NormalEnd</c>, <c>normal_end</c>, <c>NOT_ANSWER</c>… onto one enum.</summary>
     public static CallResultKind ParseResult(string? value)
     {
         var squashed = (value ?? "").Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
-        return Enum.TryParse<CallResultKind>(squashed, ignoreCase: true, out var kind) && Enum.IsDefined(kind) && squashed.Length > 0
-            ? kind
-            : CallResultKind.Unknown;
+        return ByName<CallResultKind>(squashed) ?? CallResultKind.Unknown;
+    }
+
+    /// <summary>Matches enum names only: Enum.TryParse would also take "1" and map it to a member.</summary>
+    public static T? ByName<T>(string? value)
+        where T : struct, Enum
+    {
+        foreach (var name in Enum.GetNames<T>())
+        {
+            if (string.Equals(name, value, StringComparison.OrdinalIgnoreCase))
+            {
+                return Enum.Parse<T>(name);
+            }
+        }
+
+        return null;
     }
 
     public static CallKind ParseCallType(string? value) => value?.ToUpperInvariant() switch

@@ -50,3 +50,10 @@ public sealed record StartCallResult(string CallId, IReadOnlyList<CalleeStartRes
 
 /// <summary>One callee's result code of a start; 0 means rung, other values are recorded as-is.</summary>
 public sealed record CalleeStartResult(string Callee, long ResultCode);
+
+/// <summary>Reads the vendor's media-type spellings.</summary>
+public static class MediaTypes
+{
+    /// <summary><c>Audio</c>, <c>video</c>, <c>VIDEO</c>… by name, case-insensitively; null for anything else (numbers too).</summary>
+    public static CallMediaType? Parse(string? value) => Http.WireMapper.ParseMediaType(value);
+}
