@@ -1,0 +1,63 @@
+using Campaigns.TencentCall.Errors;
+using Campaigns.TencentCall.Models;
+using Campaigns.Testing;
+
+namespace Campaigns.TencentCall.Tests.Contract;
+
+public sealed class RecordContractTests : IAsyncLifetime
+{
+    private SimulatorHost sim = null!;
+
+    public async Task InitializeAsync() => sim = await SimulatorHost.StartAsync(Scenario.Fast);
+
+    public async Task DisposeAsync() => await sim.DisposeAsync();
+
+    [Theory]
+    [InlineData(RecordsApiGeneration.V4)]
+    [InlineData(RecordsApiGeneration.V1)]
+    public async Task GetRecord_BeforeTheRecordDelay_IsNotFoundYet_ThenTheRecordArrives(RecordsApiGeneration generation)
+    {
+        var client = sim.CreateClient(o => o.RecordsApi = generation);
+        var call = await client.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "robot", Callees = ["busy-r1"], MediaType = CallMediaType.Video });
+
+        var early = await Assert.ThrowsAsync<TencentCallException>(() => client.GetRecordByCallIdAsync(call.CallId));
+        Assert.Equal(TencentErrorKind.NotFoundYet, early.Kind);
+
+        var record = await Scenario.EventuallyAsync(() => Scenario.RecordOrNullAsync(client, call.CallId));
+        Assert.Equal(call.CallId, record.CallId);
+        Assert.Equal("robot", record.Caller);
+        Assert.Equal(["busy-r1"], record.Callees);
+        Assert.Equal(CallResultKind.CallBusy, record.Result);
+        Assert.Equal(CallMediaType.Video, record.MediaType);
+        Assert.Equal(CallKind.OneToOne, record.CallType);
+        Assert.Equal(generation == RecordsApiGeneration.V4 ? ApiGeneration.V4 : ApiGeneration.V1, record.Source);
+        Assert.Equal(generation == RecordsApiGeneration.V4 ? "CallBusy" : "call_busy", record.RawResult);
+        Assert.Contains(call.CallId, record.RawJson, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(RecordsApiGeneration.V4)]
+    [InlineData(RecordsApiGeneration.V1)]
+    public async Task GetRecordsByFilter_PagesThroughThePeriod(RecordsApiGeneration generation)
+    {
+        var client = sim.CreateClient(o => o.RecordsApi = generation);
+        var ids = new List<string>();
+        foreach (var callee in new[] { "busy-f1", "busy-f2", "reject-f3" })
+        {
+            ids.Add((await client.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "robot", Callees = [callee] })).CallId);
+        }
+
+        var from = DateTimeOffset.UtcNow.AddHours(-1);
+        var all = await Scenario.EventuallyAsync(async () =>
+        {
+            var page = await client.GetRecordsByFilterAsync(new RecordFilter(from, DateTimeOffset.UtcNow.AddDays(1)));
+            return page.TotalNum == 3 ? page : null;
+        });
+        Assert.Equal(ids.Order(), all.Records.Select(r => r.CallId).Order());
+
+        var second = await client.GetRecordsByFilterAsync(new RecordFilter(from, DateTimeOffset.UtcNow.AddDays(1), NumberPerPage: 2, Page: 2));
+        Assert.Equal(2, second.Page);
+        Assert.Equal(3, second.TotalNum);
+        Assert.Single(second.Records);
+    }
+}
