@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Wire;
-using Microsoft.AspNetCore.Http;
 
 namespace Campaigns.Simulator.Pipeline;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.UserSig;
-using Microsoft.AspNetCore.Http;
 
 namespace Campaigns.Simulator.Pipeline;
 

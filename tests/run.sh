@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The project's test command (README): builds everything and runs every test project.
+# It starts by itself what the tests need, so it works the same on a fresh machine and in CI:
+#   - PostgreSQL: a throwaway cluster from the machine's PostgreSQL binaries (see tests/services.sh);
+#   - Temporal: a dev server from ../shared/tools/temporal, when that is present (see tests/services.sh).
+# Prints one closing line "tests: N passed, N failed" and exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# shellcheck source=tests/services.sh
+source "$root/tests/services.sh"
+services_start
+trap services_stop EXIT
+
+log=$(mktemp)
+status=0
+dotnet build Campaigns.sln -c Release -nologo -v quiet || exit 1
+dotnet test Campaigns.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
+
+# Each test assembly prints "Passed!  - Failed: 0, Passed: 97, Skipped: 0, Total: 97, ..."; add them up.
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
