@@ -1,0 +1,19 @@
+using System.Globalization;
+using Campaigns.Bench;
+
+// dotnet run -c Release --project tests/Campaigns.Bench -- simulator [seconds] [concurrency] [external-url]
+var what = args.Length > 0 ? args[0] : "simulator";
+var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+var concurrency = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
+var external = args.Length > 3 ? args[3] : null;
+switch (what)
+{
+    case "simulator":
+        await SimulatorThroughput.RunAsync(TimeSpan.FromSeconds(seconds), concurrency, external);
+        break;
+    default:
+        Console.Error.WriteLine("usage: bench simulator [seconds] [concurrency] [external-url]");
+        return 2;
+}
+
+return 0;
