@@ -3,11 +3,72 @@
 # whose variable is unset fails with a message naming it (never silently skips).
 
 services_start() {
+  postgres_start
   temporal_start
 }
 
 services_stop() {
   temporal_stop
+  postgres_stop
+}
+
+# PostgreSQL: a throwaway cluster on a free loopback port, from the machine's PostgreSQL binaries
+# (Debian's postgresql package is installed when they are missing). The server refuses to run as
+# root, so as root it runs as the 'postgres' user. Exports:
+#   CAMPAIGNS_TEST_POSTGRES  an admin connection string (tests create their own databases)
+#   CAMPAIGNS_TEST_PGDATA, CAMPAIGNS_TEST_PGCTL, CAMPAIGNS_TEST_PGUSER  so tests can restart the server
+postgres_start() {
+  if [ -n "${CAMPAIGNS_TEST_POSTGRES:-}" ]; then return 0; fi
+  local bin
+  bin=$(postgres_bin) || {
+    echo "installing PostgreSQL from Debian's packages" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) >&2
+    bin=$(postgres_bin) || { echo "PostgreSQL binaries not found after install" >&2; return 1; }
+  }
+  local run_as=()
+  pg_user=$(id -un)
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    run_as=(runuser -u postgres --)
+    pg_user=postgres
+  fi
+  pg_dir=$(mktemp -d /tmp/campaigns-pg.XXXXXX)
+  chmod 755 "$pg_dir"
+  [ "$pg_user" = "$(id -un)" ] || chown "$pg_user" "$pg_dir"
+  local port
+  port=$(free_port)
+  "${run_as[@]}" "$bin/initdb" -D "$pg_dir/data" -U campaigns --auth=trust -E UTF8 --no-locale >"$pg_dir/initdb.log" 2>&1 \
+    || { cat "$pg_dir/initdb.log" >&2; return 1; }
+  # Throwaway and loopback-only: no fsync, a socket in our own folder, enough connections for parallel suites.
+  "${run_as[@]}" "$bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$pg_dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null || { cat "$pg_dir/server.log" >&2; return 1; }
+  pg_ctl_cmd="$bin/pg_ctl"
+  export CAMPAIGNS_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=campaigns;Database=postgres"
+  export CAMPAIGNS_TEST_PGDATA="$pg_dir/data" CAMPAIGNS_TEST_PGCTL="$bin/pg_ctl" CAMPAIGNS_TEST_PGUSER="$pg_user"
+}
+
+postgres_stop() {
+  if [ -n "${pg_dir:-}" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      runuser -u postgres -- "$pg_ctl_cmd" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+    else
+      "$pg_ctl_cmd" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$pg_dir"
+  fi
+}
+
+postgres_bin() {
+  local d
+  if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
+    dirname "$(readlink -f "$(command -v initdb)")"
+    return 0
+  fi
+  for d in /usr/lib/postgresql/*/bin; do
+    if [ -x "$d/initdb" ]; then echo "$d"; return 0; fi
+  done
+  return 1
 }
 
 # Temporal dev server: from $TEMPORAL_CLI, else ../shared/tools/temporal/temporal when present.

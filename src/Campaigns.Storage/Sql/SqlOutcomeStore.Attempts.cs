@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Campaigns.Storage.Model;
+using Dapper;
+
+namespace Campaigns.Storage.Sql;
+
+/// <summary>Call attempts: the intent written before dialing, and guarded state transitions.</summary>
+internal abstract partial class SqlOutcomeStore
+{
+    private const string SelectAttempt =
+        """
+        SELECT attempt_key, campaign_id, target_seq, attempt_no, state, call_id, result_codes, error_code, error_info,
+               intended_at, dialed_at, settled_at
+        FROM call_attempts
+        """;
+
+    public Task<CallAttempt> RecordIntentAsync(string campaignId, int targetSeq, int attemptNo, CancellationToken cancellationToken = default)
+    {
+        var attemptKey = AttemptKey.For(campaignId, targetSeq, attemptNo);
+        return InTransactionAsync(async (conn, tx) =>
+        {
+            var now = Time.GetUtcNow();
+            await conn.ExecuteAsync(
+                """
+                INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, intended_at, updated_at)
+                VALUES (@attemptKey, @campaignId, @targetSeq, @attemptNo, @state, @now, @now)
+                ON CONFLICT (attempt_key) DO NOTHING
+                """,
+                new { attemptKey, campaignId, targetSeq, attemptNo, state = Names.Of(AttemptState.Intended), now },
+                tx).ConfigureAwait(false);
+            return await conn.QuerySingleAsync<CallAttempt>(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx)
+                .ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    public Task<CallAttempt?> GetAttemptAsync(string attemptKey, CancellationToken cancellationToken = default) =>
+        InTransactionAsync((conn, tx) => conn.QuerySingleOrDefaultAsync<CallAttempt>(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx), cancellationToken);
+
+    public Task<CallAttempt?> GetAttemptByCallIdAsync(string callId, CancellationToken cancellationToken = default) =>
+        InTransactionAsync((conn, tx) => conn.QuerySingleOrDefaultAsync<CallAttempt>(SelectAttempt + " WHERE call_id = @callId", new { callId }, tx), cancellationToken);
+
+    public Task<IReadOnlyList<CallAttempt>> GetAttemptsAsync(string campaignId, AttemptState state, int limit = 1000, CancellationToken cancellationToken = default) =>
+        InTransactionAsync<IReadOnlyList<CallAttempt>>(async (conn, tx) => [.. await conn.QueryAsync<CallAttempt>(
+            SelectAttempt + " WHERE campaign_id = @campaignId AND state = @state ORDER BY target_seq, attempt_no LIMIT @limit",
+            new { campaignId, state = Names.Of(state), limit },
+            tx).ConfigureAwait(false)], cancellationToken);
+
+    public Task<CallAttempt> MarkDialedAsync(string attemptKey, string callId, IReadOnlyDictionary<string, long> resultCodes, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(callId);
+        return TransitionAsync(
+            attemptKey,
+            AttemptState.Dialed,
+            [AttemptState.Intended, AttemptState.Unknown],
+            "call_id = @callId, result_codes = @codes, dialed_at = @now, error_code = NULL, error_info = NULL",
+            new { callId, codes = JsonSerializer.Serialize(resultCodes) },
+            cancellationToken);
+    }
+
+    public Task<CallAttempt> MarkUnknownAsync(string attemptKey, string errorInfo, CancellationToken cancellationToken = default) =>
+        TransitionAsync(attemptKey, AttemptState.Unknown, [AttemptState.Intended], "error_info = @errorInfo", new { errorInfo }, cancellationToken);
+
+    public Task<CallAttempt> MarkFailedAsync(string attemptKey, long? errorCode, string errorInfo, CancellationToken cancellationToken = default) =>
+        TransitionAsync(
+            attemptKey, AttemptState.Failed, [AttemptState.Intended, AttemptState.Unknown],
+            "error_code = @errorCode, error_info = @errorInfo", new { errorCode, errorInfo }, cancellationToken);
+
+    public Task<CallAttempt> MarkSettledAsync(string attemptKey, CancellationToken cancellationToken = default) =>
+        TransitionAsync(attemptKey, AttemptState.Settled, [AttemptState.Dialed], "settled_at = @now", new { }, cancellationToken);
+
+    // Moves the attempt only from the allowed states; in any other state (including the target one,
+    // when this is a retry) it is left alone. The stored row is returned so the caller acts on the truth.
+    private Task<CallAttempt> TransitionAsync(
+        string attemptKey, AttemptState to, AttemptState[] from, string set, object values, CancellationToken cancellationToken) =>
+        InTransactionAsync(async (conn, tx) =>
+        {
+            var parameters = new DynamicParameters(values);
+            parameters.Add("attemptKey", attemptKey);
+            parameters.Add("to", Names.Of(to));
+            parameters.Add("from", from.Select(Names.Of).ToArray());
+            parameters.Add("now", Time.GetUtcNow());
+            await conn.ExecuteAsync(
+                $"UPDATE call_attempts SET state = @to, updated_at = @now, {set} WHERE attempt_key = @attemptKey AND state IN @from",
+                parameters,
+                tx).ConfigureAwait(false);
+            return await conn.QuerySingleOrDefaultAsync<CallAttempt>(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx)
+                .ConfigureAwait(false) ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
+        }, cancellationToken);
+}
