@@ -9,7 +9,7 @@ using NpgsqlTypes;
 namespace Campaigns.Storage.Sql;
 
 /// <summary>The production store: PostgreSQL through an <see cref="NpgsqlDataSource"/>; bulk paths use binary COPY.</summary>
-internal sealed class PostgresOutcomeStore(string connectionString, TimeProvider time) : SqlOutcomeStore(time), IAsyncDisposable
+internal sealed class PostgresOutcomeStore(string connectionString, TimeProvider time) : SqlOutcomeStore(time), IAsyncDisposable, IDisposable
 {
     // Any constant works; it only has to be the same for every process migrating this database.
     private const long MigrationLock = 0x43_61_6D_70_61_69_67;
@@ -44,10 +44,14 @@ internal sealed class PostgresOutcomeStore(string connectionString, TimeProvider
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 
+    public void Dispose() => dataSource.Dispose();
+
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
     protected override string Json(string expression) => $"CAST({expression} AS jsonb)";
+
+    protected override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
 
     // Connection failures, a server shutting down or restarting (57P01-57P03), serialization failures.
     protected override bool IsTransient(Exception e) => e switch

@@ -80,7 +80,7 @@ internal abstract partial class SqlOutcomeStore
             parameters.Add("from", from.Select(Names.Of).ToArray());
             parameters.Add("now", Time.GetUtcNow());
             await conn.ExecuteAsync(
-                $"UPDATE call_attempts SET state = @to, updated_at = @now, {set} WHERE attempt_key = @attemptKey AND state IN @from",
+                $"UPDATE call_attempts SET state = @to, updated_at = @now, {set} WHERE attempt_key = @attemptKey AND {InList("state", "@from")}",
                 parameters,
                 tx).ConfigureAwait(false);
             return await conn.QuerySingleOrDefaultAsync<CallAttempt>(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx)

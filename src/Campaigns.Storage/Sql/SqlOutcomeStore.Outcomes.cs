@@ -89,7 +89,7 @@ internal abstract partial class SqlOutcomeStore
         {
             foreach (var chunk in rows.Chunk(InChunk))
             {
-                await conn.ExecuteAsync("DELETE FROM do_not_call WHERE callee IN @chunk", new { chunk }, tx).ConfigureAwait(false);
+                await conn.ExecuteAsync($"DELETE FROM do_not_call WHERE {InList("callee", "@chunk")}", new { chunk }, tx).ConfigureAwait(false);
             }
 
             return 0;
@@ -104,7 +104,7 @@ internal abstract partial class SqlOutcomeStore
             var found = new HashSet<string>(StringComparer.Ordinal);
             foreach (var chunk in wanted.Chunk(InChunk))
             {
-                found.UnionWith(await conn.QueryAsync<string>("SELECT callee FROM do_not_call WHERE callee IN @chunk", new { chunk }, tx)
+                found.UnionWith(await conn.QueryAsync<string>($"SELECT callee FROM do_not_call WHERE {InList("callee", "@chunk")}", new { chunk }, tx)
                     .ConfigureAwait(false));
             }
 

@@ -13,6 +13,7 @@ namespace Campaigns.Storage.Sql;
 internal abstract partial class SqlOutcomeStore : IOutcomeStore
 {
     private const int MaxTries = 6;
+    private int transientErrors;
 
     protected SqlOutcomeStore(TimeProvider time)
     {
@@ -21,6 +22,9 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
     }
 
     protected TimeProvider Time { get; }
+
+    /// <summary>How many transient errors were retried (tests prove a restart was survived, not dodged).</summary>
+    internal int TransientErrors => transientErrors;
 
     public abstract Task MigrateAsync(CancellationToken cancellationToken = default);
 
@@ -85,6 +89,9 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
     /// <summary>The SQL that turns a text parameter or column into the database's JSON type.</summary>
     protected abstract string Json(string expression);
 
+    /// <summary>SQL testing <paramref name="column"/> against a list parameter (Npgsql binds arrays; SQLite needs the list expanded).</summary>
+    protected abstract string InList(string column, string parameter);
+
     /// <summary>Whether <paramref name="e"/> may pass if the operation is simply tried again.</summary>
     protected abstract bool IsTransient(Exception e);
 
@@ -114,6 +121,7 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
             }
             catch (Exception e) when (attempt < MaxTries && IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
+                Interlocked.Increment(ref transientErrors);
                 OnTransientError();
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * (1 << attempt)), Time, cancellationToken).ConfigureAwait(false);
             }

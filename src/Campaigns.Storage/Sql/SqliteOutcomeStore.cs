@@ -57,6 +57,8 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore
 
     protected override string Json(string expression) => expression;
 
+    protected override string InList(string column, string parameter) => $"{column} IN {parameter}";
+
     // SQLITE_BUSY / SQLITE_LOCKED: another writer holds the database; its transaction will end.
     protected override bool IsTransient(Exception e) => e is SqliteException { SqliteErrorCode: 5 or 6 };
 

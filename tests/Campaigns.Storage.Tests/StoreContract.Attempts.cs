@@ -1,0 +1,100 @@
+using Campaigns.Storage.Model;
+
+namespace Campaigns.Storage.Tests;
+
+public abstract partial class StoreContract
+{
+    [Fact]
+    public async Task RecordIntent_Retried_ReturnsTheRowItWroteFirst()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a"));
+
+        var first = await Store.RecordIntentAsync(Campaign, 1, 1);
+        var retry = await Store.RecordIntentAsync(Campaign, 1, 1);
+
+        Assert.Equal(AttemptState.Intended, first.State);
+        Assert.Equal(first, retry);
+        Assert.Equal(AttemptKey.For(Campaign, 1, 1), first.AttemptKey);
+    }
+
+    [Fact]
+    public async Task RecordIntent_AfterTheCallWasDialed_ReturnsDialed_SoTheRetryDoesNotDialAgain()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a"));
+        var dialed = await DialedAttemptAsync(1, "a");
+
+        var retry = await Store.RecordIntentAsync(Campaign, 1, 1);
+
+        Assert.Equal((AttemptState.Dialed, dialed.CallId), (retry.State, retry.CallId));
+    }
+
+    [Fact]
+    public async Task Attempt_IntendedDialedSettled_AndRepeatsChangeNothing()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a;b"));
+        var intent = await Store.RecordIntentAsync(Campaign, 1, 1);
+
+        var dialed = await Store.MarkDialedAsync(intent.AttemptKey, "call-1", new Dictionary<string, long> { ["a"] = 0, ["b"] = 7 });
+        var dialedAgain = await Store.MarkDialedAsync(intent.AttemptKey, "call-other", new Dictionary<string, long>());
+        var notUnknown = await Store.MarkUnknownAsync(intent.AttemptKey, "late timeout");
+        var settled = await Store.MarkSettledAsync(intent.AttemptKey);
+        var settledAgain = await Store.MarkSettledAsync(intent.AttemptKey);
+
+        Assert.Equal((AttemptState.Dialed, "call-1"), (dialed.State, dialed.CallId));
+        Assert.Contains("\"b\":7", dialed.ResultCodes, StringComparison.Ordinal);
+        Assert.Equal((AttemptState.Dialed, "call-1"), (dialedAgain.State, dialedAgain.CallId));
+        Assert.Equal(AttemptState.Dialed, notUnknown.State);
+        Assert.Equal(AttemptState.Settled, settled.State);
+        Assert.NotNull(settled.SettledAt);
+        Assert.Equal(settled, settledAgain);
+        Assert.Equal(intent.AttemptKey, (await Store.GetAttemptByCallIdAsync("call-1"))!.AttemptKey);
+    }
+
+    [Fact]
+    public async Task Attempt_UnknownThenReconciledAsDialed()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a"));
+        var intent = await Store.RecordIntentAsync(Campaign, 1, 1);
+
+        var unknown = await Store.MarkUnknownAsync(intent.AttemptKey, "timed out after sending");
+        Assert.Equal(AttemptState.Unknown, unknown.State);
+        Assert.Equal([intent.AttemptKey], (await Store.GetAttemptsAsync(Campaign, AttemptState.Unknown)).Select(a => a.AttemptKey));
+
+        var found = await Store.MarkDialedAsync(intent.AttemptKey, "call-found", new Dictionary<string, long> { ["a"] = 0 });
+        Assert.Equal((AttemptState.Dialed, "call-found", null), (found.State, found.CallId, found.ErrorInfo));
+        Assert.Empty(await Store.GetAttemptsAsync(Campaign, AttemptState.Unknown));
+    }
+
+    [Fact]
+    public async Task Attempt_FailedStart_KeepsCodeAndInfo_AndCannotBeDialedLater()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a"));
+        var intent = await Store.RecordIntentAsync(Campaign, 1, 1);
+
+        var failed = await Store.MarkFailedAsync(intent.AttemptKey, 101002, "invalid parameter");
+        var stillFailed = await Store.MarkDialedAsync(intent.AttemptKey, "late", new Dictionary<string, long>());
+
+        Assert.Equal((AttemptState.Failed, 101002L, "invalid parameter"), (failed.State, failed.ErrorCode!.Value, failed.ErrorInfo));
+        Assert.Equal(AttemptState.Failed, stillFailed.State);
+    }
+
+    [Fact]
+    public async Task Attempt_OfAnUnknownKey_SaysSo()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.MarkSettledAsync("nosuchkey"));
+
+        Assert.Contains("'nosuchkey' does not exist", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Redial_IsASecondAttemptWithItsOwnKey()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a"));
+
+        var one = await DialedAttemptAsync(1, "a", attemptNo: 1);
+        var two = await DialedAttemptAsync(1, "a", attemptNo: 2);
+
+        Assert.NotEqual(one.AttemptKey, two.AttemptKey);
+        Assert.Equal(2, (await Store.GetAttemptsAsync(Campaign, AttemptState.Dialed)).Count);
+    }
+}

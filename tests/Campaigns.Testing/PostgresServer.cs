@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Campaigns.Testing;
+
+/// <summary>
+/// The throwaway PostgreSQL server that <c>tests/run.sh</c> starts (tests/services.sh). Tests make a
+/// database of their own on it and may restart the server to prove nothing is lost.
+/// </summary>
+public static class PostgresServer
+{
+    /// <summary>The admin connection string; fails loudly (never skips) when the server was not started.</summary>
+    public static string AdminConnectionString => Environment.GetEnvironmentVariable("CAMPAIGNS_TEST_POSTGRES")
+        ?? throw new InvalidOperationException(
+            "CAMPAIGNS_TEST_POSTGRES is not set: run the tests with 'bash tests/run.sh', which starts a throwaway PostgreSQL");
+
+    /// <summary>Creates an empty database and returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync()
+    {
+        var name = "t_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var conn = new NpgsqlConnection(AdminConnectionString))
+        {
+            await conn.OpenAsync().ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", conn);
+            await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ToString();
+    }
+
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing its connections.</summary>
+    public static async Task DropDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        NpgsqlConnection.ClearAllPools();
+        await using var conn = new NpgsqlConnection(AdminConnectionString);
+        await conn.OpenAsync().ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", conn);
+        await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Restarts the server (fast shutdown: open connections are cut) and waits until it accepts again.</summary>
+    public static async Task RestartAsync()
+    {
+        var pgctl = Required("CAMPAIGNS_TEST_PGCTL");
+        var data = Required("CAMPAIGNS_TEST_PGDATA");
+        var user = Environment.GetEnvironmentVariable("CAMPAIGNS_TEST_PGUSER");
+        // Without -l the new server would keep our stdout open, and reading it would never end.
+        var log = Path.Combine(Path.GetDirectoryName(data)!, "server.log");
+        var asOther = Environment.UserName == "root" && !string.IsNullOrEmpty(user) && user != "root";
+        var start = asOther
+            ? new ProcessStartInfo("runuser", ["-u", user!, "--", pgctl, "-D", data, "-l", log, "-m", "fast", "-w", "restart"])
+            : new ProcessStartInfo(pgctl, ["-D", data, "-l", log, "-m", "fast", "-w", "restart"]);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync().ConfigureAwait(false) + await process.StandardError.ReadToEndAsync().ConfigureAwait(false);
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException("pg_ctl restart failed: " + output);
+        }
+    }
+
+    private static string Required(string name) => Environment.GetEnvironmentVariable(name)
+        ?? throw new InvalidOperationException($"{name} is not set: run the tests with 'bash tests/run.sh'");
+}
