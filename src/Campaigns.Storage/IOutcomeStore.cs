@@ -35,6 +35,13 @@ public interface IOutcomeStore
     /// </summary>
     Task<CallAttempt> RecordIntentAsync(string campaignId, int targetSeq, int attemptNo, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="RecordIntentAsync"/> for a batch of (target, attempt number) pairs in one transaction,
+    /// returning the stored attempts in the order asked.
+    /// </summary>
+    Task<IReadOnlyList<CallAttempt>> RecordIntentsAsync(
+        string campaignId, IReadOnlyList<(int TargetSeq, int AttemptNo)> attempts, CancellationToken cancellationToken = default);
+
     /// <summary>The attempt, or null.</summary>
     Task<CallAttempt?> GetAttemptAsync(string attemptKey, CancellationToken cancellationToken = default);
 

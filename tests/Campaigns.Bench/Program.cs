@@ -2,6 +2,7 @@ using System.Globalization;
 using Campaigns.Bench;
 
 // dotnet run -c Release --project tests/Campaigns.Bench -- simulator [seconds] [concurrency] [external-url]
+// dotnet run -c Release --project tests/Campaigns.Bench -- storage [postgres-connection-string]   (or: bash tests/bench.sh storage)
 var what = args.Length > 0 ? args[0] : "simulator";
 var seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 10;
 var concurrency = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
@@ -11,8 +12,11 @@ switch (what)
     case "simulator":
         await SimulatorThroughput.RunAsync(TimeSpan.FromSeconds(seconds), concurrency, external);
         break;
+    case "storage":
+        await StorageBench.RunAsync(args.Length > 1 ? args[1] : null);
+        break;
     default:
-        Console.Error.WriteLine("usage: bench simulator [seconds] [concurrency] [external-url]");
+        Console.Error.WriteLine("usage: bench simulator [seconds] [concurrency] [external-url] | bench storage [postgres-connection-string]");
         return 2;
 }
 

@@ -97,4 +97,18 @@ public abstract partial class StoreContract
         Assert.NotEqual(one.AttemptKey, two.AttemptKey);
         Assert.Equal(2, (await Store.GetAttemptsAsync(Campaign, AttemptState.Dialed)).Count);
     }
+
+    [Fact]
+    public async Task RecordIntents_Batch_IsIdempotentAndReportsStoredStates()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a", "b", "c"));
+        await DialedAttemptAsync(2, "b");
+
+        var batch = await Store.RecordIntentsAsync(Campaign, [(1, 1), (2, 1), (3, 1)]);
+        var again = await Store.RecordIntentsAsync(Campaign, [(3, 1), (1, 1)]);
+
+        Assert.Equal([AttemptState.Intended, AttemptState.Dialed, AttemptState.Intended], batch.Select(a => a.State));
+        Assert.Equal([batch[2], batch[0]], again);
+        Assert.Equal(2, (await Store.GetProgressAsync(Campaign)).AttemptsByState[AttemptState.Intended]);
+    }
 }

@@ -33,6 +33,37 @@ internal abstract partial class SqlOutcomeStore
         }, cancellationToken);
     }
 
+    public Task<IReadOnlyList<CallAttempt>> RecordIntentsAsync(
+        string campaignId, IReadOnlyList<(int TargetSeq, int AttemptNo)> attempts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(attempts);
+        var keys = attempts.Select(a => AttemptKey.For(campaignId, a.TargetSeq, a.AttemptNo)).ToArray();
+        return InTransactionAsync<IReadOnlyList<CallAttempt>>(async (conn, tx) =>
+        {
+            var now = Time.GetUtcNow();
+            var state = Names.Of(AttemptState.Intended);
+            await conn.ExecuteAsync(
+                """
+                INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, intended_at, updated_at)
+                VALUES (@attemptKey, @campaignId, @targetSeq, @attemptNo, @state, @now, @now)
+                ON CONFLICT (attempt_key) DO NOTHING
+                """,
+                attempts.Select((a, i) => new { attemptKey = keys[i], campaignId, targetSeq = a.TargetSeq, attemptNo = a.AttemptNo, state, now }),
+                tx).ConfigureAwait(false);
+            var stored = new Dictionary<string, CallAttempt>(StringComparer.Ordinal);
+            foreach (var chunk in keys.Chunk(InChunk))
+            {
+                foreach (var row in await conn.QueryAsync<CallAttempt>(SelectAttempt + $" WHERE {InList("attempt_key", "@chunk")}", new { chunk }, tx)
+                             .ConfigureAwait(false))
+                {
+                    stored[row.AttemptKey] = row;
+                }
+            }
+
+            return [.. keys.Select(k => stored[k])];
+        }, cancellationToken);
+    }
+
     public Task<CallAttempt?> GetAttemptAsync(string attemptKey, CancellationToken cancellationToken = default) =>
         InTransactionAsync((conn, tx) => conn.QuerySingleOrDefaultAsync<CallAttempt>(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx), cancellationToken);
 

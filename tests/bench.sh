@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs a benchmark with the services the test command starts (a throwaway PostgreSQL, …).
+#   bash tests/bench.sh simulator [seconds] [concurrency]
+#   bash tests/bench.sh storage
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+# shellcheck source=tests/services.sh
+source "$root/tests/services.sh"
+services_start
+trap services_stop EXIT
+dotnet run -c Release --project tests/Campaigns.Bench -- "$@" 2>&1 | grep -v -E '^(info|      )'
