@@ -3,6 +3,7 @@ using Campaigns.Storage.Sql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Campaigns.Storage;
 
@@ -48,7 +49,8 @@ public static class OutcomeStores
 
     /// <summary>
     /// Registers <see cref="IOutcomeStore"/> from <c>ConnectionStrings:Outcomes</c>, SQLite
-    /// (<see cref="DefaultConnectionString"/>) when unset. Call <see cref="IOutcomeStore.MigrateAsync"/> at start-up.
+    /// (<see cref="DefaultConnectionString"/>) when unset, and a hosted service that applies pending
+    /// migrations when the host starts (unless <c>OutcomeStore:MigrateOnStart</c> is false).
     /// </summary>
     public static IServiceCollection AddOutcomeStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -58,6 +60,19 @@ public static class OutcomeStores
         services.TryAddSingleton(sp => Create(
             string.IsNullOrWhiteSpace(connectionString) ? DefaultConnectionString : connectionString,
             sp.GetRequiredService<TimeProvider>()));
+        if (configuration.GetValue("OutcomeStore:MigrateOnStart", defaultValue: true))
+        {
+            services.AddHostedService<MigrateOnStart>();
+        }
+
         return services;
     }
+}
+
+/// <summary>Applies pending migrations before the host's other services start using the store.</summary>
+internal sealed class MigrateOnStart(IOutcomeStore store) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => store.MigrateAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

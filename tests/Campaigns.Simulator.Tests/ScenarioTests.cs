@@ -136,6 +136,20 @@ public sealed class ScenarioTests
     }
 
     [Fact]
+    public async Task Latency_DelaysEveryAnswerByAtLeastTheConfiguredTime()
+    {
+        await using var sim = await SimulatorHost.StartAsync(o => o.Faults = new FaultRates { LatencyMs = 300 });
+        var client = sim.CreateClient();
+        await client.GetCallInfoAsync("warm-up");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await client.GetCallInfoAsync("none");
+
+        // A lower bound only: the point is that the delay is injected, not how fast the machine is.
+        Assert.True(watch.ElapsedMilliseconds >= 290, $"answered after {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
     public async Task AdminRings_CountsEveryRingPerCallee()
     {
         await using var sim = await SimulatorHost.StartAsync();
