@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Reflection;
 using Campaigns.Storage.Model;
 using Dapper;
 using DbUp;
@@ -24,16 +23,7 @@ internal sealed class PostgresOutcomeStore(string connectionString, TimeProvider
             await conn.ExecuteAsync("SELECT pg_advisory_lock(@MigrationLock)", new { MigrationLock }).ConfigureAwait(false);
             try
             {
-                var result = DeployChanges.To.PostgresqlDatabase(connectionString)
-                    .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.Contains(".Migrations.Postgres.", StringComparison.Ordinal))
-                    .WithTransactionPerScript()
-                    .LogToNowhere()
-                    .Build()
-                    .PerformUpgrade();
-                if (!result.Successful)
-                {
-                    throw new InvalidOperationException($"migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
-                }
+                Upgrade(DeployChanges.To.PostgresqlDatabase(connectionString), "Postgres");
             }
             finally
             {

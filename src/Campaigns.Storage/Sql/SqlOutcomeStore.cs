@@ -1,6 +1,8 @@
 using System.Data.Common;
+using System.Reflection;
 using Campaigns.Storage.Model;
 using Dapper;
+using DbUp.Builder;
 
 namespace Campaigns.Storage.Sql;
 
@@ -82,6 +84,21 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
                 .ToDictionary(r => r.Key, r => r.Count, StringComparer.Ordinal);
             return new Progress(targets, states, results);
         }, cancellationToken);
+
+    /// <summary>Applies the embedded scripts of <c>Migrations/{folder}/</c> that the journal has not seen, each in its own transaction.</summary>
+    protected static void Upgrade(UpgradeEngineBuilder builder, string folder)
+    {
+        var result = builder
+            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.Contains($".Migrations.{folder}.", StringComparison.Ordinal))
+            .WithTransactionPerScript()
+            .LogToNowhere()
+            .Build()
+            .PerformUpgrade();
+        if (!result.Successful)
+        {
+            throw new InvalidOperationException($"migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
+        }
+    }
 
     /// <summary>Opens a connection.</summary>
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);

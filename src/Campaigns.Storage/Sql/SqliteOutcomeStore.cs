@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Reflection;
 using Campaigns.Storage.Model;
 using Dapper;
 using DbUp;
@@ -36,16 +35,7 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore
             await conn.ExecuteAsync("PRAGMA journal_mode = WAL").ConfigureAwait(false);
         }
 
-        var result = DeployChanges.To.SqliteDatabase(connectionString)
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.Contains(".Migrations.Sqlite.", StringComparison.Ordinal))
-            .WithTransactionPerScript()
-            .LogToNowhere()
-            .Build()
-            .PerformUpgrade();
-        if (!result.Successful)
-        {
-            throw new InvalidOperationException($"migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
-        }
+        Upgrade(DeployChanges.To.SqliteDatabase(connectionString), "Sqlite");
     }
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)

@@ -1,26 +1,20 @@
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
 using Campaigns.TencentCall.UserSig;
-using Campaigns.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Campaigns.TencentCall.Tests.Contract;
 
-public sealed class AuthContractTests : IAsyncLifetime
+public sealed class AuthContractTests : SimulatorTest
 {
     private static readonly StartCallRequest Ring = new() { RobotAccount = "robot", Callees = ["noanswer-a"] };
-    private SimulatorHost sim = null!;
-
-    public async Task InitializeAsync() => sim = await SimulatorHost.StartAsync(Scenario.Fast);
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
 
     [Theory]
     [InlineData(RecordsApiGeneration.V4, 70009)]
     [InlineData(RecordsApiGeneration.V1, 70002)]
     public async Task WrongSecretKey_IsRefusedAsAuth(RecordsApiGeneration generation, long code)
     {
-        var client = sim.CreateClient(o => { o.SecretKey = "not-the-key"; o.RecordsApi = generation; });
+        var client = Sim.CreateClient(o => { o.SecretKey = "not-the-key"; o.RecordsApi = generation; });
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.GetRecordByCallIdAsync("x"));
 
@@ -30,12 +24,12 @@ public sealed class AuthContractTests : IAsyncLifetime
     [Fact]
     public async Task WrongSecretKey_StartCall_PlacesNothing()
     {
-        var client = sim.CreateClient(o => o.SecretKey = "not-the-key");
+        var client = Sim.CreateClient(o => o.SecretKey = "not-the-key");
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.StartCallByRobotAsync(Ring));
 
         Assert.Equal(TencentErrorKind.Auth, e.Kind);
-        Assert.Empty(await sim.CallsAsync());
+        Assert.Empty(await Sim.CallsAsync());
     }
 
     [Theory]
@@ -44,8 +38,8 @@ public sealed class AuthContractTests : IAsyncLifetime
     public async Task ExpiredUserSig_IsRefusedAsAuth_WithEachGenerationsCode(RecordsApiGeneration generation, long code)
     {
         var expired = TlsSigV2.Generate(
-            sim.Options.SdkAppId, "administrator", sim.Options.SecretKey, TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-1));
-        var client = sim.CreateClient(o => o.RecordsApi = generation, s => s.AddSingleton<IUserSigProvider>(new FixedSig(expired)));
+            Sim.Options.SdkAppId, "administrator", Sim.Options.SecretKey, TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-1));
+        var client = Sim.CreateClient(o => o.RecordsApi = generation, s => s.AddSingleton<IUserSigProvider>(new FixedSig(expired)));
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.GetRecordByCallIdAsync("x"));
 
@@ -55,7 +49,7 @@ public sealed class AuthContractTests : IAsyncLifetime
     [Fact]
     public async Task OtherSdkAppId_IsRefusedAsAuth()
     {
-        var client = sim.CreateClient(o => o.SdkAppId = sim.Options.SdkAppId + 1);
+        var client = Sim.CreateClient(o => o.SdkAppId = Sim.Options.SdkAppId + 1);
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.StartCallByRobotAsync(Ring));
 
@@ -65,8 +59,8 @@ public sealed class AuthContractTests : IAsyncLifetime
     [Fact]
     public async Task SigOfAnotherIdentifier_IsRefusedAsAuth()
     {
-        var robotSig = TlsSigV2.Generate(sim.Options.SdkAppId, "robot", sim.Options.SecretKey, TimeSpan.FromDays(1), DateTimeOffset.UtcNow);
-        var client = sim.CreateClient(services: s => s.AddSingleton<IUserSigProvider>(new FixedSig(robotSig)));
+        var robotSig = TlsSigV2.Generate(Sim.Options.SdkAppId, "robot", Sim.Options.SecretKey, TimeSpan.FromDays(1), DateTimeOffset.UtcNow);
+        var client = Sim.CreateClient(services: s => s.AddSingleton<IUserSigProvider>(new FixedSig(robotSig)));
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.StartCallByRobotAsync(Ring));
 
@@ -78,7 +72,7 @@ public sealed class AuthContractTests : IAsyncLifetime
     [InlineData(RecordsApiGeneration.V1, 70004)]
     public async Task NonAdministrator_IsRefusedAsAuth(RecordsApiGeneration generation, long code)
     {
-        var client = sim.CreateClient(o => { o.AdminIdentifier = "someone"; o.RecordsApi = generation; });
+        var client = Sim.CreateClient(o => { o.AdminIdentifier = "someone"; o.RecordsApi = generation; });
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.GetRecordByCallIdAsync("x"));
 

@@ -1,22 +1,18 @@
 using Campaigns.Simulator;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
-using Campaigns.Testing;
 
 namespace Campaigns.TencentCall.Tests.Contract;
 
-public sealed class CallEngineContractTests : IAsyncLifetime
+public sealed class CallEngineContractTests : SimulatorTest
 {
-    private SimulatorHost sim = null!;
     private ITencentCallClient client = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        sim = await SimulatorHost.StartAsync(Scenario.Fast);
-        client = sim.CreateClient();
+        await base.InitializeAsync();
+        client = Sim.CreateClient();
     }
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
 
     [Fact]
     public async Task StartCall_OneCallee_PlacesExactlyOneCallWithTheUserData()
@@ -28,9 +24,9 @@ public sealed class CallEngineContractTests : IAsyncLifetime
 
         Assert.False(string.IsNullOrEmpty(result.CallId));
         Assert.Equal(["answer-1"], result.Rung);
-        var placed = Assert.Single(await sim.CallsAsync());
+        var placed = Assert.Single(await Sim.CallsAsync());
         Assert.Equal((result.CallId, "robot", "attempt-7"), (placed.CallId, placed.Robot, placed.UserData));
-        Assert.Equal(1, (await sim.RingsAsync())["answer-1"]);
+        Assert.Equal(1, (await Sim.RingsAsync())["answer-1"]);
     }
 
     [Fact]
@@ -43,7 +39,7 @@ public sealed class CallEngineContractTests : IAsyncLifetime
 
         Assert.Equal(["answer-g1", "reject-g2", "busy-g3"], result.Callees.Select(c => c.Callee));
         Assert.All(result.Callees, c => Assert.Equal(0, c.ResultCode));
-        Assert.Equal(3, Assert.Single(await sim.CallsAsync()).Callees.Count);
+        Assert.Equal(3, Assert.Single(await Sim.CallsAsync()).Callees.Count);
     }
 
     [Fact]
@@ -56,7 +52,7 @@ public sealed class CallEngineContractTests : IAsyncLifetime
 
         Assert.Equal(TencentErrorKind.Invalid, e.Kind);
         Assert.Equal(["CalleeList_Account", "Timeout"], e.Problems.Select(p => p.Field));
-        Assert.False((await sim.RequestsAsync()).ContainsKey(ApiNames.StartCallByRobot));
+        Assert.False((await Sim.RequestsAsync()).ContainsKey(ApiNames.StartCallByRobot));
     }
 
     [Fact]

@@ -4,45 +4,43 @@ using Campaigns.Simulator;
 using Campaigns.Simulator.Pipeline;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
-using Campaigns.Testing;
 
 namespace Campaigns.TencentCall.Tests.Contract;
 
-public sealed class FaultContractTests : IAsyncLifetime
+public sealed class FaultContractTests : SimulatorTest
 {
     private static readonly StartCallRequest Ring = new() { RobotAccount = "robot", Callees = ["noanswer-f"] };
-    private SimulatorHost sim = null!;
     private ITencentCallClient client = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        sim = await SimulatorHost.StartAsync(o =>
-        {
-            Scenario.Fast(o);
-            o.Faults = new FaultRates { HangSeconds = 30 };
-        });
+        await base.InitializeAsync();
 
         // The shortest timeout the options allow (it must exceed the vendor's 3 s), to keep hang tests short.
-        client = sim.CreateClient(o => o.RequestTimeout = TimeSpan.FromSeconds(3.5));
+        client = Sim.CreateClient(o => o.RequestTimeout = TimeSpan.FromSeconds(3.5));
     }
 
-    public async Task DisposeAsync() => await sim.DisposeAsync();
+    protected override void Configure(SimulatorOptions options)
+    {
+        base.Configure(options);
+        options.Faults = new FaultRates { HangSeconds = 30 };
+    }
 
     [Fact]
     public async Task StartCall_101001_IsRetryable_AndNothingWasPlaced()
     {
-        await sim.ScriptFaultAsync(ApiNames.StartCallByRobot, Fault.Error101001);
+        await Sim.ScriptFaultAsync(ApiNames.StartCallByRobot, Fault.Error101001);
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.StartCallByRobotAsync(Ring));
 
         Assert.Equal((TencentErrorKind.Retryable, 101001L, false), (e.Kind, e.ErrorCode!.Value, e.RequestMayHaveTakenEffect));
-        Assert.Empty(await sim.CallsAsync());
+        Assert.Empty(await Sim.CallsAsync());
     }
 
     [Fact]
     public async Task StartCall_101001TwiceThenOk_RetryingPlacesOneCall()
     {
-        await sim.ScriptFaultAsync(ApiNames.StartCallByRobot, Fault.Error101001, count: 2);
+        await Sim.ScriptFaultAsync(ApiNames.StartCallByRobot, Fault.Error101001, count: 2);
 
         StartCallResult? result = null;
         var attempts = 0;
@@ -60,13 +58,13 @@ public sealed class FaultContractTests : IAsyncLifetime
         }
 
         Assert.Equal(3, attempts);
-        Assert.Equal(1, (await sim.RingsAsync())["noanswer-f"]);
+        Assert.Equal(1, (await Sim.RingsAsync())["noanswer-f"]);
     }
 
     [Fact]
     public async Task StartCall_Http502_IsRetryable_ButMayHaveTakenEffect()
     {
-        await sim.ScriptFaultAsync(ApiNames.StartCallByRobot, Fault.Http502);
+        await Sim.ScriptFaultAsync(ApiNames.StartCallByRobot, Fault.Http502);
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.StartCallByRobotAsync(Ring));
 
@@ -78,32 +76,32 @@ public sealed class FaultContractTests : IAsyncLifetime
     [Fact]
     public async Task StartCall_PlacedButAnswerLost_TimesOutAsUnknown_WhileTheCalleeIsRinging()
     {
-        await sim.ScriptFaultAsync(ApiNames.StartCallByRobot, Fault.PlaceThenHang);
+        await Sim.ScriptFaultAsync(ApiNames.StartCallByRobot, Fault.PlaceThenHang);
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.StartCallByRobotAsync(Ring));
 
         // The dangerous case: the client cannot tell, and the callee was rung. A blind retry would ring twice.
         Assert.True(e.RequestMayHaveTakenEffect);
         Assert.Equal(TencentErrorKind.Retryable, e.Kind);
-        var placed = Assert.Single(await sim.CallsAsync("noanswer-f"));
+        var placed = Assert.Single(await Sim.CallsAsync("noanswer-f"));
         Assert.Equal("robot", placed.Robot);
     }
 
     [Fact]
     public async Task StartCall_Hang_TimesOutAsUnknown_AndNothingWasPlaced()
     {
-        await sim.ScriptFaultAsync(ApiNames.StartCallByRobot, Fault.Hang);
+        await Sim.ScriptFaultAsync(ApiNames.StartCallByRobot, Fault.Hang);
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.StartCallByRobotAsync(Ring));
 
         Assert.True(e.RequestMayHaveTakenEffect);
-        Assert.Empty(await sim.CallsAsync());
+        Assert.Empty(await Sim.CallsAsync());
     }
 
     [Fact]
     public async Task StartCall_ConnectionRefused_IsRetryable_AndCertainlyNotPlaced()
     {
-        var closed = sim.CreateClient(o => o.BaseUrl = new Uri($"http://127.0.0.1:{FreePort()}/"));
+        var closed = Sim.CreateClient(o => o.BaseUrl = new Uri($"http://127.0.0.1:{FreePort()}/"));
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => closed.StartCallByRobotAsync(Ring));
 
@@ -115,7 +113,7 @@ public sealed class FaultContractTests : IAsyncLifetime
     public async Task GetCallInfo_101001_IsRetryable()
     {
         var call = await client.StartCallByRobotAsync(Ring);
-        await sim.ScriptFaultAsync(ApiNames.GetCallInfo, Fault.Error101001);
+        await Sim.ScriptFaultAsync(ApiNames.GetCallInfo, Fault.Error101001);
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.GetCallInfoAsync(call.CallId));
 
@@ -126,8 +124,8 @@ public sealed class FaultContractTests : IAsyncLifetime
     [Fact]
     public async Task V1Record_InternalError_IsRetryable()
     {
-        var v1 = sim.CreateClient(o => o.RecordsApi = RecordsApiGeneration.V1);
-        await sim.ScriptFaultAsync(ApiNames.V1RecordByCallId, Fault.Error101001);
+        var v1 = Sim.CreateClient(o => o.RecordsApi = RecordsApiGeneration.V1);
+        await Sim.ScriptFaultAsync(ApiNames.V1RecordByCallId, Fault.Error101001);
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => v1.GetRecordByCallIdAsync("any"));
 

@@ -1,26 +1,20 @@
 using Campaigns.Simulator;
 using Campaigns.TencentCall.Errors;
-using Campaigns.Testing;
 
 namespace Campaigns.TencentCall.Tests.Contract;
 
-public sealed class RateLimitContractTests : IAsyncLifetime
+public sealed class RateLimitContractTests : SimulatorTest
 {
-    private SimulatorHost sim = null!;
-
-    public async Task InitializeAsync() => sim = await SimulatorHost.StartAsync(Scenario.Fast);
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
 
     [Fact]
     public async Task GetCallInfo_OverRateBurst_IsRateLimited_AndNoSecondAdmitsMoreThan200()
     {
-        var client = sim.CreateClient();
+        var client = Sim.CreateClient();
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => KindOf(() => client.GetCallInfoAsync("c" + i))));
 
         Assert.Contains(TencentErrorKind.RateLimited, outcomes);
-        var stats = (await sim.RequestsAsync())[ApiNames.GetCallInfo];
+        var stats = (await Sim.RequestsAsync())[ApiNames.GetCallInfo];
         Assert.Equal(1000, stats.Total);
         Assert.Equal(outcomes.Count(k => k == TencentErrorKind.RateLimited), stats.RateLimited);
         Assert.All(stats.AdmittedPerSecond.Values, admitted => Assert.InRange(admitted, 1, 200));
@@ -29,12 +23,12 @@ public sealed class RateLimitContractTests : IAsyncLifetime
     [Fact]
     public async Task V1RecordByCallId_HasItsOwn20PerSecondLimit()
     {
-        var client = sim.CreateClient(o => o.RecordsApi = RecordsApiGeneration.V1);
+        var client = Sim.CreateClient(o => o.RecordsApi = RecordsApiGeneration.V1);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => KindOf(() => client.GetRecordByCallIdAsync("c" + i))));
 
         Assert.Contains(TencentErrorKind.RateLimited, outcomes);
-        Assert.All((await sim.RequestsAsync())[ApiNames.V1RecordByCallId].AdmittedPerSecond.Values, admitted => Assert.InRange(admitted, 1, 20));
+        Assert.All((await Sim.RequestsAsync())[ApiNames.V1RecordByCallId].AdmittedPerSecond.Values, admitted => Assert.InRange(admitted, 1, 20));
     }
 
     private static async Task<TencentErrorKind?> KindOf(Func<Task> request)

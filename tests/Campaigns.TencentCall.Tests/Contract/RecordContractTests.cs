@@ -1,23 +1,17 @@
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
-using Campaigns.Testing;
 
 namespace Campaigns.TencentCall.Tests.Contract;
 
-public sealed class RecordContractTests : IAsyncLifetime
+public sealed class RecordContractTests : SimulatorTest
 {
-    private SimulatorHost sim = null!;
-
-    public async Task InitializeAsync() => sim = await SimulatorHost.StartAsync(Scenario.Fast);
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
 
     [Theory]
     [InlineData(RecordsApiGeneration.V4)]
     [InlineData(RecordsApiGeneration.V1)]
     public async Task GetRecord_BeforeTheRecordDelay_IsNotFoundYet_ThenTheRecordArrives(RecordsApiGeneration generation)
     {
-        var client = sim.CreateClient(o => o.RecordsApi = generation);
+        var client = Sim.CreateClient(o => o.RecordsApi = generation);
         var call = await client.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "robot", Callees = ["busy-r1"], MediaType = CallMediaType.Video });
 
         var early = await Assert.ThrowsAsync<TencentCallException>(() => client.GetRecordByCallIdAsync(call.CallId));
@@ -40,7 +34,7 @@ public sealed class RecordContractTests : IAsyncLifetime
     [InlineData(RecordsApiGeneration.V1)]
     public async Task GetRecordsByFilter_PagesThroughThePeriod(RecordsApiGeneration generation)
     {
-        var client = sim.CreateClient(o => o.RecordsApi = generation);
+        var client = Sim.CreateClient(o => o.RecordsApi = generation);
         var ids = new List<string>();
         foreach (var callee in new[] { "busy-f1", "busy-f2", "reject-f3" })
         {

@@ -1,24 +1,18 @@
 using System.Globalization;
 using System.Web;
 using Campaigns.TencentCall.Models;
-using Campaigns.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Campaigns.TencentCall.Tests.Contract;
 
-public sealed class RequestShapeContractTests : IAsyncLifetime
+public sealed class RequestShapeContractTests : SimulatorTest
 {
     private readonly List<Uri> sent = [];
-    private SimulatorHost sim = null!;
-
-    public async Task InitializeAsync() => sim = await SimulatorHost.StartAsync(Scenario.Fast);
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
 
     [Fact]
     public async Task EveryRequest_CarriesTheDocumentedQuery_WithAFreshRandom()
     {
-        var client = sim.CreateClient(services: s => s.ConfigureHttpClientDefaults(b => b.AddHttpMessageHandler(() => new Capture(sent))));
+        var client = Sim.CreateClient(services: s => s.ConfigureHttpClientDefaults(b => b.AddHttpMessageHandler(() => new Capture(sent))));
 
         for (var i = 0; i < 20; i++)
         {
@@ -31,7 +25,7 @@ public sealed class RequestShapeContractTests : IAsyncLifetime
         var queries = sent.Select(u => HttpUtility.ParseQueryString(u.Query)).ToList();
         Assert.All(queries, q =>
         {
-            Assert.Equal(sim.Options.SdkAppId.ToString(CultureInfo.InvariantCulture), q["sdkappid"]);
+            Assert.Equal(Sim.Options.SdkAppId.ToString(CultureInfo.InvariantCulture), q["sdkappid"]);
             Assert.Equal("administrator", q["identifier"]);
             Assert.Equal("json", q["contenttype"]);
             Assert.True(uint.TryParse(q["random"], NumberStyles.None, CultureInfo.InvariantCulture, out _));

@@ -10,20 +10,15 @@ using Microsoft.Extensions.Options;
 
 namespace Campaigns.TencentCall.Tests.Contract;
 
-public sealed class SecretsContractTests : IAsyncLifetime
+public sealed class SecretsContractTests : SimulatorTest
 {
-    private SimulatorHost sim = null!;
-
-    public async Task InitializeAsync() => sim = await SimulatorHost.StartAsync(Scenario.Fast);
-
-    public async Task DisposeAsync() => await sim.DisposeAsync();
 
     [Fact]
     public async Task ClientLogsAndExceptions_NeverCarryTheUserSigOrTheSecretKey()
     {
         using var logs = new CapturingLoggerProvider();
         var handedOut = new List<string>();
-        var client = sim.CreateClient(services: s =>
+        var client = Sim.CreateClient(services: s =>
         {
             s.AddLogging(b => b.AddProvider(logs));
             s.AddSingleton<IUserSigProvider>(sp => new Recording(new UserSigProvider(sp.GetRequiredService<IOptions<TencentCallOptions>>(), TimeProvider.System), handedOut));
@@ -31,14 +26,14 @@ public sealed class SecretsContractTests : IAsyncLifetime
         var errors = new List<Exception>();
 
         await client.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "robot", Callees = ["busy-s"] });
-        await sim.ScriptFaultAsync(ApiNames.StartCallByRobot, Fault.Error101001);
-        await sim.ScriptFaultAsync(ApiNames.GetCallInfo, Fault.Http502);
+        await Sim.ScriptFaultAsync(ApiNames.StartCallByRobot, Fault.Error101001);
+        await Sim.ScriptFaultAsync(ApiNames.GetCallInfo, Fault.Http502);
         errors.Add(await Assert.ThrowsAsync<TencentCallException>(() => client.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "r", Callees = ["x"] })));
         errors.Add(await Assert.ThrowsAsync<TencentCallException>(() => client.GetCallInfoAsync("c")));
-        var wrongKey = sim.CreateClient(o => o.SecretKey = "other-secret-key", s => s.AddLogging(b => b.AddProvider(logs)));
+        var wrongKey = Sim.CreateClient(o => o.SecretKey = "other-secret-key", s => s.AddLogging(b => b.AddProvider(logs)));
         errors.Add(await Assert.ThrowsAsync<TencentCallException>(() => wrongKey.GetRecordByCallIdAsync("c")));
 
-        var secrets = handedOut.Distinct().Append(sim.Options.SecretKey).Append("other-secret-key").ToList();
+        var secrets = handedOut.Distinct().Append(Sim.Options.SecretKey).Append("other-secret-key").ToList();
         var text = string.Join('\n', logs.Lines.Concat(errors.Select(e => e.ToString())));
 
         Assert.NotEmpty(logs.Lines);
