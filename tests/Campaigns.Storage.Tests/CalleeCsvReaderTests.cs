@@ -22,6 +22,15 @@ public class CalleeCsvReaderTests
     }
 
     [Fact]
+    public void Read_HeaderAfterAByteOrderMark_IsStillAHeader()
+    {
+        var (accepted, rejected) = CalleeCsvReader.Read(new StringReader("\uFEFFcallee\r\nalice\r\n"));
+
+        Assert.Equal([(2, "alice")], accepted.Select(r => (r.Line, r.Callees[0])));
+        Assert.Empty(rejected);
+    }
+
+    [Fact]
     public void Read_GroupsAreSetsSeparatedBySemicolonOrBar()
     {
         var (accepted, rejected) = CalleeCsvReader.Read(new StringReader("a;b\nc | d\nb;a\ne;e\n"));

@@ -56,7 +56,7 @@ public static class CalleeCsvReader
             if (first)
             {
                 first = false;
-                var header = Array.FindIndex(record, f => HeaderNames.Contains(f.Trim().ToLowerInvariant()));
+                var header = Array.FindIndex(record, f => HeaderNames.Contains(f.Trim().TrimStart('\uFEFF').ToLowerInvariant()));
                 if (header >= 0)
                 {
                     column = header;
