@@ -73,6 +73,24 @@ internal sealed class PostgresOutcomeStore(string connectionString, TimeProvider
         }
     }
 
+    protected override async Task StageIntentsAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<StagedIntent> rows, CancellationToken cancellationToken)
+    {
+        var copy = await ((NpgsqlConnection)conn).BeginBinaryImportAsync(
+            "COPY intents_in (attempt_key, target_seq, attempt_no) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await using (copy.ConfigureAwait(false))
+        {
+            foreach (var row in rows)
+            {
+                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.AttemptKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.TargetSeq, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(row.AttemptNo, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     protected override async Task StageOutcomesAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<Outcome> rows, CancellationToken cancellationToken)
     {
         await conn.ExecuteAsync(

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Campaigns.Storage.Model;
 using Dapper;
@@ -37,32 +38,32 @@ internal abstract partial class SqlOutcomeStore
         string campaignId, IReadOnlyList<(int TargetSeq, int AttemptNo)> attempts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(attempts);
-        var keys = attempts.Select(a => AttemptKey.For(campaignId, a.TargetSeq, a.AttemptNo)).ToArray();
+        var rows = attempts.Select(a => new StagedIntent(AttemptKey.For(campaignId, a.TargetSeq, a.AttemptNo), a.TargetSeq, a.AttemptNo)).ToList();
         return InTransactionAsync<IReadOnlyList<CallAttempt>>(async (conn, tx) =>
         {
+            await conn.ExecuteAsync(
+                "CREATE TEMP TABLE intents_in (attempt_key text NOT NULL, target_seq integer NOT NULL, attempt_no integer NOT NULL)", transaction: tx)
+                .ConfigureAwait(false);
+            await StageIntentsAsync(conn, tx, rows, cancellationToken).ConfigureAwait(false);
             var now = Time.GetUtcNow();
-            var state = Names.Of(AttemptState.Intended);
             await conn.ExecuteAsync(
                 """
                 INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, intended_at, updated_at)
-                VALUES (@attemptKey, @campaignId, @targetSeq, @attemptNo, @state, @now, @now)
+                SELECT attempt_key, @campaignId, target_seq, attempt_no, @state, @now, @now FROM intents_in WHERE true
                 ON CONFLICT (attempt_key) DO NOTHING
                 """,
-                attempts.Select((a, i) => new { attemptKey = keys[i], campaignId, targetSeq = a.TargetSeq, attemptNo = a.AttemptNo, state, now }),
+                new { campaignId, state = Names.Of(AttemptState.Intended), now },
                 tx).ConfigureAwait(false);
-            var stored = new Dictionary<string, CallAttempt>(StringComparer.Ordinal);
-            foreach (var chunk in keys.Chunk(InChunk))
-            {
-                foreach (var row in await conn.QueryAsync<CallAttempt>(SelectAttempt + $" WHERE {InList("attempt_key", "@chunk")}", new { chunk }, tx)
-                             .ConfigureAwait(false))
-                {
-                    stored[row.AttemptKey] = row;
-                }
-            }
-
-            return [.. keys.Select(k => stored[k])];
+            var stored = (await conn.QueryAsync<CallAttempt>(
+                    SelectAttempt + " WHERE attempt_key IN (SELECT attempt_key FROM intents_in)", transaction: tx).ConfigureAwait(false))
+                .ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
+            await conn.ExecuteAsync("DROP TABLE intents_in", transaction: tx).ConfigureAwait(false);
+            return [.. rows.Select(r => stored[r.AttemptKey])];
         }, cancellationToken);
     }
+
+    /// <summary>Fills the temp table <c>intents_in (attempt_key, target_seq, attempt_no)</c>.</summary>
+    protected abstract Task StageIntentsAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<StagedIntent> rows, CancellationToken cancellationToken);
 
     public Task<CallAttempt?> GetAttemptAsync(string attemptKey, CancellationToken cancellationToken = default) =>
         InTransactionAsync((conn, tx) => conn.QuerySingleOrDefaultAsync<CallAttempt>(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx), cancellationToken);
@@ -98,6 +99,9 @@ internal abstract partial class SqlOutcomeStore
 
     public Task<CallAttempt> MarkSettledAsync(string attemptKey, CancellationToken cancellationToken = default) =>
         TransitionAsync(attemptKey, AttemptState.Settled, [AttemptState.Dialed], "settled_at = @now", new { }, cancellationToken);
+
+    /// <summary>An intent on its way in.</summary>
+    protected internal sealed record StagedIntent(string AttemptKey, int TargetSeq, int AttemptNo);
 
     // Moves the attempt only from the allowed states; in any other state (including the target one,
     // when this is a retry) it is left alone. The stored row is returned so the caller acts on the truth.

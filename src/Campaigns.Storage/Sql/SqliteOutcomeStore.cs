@@ -55,6 +55,9 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore
     protected override Task StageTargetsAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<StagedTarget> rows, CancellationToken cancellationToken) =>
         conn.ExecuteAsync("INSERT INTO targets_in (ord, target_key, callees) VALUES (@Ord, @TargetKey, @Callees)", rows, tx);
 
+    protected override Task StageIntentsAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<StagedIntent> rows, CancellationToken cancellationToken) =>
+        conn.ExecuteAsync("INSERT INTO intents_in (attempt_key, target_seq, attempt_no) VALUES (@AttemptKey, @TargetSeq, @AttemptNo)", rows, tx);
+
     protected override async Task StageOutcomesAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<Outcome> rows, CancellationToken cancellationToken)
     {
         await conn.ExecuteAsync(
