@@ -31,7 +31,8 @@ public interface IOutcomeStore
 
     /// <summary>
     /// Writes the intent to dial, before dialing. Returns the stored attempt: a retry finds the row it
-    /// wrote before, in whatever state it reached, and must act on that state.
+    /// wrote before, in whatever state it reached, and must act on that state. A target with a callee
+    /// on the do-not-call list is stored as <see cref="AttemptState.Skipped"/>: only dial an Intended attempt.
     /// </summary>
     Task<CallAttempt> RecordIntentAsync(string campaignId, int targetSeq, int attemptNo, CancellationToken cancellationToken = default);
 

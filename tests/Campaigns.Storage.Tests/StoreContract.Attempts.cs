@@ -111,4 +111,30 @@ public abstract partial class StoreContract
         Assert.Equal([batch[2], batch[0]], again);
         Assert.Equal(2, (await Store.GetProgressAsync(Campaign)).AttemptsByState[AttemptState.Intended]);
     }
+
+    [Fact]
+    public async Task RecordIntent_TargetWithACalleeOnDoNotCall_IsSkippedWithTheReason()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a", "b;blocked", "c"));
+        await Store.AddDoNotCallAsync(["blocked", "c"]);
+
+        var attempts = await Store.RecordIntentsAsync(Campaign, [(1, 1), (2, 1), (3, 1)]);
+
+        Assert.Equal([AttemptState.Intended, AttemptState.Skipped, AttemptState.Skipped], attempts.Select(a => a.State));
+        Assert.Equal("do-not-call: blocked", attempts[1].ErrorInfo);
+        var dialed = await Store.MarkDialedAsync(attempts[1].AttemptKey, "x", new Dictionary<string, long>());
+        Assert.Equal(AttemptState.Skipped, dialed.State);
+        Assert.Equal(AttemptState.Skipped, (await Store.RecordIntentAsync(Campaign, 3, 1)).State);
+    }
+
+    [Fact]
+    public async Task RecordIntent_UnknownTarget_IsRefusedNamingItAndWritesNothing()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a"));
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.RecordIntentsAsync(Campaign, [(1, 1), (9, 1)]));
+
+        Assert.Contains("target 9", e.Message, StringComparison.Ordinal);
+        Assert.Null(await Store.GetAttemptAsync(AttemptKey.For(Campaign, 1, 1)));
+    }
 }

@@ -1,6 +1,6 @@
 namespace Campaigns.Storage.Model;
 
-/// <summary>The life of one call attempt: intended → dialed → settled, or unknown / failed.</summary>
+/// <summary>The life of one call attempt: intended → dialed → settled, or unknown / failed / skipped.</summary>
 public enum AttemptState
 {
     /// <summary>Written before dialing; the request may be in flight.</summary>
@@ -17,6 +17,9 @@ public enum AttemptState
 
     /// <summary>The start definitively did not place the call (an error answer).</summary>
     Failed,
+
+    /// <summary>Not dialed on purpose: a callee of the target is on the do-not-call list (see ErrorInfo).</summary>
+    Skipped,
 }
 
 /// <summary>One call attempt of one target.</summary>

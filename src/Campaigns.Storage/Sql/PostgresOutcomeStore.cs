@@ -41,6 +41,8 @@ internal sealed class PostgresOutcomeStore(string connectionString, TimeProvider
 
     protected override string Json(string expression) => $"CAST({expression} AS jsonb)";
 
+    protected override string CalleesOf(string column) => $"jsonb_array_elements_text(CAST({column} AS jsonb)) AS c(value)";
+
     protected override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
 
     // Connection failures, a server shutting down or restarting (57P01-57P03), serialization failures.

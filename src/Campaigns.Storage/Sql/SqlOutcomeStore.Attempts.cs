@@ -15,24 +15,8 @@ internal abstract partial class SqlOutcomeStore
         FROM call_attempts
         """;
 
-    public Task<CallAttempt> RecordIntentAsync(string campaignId, int targetSeq, int attemptNo, CancellationToken cancellationToken = default)
-    {
-        var attemptKey = AttemptKey.For(campaignId, targetSeq, attemptNo);
-        return InTransactionAsync(async (conn, tx) =>
-        {
-            var now = Time.GetUtcNow();
-            await conn.ExecuteAsync(
-                """
-                INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, intended_at, updated_at)
-                VALUES (@attemptKey, @campaignId, @targetSeq, @attemptNo, @state, @now, @now)
-                ON CONFLICT (attempt_key) DO NOTHING
-                """,
-                new { attemptKey, campaignId, targetSeq, attemptNo, state = Names.Of(AttemptState.Intended), now },
-                tx).ConfigureAwait(false);
-            return await conn.QuerySingleAsync<CallAttempt>(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx)
-                .ConfigureAwait(false);
-        }, cancellationToken);
-    }
+    public async Task<CallAttempt> RecordIntentAsync(string campaignId, int targetSeq, int attemptNo, CancellationToken cancellationToken = default) =>
+        (await RecordIntentsAsync(campaignId, [(targetSeq, attemptNo)], cancellationToken).ConfigureAwait(false))[0];
 
     public Task<IReadOnlyList<CallAttempt>> RecordIntentsAsync(
         string campaignId, IReadOnlyList<(int TargetSeq, int AttemptNo)> attempts, CancellationToken cancellationToken = default)
@@ -45,20 +29,36 @@ internal abstract partial class SqlOutcomeStore
                 "CREATE TEMP TABLE intents_in (attempt_key text NOT NULL, target_seq integer NOT NULL, attempt_no integer NOT NULL)", transaction: tx)
                 .ConfigureAwait(false);
             await StageIntentsAsync(conn, tx, rows, cancellationToken).ConfigureAwait(false);
-            var now = Time.GetUtcNow();
+
+            // The do-not-call list is checked here, in the same transaction that writes the intent: an
+            // attempt of a target with a listed callee is stored as skipped, and a dialer never sees it.
             await conn.ExecuteAsync(
-                """
-                INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, intended_at, updated_at)
-                SELECT attempt_key, @campaignId, target_seq, attempt_no, @state, @now, @now FROM intents_in WHERE true
+                $"""
+                INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, error_info, intended_at, updated_at)
+                SELECT i.attempt_key, @campaignId, i.target_seq, i.attempt_no,
+                       CASE WHEN b.callee IS NULL THEN @intended ELSE @skipped END,
+                       CASE WHEN b.callee IS NULL THEN NULL ELSE 'do-not-call: ' || b.callee END,
+                       @now, @now
+                FROM intents_in i
+                JOIN targets t ON t.campaign_id = @campaignId AND t.seq = i.target_seq
+                LEFT JOIN (
+                    SELECT l.seq, MIN(c.value) AS callee
+                    FROM targets l CROSS JOIN {CalleesOf("l.callees")} JOIN do_not_call d ON d.callee = c.value
+                    WHERE l.campaign_id = @campaignId AND l.seq IN (SELECT target_seq FROM intents_in)
+                    GROUP BY l.seq) b ON b.seq = i.target_seq
+                WHERE true
                 ON CONFLICT (attempt_key) DO NOTHING
                 """,
-                new { campaignId, state = Names.Of(AttemptState.Intended), now },
+                new { campaignId, intended = Names.Of(AttemptState.Intended), skipped = Names.Of(AttemptState.Skipped), now = Time.GetUtcNow() },
                 tx).ConfigureAwait(false);
             var stored = (await conn.QueryAsync<CallAttempt>(
                     SelectAttempt + " WHERE attempt_key IN (SELECT attempt_key FROM intents_in)", transaction: tx).ConfigureAwait(false))
                 .ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
             await conn.ExecuteAsync("DROP TABLE intents_in", transaction: tx).ConfigureAwait(false);
-            return [.. rows.Select(r => stored[r.AttemptKey])];
+            var missing = rows.FirstOrDefault(r => !stored.ContainsKey(r.AttemptKey));
+            return missing is null
+                ? rows.Select(r => stored[r.AttemptKey]).ToList()
+                : throw new InvalidOperationException($"target {missing.TargetSeq} of campaign '{campaignId}' does not exist");
         }, cancellationToken);
     }
 

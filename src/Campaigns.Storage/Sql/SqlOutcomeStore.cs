@@ -106,6 +106,9 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
     /// <summary>The SQL that turns a text parameter or column into the database's JSON type.</summary>
     protected abstract string Json(string expression);
 
+    /// <summary>A FROM item <c>c</c> with one row per element (<c>c.value</c>) of the JSON array in <paramref name="column"/>.</summary>
+    protected abstract string CalleesOf(string column);
+
     /// <summary>SQL testing <paramref name="column"/> against a list parameter (Npgsql binds arrays; SQLite needs the list expanded).</summary>
     protected abstract string InList(string column, string parameter);
 

@@ -47,6 +47,8 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore
 
     protected override string Json(string expression) => expression;
 
+    protected override string CalleesOf(string column) => $"json_each({column}) AS c";
+
     protected override string InList(string column, string parameter) => $"{column} IN {parameter}";
 
     // SQLITE_BUSY / SQLITE_LOCKED: another writer holds the database; its transaction will end.

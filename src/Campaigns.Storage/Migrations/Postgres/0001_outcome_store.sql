@@ -22,13 +22,14 @@ CREATE TABLE targets (
 );
 
 -- Written before dialing (state 'intended'), so a crash between the request and its answer leaves
--- a row to reconcile instead of a blind retry that would ring the callee twice.
+-- a row to reconcile instead of a blind retry that would ring the callee twice. A target with a
+-- callee on the do-not-call list gets 'skipped' instead, in the same statement.
 CREATE TABLE call_attempts (
     attempt_key  text        PRIMARY KEY,
     campaign_id  text        NOT NULL,
     target_seq   integer     NOT NULL,
     attempt_no   integer     NOT NULL CHECK (attempt_no >= 1),
-    state        text        NOT NULL CHECK (state IN ('intended', 'dialed', 'settled', 'unknown', 'failed')),
+    state        text        NOT NULL CHECK (state IN ('intended', 'dialed', 'settled', 'unknown', 'failed', 'skipped')),
     call_id      text        NULL,
     result_codes text        NULL, -- JSON object callee -> ResultCode of the start
     error_code   bigint      NULL,
