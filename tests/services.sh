@@ -71,8 +71,11 @@ postgres_bin() {
   return 1
 }
 
-# Temporal dev server: from $TEMPORAL_CLI, else ../shared/tools/temporal/temporal when present.
-# When neither exists no server is started and TEMPORAL_ADDRESS stays unset (no workflow tests yet).
+# Temporal dev server: from $TEMPORAL_CLI, else ../shared/tools/temporal/temporal when present; an
+# address already in TEMPORAL_ADDRESS is used as it is. When none exists no server is started and
+# TEMPORAL_ADDRESS stays unset: workflow tests may then fall back to the SDK's own download
+# (WorkflowEnvironment.StartLocalAsync) where the internet is reachable, and must fail saying so
+# where it is not.
 temporal_start() {
   local cli="${TEMPORAL_CLI:-}"
   if [ -z "$cli" ] && [ -x "$root/../shared/tools/temporal/temporal" ]; then
