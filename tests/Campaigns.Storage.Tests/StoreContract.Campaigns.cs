@@ -12,7 +12,6 @@ public abstract partial class StoreContract
         await Task.WhenAll(second.MigrateAsync(), Store.MigrateAsync());
 
         Assert.NotNull(await second.GetCampaignAsync(Campaign));
-        (second as IDisposable)?.Dispose();
         if (second is IAsyncDisposable d)
         {
             await d.DisposeAsync();
