@@ -71,33 +71,51 @@ postgres_bin() {
   return 1
 }
 
-# Temporal dev server: from $TEMPORAL_CLI, else ../shared/tools/temporal/temporal when present; an
-# address already in TEMPORAL_ADDRESS is used as it is. When none exists no server is started and
-# TEMPORAL_ADDRESS stays unset: workflow tests may then fall back to the SDK's own download
-# (WorkflowEnvironment.StartLocalAsync) where the internet is reachable, and must fail saying so
-# where it is not.
+# Temporal dev server, headless, on a free loopback port, with the project's search attributes. The CLI
+# comes from $TEMPORAL_CLI_PATH, else ../shared/tools/temporal (its install.sh unpacks it offline into a
+# cache folder), else `temporal` on PATH. An address already in TEMPORAL_ADDRESS is used as it is. When
+# no CLI exists no server is started and TEMPORAL_ADDRESS stays unset: the workflow tests then use the
+# SDK's own download (WorkflowEnvironment.StartLocalAsync), which works where the internet is reachable.
+# Exports TEMPORAL_ADDRESS, and TEMPORAL_CLI_PATH for tests that drive the CLI (`temporal workflow start`).
 temporal_start() {
-  local cli="${TEMPORAL_CLI:-}"
-  if [ -z "$cli" ] && [ -x "$root/../shared/tools/temporal/temporal" ]; then
-    cli="$root/../shared/tools/temporal/temporal"
-  fi
-  if [ -n "${TEMPORAL_ADDRESS:-}" ] || [ -z "$cli" ]; then
-    return 0
-  fi
+  if [ -n "${TEMPORAL_ADDRESS:-}" ]; then return 0; fi
+  local cli
+  cli=$(temporal_cli) || return 0
+  export TEMPORAL_CLI_PATH="$cli"
   local port
   port=$(free_port)
-  temporal_dir=$(mktemp -d)
+  temporal_dir=$(mktemp -d /tmp/campaigns-temporal.XXXXXX)
   "$cli" server start-dev --ip 127.0.0.1 --port "$port" --headless --db-filename "$temporal_dir/temporal.db" \
+    --log-level warn \
+    --search-attribute CampaignId=Keyword --search-attribute CampaignStatus=Keyword \
     >"$temporal_dir/server.log" 2>&1 &
   temporal_pid=$!
   export TEMPORAL_ADDRESS="127.0.0.1:$port"
-  for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+  for _ in $(seq 1 150); do
+    if "$cli" operator namespace describe --address "$TEMPORAL_ADDRESS" --namespace default >/dev/null 2>&1; then
+      return 0
+    fi
     sleep 0.2
   done
   echo "Temporal dev server did not start; its log:" >&2
   cat "$temporal_dir/server.log" >&2
   return 1
+}
+
+# Prints the path of a Temporal CLI, installing the project's offline copy when it is there.
+temporal_cli() {
+  if [ -n "${TEMPORAL_CLI_PATH:-}" ] && [ -x "$TEMPORAL_CLI_PATH" ]; then echo "$TEMPORAL_CLI_PATH"; return 0; fi
+  local installer="$root/../shared/tools/temporal/install.sh"
+  if [ -x "$installer" ] || [ -f "$installer" ]; then
+    local out
+    if out=$(bash "$installer"); then
+      eval "$out"
+      echo "$TEMPORAL_CLI_PATH"
+      return 0
+    fi
+    echo "warning: $installer failed; looking for temporal on PATH" >&2
+  fi
+  command -v temporal 2>/dev/null
 }
 
 temporal_stop() {

@@ -1,0 +1,56 @@
+using Campaigns.Workflows.Contract;
+
+namespace Campaigns.Workflows.Activities;
+
+/// <summary>What <see cref="ICampaignActivities.RegisterAsync"/> needs: the validated campaign and its JSON.</summary>
+public sealed record RegisterInput(CampaignSpec Spec, string WorkflowId);
+
+/// <summary>The campaign as stored: how many targets it has.</summary>
+public sealed record RegisterResult(long Targets);
+
+/// <summary>One target's attempt to dial: target sequence number and attempt number (1 = first dial).</summary>
+public sealed record BatchItem(int Seq, int AttemptNo);
+
+/// <summary>
+/// A slice of targets that one activity dials, watches and settles. The activity draws every request from
+/// the worker's shared per-API budget, so the batch size sets history size, not speed.
+/// </summary>
+public sealed record BatchInput
+{
+    /// <summary>The campaign.</summary>
+    public required string CampaignId { get; init; }
+
+    /// <summary>The dial settings of the campaign.</summary>
+    public required CampaignSpec Spec { get; init; }
+
+    /// <summary>The attempts of this batch.</summary>
+    public required IReadOnlyList<BatchItem> Items { get; init; }
+}
+
+/// <summary>How one attempt ended (see <see cref="Results"/> for the values).</summary>
+public sealed record ItemResult(int Seq, int AttemptNo, string Result);
+
+/// <summary>The results of a batch, one per attempt.</summary>
+public sealed record BatchResult(IReadOnlyList<ItemResult> Items);
+
+/// <summary>The result names used in progress, outcomes and redial rules.</summary>
+public static class Results
+{
+    /// <summary>Answered and ended normally.</summary>
+    public const string NormalEnd = "NormalEnd";
+
+    /// <summary>Never placed: the start was refused (an error answer).</summary>
+    public const string NotPlaced = "NotPlaced";
+
+    /// <summary>Not dialed: a callee is on the do-not-call list.</summary>
+    public const string Skipped = "Skipped";
+
+    /// <summary>The start's answer was lost and the call could not be found: never redialed automatically.</summary>
+    public const string Unresolved = "Unresolved";
+
+    /// <summary>The call ended but its record never came within the wait.</summary>
+    public const string RecordMissing = "RecordMissing";
+
+    /// <summary>Hung up by a cancel before anyone answered.</summary>
+    public const string Cancelled = "Cancelled";
+}

@@ -1,0 +1,26 @@
+using Temporalio.Activities;
+
+namespace Campaigns.Workflows.Activities;
+
+/// <summary>
+/// What the campaign workflow asks of the outside world. The implementation (src/Campaigns.Activities)
+/// talks to Tencent and the outcome store; the workflow only sees these signatures.
+/// </summary>
+public interface ICampaignActivities
+{
+    /// <summary>Registers the campaign in the store and adds its inline targets (idempotent).</summary>
+    [Activity("RegisterCampaign")]
+    Task<RegisterResult> RegisterAsync(RegisterInput input);
+
+    /// <summary>
+    /// Dials a batch under the shared budget (intent stored and claimed before each start), watches every
+    /// call until it ends, fetches its record and stores one outcome per callee. Safe to retry: every
+    /// decision goes through the stored attempt state, so a retry never re-sends a start that may have rung.
+    /// </summary>
+    [Activity("RunBatch")]
+    Task<BatchResult> RunBatchAsync(BatchInput input);
+
+    /// <summary>Sets the campaign's status in the store (and its final totals as JSON).</summary>
+    [Activity("SetCampaignStatus")]
+    Task SetStatusAsync(string campaignId, string status, string? totalsJson);
+}

@@ -1,0 +1,294 @@
+using System.Text.Json;
+using Campaigns.Workflows.Activities;
+using Campaigns.Workflows.Contract;
+using Campaigns.Workflows.Validation;
+using Temporalio.Common;
+using Temporalio.Exceptions;
+using Temporalio.Workflows;
+
+namespace Campaigns.Workflows;
+
+/// <summary>
+/// One campaign: validate, register, dispatch targets in batches (each batch an activity that dials under
+/// the shared budget, watches and settles its calls), keep the history small with continue-as-new at safe
+/// points, and answer pause / resume / cancel / setRate and the progress query. Deterministic: no I/O,
+/// no clock but Workflow.UtcNow, no secrets (DESIGN.md).
+/// </summary>
+[Workflow("CampaignWorkflow")]
+public sealed class CampaignWorkflow
+{
+    /// <summary>Targets per batch activity: small enough to retry cheaply, large enough to keep history short.</summary>
+    internal const int BatchSize = 100;
+
+    private readonly CancellationTokenSource batchesCancel = new();
+    private CampaignSpec spec = new();
+    private CampaignProgress progress = new();
+    private int nextSeq = 1;
+    private long targets;
+    private bool paused;
+    private bool cancelRequested;
+    private int? maxCallsPerSecond;
+    private int activeBatches;
+    private long inFlight;
+    private Exception? fatal;
+
+    /// <summary>Runs the campaign. <paramref name="campaign"/> is the operator's JSON, validated here first.</summary>
+    [WorkflowRun]
+    public async Task<CampaignProgress> RunAsync(JsonElement campaign, CarryOver? carryOver = null)
+    {
+        // The input is taken as raw JSON so that a wrong type is a validation problem naming its path,
+        // not a payload that fails to deserialize and leaves the workflow task retrying for ever.
+        var validation = CampaignValidator.Validate(campaign);
+        if (!validation.IsValid)
+        {
+            throw new ApplicationFailureException(
+                "Invalid campaign: " + string.Join("; ", validation.Problems),
+                errorType: "InvalidCampaign",
+                nonRetryable: true,
+                details: [validation.Problems]);
+        }
+
+        spec = validation.Spec!;
+        var campaignId = spec.CampaignId!;
+        Workflow.UpsertTypedSearchAttributes(CampaignSearch.CampaignId.ValueSet(campaignId));
+        if (carryOver is null)
+        {
+            var registered = await Workflow.ExecuteActivityAsync(
+                (ICampaignActivities a) => a.RegisterAsync(new RegisterInput(spec, Workflow.Info.WorkflowId)), StoreOptions);
+            targets = registered.Targets;
+            progress = new CampaignProgress { CampaignId = campaignId, Targets = targets };
+            maxCallsPerSecond = spec.Rate.MaxCallsPerSecond;
+        }
+        else
+        {
+            targets = carryOver.Targets;
+            nextSeq = carryOver.NextSeq;
+            progress = carryOver.Progress with { Runs = carryOver.Progress.Runs + 1 };
+            paused = carryOver.Paused;
+            maxCallsPerSecond = carryOver.MaxCallsPerSecond;
+        }
+
+        SetStatus(paused ? CampaignStatuses.Paused : CampaignStatuses.Running);
+        await DispatchAsync();
+        if (fatal is not null)
+        {
+            throw fatal;
+        }
+
+        if (!cancelRequested && ShouldContinueAsNew())
+        {
+            await Workflow.WaitConditionAsync(() => Workflow.AllHandlersFinished);
+            throw Workflow.CreateContinueAsNewException((CampaignWorkflow wf) => wf.RunAsync(campaign, new CarryOver
+            {
+                Targets = targets,
+                NextSeq = nextSeq,
+                Progress = progress,
+                Paused = paused,
+                MaxCallsPerSecond = maxCallsPerSecond,
+            }));
+        }
+
+        SetStatus(cancelRequested ? CampaignStatuses.Cancelled : CampaignStatuses.Completed);
+        await Workflow.ExecuteActivityAsync(
+            (ICampaignActivities a) => a.SetStatusAsync(campaignId, progress.Status, JsonSerializer.Serialize(progress, CampaignJson.Options)),
+            StoreOptions);
+        await Workflow.WaitConditionAsync(() => Workflow.AllHandlersFinished);
+        return progress;
+    }
+
+    /// <summary>How far the campaign is.</summary>
+    [WorkflowQuery("progress")]
+    public CampaignProgress Progress => progress;
+
+    /// <summary>Stops dispatching new calls; calls already placed are still watched and settled.</summary>
+    [WorkflowUpdate("pause")]
+    public Task<CampaignProgress> PauseAsync()
+    {
+        paused = true;
+        SetStatus(CampaignStatuses.Paused);
+        return Task.FromResult(progress);
+    }
+
+    /// <summary>Refuses a pause that would change nothing, saying why.</summary>
+    [WorkflowUpdateValidator(nameof(PauseAsync))]
+    public void ValidatePause() => Refuse(paused ? "the campaign is already paused" : EndedReason());
+
+    /// <summary>Goes on dispatching.</summary>
+    [WorkflowUpdate("resume")]
+    public Task<CampaignProgress> ResumeAsync()
+    {
+        paused = false;
+        SetStatus(CampaignStatuses.Running);
+        return Task.FromResult(progress);
+    }
+
+    /// <summary>Refuses a resume that would change nothing, saying why.</summary>
+    [WorkflowUpdateValidator(nameof(ResumeAsync))]
+    public void ValidateResume() => Refuse(!paused ? "the campaign is not paused" : EndedReason());
+
+    /// <summary>
+    /// Stops dispatching, hangs up calls still ringing, keeps the outcomes of calls already answered, and
+    /// ends the campaign as Cancelled with its totals.
+    /// </summary>
+    [WorkflowUpdate("cancel")]
+    public Task<CampaignProgress> CancelAsync()
+    {
+        cancelRequested = true;
+        batchesCancel.Cancel();
+        return Task.FromResult(progress);
+    }
+
+    /// <summary>Refuses a second cancel.</summary>
+    [WorkflowUpdateValidator(nameof(CancelAsync))]
+    public void ValidateCancel() => Refuse(EndedReason());
+
+    /// <summary>Changes the campaign's start rate for the batches dispatched from now on.</summary>
+    [WorkflowUpdate("setRate")]
+    public Task<CampaignProgress> SetRateAsync(RateChange change)
+    {
+        maxCallsPerSecond = change.MaxCallsPerSecond;
+        return Task.FromResult(progress);
+    }
+
+    /// <summary>Refuses a rate outside the vendor's budget.</summary>
+    [WorkflowUpdateValidator(nameof(SetRateAsync))]
+    public void ValidateSetRate(RateChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        Refuse(change.MaxCallsPerSecond is < 1 or > 200 ? "maxCallsPerSecond must be 1-200 (or null for the worker's budget)" : EndedReason());
+    }
+
+    private static ActivityOptions StoreOptions => new()
+    {
+        StartToCloseTimeout = TimeSpan.FromMinutes(2),
+        RetryPolicy = new RetryPolicy { MaximumInterval = TimeSpan.FromSeconds(30) },
+    };
+
+    private ActivityOptions BatchOptions => new()
+    {
+        // A batch lives as long as its longest call: ring timeout, talk, record delay. Heartbeats carry its
+        // progress, so a killed worker is noticed within the heartbeat timeout and the retry resumes from the store.
+        StartToCloseTimeout = TimeSpan.FromHours(6),
+        HeartbeatTimeout = TimeSpan.FromSeconds(30),
+        CancellationToken = batchesCancel.Token,
+        CancellationType = ActivityCancellationType.WaitCancellationCompleted,
+        RetryPolicy = new RetryPolicy
+        {
+            MaximumInterval = TimeSpan.FromSeconds(30),
+            NonRetryableErrorTypes = ["InvalidCampaign", "TencentAuth", "TencentInvalid"],
+        },
+        Summary = $"targets {nextSeq}-{Math.Min(targets, nextSeq + BatchSize - 1)}",
+    };
+
+    private async Task DispatchAsync()
+    {
+        while (true)
+        {
+            await Workflow.WaitConditionAsync(() =>
+                fatal is not null || cancelRequested || CanDispatch() || (activeBatches == 0 && (AllDispatched() || ShouldContinueAsNew())));
+            if (fatal is not null || cancelRequested)
+            {
+                // Let the batches finish their cancellation (hang-ups, outcomes of answered calls).
+                await Workflow.WaitConditionAsync(() => activeBatches == 0);
+                return;
+            }
+
+            if (CanDispatch())
+            {
+                var count = (int)Math.Min(BatchSize, targets - nextSeq + 1);
+                var items = Enumerable.Range(nextSeq, count).Select(seq => new BatchItem(seq, 1)).ToList();
+                var options = BatchOptions;
+                nextSeq += count;
+                progress = progress with { Dispatched = progress.Dispatched + count };
+                _ = RunBatchAsync(items, options);
+                continue;
+            }
+
+            return; // nothing active, and everything dispatched or a continue-as-new is due
+        }
+    }
+
+    private async Task RunBatchAsync(List<BatchItem> items, ActivityOptions options)
+    {
+        activeBatches++;
+        inFlight += items.Count;
+        try
+        {
+            var input = new BatchInput
+            {
+                CampaignId = spec.CampaignId!,
+                Spec = spec with { Rate = spec.Rate with { MaxCallsPerSecond = maxCallsPerSecond } },
+                Items = items,
+            };
+            var result = await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RunBatchAsync(input), options);
+            Apply(result);
+        }
+        catch (ActivityFailureException e) when (cancelRequested && TemporalException.IsCanceledException(e))
+        {
+            // Cancelled before it could report: its outcomes are in the store all the same.
+        }
+        catch (ActivityFailureException e)
+        {
+            fatal ??= e;
+        }
+        finally
+        {
+            activeBatches--;
+            inFlight -= items.Count;
+        }
+    }
+
+    private void Apply(BatchResult result)
+    {
+        var byResult = new Dictionary<string, long>(progress.ByResult, StringComparer.Ordinal);
+        foreach (var item in result.Items)
+        {
+            byResult[item.Result] = byResult.GetValueOrDefault(item.Result) + 1;
+        }
+
+        var unresolved = result.Items.Count(i => i.Result == Results.Unresolved);
+        progress = progress with
+        {
+            Finished = progress.Finished + result.Items.Count,
+            ByResult = byResult,
+            Unresolved = progress.Unresolved + unresolved,
+        };
+        Workflow.CurrentDetails = Summary();
+    }
+
+    private bool AllDispatched() => nextSeq > targets;
+
+    private bool CanDispatch() =>
+        !paused && !cancelRequested && fatal is null && !AllDispatched() && !ShouldContinueAsNew()
+        && inFlight + Math.Min(BatchSize, targets - nextSeq + 1) <= Math.Max(spec.Rate.MaxCallsInFlight, BatchSize);
+
+    private bool ShouldContinueAsNew() => Workflow.ContinueAsNewSuggested;
+
+    private void SetStatus(string status)
+    {
+        progress = progress with { Status = status };
+        Workflow.UpsertTypedSearchAttributes(CampaignSearch.CampaignStatus.ValueSet(status));
+        Workflow.CurrentDetails = Summary();
+    }
+
+    private string Summary()
+    {
+        var results = string.Join(", ", progress.ByResult.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
+        return $"**{progress.Status}** — {progress.Finished} of {progress.Targets} targets finished, {progress.Dispatched} dispatched"
+            + (results.Length > 0 ? $"\n\n{results}" : "")
+            + (progress.Unresolved > 0 ? $"\n\n{progress.Unresolved} unresolved (start answer lost, call not found)" : "");
+    }
+
+    private string? EndedReason() =>
+        cancelRequested ? "the campaign is being cancelled"
+        : progress.Status is CampaignStatuses.Completed or CampaignStatuses.Cancelled ? "the campaign has ended"
+        : null;
+
+    private static void Refuse(string? reason)
+    {
+        if (reason is not null)
+        {
+            throw new ApplicationFailureException(reason, errorType: "CommandRefused", nonRetryable: true);
+        }
+    }
+}

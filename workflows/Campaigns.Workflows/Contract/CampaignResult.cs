@@ -1,0 +1,45 @@
+namespace Campaigns.Workflows.Contract;
+
+/// <summary>Where a campaign stands, as the <c>CampaignStatus</c> search attribute and the progress query show it.</summary>
+public static class CampaignStatuses
+{
+    /// <summary>Dispatching.</summary>
+    public const string Running = "Running";
+
+    /// <summary>Dispatch paused by an operator; calls already placed are still watched.</summary>
+    public const string Paused = "Paused";
+
+    /// <summary>Every target dispatched and every placed call settled.</summary>
+    public const string Completed = "Completed";
+
+    /// <summary>Cancelled by an operator.</summary>
+    public const string Cancelled = "Cancelled";
+}
+
+/// <summary>How far a campaign is (the <c>progress</c> query) and how it ended (the workflow's result).</summary>
+public sealed record CampaignProgress
+{
+    /// <summary>The campaign.</summary>
+    public string CampaignId { get; init; } = "";
+
+    /// <summary>See <see cref="CampaignStatuses"/>.</summary>
+    public string Status { get; init; } = CampaignStatuses.Running;
+
+    /// <summary>Targets in the campaign (a target is one callee, or one group call).</summary>
+    public long Targets { get; init; }
+
+    /// <summary>Targets handed to a dispatch batch so far.</summary>
+    public long Dispatched { get; init; }
+
+    /// <summary>Targets whose attempt has an outcome (or is final for another reason).</summary>
+    public long Finished { get; init; }
+
+    /// <summary>Attempts per result of the target's call (NormalEnd, NotAnswer, … NotPlaced, Skipped, Unresolved).</summary>
+    public IReadOnlyDictionary<string, long> ByResult { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Attempts whose start answer was lost and whose call could not be found: never redialed automatically.</summary>
+    public long Unresolved { get; init; }
+
+    /// <summary>How many runs (continue-as-new) this campaign took so far.</summary>
+    public int Runs { get; init; } = 1;
+}

@@ -1,0 +1,84 @@
+namespace Campaigns.Workflows.Contract;
+
+/// <summary>
+/// A campaign as an operator writes it by hand (camelCase JSON, enums as strings, property names
+/// case-insensitive). Every field and its default is documented in the README; the validator
+/// (<see cref="Validation.CampaignValidator"/>) checks every rule before anything is dialed.
+/// </summary>
+public sealed record CampaignSpec
+{
+    /// <summary>The campaign's id: 1–64 of letters, digits, <c>_ - .</c>; the workflow id is <c>campaign-{id}</c>.</summary>
+    public string? CampaignId { get; init; }
+
+    /// <summary>The robot UserID that places the calls (the vendor's UserID rule).</summary>
+    public string? RobotAccount { get; init; }
+
+    /// <summary>Callees rung one by one (a 1v1 call each).</summary>
+    public IReadOnlyList<string>? Callees { get; init; }
+
+    /// <summary>Group calls: each entry is the callees of one call (at most 8, the robot makes 9).</summary>
+    public IReadOnlyList<IReadOnlyList<string>>? Groups { get; init; }
+
+    /// <summary>True when the targets were imported into the store beforehand (the CLI's <c>import</c>), for large campaigns.</summary>
+    public bool TargetsImported { get; init; }
+
+    /// <summary><c>Audio</c> (default) or <c>Video</c>.</summary>
+    public MediaKind MediaType { get; init; } = MediaKind.Audio;
+
+    /// <summary>How long a callee rings before the call gives up, 10 000–600 000 ms (default 30 000).</summary>
+    public int RingTimeoutMs { get; init; } = 30_000;
+
+    /// <summary>Passed to callees in the call notification; at most 1000 UTF-8 bytes.</summary>
+    public string? UserData { get; init; }
+
+    /// <summary>
+    /// The TRTC string room id of each attempt; must contain <c>{attemptKey}</c>, which makes it unique per
+    /// attempt — the handle that finds a call whose start answer was lost. Default <c>cmp-{attemptKey}</c>.
+    /// </summary>
+    public string RoomIdTemplate { get; init; } = "cmp-{attemptKey}";
+
+    /// <summary>IM offline push for callees whose app is not running (optional).</summary>
+    public OfflinePushSpec? OfflinePush { get; init; }
+
+    /// <summary>How fast this campaign may dial, within the worker's per-app budget.</summary>
+    public RateSpec Rate { get; init; } = new();
+}
+
+/// <summary>Audio or video.</summary>
+public enum MediaKind
+{
+    /// <summary>An audio call.</summary>
+    Audio,
+
+    /// <summary>A video call.</summary>
+    Video,
+}
+
+/// <summary>IM offline push settings.</summary>
+public sealed record OfflinePushSpec
+{
+    /// <summary>0 = push (default), 1 = no push.</summary>
+    public int PushFlag { get; init; }
+
+    /// <summary>Notification title.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>Notification text.</summary>
+    public string? Desc { get; init; }
+
+    /// <summary>Pass-through for the app.</summary>
+    public string? Ext { get; init; }
+}
+
+/// <summary>
+/// The campaign's share of the vendor's per-app budget. The budget itself (200 requests/s per API) is the
+/// worker's configuration, shared by every campaign it runs.
+/// </summary>
+public sealed record RateSpec
+{
+    /// <summary>At most this many calls started per second (null: as fast as the worker's budget allows).</summary>
+    public int? MaxCallsPerSecond { get; init; }
+
+    /// <summary>Calls in flight at once for this campaign (default 2000).</summary>
+    public int MaxCallsInFlight { get; init; } = 2000;
+}

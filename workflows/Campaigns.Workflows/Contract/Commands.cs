@@ -1,0 +1,23 @@
+namespace Campaigns.Workflows.Contract;
+
+/// <summary>The argument of the <c>setRate</c> update: the campaign's new start rate (null: the worker's budget).</summary>
+public sealed record RateChange(int? MaxCallsPerSecond);
+
+/// <summary>What a carried-over run needs to go on where the previous one stopped (continue-as-new).</summary>
+public sealed record CarryOver
+{
+    /// <summary>Targets in the store.</summary>
+    public long Targets { get; init; }
+
+    /// <summary>The next target sequence number to dispatch.</summary>
+    public int NextSeq { get; init; } = 1;
+
+    /// <summary>Progress so far.</summary>
+    public CampaignProgress Progress { get; init; } = new();
+
+    /// <summary>Whether dispatch was paused.</summary>
+    public bool Paused { get; init; }
+
+    /// <summary>The current start rate.</summary>
+    public int? MaxCallsPerSecond { get; init; }
+}

@@ -1,0 +1,204 @@
+using System.Text;
+using System.Text.Json;
+using Campaigns.Workflows.Contract;
+
+namespace Campaigns.Workflows.Validation;
+
+/// <summary>The outcome of validating a campaign: the bound spec, or every problem by its JSON path.</summary>
+public sealed record ValidationResult(CampaignSpec? Spec, IReadOnlyList<string> Problems)
+{
+    /// <summary>Whether the campaign may run.</summary>
+    public bool IsValid => Problems.Count == 0 && Spec is not null;
+}
+
+/// <summary>
+/// Checks a campaign before anything happens. The workflow runs it first (an invalid campaign fails at
+/// once, non-retryable, nothing dialed or written) and the CLI runs the same code before submitting.
+/// Pure and deterministic: safe in workflow code.
+/// </summary>
+public static class CampaignValidator
+{
+    /// <summary>Targets a campaign may carry inline; larger ones are imported into the store first.</summary>
+    public const int MaxInlineTargets = 10_000;
+
+    /// <summary>People in a group call, the robot included (the vendor's limit).</summary>
+    public const int MaxGroupPeople = 9;
+
+    /// <summary>Validates raw JSON text (the CLI's entry point).</summary>
+    public static ValidationResult Validate(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return Validate(document.RootElement);
+        }
+        catch (JsonException e)
+        {
+            return new ValidationResult(null, [$"$: not valid JSON ({e.Message})"]);
+        }
+    }
+
+    /// <summary>Validates a campaign's JSON (the workflow's entry point).</summary>
+    public static ValidationResult Validate(JsonElement json)
+    {
+        var problems = new List<string>();
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            return new ValidationResult(null, ["$: a campaign is a JSON object"]);
+        }
+
+        var spec = JsonBinder.Bind<CampaignSpec>(json, problems);
+        if (spec is not null)
+        {
+            Check(spec, problems);
+        }
+
+        return new ValidationResult(problems.Count == 0 ? spec : null, problems);
+    }
+
+    private static void Check(CampaignSpec spec, List<string> problems)
+    {
+        if (string.IsNullOrEmpty(spec.CampaignId))
+        {
+            problems.Add("$.campaignId: required");
+        }
+        else if (spec.CampaignId.Length > 64 || !spec.CampaignId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+        {
+            problems.Add($"$.campaignId: \"{spec.CampaignId}\" must be 1-64 of letters, digits, _ - and .");
+        }
+
+        if (string.IsNullOrEmpty(spec.RobotAccount))
+        {
+            problems.Add("$.robotAccount: required");
+        }
+        else if (!UserIds.IsValid(spec.RobotAccount))
+        {
+            problems.Add($"$.robotAccount: \"{spec.RobotAccount}\" is not a valid user id ({UserIds.Rule})");
+        }
+
+        CheckTargets(spec, problems);
+
+        if (spec.RingTimeoutMs is < 10_000 or > 600_000)
+        {
+            problems.Add($"$.ringTimeoutMs: {spec.RingTimeoutMs} is outside 10000-600000 (milliseconds)");
+        }
+
+        if (spec.UserData is { } userData && Encoding.UTF8.GetByteCount(userData) > 1000)
+        {
+            problems.Add($"$.userData: {Encoding.UTF8.GetByteCount(userData)} bytes, at most 1000 (UTF-8)");
+        }
+
+        CheckRoomIdTemplate(spec.RoomIdTemplate, problems);
+
+        if (spec.OfflinePush is { PushFlag: not (0 or 1) } push)
+        {
+            problems.Add($"$.offlinePush.pushFlag: {push.PushFlag} must be 0 (push) or 1 (no push)");
+        }
+
+        if (spec.Rate.MaxCallsPerSecond is { } rate && rate is < 1 or > 200)
+        {
+            problems.Add($"$.rate.maxCallsPerSecond: {rate} must be 1-200 (the vendor allows 200 starts/s per app)");
+        }
+
+        if (spec.Rate.MaxCallsInFlight is < 1 or > 20_000)
+        {
+            problems.Add($"$.rate.maxCallsInFlight: {spec.Rate.MaxCallsInFlight} must be 1-20000");
+        }
+    }
+
+    private static void CheckTargets(CampaignSpec spec, List<string> problems)
+    {
+        var callees = spec.Callees ?? [];
+        var groups = spec.Groups ?? [];
+        if (spec.TargetsImported)
+        {
+            if (callees.Count + groups.Count > 0)
+            {
+                problems.Add("$.targetsImported: true means the targets are in the store already; leave callees and groups out");
+            }
+
+            return;
+        }
+
+        if (callees.Count + groups.Count == 0)
+        {
+            problems.Add("$.callees: no targets: give callees and/or groups (or import them and set targetsImported)");
+            return;
+        }
+
+        if (callees.Count + groups.Count > MaxInlineTargets)
+        {
+            problems.Add($"$.callees: {callees.Count + groups.Count} targets inline, at most {MaxInlineTargets}: import larger campaigns into the store");
+            return;
+        }
+
+        // A callee may appear in one target only: a second target would ring the same person again.
+        var firstSeen = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < callees.Count; i++)
+        {
+            CheckCallee(spec, callees[i], $"$.callees[{i}]", firstSeen, problems);
+        }
+
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var group = groups[g] ?? [];
+            var path = $"$.groups[{g}]";
+            if (group.Count < 2)
+            {
+                problems.Add($"{path}: a group call needs 2-{MaxGroupPeople - 1} callees; put a single callee in callees");
+            }
+            else if (group.Count > MaxGroupPeople - 1)
+            {
+                problems.Add($"{path}: {group.Count} callees, at most {MaxGroupPeople - 1} (a call holds {MaxGroupPeople} people, the robot included)");
+            }
+
+            for (var i = 0; i < group.Count; i++)
+            {
+                CheckCallee(spec, group[i], $"{path}[{i}]", firstSeen, problems);
+            }
+        }
+    }
+
+    private static void CheckCallee(CampaignSpec spec, string? callee, string path, Dictionary<string, string> firstSeen, List<string> problems)
+    {
+        if (callee is null)
+        {
+            return; // reported by the binder
+        }
+
+        if (!UserIds.IsValid(callee))
+        {
+            problems.Add($"{path}: \"{callee}\" is not a valid user id ({UserIds.Rule})");
+        }
+        else if (string.Equals(callee, spec.RobotAccount, StringComparison.Ordinal))
+        {
+            problems.Add($"{path}: \"{callee}\" is the robot account itself");
+        }
+        else if (!firstSeen.TryAdd(callee, path))
+        {
+            problems.Add($"{path}: \"{callee}\" is already a target at {firstSeen[callee]} (nobody is rung twice)");
+        }
+    }
+
+    private static void CheckRoomIdTemplate(string template, List<string> problems)
+    {
+        const string Placeholder = "{attemptKey}";
+        if (!template.Contains(Placeholder, StringComparison.Ordinal))
+        {
+            problems.Add($"$.roomIdTemplate: must contain {Placeholder} (it makes the room id unique per attempt)");
+            return;
+        }
+
+        var rest = template.Replace(Placeholder, "", StringComparison.Ordinal);
+        if (!rest.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+        {
+            problems.Add($"$.roomIdTemplate: \"{template}\" may hold only letters, digits, _ and - around {Placeholder}");
+        }
+
+        // An attempt key is 16 characters; TRTC string room ids hold at most 64 bytes.
+        if (rest.Length + 16 > 64)
+        {
+            problems.Add($"$.roomIdTemplate: \"{template}\" makes room ids longer than 64 characters");
+        }
+    }
+}
