@@ -1,0 +1,23 @@
+namespace Campaigns.Activities.Batches;
+
+/// <summary>
+/// What a batch needs from the activity it runs in: a claim token unique to this execution, the results
+/// an earlier execution reported in its heartbeats, a way to heartbeat, and two kinds of stop.
+/// </summary>
+public sealed record BatchContext
+{
+    /// <summary>Unique per activity execution (workflow, activity id, attempt): the dial claim's owner.</summary>
+    public required string ClaimToken { get; init; }
+
+    /// <summary>Results an earlier execution of this batch reported (by attempt key).</summary>
+    public IReadOnlyDictionary<string, string> PreviousResults { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Reports progress (the finished results so far).</summary>
+    public Action<IReadOnlyDictionary<string, string>> Heartbeat { get; init; } = _ => { };
+
+    /// <summary>The campaign is being cancelled: dial no more, hang up ringing calls, settle the rest.</summary>
+    public CancellationToken Cancel { get; init; }
+
+    /// <summary>Stop at once (the worker is shutting down): a retry resumes from the store.</summary>
+    public CancellationToken Abort { get; init; }
+}

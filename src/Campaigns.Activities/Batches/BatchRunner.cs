@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using Campaigns.Activities.Budget;
+using Campaigns.Activities.Watching;
+using Campaigns.Storage;
+using Campaigns.Storage.Model;
+using Campaigns.TencentCall;
+using Campaigns.TencentCall.Errors;
+using Campaigns.TencentCall.Models;
+using Campaigns.Workflows.Activities;
+using Campaigns.Workflows.Contract;
+using Microsoft.Extensions.Logging;
+
+namespace Campaigns.Activities.Batches;
+
+/// <summary>
+/// Dials, watches and settles one batch. The store is the ledger: each attempt's stored state decides
+/// what happens to it, so a retried or concurrent execution never re-sends a start that may have rung.
+/// Intended → claimed (compare-and-set) → started → Dialed → watched → record → outcomes → Settled.
+/// A start whose answer was lost leaves the attempt Unknown; it is looked up by its RoomId, never redialed.
+/// </summary>
+public sealed partial class BatchRunner(
+    IOutcomeStore store,
+    ITencentCallClient client,
+    ApiBudget budget,
+    CallWatcher watcher,
+    RecordFinder records,
+    TimeProvider time,
+    ILogger<BatchRunner> logger)
+{
+
+    /// <summary>Runs the batch to the end (or to a cancel) and returns one result per attempt.</summary>
+    public async Task<BatchResult> RunAsync(BatchInput input, BatchContext context)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(context);
+        var targets = await LoadTargetsAsync(input, context.Abort).ConfigureAwait(false);
+        var attempts = await store.RecordIntentsAsync(
+            input.CampaignId, input.Items.Select(i => (i.Seq, i.AttemptNo)).ToList(), context.Abort).ConfigureAwait(false);
+
+        var finished = new ConcurrentDictionary<string, string>(context.PreviousResults, StringComparer.Ordinal);
+        using var beat = new Timer(_ => context.Heartbeat(finished), null, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        var work = attempts.Select(async attempt =>
+        {
+            if (!finished.TryGetValue(attempt.AttemptKey, out var result))
+            {
+                result = await RunAttemptAsync(input.Spec, attempt, targets[attempt.TargetSeq], context).ConfigureAwait(false);
+                finished[attempt.AttemptKey] = result;
+            }
+
+            return new ItemResult(attempt.TargetSeq, attempt.AttemptNo, result);
+        }).ToList();
+        var results = await Task.WhenAll(work).ConfigureAwait(false);
+        context.Heartbeat(finished);
+        return new BatchResult(results);
+    }
+
+    private async Task<Dictionary<int, Target>> LoadTargetsAsync(BatchInput input, CancellationToken cancellationToken)
+    {
+        var from = input.Items.Min(i => i.Seq);
+        var to = input.Items.Max(i => i.Seq);
+        var loaded = await store.GetTargetsAsync(input.CampaignId, from - 1, to - from + 1, cancellationToken).ConfigureAwait(false);
+        var bySeq = loaded.ToDictionary(t => t.Seq);
+        var missing = input.Items.Where(i => !bySeq.ContainsKey(i.Seq)).Select(i => i.Seq).ToList();
+        return missing.Count == 0 ? bySeq
+            : throw new InvalidOperationException($"Campaign {input.CampaignId} has no targets {string.Join(", ", missing.Take(10))} in the store");
+    }
+
+    private async Task<string> RunAttemptAsync(CampaignSpec spec, CallAttempt attempt, Target target, BatchContext context)
+    {
+        switch (attempt.State)
+        {
+            case AttemptState.Skipped:
+                return Results.Skipped;
+            case AttemptState.Failed:
+                return Results.NotPlaced;
+            case AttemptState.Settled:
+                return "Settled";
+            case AttemptState.Dialed:
+                return await WatchAndSettleAsync(attempt, target, attempt.CallId!, Outcomes.Codes(attempt.ResultCodes), context).ConfigureAwait(false);
+            case AttemptState.Unknown:
+            case AttemptState.Dialing:
+                // Claimed by an execution that is gone (or its answer was lost): the call may exist.
+                return await ReconcileAsync(spec, attempt, target, context).ConfigureAwait(false);
+            default:
+                return await DialAsync(spec, attempt, target, context).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string> DialAsync(CampaignSpec spec, CallAttempt attempt, Target target, BatchContext context)
+    {
+        try
+        {
+            await budget.AcquireStartAsync(attempt.CampaignId, spec.Rate.MaxCallsPerSecond, context.Cancel).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.Cancel.IsCancellationRequested)
+        {
+            return Results.Cancelled; // never dialed: the intent stays Intended
+        }
+
+        // Only the execution that moves Intended → Dialing may send the request.
+        var claim = await store.ClaimDialAsync(attempt.AttemptKey, context.ClaimToken, context.Abort).ConfigureAwait(false);
+        if (!claim.Claimed)
+        {
+            return claim.Attempt.State == AttemptState.Intended
+                ? throw new InvalidOperationException($"Attempt {attempt.AttemptKey} could not be claimed")
+                : await RunAttemptAsync(spec, claim.Attempt, target, context).ConfigureAwait(false);
+        }
+
+        var request = StartRequest(spec, attempt, target);
+        for (var tries = 1; ; tries++)
+        {
+            try
+            {
+                var started = await client.StartCallByRobotAsync(request, context.Abort).ConfigureAwait(false);
+                var codes = Outcomes.Codes(started);
+                var dialed = await store.MarkDialedAsync(attempt.AttemptKey, started.CallId, codes, CancellationToken.None).ConfigureAwait(false);
+                return await WatchAndSettleAsync(dialed, target, started.CallId, codes, context).ConfigureAwait(false);
+            }
+            catch (TencentCallException e) when (e.RequestMayHaveTakenEffect)
+            {
+                // The request left and its answer is lost: the callee may be ringing. Never resend.
+                await store.MarkUnknownAsync(attempt.AttemptKey, $"{e.Kind} {e.ErrorCode}: {e.Message}", CancellationToken.None).ConfigureAwait(false);
+                LogStartLost(attempt.AttemptKey, e.Message);
+                return await ReconcileAsync(spec, attempt with { State = AttemptState.Unknown }, target, context).ConfigureAwait(false);
+            }
+            catch (TencentCallException e) when (e.IsTransient && tries < 8 && !context.Abort.IsCancellationRequested)
+            {
+                // 101001, a frequency limit: the vendor says nothing was placed; we still hold the claim.
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, tries - 1)), time, context.Abort).ConfigureAwait(false);
+                await budget.AcquireAsync(BudgetedApi.StartCall, context.Abort).ConfigureAwait(false);
+            }
+            catch (TencentCallException e) when (e.Kind == TencentErrorKind.Auth)
+            {
+                await store.MarkFailedAsync(attempt.AttemptKey, e.ErrorCode, e.Message, CancellationToken.None).ConfigureAwait(false);
+                throw new Temporalio.Exceptions.ApplicationFailureException(
+                    $"Tencent refused the credentials ({e.ErrorCode}): check TencentCall:SdkAppId, AdminIdentifier and SecretKey", errorType: "TencentAuth", nonRetryable: true);
+            }
+            catch (TencentCallException e)
+            {
+                await store.MarkFailedAsync(attempt.AttemptKey, e.ErrorCode, e.Message, CancellationToken.None).ConfigureAwait(false);
+                return Results.NotPlaced;
+            }
+        }
+    }
+
+    private async Task<string> WatchAndSettleAsync(CallAttempt attempt, Target target, string callId, IReadOnlyDictionary<string, long> codes, BatchContext context)
+    {
+        CallRecord? record = null;
+        if (codes.Count == 0 || codes.Values.Any(c => c == 0))
+        {
+            var watched = new WatchedCall(callId);
+            using var hangUp = context.Cancel.Register(() => _ = HangUpIfRingingAsync(watched));
+            await watcher.WaitForEndAsync(watched, context.Abort).ConfigureAwait(false);
+            record = await records.FetchAsync(callId, context.Abort).ConfigureAwait(false);
+        }
+
+        var outcomes = Outcomes.Of(attempt, target, callId, codes, record, time.GetUtcNow());
+        await store.UpsertOutcomesAsync(outcomes, context.Abort).ConfigureAwait(false);
+        await store.MarkSettledAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false);
+        return Outcomes.TargetResult(outcomes);
+    }
+
+    private async Task HangUpIfRingingAsync(WatchedCall watched)
+    {
+        // A cancel hangs up calls still ringing; calls already answered go on and keep their outcome.
+        if (watched.LastStatus is { } status && !status.AnyWaiting)
+        {
+            return;
+        }
+
+        try
+        {
+            await budget.AcquireAsync(BudgetedApi.EndCall, CancellationToken.None).ConfigureAwait(false);
+            await client.EndCallAsync(watched.CallId).ConfigureAwait(false);
+            watcher.PollSoon(watched);
+        }
+        catch (TencentCallException e)
+        {
+            LogHangUpFailed(watched.CallId, e.Message);
+        }
+    }
+
+    private async Task<string> ReconcileAsync(CampaignSpec spec, CallAttempt attempt, Target target, BatchContext context)
+    {
+        var roomId = RoomIdOf(spec, attempt);
+        var since = attempt.ClaimedAt ?? attempt.IntendedAt;
+        var found = await records.FindByRoomAsync(spec.RobotAccount!, roomId, since, TimeSpan.FromMilliseconds(spec.RingTimeoutMs), context.Abort)
+            .ConfigureAwait(false);
+        if (found is null)
+        {
+            if (attempt.State != AttemptState.Unknown)
+            {
+                await store.MarkUnknownAsync(attempt.AttemptKey, "start answer lost; no record found for room " + roomId, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            return Results.Unresolved;
+        }
+
+        var dialed = await store.MarkDialedAsync(attempt.AttemptKey, found.CallId, new Dictionary<string, long>(), CancellationToken.None).ConfigureAwait(false);
+        var outcomes = Outcomes.Of(dialed, target, found.CallId, new Dictionary<string, long>(), found, time.GetUtcNow());
+        await store.UpsertOutcomesAsync(outcomes, context.Abort).ConfigureAwait(false);
+        await store.MarkSettledAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false);
+        return Outcomes.TargetResult(outcomes);
+    }
+
+    private static StartCallRequest StartRequest(CampaignSpec spec, CallAttempt attempt, Target target) => new()
+    {
+        RobotAccount = spec.RobotAccount!,
+        Callees = target.Callees,
+        TimeoutMs = spec.RingTimeoutMs,
+        UserData = spec.UserData,
+        MediaType = spec.MediaType == MediaKind.Video ? CallMediaType.Video : CallMediaType.Audio,
+        RoomId = RoomIdOf(spec, attempt),
+        RoomIdType = 2,
+        OfflinePush = spec.OfflinePush is { } p ? new OfflinePush(p.PushFlag, p.Title, p.Desc, p.Ext) : null,
+    };
+
+    internal static string RoomIdOf(CampaignSpec spec, CallAttempt attempt) =>
+        spec.RoomIdTemplate.Replace("{attemptKey}", attempt.AttemptKey, StringComparison.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Start of attempt {AttemptKey} may have placed a call (answer lost): {Reason}; reconciling by RoomId")]
+    private partial void LogStartLost(string attemptKey, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "end_call {CallId} failed: {Reason}")]
+    private partial void LogHangUpFailed(string callId, string reason);
+}

@@ -1,0 +1,105 @@
+using Campaigns.Activities.Budget;
+using Campaigns.TencentCall;
+using Campaigns.TencentCall.Errors;
+using Campaigns.TencentCall.Models;
+using Microsoft.Extensions.Options;
+
+namespace Campaigns.Activities.Batches;
+
+/// <summary>
+/// Fetches call records, which lag the end of a call by a few seconds and sometimes never come: every
+/// wait here is bounded, and a record that never comes yields null (the outcome says RecordMissing).
+/// </summary>
+public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, IOptions<CampaignWorkerOptions> options, TimeProvider time)
+{
+    private readonly WatchOptions watch = options.Value.Watch;
+
+    /// <summary>The record of an ended call, or null when it did not come within the configured wait.</summary>
+    public async Task<CallRecord?> FetchAsync(string callId, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + watch.Scaled(watch.RecordMaxWaitSeconds);
+        var pause = watch.Scaled(watch.RecordDelaySeconds);
+        while (true)
+        {
+            await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await budget.AcquireAsync(BudgetedApi.Records, cancellationToken).ConfigureAwait(false);
+                return await client.GetRecordByCallIdAsync(callId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TencentCallException e) when (e.IsTransient || e.Kind == TencentErrorKind.Unknown)
+            {
+                // Not there yet (101050), 101001, a frequency limit: wait longer each time, within the deadline.
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (time.GetUtcNow() + pause > deadline)
+            {
+                return null;
+            }
+
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, watch.Scaled(60).Ticks));
+        }
+    }
+
+    /// <summary>
+    /// Finds the call placed with <paramref name="roomId"/> by <paramref name="robot"/> since <paramref name="since"/>
+    /// (how a start whose answer was lost is reconciled: no API finds a call by UserData). Looks once the ring
+    /// timeout plus the record delay has passed, then again while the reconcile window lasts (an answered call
+    /// has no record until it ends). Null when nothing was found.
+    /// </summary>
+    public async Task<CallRecord?> FindByRoomAsync(string robot, string roomId, DateTimeOffset since, TimeSpan ringTimeout, CancellationToken cancellationToken)
+    {
+        var firstLook = since + ringTimeout + watch.Scaled(watch.RecordDelaySeconds);
+        var giveUp = since + watch.Scaled(watch.ReconcileWindowSeconds);
+        var wait = firstLook - time.GetUtcNow();
+        while (true)
+        {
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            }
+
+            var found = await SearchAsync(robot, roomId, since, cancellationToken).ConfigureAwait(false);
+            if (found is not null || time.GetUtcNow() >= giveUp)
+            {
+                return found;
+            }
+
+            wait = TimeSpan.FromTicks(Math.Min(watch.Scaled(30).Ticks, (giveUp - time.GetUtcNow()).Ticks));
+        }
+    }
+
+    private async Task<CallRecord?> SearchAsync(string robot, string roomId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        for (var page = 1; page < 10_000; page++)
+        {
+            CallRecordPage result;
+            try
+            {
+                await budget.AcquireAsync(BudgetedApi.Records, cancellationToken).ConfigureAwait(false);
+                result = await client.GetRecordsByFilterAsync(new RecordFilter(since.AddMinutes(-1), null, 100, page), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TencentCallException e) when (e.IsTransient)
+            {
+                return null; // looked for again on the next round
+            }
+
+            var match = result.Records.FirstOrDefault(r =>
+                string.Equals(r.RoomId, roomId, StringComparison.Ordinal) && (r.Caller is null || string.Equals(r.Caller, robot, StringComparison.Ordinal)));
+            if (match is not null)
+            {
+                return match;
+            }
+
+            if (result.Records.Count == 0 || result.Page == 0)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Campaigns.Activities.Batches;
+using Campaigns.Storage;
+using Campaigns.Storage.Model;
+using Campaigns.Workflows.Activities;
+using Campaigns.Workflows.Contract;
+using Temporalio.Activities;
+using Temporalio.Exceptions;
+
+namespace Campaigns.Activities;
+
+/// <summary>The campaign workflow's activities, thin over the store and <see cref="BatchRunner"/>.</summary>
+public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches) : ICampaignActivities
+{
+    /// <inheritdoc />
+    [Activity("RegisterCampaign")]
+    public async Task<RegisterResult> RegisterAsync(RegisterInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var ct = ActivityExecutionContext.Current.CancellationToken;
+        var spec = input.Spec;
+        var campaignId = spec.CampaignId!;
+        await store.RegisterCampaignAsync(campaignId, input.WorkflowId, JsonSerializer.Serialize(spec, CampaignJson.Options), ct).ConfigureAwait(false);
+        var targets = (spec.Callees ?? []).Select(c => (IReadOnlyList<string>)[c]).Concat(spec.Groups ?? []).ToList();
+        if (targets.Count > 0)
+        {
+            // Idempotent: a target already in the campaign is skipped, so a retry adds nothing.
+            await store.AddTargetsAsync(campaignId, targets, ct).ConfigureAwait(false);
+        }
+
+        var progress = await store.GetProgressAsync(campaignId, ct).ConfigureAwait(false);
+        if (progress.Targets == 0)
+        {
+            throw new ApplicationFailureException(
+                $"Campaign {campaignId} has no targets in the store: import them first (targetsImported is set)", errorType: "InvalidCampaign", nonRetryable: true);
+        }
+
+        await store.SetCampaignStatusAsync(campaignId, CampaignStatus.Running, cancellationToken: ct).ConfigureAwait(false);
+        return new RegisterResult(progress.Targets);
+    }
+
+    /// <inheritdoc />
+    [Activity("RunBatch")]
+    public async Task<BatchResult> RunBatchAsync(BatchInput input)
+    {
+        var activity = ActivityExecutionContext.Current;
+        var info = activity.Info;
+        var previous = info.HeartbeatDetails.Count > 0
+            ? await info.HeartbeatDetailAtAsync<Dictionary<string, string>>(0).ConfigureAwait(false)
+            : null;
+
+        // One token fires for every reason; a requested cancel is graceful (hang up, settle), anything else aborts.
+        using var cancel = new CancellationTokenSource();
+        using var abort = new CancellationTokenSource();
+        using var registration = activity.CancellationToken.Register(() =>
+        {
+            if (activity.CancelReason == ActivityCancelReason.CancelRequested)
+            {
+                cancel.Cancel();
+            }
+            else
+            {
+                abort.Cancel();
+            }
+        });
+        var context = new BatchContext
+        {
+            ClaimToken = $"{info.WorkflowId}/{info.WorkflowRunId}/{info.ActivityId}/{info.Attempt}",
+            PreviousResults = previous ?? [],
+            Heartbeat = results => activity.Heartbeat(results),
+            Cancel = cancel.Token,
+            Abort = abort.Token,
+        };
+        return await batches.RunAsync(input, context).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    [Activity("SetCampaignStatus")]
+    public async Task SetStatusAsync(string campaignId, string status, string? totalsJson)
+    {
+        var stored = Enum.Parse<CampaignStatus>(status);
+        await store.SetCampaignStatusAsync(campaignId, stored, totalsJson, ActivityExecutionContext.Current.CancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,105 @@
+namespace Campaigns.Activities;
+
+/// <summary>
+/// The worker's side of a campaign (section <c>Campaigns</c>): the vendor's per-app budget and how calls
+/// are watched. Start-up fails naming every bad key.
+/// </summary>
+public sealed class CampaignWorkerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Campaigns";
+
+    /// <summary>Requests per second per API, shared by every campaign this worker runs.</summary>
+    public BudgetOptions Budget { get; set; } = new();
+
+    /// <summary>How calls are polled and records fetched.</summary>
+    public WatchOptions Watch { get; set; } = new();
+
+    /// <summary>Every bad key, named.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        Positive(problems, "Campaigns:Budget:StartCallsPerSecond", Budget.StartCallsPerSecond);
+        Positive(problems, "Campaigns:Budget:CallInfoPerSecond", Budget.CallInfoPerSecond);
+        Positive(problems, "Campaigns:Budget:EndCallPerSecond", Budget.EndCallPerSecond);
+        Positive(problems, "Campaigns:Budget:RecordsPerSecond", Budget.RecordsPerSecond);
+        if (Budget.Headroom is <= 0 or > 1)
+        {
+            problems.Add($"Campaigns:Budget:Headroom: {Budget.Headroom} must be in (0, 1]");
+        }
+
+        if (Budget.Workers < 1)
+        {
+            problems.Add($"Campaigns:Budget:Workers: {Budget.Workers} must be at least 1");
+        }
+
+        if (Watch.TimeScale <= 0)
+        {
+            problems.Add($"Campaigns:Watch:TimeScale: {Watch.TimeScale} must be positive");
+        }
+
+        Positive(problems, "Campaigns:Watch:FirstPollSeconds", Watch.FirstPollSeconds);
+        Positive(problems, "Campaigns:Watch:MaxPollIntervalSeconds", Watch.MaxPollIntervalSeconds);
+        Positive(problems, "Campaigns:Watch:RecordDelaySeconds", Watch.RecordDelaySeconds);
+        Positive(problems, "Campaigns:Watch:RecordMaxWaitSeconds", Watch.RecordMaxWaitSeconds);
+        Positive(problems, "Campaigns:Watch:ReconcileWindowSeconds", Watch.ReconcileWindowSeconds);
+        return problems;
+    }
+
+    private static void Positive(List<string> problems, string key, double value)
+    {
+        if (value <= 0)
+        {
+            problems.Add($"{key}: {value} must be positive");
+        }
+    }
+}
+
+/// <summary>The vendor's limits: 200 requests/s per API per app (v1 records by CallId: 20/s).</summary>
+public sealed class BudgetOptions
+{
+    /// <summary><c>start_call_by_robot</c> requests per second.</summary>
+    public double StartCallsPerSecond { get; set; } = 200;
+
+    /// <summary><c>get_call_info</c> requests per second.</summary>
+    public double CallInfoPerSecond { get; set; } = 200;
+
+    /// <summary><c>end_call</c> requests per second.</summary>
+    public double EndCallPerSecond { get; set; } = 200;
+
+    /// <summary>Record requests per second (set 20 for the v1 by-CallId API).</summary>
+    public double RecordsPerSecond { get; set; } = 200;
+
+    /// <summary>
+    /// Share of each limit actually used (default 0.9): the limiter lets a small burst through, and
+    /// requests reach the vendor with jitter, so no 1-second window may be allowed to touch the limit.
+    /// </summary>
+    public double Headroom { get; set; } = 0.9;
+
+    /// <summary>Workers sharing the app's budget: each takes an equal part (the fleet size).</summary>
+    public int Workers { get; set; } = 1;
+}
+
+/// <summary>How calls are watched.</summary>
+public sealed class WatchOptions
+{
+    /// <summary>Divides every wait below (the demo and tests run the simulator faster than real time).</summary>
+    public double TimeScale { get; set; } = 1;
+
+    /// <summary>First <c>get_call_info</c> after a start.</summary>
+    public double FirstPollSeconds { get; set; } = 5;
+
+    /// <summary>Longest gap between two polls of a call (the gap grows while a call goes on).</summary>
+    public double MaxPollIntervalSeconds { get; set; } = 30;
+
+    /// <summary>Wait after a call ended before asking for its record (the vendor's median is 5 s).</summary>
+    public double RecordDelaySeconds { get; set; } = 5;
+
+    /// <summary>Give up on a record after this long: the outcome is stored as RecordMissing.</summary>
+    public double RecordMaxWaitSeconds { get; set; } = 600;
+
+    /// <summary>How long an attempt whose start answer was lost is searched for in the records.</summary>
+    public double ReconcileWindowSeconds { get; set; } = 900;
+
+    internal TimeSpan Scaled(double seconds) => TimeSpan.FromSeconds(seconds / TimeScale);
+}

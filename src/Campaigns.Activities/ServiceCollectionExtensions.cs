@@ -1,0 +1,47 @@
+using Campaigns.Activities.Batches;
+using Campaigns.Activities.Budget;
+using Campaigns.Activities.Watching;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Campaigns.Activities;
+
+/// <summary>DI registration of the campaign activities and the worker-wide budget and watcher.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="CampaignActivities"/> and what it shares across campaigns (the budget, the call
+    /// watcher), bound to the <c>Campaigns</c> section. The Tencent client and the store are registered apart
+    /// (<c>AddTencentCall</c>, <c>AddOutcomeStore</c>).
+    /// </summary>
+    public static IServiceCollection AddCampaignActivities(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddCampaignActivities(o => configuration.GetSection(CampaignWorkerOptions.SectionName).Bind(o));
+    }
+
+    /// <summary>Registers the activities configured in code.</summary>
+    public static IServiceCollection AddCampaignActivities(this IServiceCollection services, Action<CampaignWorkerOptions> configure)
+    {
+        services.AddOptions<CampaignWorkerOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CampaignWorkerOptions>, CampaignWorkerOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ApiBudget>();
+        services.TryAddSingleton<CallWatcher>();
+        services.TryAddSingleton<RecordFinder>();
+        services.TryAddSingleton<BatchRunner>();
+        services.TryAddSingleton<CampaignActivities>();
+        return services;
+    }
+}
+
+internal sealed class CampaignWorkerOptionsValidator : IValidateOptions<CampaignWorkerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CampaignWorkerOptions options)
+    {
+        var problems = options.Problems();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

@@ -1,0 +1,219 @@
+using Campaigns.Activities.Budget;
+using Campaigns.TencentCall;
+using Campaigns.TencentCall.Errors;
+using Campaigns.TencentCall.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Campaigns.Activities.Watching;
+
+/// <summary>
+/// Watches every call in flight on this worker with <c>get_call_info</c> until it ends (101004). The API's
+/// budget is shared by all calls, so there is no timer per call: one queue ordered by when each call is due
+/// spends the budget on the most overdue call first, and a call's gap between polls grows while it goes on
+/// (a call that has rung or talked for a while is less likely to end in the next second than a young one is
+/// to be answered). When the budget is short, calls are simply polled later, never more often.
+/// </summary>
+public sealed partial class CallWatcher : IDisposable
+{
+    private readonly ITencentCallClient client;
+    private readonly ApiBudget budget;
+    private readonly WatchOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<CallWatcher> logger;
+    private readonly PriorityQueue<(Watched Entry, int Version), DateTimeOffset> due = new();
+    private readonly Lock gate = new();
+    private readonly SemaphoreSlim polls = new(64);
+    private readonly CancellationTokenSource stopping = new();
+    private Task? pump;
+
+    /// <summary>Creates the watcher; its pump starts with the first call watched.</summary>
+    public CallWatcher(ITencentCallClient client, ApiBudget budget, IOptions<CampaignWorkerOptions> options, TimeProvider time, ILogger<CallWatcher> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.client = client;
+        this.budget = budget;
+        this.options = options.Value.Watch;
+        this.time = time;
+        this.logger = logger;
+    }
+
+    /// <summary>Calls being watched.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return due.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes when the call has ended. <paramref name="watch"/> exposes the last status seen (a cancel
+    /// hangs up calls whose callees are still Waiting).
+    /// </summary>
+    public Task<CallStatus> WaitForEndAsync(WatchedCall watch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(watch);
+        var entry = new Watched(watch, options.Scaled(options.FirstPollSeconds), cancellationToken);
+        watch.Entry = entry;
+        Enqueue(entry, time.GetUtcNow() + entry.Interval);
+        EnsurePump();
+        return entry.Done.Task;
+    }
+
+    /// <summary>Polls <paramref name="watch"/> as soon as the budget allows (after a hang-up, say).</summary>
+    public void PollSoon(WatchedCall watch)
+    {
+        ArgumentNullException.ThrowIfNull(watch);
+        if (watch.Entry is { Polling: false } entry)
+        {
+            Enqueue(entry, time.GetUtcNow());
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        stopping.Cancel();
+        stopping.Dispose();
+        polls.Dispose();
+    }
+
+    private void Enqueue(Watched entry, DateTimeOffset at)
+    {
+        lock (gate)
+        {
+            // Re-queuing supersedes the entry's earlier place in the queue (see PumpAsync).
+            entry.Version++;
+            due.Enqueue((entry, entry.Version), at);
+        }
+    }
+
+    private void EnsurePump()
+    {
+        lock (gate)
+        {
+            pump ??= Task.Run(PumpAsync);
+        }
+    }
+
+    private async Task PumpAsync()
+    {
+        var token = stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            Watched? next = null;
+            lock (gate)
+            {
+                while (due.TryPeek(out var head, out var at) && (head.Version != head.Entry.Version || head.Entry.Done.Task.IsCompleted))
+                {
+                    due.Dequeue(); // superseded by a later Enqueue, or already finished
+                }
+
+                if (due.TryPeek(out var item, out var dueAt) && (dueAt <= time.GetUtcNow() || item.Entry.Cancel.IsCancellationRequested))
+                {
+                    next = due.Dequeue().Entry;
+                    next.Polling = true;
+                }
+            }
+
+            if (next is null)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20), time, token).ConfigureAwait(false);
+                continue;
+            }
+
+            if (next.Cancel.IsCancellationRequested)
+            {
+                next.Done.TrySetCanceled(next.Cancel);
+                next.Polling = false;
+                continue;
+            }
+
+            try
+            {
+                await budget.AcquireAsync(BudgetedApi.CallInfo, token).ConfigureAwait(false);
+                await polls.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            _ = PollAsync(next);
+        }
+    }
+
+    private async Task PollAsync(Watched entry)
+    {
+        try
+        {
+            var status = await client.GetCallInfoAsync(entry.Call.CallId, entry.Cancel).ConfigureAwait(false);
+            entry.Call.Polls++;
+            if (status.HasEnded)
+            {
+                entry.Done.TrySetResult(status);
+                return;
+            }
+
+            entry.Call.LastStatus = status;
+            entry.Interval = TimeSpan.FromTicks(Math.Min((long)(entry.Interval.Ticks * 1.5), options.Scaled(options.MaxPollIntervalSeconds).Ticks));
+            Enqueue(entry, time.GetUtcNow() + entry.Interval);
+        }
+        catch (OperationCanceledException) when (entry.Cancel.IsCancellationRequested)
+        {
+            entry.Done.TrySetCanceled(entry.Cancel);
+        }
+        catch (TencentCallException e) when (e.Kind is TencentErrorKind.Auth or TencentErrorKind.Invalid)
+        {
+            entry.Done.TrySetException(e);
+        }
+        catch (Exception e) when (e is TencentCallException or HttpRequestException or OperationCanceledException)
+        {
+            // 101001, a rate limit, a timeout: the call goes on regardless; look again a little later.
+            LogPollFailed(entry.Call.CallId, e.Message);
+            Enqueue(entry, time.GetUtcNow() + options.Scaled(options.FirstPollSeconds));
+        }
+        finally
+        {
+            entry.Polling = false;
+            polls.Release();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "get_call_info {CallId} failed, retrying later: {Reason}")]
+    private partial void LogPollFailed(string callId, string reason);
+
+    internal sealed class Watched(WatchedCall call, TimeSpan interval, CancellationToken cancel)
+    {
+        public int Version { get; set; }
+
+        public bool Polling { get; set; }
+
+        public WatchedCall Call { get; } = call;
+
+        public TimeSpan Interval { get; set; } = interval;
+
+        public CancellationToken Cancel { get; } = cancel;
+
+        public TaskCompletionSource<CallStatus> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>A call being watched, and what the watcher last saw of it.</summary>
+public sealed class WatchedCall(string callId)
+{
+    /// <summary>The call.</summary>
+    public string CallId { get; } = callId;
+
+    /// <summary>The last live status (null before the first poll).</summary>
+    public CallStatus? LastStatus { get; set; }
+
+    /// <summary>Polls spent on the call.</summary>
+    public int Polls { get; set; }
+
+    internal CallWatcher.Watched? Entry { get; set; }
+}

@@ -1,0 +1,14 @@
+using Campaigns.Worker;
+
+// The worker: runs CampaignWorkflow and its activities until Ctrl-C / SIGTERM (graceful shutdown).
+try
+{
+    using var host = WorkerHost.CreateBuilder(args).Build();
+    await host.RunAsync().ConfigureAwait(false);
+    return 0;
+}
+catch (Exception e) when (e is InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)
+{
+    await Console.Error.WriteLineAsync("campaigns worker: " + e.Message).ConfigureAwait(false);
+    return 2;
+}

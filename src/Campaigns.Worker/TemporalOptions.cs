@@ -1,0 +1,57 @@
+namespace Campaigns.Worker;
+
+/// <summary>
+/// Where the worker connects (section <c>Temporal</c>; the environment variables the Temporal CLI reads —
+/// <c>TEMPORAL_ADDRESS</c>, <c>TEMPORAL_NAMESPACE</c>, <c>TEMPORAL_API_KEY</c>, <c>TEMPORAL_TLS</c> — are honoured too).
+/// </summary>
+public sealed class TemporalOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Temporal";
+
+    /// <summary>host:port of the frontend (default 127.0.0.1:7233).</summary>
+    public string Address { get; set; } = "127.0.0.1:7233";
+
+    /// <summary>The namespace (default <c>default</c>).</summary>
+    public string Namespace { get; set; } = "default";
+
+    /// <summary>The task queue campaigns are started on (default <c>campaigns</c>).</summary>
+    public string TaskQueue { get; set; } = "campaigns";
+
+    /// <summary>An API key (Temporal Cloud); implies TLS.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Connect with TLS.</summary>
+    public bool Tls { get; set; }
+
+    /// <summary>Activities running at once on this worker (a batch activity holds up to 100 calls).</summary>
+    public int MaxConcurrentActivities { get; set; } = 500;
+
+    /// <summary>Every bad key, named.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        var colon = Address.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(Address[(colon + 1)..], out var port) || port is < 1 or > 65535)
+        {
+            problems.Add($"Temporal:Address: \"{Address}\" must be host:port");
+        }
+
+        if (string.IsNullOrWhiteSpace(Namespace))
+        {
+            problems.Add("Temporal:Namespace: must not be empty");
+        }
+
+        if (string.IsNullOrWhiteSpace(TaskQueue))
+        {
+            problems.Add("Temporal:TaskQueue: must not be empty");
+        }
+
+        if (MaxConcurrentActivities < 1)
+        {
+            problems.Add($"Temporal:MaxConcurrentActivities: {MaxConcurrentActivities} must be at least 1");
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,71 @@
+using Campaigns.Activities;
+using Campaigns.Storage;
+using Campaigns.TencentCall;
+using Campaigns.Workflows;
+using Campaigns.Workflows.Contract;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Temporalio.Client;
+
+namespace Campaigns.Worker;
+
+/// <summary>
+/// Builds the worker host: configuration (appsettings.json, environment, command line), the Tencent client,
+/// the outcome store, the activities and one hosted Temporal worker. Tests build it the same way.
+/// </summary>
+public static class WorkerHost
+{
+    /// <summary>The host builder; <paramref name="configure"/> may add configuration (tests do).</summary>
+    public static HostApplicationBuilder CreateBuilder(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(TemporalEnvironment());
+        configure?.Invoke(builder.Configuration);
+
+        var temporal = builder.Configuration.GetSection(TemporalOptions.SectionName).Get<TemporalOptions>() ?? new TemporalOptions();
+        var problems = temporal.Problems();
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", problems));
+        }
+
+        builder.Services.AddTencentCall(builder.Configuration);
+        builder.Services.AddOutcomeStore(builder.Configuration);
+        builder.Services.AddCampaignActivities(builder.Configuration);
+        builder.Services
+            .AddHostedTemporalWorker(temporal.Address, temporal.Namespace, temporal.TaskQueue)
+            .ConfigureOptions(o =>
+            {
+                o.ClientOptions!.DataConverter = CampaignJson.DataConverter;
+                o.ClientOptions.ApiKey = temporal.ApiKey;
+                o.ClientOptions.Tls = temporal.Tls || temporal.ApiKey is not null ? new TlsOptions() : null;
+                o.MaxConcurrentActivities = temporal.MaxConcurrentActivities;
+                // Eager activities would bypass the task queue entirely; batches are metered by the budget instead.
+                o.DisableEagerActivityExecution = true;
+                o.GracefulShutdownTimeout = TimeSpan.FromSeconds(10);
+            })
+            .AddSingletonActivities<CampaignActivities>()
+            .AddWorkflow<CampaignWorkflow>();
+        return builder;
+    }
+
+    // The Temporal CLI's environment variables, mapped onto the Temporal section (explicit keys win).
+    private static Dictionary<string, string?> TemporalEnvironment()
+    {
+        var map = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        void From(string variable, string key)
+        {
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
+            {
+                map[$"{TemporalOptions.SectionName}:{key}"] = value;
+            }
+        }
+
+        From("TEMPORAL_ADDRESS", "Address");
+        From("TEMPORAL_NAMESPACE", "Namespace");
+        From("TEMPORAL_API_KEY", "ApiKey");
+        From("TEMPORAL_TLS", "Tls");
+        return map;
+    }
+}

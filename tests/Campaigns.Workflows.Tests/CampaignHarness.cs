@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Campaigns.Simulator;
+using Campaigns.Storage;
+using Campaigns.Testing;
+using Campaigns.Worker;
+using Campaigns.Workflows.Contract;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Campaigns.Workflows.Tests;
+
+/// <summary>
+/// Everything one workflow test needs, all real: the Tencent simulator on a port, a fresh PostgreSQL
+/// database, and the worker host exactly as Program.cs builds it, on a task queue of its own.
+/// </summary>
+public sealed class CampaignHarness : IAsyncDisposable
+{
+    private IHost? worker;
+
+    private CampaignHarness(TemporalServer temporal, SimulatorHost simulator, string database, string taskQueue)
+    {
+        Temporal = temporal;
+        Simulator = simulator;
+        Database = database;
+        TaskQueue = taskQueue;
+        Campaigns = new CampaignClient(temporal.Client, taskQueue);
+    }
+
+    public TemporalServer Temporal { get; }
+
+    public SimulatorHost Simulator { get; }
+
+    public string Database { get; }
+
+    public string TaskQueue { get; }
+
+    public CampaignClient Campaigns { get; }
+
+    /// <summary>The worker's store (the same database), for assertions.</summary>
+    public IOutcomeStore Store => worker!.Services.GetRequiredService<IOutcomeStore>();
+
+    /// <summary>
+    /// Starts the simulator (60× faster than real time unless configured) and a worker whose waits are
+    /// scaled the same way.
+    /// </summary>
+    public static async Task<CampaignHarness> StartAsync(TemporalServer temporal, Action<SimulatorOptions>? simulator = null, double timeScale = 60)
+    {
+        var sim = await SimulatorHost.StartAsync(o =>
+        {
+            o.TimeScale = timeScale;
+            simulator?.Invoke(o);
+        });
+        var database = await PostgresServer.CreateDatabaseAsync();
+        var harness = new CampaignHarness(temporal, sim, database, "tq-" + Guid.NewGuid().ToString("N"));
+        await harness.StartWorkerAsync(timeScale);
+        return harness;
+    }
+
+    public async Task StartWorkerAsync(double timeScale = 60)
+    {
+        worker = WorkerHost.CreateBuilder([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Temporal:Address"] = Temporal.Address,
+            ["Temporal:TaskQueue"] = TaskQueue,
+            ["TencentCall:SdkAppId"] = Simulator.Options.SdkAppId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["TencentCall:SecretKey"] = Simulator.Options.SecretKey,
+            ["TencentCall:BaseUrl"] = Simulator.BaseUrl.ToString(),
+            ["ConnectionStrings:Outcomes"] = Database,
+            ["Campaigns:Watch:TimeScale"] = timeScale.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
+        })).Build();
+        await worker.StartAsync();
+    }
+
+    public async Task StopWorkerAsync()
+    {
+        if (worker is not null)
+        {
+            await worker.StopAsync();
+            worker.Dispose();
+            worker = null;
+        }
+    }
+
+    /// <summary>A campaign as an operator would write it, as JSON.</summary>
+    public static JsonElement Json(string json) => JsonDocument.Parse(json).RootElement.Clone();
+
+    public static string NewId() => "c-" + Guid.NewGuid().ToString("N")[..12];
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopWorkerAsync();
+        await Simulator.DisposeAsync();
+        await PostgresServer.DropDatabaseAsync(Database);
+    }
+}

@@ -1,0 +1,104 @@
+using Campaigns.Workflows.Validation;
+
+namespace Campaigns.Workflows.Tests;
+
+/// <summary>The validator alone (pure logic): every problem named by its JSON path, nothing else.</summary>
+public sealed class CampaignValidatorTests
+{
+    private const string Valid = """{ "campaignId": "c1", "robotAccount": "robot", "callees": ["alice", "bob"] }""";
+
+    [Fact]
+    public void Validate_MinimalCampaign_IsValidWithDefaults()
+    {
+        var result = CampaignValidator.Validate(Valid);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.Equal(30_000, result.Spec!.RingTimeoutMs);
+        Assert.Equal("cmp-{attemptKey}", result.Spec.RoomIdTemplate);
+        Assert.Equal(Contract.MediaKind.Audio, result.Spec.MediaType);
+        Assert.Equal(2000, result.Spec.Rate.MaxCallsInFlight);
+    }
+
+    [Fact]
+    public void Validate_MisCasedFieldsAndEnums_AreRead()
+    {
+        var result = CampaignValidator.Validate("""{ "CampaignID": "c1", "ROBOTACCOUNT": "robot", "Callees": ["a"], "mediatype": "video" }""");
+
+        Assert.True(result.IsValid, string.Join("; ", result.Problems));
+        Assert.Equal("c1", result.Spec!.CampaignId);
+        Assert.Equal(Contract.MediaKind.Video, result.Spec.MediaType);
+    }
+
+    [Theory]
+    [InlineData("""{ "robotAccount": "robot", "callees": ["a"] }""", "$.campaignId: required")]
+    [InlineData("""{ "campaignId": "c 1", "robotAccount": "robot", "callees": ["a"] }""", "$.campaignId:")]
+    [InlineData("""{ "campaignId": "c1", "callees": ["a"] }""", "$.robotAccount: required")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "rob ot", "callees": ["a"] }""", "$.robotAccount:")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot" }""", "$.callees: no targets")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": [] }""", "$.callees: no targets")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a", "a"] }""", "$.callees[1]: \"a\" is already a target at $.callees[0]")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["robot"] }""", "$.callees[0]: \"robot\" is the robot account")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["abcdefghijklmnopqrstuvwxyz0123456"] }""", "$.callees[0]:")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["é"] }""", "$.callees[0]:")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": [null] }""", "$.callees[0]: must not be null")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": [42] }""", "$.callees[0]: expected a string, got the number 42")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": "alice" }""", "$.callees: expected an array")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "groups": [["a"]] }""", "$.groups[0]: a group call needs 2-8 callees")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "groups": [["a","b","c","d","e","f","g","h","i"]] }""", "$.groups[0]: 9 callees, at most 8")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "groups": [["a","b"]] }""", "$.groups[0][0]: \"a\" is already a target at $.callees[0]")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "targetsImported": true }""", "$.targetsImported:")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "ringTimeoutMs": 9999 }""", "$.ringTimeoutMs: 9999 is outside 10000-600000")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "ringTimeoutMs": 600001 }""", "$.ringTimeoutMs:")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "ringTimeoutMs": "30000" }""", "$.ringTimeoutMs: expected a whole number, got the string")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "ringTimeoutMs": 30000.5 }""", "$.ringTimeoutMs: expected a whole number")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "mediaType": "Hologram" }""", "$.mediaType: expected one of \"Audio\", \"Video\"")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "mediaType": 1 }""", "$.mediaType: expected one of")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "roomIdTemplate": "room-1" }""", "$.roomIdTemplate: must contain {attemptKey}")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "roomIdTemplate": "r {attemptKey}" }""", "$.roomIdTemplate:")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "offlinePush": { "pushFlag": 2 } }""", "$.offlinePush.pushFlag: 2")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "offlinePush": { "titel": "x" } }""", "$.offlinePush.titel: unknown field")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "rate": { "maxCallsPerSecond": 201 } }""", "$.rate.maxCallsPerSecond: 201")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "rate": { "maxCallsInFlight": 0 } }""", "$.rate.maxCallsInFlight: 0")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "rate": 5 }""", "$.rate: expected an object")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "colour": "blue" }""", "$.colour: unknown field")]
+    [InlineData("""{ "campaignId": "c1", "campaignid": "c2", "robotAccount": "robot", "callees": ["a"] }""", "$.campaignid: given more than once")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "targetsImported": "yes" }""", "$.targetsImported: expected true or false")]
+    [InlineData("""[1, 2]""", "$: a campaign is a JSON object")]
+    [InlineData("""{ "campaignId": "c1", """, "$: not valid JSON")]
+    public void Validate_BadCampaign_NamesTheFieldAndTheRule(string json, string expected)
+    {
+        var result = CampaignValidator.Validate(json);
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_UserDataOver1000Bytes_IsRefusedCountingUtf8()
+    {
+        var userData = new string('é', 501); // 1002 bytes in UTF-8, 501 characters
+        var json = $$"""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "userData": "{{userData}}" }""";
+
+        var result = CampaignValidator.Validate(json);
+
+        Assert.Equal(["$.userData: 1002 bytes, at most 1000 (UTF-8)"], result.Problems);
+    }
+
+    [Fact]
+    public void Validate_SeveralProblems_ListsEveryOne()
+    {
+        var result = CampaignValidator.Validate("""{ "campaignId": "", "robotAccount": "r!", "callees": ["ok", "x y"], "ringTimeoutMs": 1, "extra": 1 }""");
+
+        Assert.Equal(5, result.Problems.Count);
+    }
+
+    [Fact]
+    public void Validate_TooManyInlineTargets_AsksForAnImport()
+    {
+        var callees = string.Join(",", Enumerable.Range(0, CampaignValidator.MaxInlineTargets + 1).Select(i => $"\"u{i}\""));
+
+        var result = CampaignValidator.Validate($$"""{ "campaignId": "c1", "robotAccount": "robot", "callees": [{{callees}}] }""");
+
+        Assert.Contains(result.Problems, p => p.Contains("import larger campaigns", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,56 @@
+using Campaigns.Workflows.Contract;
+using Temporalio.Client;
+using Temporalio.Testing;
+
+namespace Campaigns.Workflows.Tests;
+
+/// <summary>
+/// The real Temporal dev server the workflow tests run on: the one tests/services.sh started
+/// (TEMPORAL_ADDRESS), or else one started here through the SDK — from TEMPORAL_CLI_PATH when set, or the
+/// SDK's own download where the internet is reachable. One server per test run, a task queue per test.
+/// </summary>
+public sealed class TemporalServer : IAsyncLifetime
+{
+    private WorkflowEnvironment? local;
+
+    /// <summary>host:port of the server.</summary>
+    public string Address { get; private set; } = "";
+
+    /// <summary>A client with the project's data converter.</summary>
+    public ITemporalClient Client { get; private set; } = null!;
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        if (Environment.GetEnvironmentVariable("TEMPORAL_ADDRESS") is { Length: > 0 } address)
+        {
+            Address = address;
+            Client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(address) { DataConverter = CampaignJson.DataConverter });
+            return;
+        }
+
+        local = await WorkflowEnvironment.StartLocalAsync(new WorkflowEnvironmentStartLocalOptions
+        {
+            DataConverter = CampaignJson.DataConverter,
+            DevServerOptions = new() { ExistingPath = Environment.GetEnvironmentVariable("TEMPORAL_CLI_PATH") },
+            SearchAttributes = [CampaignSearch.CampaignId, CampaignSearch.CampaignStatus],
+        });
+        Address = local.Client.Connection.Options.TargetHost!;
+        Client = local.Client;
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        if (local is not null)
+        {
+            await local.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class TemporalCollection : ICollectionFixture<TemporalServer>
+{
+    public const string Name = "Temporal";
+}
