@@ -28,6 +28,8 @@ public sealed class CampaignWorkflow
     private bool paused;
     private bool cancelRequested;
     private int? maxCallsPerSecond;
+    private List<PendingAttempt> pending = [];
+    private CallingWindow? window;
     private int activeBatches;
     private long inFlight;
     private Exception? fatal;
@@ -49,6 +51,7 @@ public sealed class CampaignWorkflow
         }
 
         spec = validation.Spec!;
+        window = spec.CallingWindow is { } w ? CallingWindow.Parse(w, []) : null;
         var campaignId = spec.CampaignId!;
         Workflow.UpsertTypedSearchAttributes(CampaignSearch.CampaignId.ValueSet(campaignId));
         if (carryOver is null)
@@ -66,6 +69,7 @@ public sealed class CampaignWorkflow
             progress = carryOver.Progress with { Runs = carryOver.Progress.Runs + 1 };
             paused = carryOver.Paused;
             maxCallsPerSecond = carryOver.MaxCallsPerSecond;
+            pending = [.. carryOver.Pending];
         }
 
         SetStatus(paused ? CampaignStatuses.Paused : CampaignStatuses.Running);
@@ -85,6 +89,7 @@ public sealed class CampaignWorkflow
                 Progress = progress,
                 Paused = paused,
                 MaxCallsPerSecond = maxCallsPerSecond,
+                Pending = pending,
             }));
         }
 
@@ -164,7 +169,7 @@ public sealed class CampaignWorkflow
         RetryPolicy = new RetryPolicy { MaximumInterval = TimeSpan.FromSeconds(30) },
     };
 
-    private ActivityOptions BatchOptions => new()
+    private ActivityOptions BatchOptions(List<BatchItem> items) => new()
     {
         // A batch lives as long as its longest call: ring timeout, talk, record delay. Heartbeats carry its
         // progress, so a killed worker is noticed within the heartbeat timeout and the retry resumes from the store.
@@ -177,15 +182,25 @@ public sealed class CampaignWorkflow
             MaximumInterval = TimeSpan.FromSeconds(30),
             NonRetryableErrorTypes = ["InvalidCampaign", "TencentAuth", "TencentInvalid"],
         },
-        Summary = $"targets {nextSeq}-{Math.Min(targets, nextSeq + BatchSize - 1)}",
+        Summary = items.All(i => i.AttemptNo == 1)
+            ? $"targets {items[0].Seq}-{items[^1].Seq}"
+            : $"{items.Count} redials from target {items[0].Seq}",
     };
 
     private async Task DispatchAsync()
     {
         while (true)
         {
-            await Workflow.WaitConditionAsync(() =>
-                fatal is not null || cancelRequested || CanDispatch() || (activeBatches == 0 && (AllDispatched() || ShouldContinueAsNew())));
+            // Wake for a state change, or when the next redial falls due or the calling window opens.
+            bool Ready() => fatal is not null || cancelRequested || CanDispatch() || (activeBatches == 0 && (Done() || ShouldContinueAsNew()));
+            if (NextWake() is { } wake)
+            {
+                await Workflow.WaitConditionAsync(Ready, wake);
+            }
+            else
+            {
+                await Workflow.WaitConditionAsync(Ready);
+            }
             if (fatal is not null || cancelRequested)
             {
                 // Let the batches finish their cancellation (hang-ups, outcomes of answered calls).
@@ -195,17 +210,51 @@ public sealed class CampaignWorkflow
 
             if (CanDispatch())
             {
-                var count = (int)Math.Min(BatchSize, targets - nextSeq + 1);
-                var items = Enumerable.Range(nextSeq, count).Select(seq => new BatchItem(seq, 1)).ToList();
-                var options = BatchOptions;
-                nextSeq += count;
-                progress = progress with { Dispatched = progress.Dispatched + count };
-                _ = RunBatchAsync(items, options);
+                var items = NextItems();
+                _ = RunBatchAsync(items, BatchOptions(items));
                 continue;
             }
 
-            return; // nothing active, and everything dispatched or a continue-as-new is due
+            if (activeBatches == 0 && (Done() || ShouldContinueAsNew()))
+            {
+                return;
+            }
         }
+    }
+
+    // Redials that are due go first, then the first pass in target order.
+    private List<BatchItem> NextItems()
+    {
+        var size = BatchSizeNow();
+        var now = Workflow.UtcNow;
+        var items = pending.Where(p => p.DueAt <= now).Take(size).Select(p => new BatchItem(p.Seq, p.AttemptNo)).ToList();
+        if (items.Count > 0)
+        {
+            var taken = items.Select(i => (i.Seq, i.AttemptNo)).ToHashSet();
+            pending.RemoveAll(p => taken.Contains((p.Seq, p.AttemptNo)));
+            return items;
+        }
+
+        var count = (int)Math.Min(size, targets - nextSeq + 1);
+        items = [.. Enumerable.Range(nextSeq, count).Select(seq => new BatchItem(seq, 1))];
+        nextSeq += count;
+        progress = progress with { Dispatched = progress.Dispatched + count };
+        return items;
+    }
+
+    // A batch holds about five seconds of this campaign's dialing, so pause and the window take effect quickly.
+    private int BatchSizeNow() => maxCallsPerSecond is { } rate ? Math.Clamp(rate * 5, 1, BatchSize) : BatchSize;
+
+    private TimeSpan? NextWake()
+    {
+        var now = Workflow.UtcNow;
+        var wake = pending.Count > 0 ? pending.Min(p => p.DueAt) : (DateTimeOffset?)null;
+        if (window is not null && !window.IsOpen(now) && window.OpensAfter(now) is { } opens && (wake is null || opens > wake))
+        {
+            wake = opens;
+        }
+
+        return wake is { } at ? (at > now ? at - now : TimeSpan.FromSeconds(1)) : null;
     }
 
     private async Task RunBatchAsync(List<BatchItem> items, ActivityOptions options)
@@ -219,6 +268,7 @@ public sealed class CampaignWorkflow
                 CampaignId = spec.CampaignId!,
                 Spec = spec with { Rate = spec.Rate with { MaxCallsPerSecond = maxCallsPerSecond } },
                 Items = items,
+                DialUntil = window?.ClosesAfter(Workflow.UtcNow),
             };
             var result = await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RunBatchAsync(input), options);
             Apply(result);
@@ -241,26 +291,53 @@ public sealed class CampaignWorkflow
     private void Apply(BatchResult result)
     {
         var byResult = new Dictionary<string, long>(progress.ByResult, StringComparer.Ordinal);
+        var finished = 0;
+        var unresolved = 0;
+        var now = Workflow.UtcNow;
         foreach (var item in result.Items)
         {
+            if (item.Result == Results.Deferred)
+            {
+                pending.Add(new PendingAttempt(item.Seq, item.AttemptNo, now));
+                continue;
+            }
+
             byResult[item.Result] = byResult.GetValueOrDefault(item.Result) + 1;
+            var rule = spec.Redial.Rules.FirstOrDefault(r => string.Equals(r.Result, item.Result, StringComparison.Ordinal));
+            if (rule is not null && item.AttemptNo < spec.Redial.MaxAttempts && !cancelRequested)
+            {
+                pending.Add(new PendingAttempt(item.Seq, item.AttemptNo + 1, now + TimeSpan.FromSeconds(rule.DelaySeconds)));
+                continue;
+            }
+
+            finished++;
+            unresolved += item.Result == Results.Unresolved ? 1 : 0;
         }
 
-        var unresolved = result.Items.Count(i => i.Result == Results.Unresolved);
         progress = progress with
         {
-            Finished = progress.Finished + result.Items.Count,
+            Finished = progress.Finished + finished,
             ByResult = byResult,
             Unresolved = progress.Unresolved + unresolved,
+            Attempts = progress.Attempts + result.Items.Count(i => i.Result != Results.Deferred),
         };
         Workflow.CurrentDetails = Summary();
     }
 
-    private bool AllDispatched() => nextSeq > targets;
+    private bool Done() => nextSeq > targets && pending.Count == 0;
 
-    private bool CanDispatch() =>
-        !paused && !cancelRequested && fatal is null && !AllDispatched() && !ShouldContinueAsNew()
-        && inFlight + Math.Min(BatchSize, targets - nextSeq + 1) <= Math.Max(spec.Rate.MaxCallsInFlight, BatchSize);
+    private bool CanDispatch()
+    {
+        if (paused || cancelRequested || fatal is not null || ShouldContinueAsNew())
+        {
+            return false;
+        }
+
+        var now = Workflow.UtcNow;
+        var work = nextSeq <= targets || pending.Any(p => p.DueAt <= now);
+        return work && (window is null || window.IsOpen(now))
+            && inFlight + BatchSizeNow() <= Math.Max(spec.Rate.MaxCallsInFlight, BatchSizeNow());
+    }
 
     private bool ShouldContinueAsNew() => Workflow.ContinueAsNewSuggested;
 
@@ -274,7 +351,9 @@ public sealed class CampaignWorkflow
     private string Summary()
     {
         var results = string.Join(", ", progress.ByResult.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
-        return $"**{progress.Status}** — {progress.Finished} of {progress.Targets} targets finished, {progress.Dispatched} dispatched"
+        var waiting = pending.Count > 0 ? $", {pending.Count} waiting to redial" : "";
+        var closed = window is not null && !window.IsOpen(Workflow.UtcNow) ? $"\n\nOutside the calling window ({window})" : "";
+        return $"**{progress.Status}** — {progress.Finished} of {progress.Targets} targets finished, {progress.Dispatched} dispatched{waiting}{closed}"
             + (results.Length > 0 ? $"\n\n{results}" : "")
             + (progress.Unresolved > 0 ? $"\n\n{progress.Unresolved} unresolved (start answer lost, call not found)" : "");
     }

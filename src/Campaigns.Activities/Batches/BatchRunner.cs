@@ -43,7 +43,7 @@ public sealed partial class BatchRunner(
         {
             if (!finished.TryGetValue(attempt.AttemptKey, out var result))
             {
-                result = await RunAttemptAsync(input.Spec, attempt, targets[attempt.TargetSeq], context).ConfigureAwait(false);
+                result = await RunAttemptAsync(input, attempt, targets[attempt.TargetSeq], context).ConfigureAwait(false);
                 finished[attempt.AttemptKey] = result;
             }
 
@@ -65,8 +65,9 @@ public sealed partial class BatchRunner(
             : throw new InvalidOperationException($"Campaign {input.CampaignId} has no targets {string.Join(", ", missing.Take(10))} in the store");
     }
 
-    private async Task<string> RunAttemptAsync(CampaignSpec spec, CallAttempt attempt, Target target, BatchContext context)
+    private async Task<string> RunAttemptAsync(BatchInput input, CallAttempt attempt, Target target, BatchContext context)
     {
+        var spec = input.Spec;
         switch (attempt.State)
         {
             case AttemptState.Skipped:
@@ -82,12 +83,13 @@ public sealed partial class BatchRunner(
                 // Claimed by an execution that is gone (or its answer was lost): the call may exist.
                 return await ReconcileAsync(spec, attempt, target, context).ConfigureAwait(false);
             default:
-                return await DialAsync(spec, attempt, target, context).ConfigureAwait(false);
+                return await DialAsync(input, attempt, target, context).ConfigureAwait(false);
         }
     }
 
-    private async Task<string> DialAsync(CampaignSpec spec, CallAttempt attempt, Target target, BatchContext context)
+    private async Task<string> DialAsync(BatchInput input, CallAttempt attempt, Target target, BatchContext context)
     {
+        var spec = input.Spec;
         try
         {
             await budget.AcquireStartAsync(attempt.CampaignId, spec.Rate.MaxCallsPerSecond, context.Cancel).ConfigureAwait(false);
@@ -97,13 +99,18 @@ public sealed partial class BatchRunner(
             return Results.Cancelled; // never dialed: the intent stays Intended
         }
 
+        if (input.DialUntil is { } until && time.GetUtcNow() >= until)
+        {
+            return Results.Deferred; // the calling window closed while this waited for the budget
+        }
+
         // Only the execution that moves Intended → Dialing may send the request.
         var claim = await store.ClaimDialAsync(attempt.AttemptKey, context.ClaimToken, context.Abort).ConfigureAwait(false);
         if (!claim.Claimed)
         {
             return claim.Attempt.State == AttemptState.Intended
                 ? throw new InvalidOperationException($"Attempt {attempt.AttemptKey} could not be claimed")
-                : await RunAttemptAsync(spec, claim.Attempt, target, context).ConfigureAwait(false);
+                : await RunAttemptAsync(input, claim.Attempt, target, context).ConfigureAwait(false);
         }
 
         var request = StartRequest(spec, attempt, target);

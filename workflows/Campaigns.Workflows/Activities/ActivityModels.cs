@@ -25,6 +25,9 @@ public sealed record BatchInput
 
     /// <summary>The attempts of this batch.</summary>
     public required IReadOnlyList<BatchItem> Items { get; init; }
+
+    /// <summary>No start after this instant (the calling window closes): the rest come back as Deferred.</summary>
+    public DateTimeOffset? DialUntil { get; init; }
 }
 
 /// <summary>How one attempt ended (see <see cref="Results"/> for the values).</summary>
@@ -51,6 +54,9 @@ public static class Results
     /// <summary>The call ended but its record never came within the wait.</summary>
     public const string RecordMissing = "RecordMissing";
 
-    /// <summary>Hung up by a cancel before anyone answered.</summary>
+    /// <summary>Not dialed because the campaign was cancelled.</summary>
     public const string Cancelled = "Cancelled";
+
+    /// <summary>Not dialed yet because the calling window closed: dispatched again when it opens.</summary>
+    public const string Deferred = "Deferred";
 }

@@ -31,10 +31,13 @@ public sealed record CampaignProgress
     /// <summary>Targets handed to a dispatch batch so far.</summary>
     public long Dispatched { get; init; }
 
-    /// <summary>Targets whose attempt has an outcome (or is final for another reason).</summary>
+    /// <summary>Attempts that came to a result (first dials and redials).</summary>
+    public long Attempts { get; init; }
+
+    /// <summary>Targets whose last attempt is final (no redial left or due).</summary>
     public long Finished { get; init; }
 
-    /// <summary>Attempts per result of the target's call (NormalEnd, NotAnswer, … NotPlaced, Skipped, Unresolved).</summary>
+    /// <summary>Attempts per result (NormalEnd, NotAnswer, … NotPlaced, Skipped, Unresolved).</summary>
     public IReadOnlyDictionary<string, long> ByResult { get; init; } = new Dictionary<string, long>();
 
     /// <summary>Attempts whose start answer was lost and whose call could not be found: never redialed automatically.</summary>

@@ -42,6 +42,12 @@ public sealed record CampaignSpec
 
     /// <summary>How fast this campaign may dial, within the worker's per-app budget.</summary>
     public RateSpec Rate { get; init; } = new();
+
+    /// <summary>Which results are dialed again (default: none).</summary>
+    public RedialSpec Redial { get; init; } = new();
+
+    /// <summary>When calls may be placed (default: any time).</summary>
+    public CallingWindowSpec? CallingWindow { get; init; }
 }
 
 /// <summary>Audio or video.</summary>

@@ -20,4 +20,10 @@ public sealed record CarryOver
 
     /// <summary>The current start rate.</summary>
     public int? MaxCallsPerSecond { get; init; }
+
+    /// <summary>Attempts waiting for their redial time (or for the calling window).</summary>
+    public IReadOnlyList<PendingAttempt> Pending { get; init; } = [];
 }
+
+/// <summary>An attempt to dispatch at or after <see cref="DueAt"/>.</summary>
+public sealed record PendingAttempt(int Seq, int AttemptNo, DateTimeOffset DueAt);

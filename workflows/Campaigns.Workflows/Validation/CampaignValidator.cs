@@ -104,6 +104,63 @@ public static class CampaignValidator
         {
             problems.Add($"$.rate.maxCallsInFlight: {spec.Rate.MaxCallsInFlight} must be 1-20000");
         }
+
+        CheckRedial(spec.Redial, problems);
+        if (spec.CallingWindow is { } window)
+        {
+            CallingWindow.Parse(window, problems);
+        }
+    }
+
+    /// <summary>Results a redial rule may name, and the one that needs an explicit opt-in delay.</summary>
+    public static readonly IReadOnlyList<string> RedialableResults =
+        ["NotAnswer", "CallBusy", "Interrupt", "Cancel", "NotRung", "RecordMissing", "NotPlaced", "Unresolved"];
+
+    private static void CheckRedial(RedialSpec redial, List<string> problems)
+    {
+        if (redial.MaxAttempts is < 1 or > 10)
+        {
+            problems.Add($"$.redial.maxAttempts: {redial.MaxAttempts} must be 1-10 (the first dial included)");
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < redial.Rules.Count; i++)
+        {
+            var rule = redial.Rules[i];
+            var path = $"$.redial.rules[{i}]";
+            if (rule is null)
+            {
+                continue;
+            }
+
+            if (rule.Result is "NormalEnd" or "Reject")
+            {
+                problems.Add($"{path}.result: {rule.Result} is final and never redialed");
+            }
+            else if (!RedialableResults.Contains(rule.Result ?? "", StringComparer.Ordinal))
+            {
+                problems.Add($"{path}.result: \"{rule.Result}\" is not one of {string.Join(", ", RedialableResults)}");
+            }
+            else if (!seen.Add(rule.Result!))
+            {
+                problems.Add($"{path}.result: {rule.Result} has a rule already");
+            }
+
+            if (rule.DelaySeconds is < 1 or > 604_800)
+            {
+                problems.Add($"{path}.delaySeconds: {rule.DelaySeconds} must be 1-604800 (a week)");
+            }
+            else if (rule.Result == "Unresolved" && rule.DelaySeconds < 900)
+            {
+                // An unresolved start may have rung: redial only well after that call would have ended.
+                problems.Add($"{path}.delaySeconds: redialing Unresolved attempts needs a delay of at least 900 s");
+            }
+        }
+
+        if (redial.Rules.Count > 0 && redial.MaxAttempts == 1)
+        {
+            problems.Add("$.redial.maxAttempts: 1 means no redial; set 2 or more for the rules to apply");
+        }
     }
 
     private static void CheckTargets(CampaignSpec spec, List<string> problems)
