@@ -17,12 +17,20 @@ public interface IOutcomeStore
     /// <summary>The campaign, or null.</summary>
     Task<CampaignRow?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets a campaign's status (and final totals, when given).</summary>
-    Task SetCampaignStatusAsync(string campaignId, CampaignStatus status, string? totalsJson = null, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Sets a campaign's status (and final totals, when given) and returns the stored row. Status moves only
+    /// forward (registered → running ⇄ paused → completed / cancelled / failed); setting the current status
+    /// again is a repeat (totals are still stored). Any other move leaves the row unchanged and returns it
+    /// with <see cref="CampaignRow.Refused"/> set. An unregistered campaign throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    Task<CampaignRow> SetCampaignStatusAsync(string campaignId, CampaignStatus status, string? totalsJson = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Appends targets in the order given, numbering them after the last one; a target whose callee
-    /// set is already in the campaign is skipped (so importing a file twice adds nothing).
+    /// set is already in the campaign is skipped (so importing a file twice adds nothing). Callee ids
+    /// are NFC-normalised; a callee that breaks the vendor's UserID rule or a group larger than
+    /// <see cref="OutcomeStoreOptions.MaxGroupCallees"/> throws <see cref="ArgumentException"/> naming
+    /// the target's index, and nothing is added.
     /// </summary>
     Task<AddTargetsResult> AddTargetsAsync(string campaignId, IReadOnlyList<IReadOnlyList<string>> targets, CancellationToken cancellationToken = default);
 
@@ -30,9 +38,11 @@ public interface IOutcomeStore
     Task<IReadOnlyList<Target>> GetTargetsAsync(string campaignId, int afterSeq, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Writes the intent to dial, before dialing. Returns the stored attempt: a retry finds the row it
-    /// wrote before, in whatever state it reached, and must act on that state. A target with a callee
-    /// on the do-not-call list is stored as <see cref="AttemptState.Skipped"/>: only dial an Intended attempt.
+    /// Writes the intent to dial, before dialing. Returns the stored attempt with
+    /// <see cref="CallAttempt.Created"/> true only when this call wrote it: otherwise the intent existed
+    /// (a retry, or a concurrent execution) and the attempt must be treated as possibly dialed. A target
+    /// with a callee on the do-not-call list is stored as <see cref="AttemptState.Skipped"/>. Only the
+    /// holder of a claim (<see cref="ClaimDialAsync"/>) may dial.
     /// </summary>
     Task<CallAttempt> RecordIntentAsync(string campaignId, int targetSeq, int attemptNo, CancellationToken cancellationToken = default);
 
@@ -49,22 +59,61 @@ public interface IOutcomeStore
     /// <summary>The attempt of a CallId, or null.</summary>
     Task<CallAttempt?> GetAttemptByCallIdAsync(string callId, CancellationToken cancellationToken = default);
 
-    /// <summary>Attempts of a campaign in a state (reconciliation finds the Intended and Unknown ones).</summary>
+    /// <summary>The first <paramref name="limit"/> attempts of a campaign in a state, in (target, attempt) order.</summary>
     Task<IReadOnlyList<CallAttempt>> GetAttemptsAsync(string campaignId, AttemptState state, int limit = 1000, CancellationToken cancellationToken = default);
 
-    /// <summary>Intended/Unknown → Dialed with the CallId and per-callee result codes. Returns the stored attempt.</summary>
+    /// <summary>
+    /// Keyset paging of a campaign's attempts in a state, in (target, attempt) order: up to
+    /// <paramref name="limit"/> after the attempt <paramref name="afterAttemptKey"/> (null: from the start;
+    /// pass the last key of the previous page). The cursor attempt may have changed state since.
+    /// </summary>
+    Task<IReadOnlyList<CallAttempt>> GetAttemptsAsync(
+        string campaignId, AttemptState state, string? afterAttemptKey, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Intended, Dialing and Unknown attempts of every campaign last changed before <paramref name="olderThan"/>,
+    /// oldest first: what a reconciler sweeps after a crash.
+    /// </summary>
+    Task<IReadOnlyList<CallAttempt>> GetStaleAttemptsAsync(DateTimeOffset olderThan, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims the dial of an attempt: compare-and-set Intended → Dialing, storing <paramref name="claimToken"/>
+    /// and the time. <see cref="DialClaim.Claimed"/> is true only if this call made the move, or the attempt is
+    /// already Dialing under the same token (a repeat by the same execution). Otherwise the stored attempt
+    /// comes back unclaimed: do not dial, reconcile. Of concurrent callers with different tokens exactly one
+    /// wins. An unknown key throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    Task<DialClaim> ClaimDialAsync(string attemptKey, string claimToken, CancellationToken cancellationToken = default);
+
+    /// <summary><see cref="ClaimDialAsync"/> for a batch, in one transaction; results in the order asked.</summary>
+    Task<IReadOnlyList<DialClaim>> ClaimDialsAsync(IReadOnlyList<string> attemptKeys, string claimToken, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Intended/Dialing/Unknown → Dialed with the CallId and per-callee result codes (from Unknown: reconciliation
+    /// found the call). Returns the stored attempt; <see cref="CallAttempt.Refused"/> when it was in another
+    /// state (a repeat with the same CallId is not refused).
+    /// </summary>
     Task<CallAttempt> MarkDialedAsync(string attemptKey, string callId, IReadOnlyDictionary<string, long> resultCodes, CancellationToken cancellationToken = default);
 
-    /// <summary>Intended → Unknown: the request left and no answer came back.</summary>
+    /// <summary>Intended/Dialing → Unknown: the request left and no answer came back. Refused from any other state but Unknown.</summary>
     Task<CallAttempt> MarkUnknownAsync(string attemptKey, string errorInfo, CancellationToken cancellationToken = default);
 
-    /// <summary>Intended/Unknown → Failed: the start was answered with an error, nothing was placed.</summary>
+    /// <summary>
+    /// Intended/Dialing/Unknown → Failed: the start was answered with an error, nothing was placed (from Unknown:
+    /// reconciliation proved it). Refused from any other state but Failed.
+    /// </summary>
     Task<CallAttempt> MarkFailedAsync(string attemptKey, long? errorCode, string errorInfo, CancellationToken cancellationToken = default);
 
-    /// <summary>Dialed → Settled: the call ended and its outcomes are stored.</summary>
+    /// <summary>Dialed → Settled: the call ended and its outcomes are stored. Refused from any other state but Settled.</summary>
     Task<CallAttempt> MarkSettledAsync(string attemptKey, CancellationToken cancellationToken = default);
 
-    /// <summary>Upserts outcomes keyed by (attempt, callee): writing the same batch twice leaves one row each.</summary>
+    /// <summary>
+    /// Upserts outcomes keyed by (attempt, callee): writing the same batch twice, or from concurrent
+    /// writers, leaves one row each. An outcome must match its attempt: same campaign, a callee of the
+    /// attempt's target, and the attempt's CallId when it was dialed (or no CallId when it failed or was
+    /// skipped); otherwise the whole batch is refused with an <see cref="InvalidOperationException"/> naming
+    /// the row. A result of <c>Unknown</c> never replaces a final result already stored.
+    /// </summary>
     Task UpsertOutcomesAsync(IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken = default);
 
     /// <summary>Outcomes of a campaign in target order, streamed.</summary>

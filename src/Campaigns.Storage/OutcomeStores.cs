@@ -4,6 +4,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace Campaigns.Storage;
 
@@ -13,15 +16,30 @@ public static class OutcomeStores
     /// <summary>The configuration key of the connection string (<c>ConnectionStrings:Outcomes</c>).</summary>
     public const string ConnectionStringName = "Outcomes";
 
-    /// <summary>The embedded default: a SQLite file beside the process.</summary>
+    /// <summary>The key under which an <see cref="NpgsqlDataSource"/> registered in DI is preferred.</summary>
+    public const string DataSourceKey = "Outcomes";
+
+    /// <summary>The embedded default, used only when asked for (<see cref="OutcomeStoreOptions.Embedded"/>): a SQLite file beside the process.</summary>
     public const string DefaultConnectionString = "Data Source=campaigns.db";
 
     /// <summary>
     /// PostgreSQL for an Npgsql connection string (<c>Host=…</c>), SQLite for a SQLite one
-    /// (<c>Data Source=…</c>); anything else is refused with the rule spelled out.
+    /// (<c>Data Source=…</c>); anything else, an empty string included, is refused with the rule spelled out.
     /// </summary>
-    public static IOutcomeStore Create(string connectionString, TimeProvider? time = null)
+    public static IOutcomeStore Create(string connectionString, OutcomeStoreOptions? options = null, ILogger? logger = null, TimeProvider? time = null)
     {
+        options ??= new OutcomeStoreOptions();
+        logger ??= NullLogger.Instance;
+        time ??= TimeProvider.System;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ArgumentException(
+                $"ConnectionStrings:{ConnectionStringName} is empty. Workers of one fleet must share one store: set it to a PostgreSQL " +
+                $"connection string (Host=…;Database=…), or to '{DefaultConnectionString}' for a local SQLite file, or set " +
+                $"{OutcomeStoreOptions.Section}:{nameof(OutcomeStoreOptions.Embedded)}=true to use the embedded default",
+                nameof(connectionString));
+        }
+
         var builder = new DbConnectionStringBuilder();
         try
         {
@@ -34,12 +52,12 @@ public static class OutcomeStores
 
         if (builder.ContainsKey("Host") || builder.ContainsKey("Server"))
         {
-            return new PostgresOutcomeStore(connectionString, time ?? TimeProvider.System);
+            return new PostgresOutcomeStore(NpgsqlDataSource.Create(connectionString), ownsDataSource: true, options, logger, time);
         }
 
         if (builder.ContainsKey("Data Source") || builder.ContainsKey("DataSource") || builder.ContainsKey("Filename"))
         {
-            return new SqliteOutcomeStore(connectionString, time ?? TimeProvider.System);
+            return new SqliteOutcomeStore(connectionString, options, logger, time);
         }
 
         throw new ArgumentException(
@@ -47,20 +65,38 @@ public static class OutcomeStores
             nameof(connectionString));
     }
 
+    /// <summary>A PostgreSQL store over a data source the caller owns (and disposes).</summary>
+    public static IOutcomeStore Create(NpgsqlDataSource dataSource, OutcomeStoreOptions? options = null, ILogger? logger = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        return new PostgresOutcomeStore(dataSource, ownsDataSource: false, options ?? new OutcomeStoreOptions(), logger ?? NullLogger.Instance, time ?? TimeProvider.System);
+    }
+
     /// <summary>
-    /// Registers <see cref="IOutcomeStore"/> from <c>ConnectionStrings:Outcomes</c>, SQLite
-    /// (<see cref="DefaultConnectionString"/>) when unset, and a hosted service that applies pending
-    /// migrations when the host starts (unless <c>OutcomeStore:MigrateOnStart</c> is false).
+    /// Registers <see cref="IOutcomeStore"/> and section <c>OutcomeStore</c>. The database, in order: an
+    /// <see cref="NpgsqlDataSource"/> registered with the key <c>"Outcomes"</c>; <c>ConnectionStrings:Outcomes</c>;
+    /// an un-keyed <see cref="NpgsqlDataSource"/> when that is empty; the embedded SQLite file when
+    /// <c>OutcomeStore:Embedded</c> is true. Otherwise resolving the store (at host start) fails naming the key.
+    /// A hosted service applies pending migrations when the host starts (unless <c>OutcomeStore:MigrateOnStart</c> is false).
     /// </summary>
     public static IServiceCollection AddOutcomeStore(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        var options = new OutcomeStoreOptions();
+        configuration.GetSection(OutcomeStoreOptions.Section).Bind(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => Create(
-            string.IsNullOrWhiteSpace(connectionString) ? DefaultConnectionString : connectionString,
-            sp.GetRequiredService<TimeProvider>()));
-        if (configuration.GetValue("OutcomeStore:MigrateOnStart", defaultValue: true))
+        services.TryAddSingleton<IOutcomeStore>(sp =>
+        {
+            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger("Campaigns.Storage.OutcomeStore") ?? NullLogger.Instance;
+            var time = sp.GetRequiredService<TimeProvider>();
+            var dataSource = sp.GetKeyedService<NpgsqlDataSource>(DataSourceKey)
+                ?? (string.IsNullOrWhiteSpace(connectionString) ? sp.GetService<NpgsqlDataSource>() : null);
+            return dataSource is not null
+                ? Create(dataSource, options, logger, time)
+                : Create(string.IsNullOrWhiteSpace(connectionString) && options.Embedded ? DefaultConnectionString : connectionString ?? "", options, logger, time);
+        });
+        if (options.MigrateOnStart)
         {
             services.AddHostedService<MigrateOnStart>();
         }

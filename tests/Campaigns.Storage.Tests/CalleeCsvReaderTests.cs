@@ -7,7 +7,7 @@ public class CalleeCsvReaderTests
     [Fact]
     public void Read_WithoutHeader_TakesTheFirstColumn()
     {
-        var (accepted, rejected) = CalleeCsvReader.Read(new StringReader("alice,x\nbob,y\n"));
+        var (_, accepted, rejected) = CalleeCsvReader.Read(new StringReader("alice,x\nbob,y\n"));
 
         Assert.Equal(["alice", "bob"], accepted.Select(r => r.Callees[0]));
         Assert.Empty(rejected);
@@ -16,7 +16,7 @@ public class CalleeCsvReaderTests
     [Fact]
     public void Read_HeaderNamesTheColumn()
     {
-        var (accepted, _) = CalleeCsvReader.Read(new StringReader("name,User_Id\nAlice,alice\nBob,bob\n"));
+        var (_, accepted, _) = CalleeCsvReader.Read(new StringReader("name,User_Id\nAlice,alice\nBob,bob\n"));
 
         Assert.Equal([(2, "alice"), (3, "bob")], accepted.Select(r => (r.Line, r.Callees[0])));
     }
@@ -24,7 +24,7 @@ public class CalleeCsvReaderTests
     [Fact]
     public void Read_HeaderAfterAByteOrderMark_IsStillAHeader()
     {
-        var (accepted, rejected) = CalleeCsvReader.Read(new StringReader("\uFEFFcallee\r\nalice\r\n"));
+        var (_, accepted, rejected) = CalleeCsvReader.Read(new StringReader("\uFEFFcallee\r\nalice\r\n"));
 
         Assert.Equal([(2, "alice")], accepted.Select(r => (r.Line, r.Callees[0])));
         Assert.Empty(rejected);
@@ -33,7 +33,7 @@ public class CalleeCsvReaderTests
     [Fact]
     public void Read_GroupsAreSetsSeparatedBySemicolonOrBar()
     {
-        var (accepted, rejected) = CalleeCsvReader.Read(new StringReader("a;b\nc | d\nb;a\ne;e\n"));
+        var (_, accepted, rejected) = CalleeCsvReader.Read(new StringReader("a;b\nc | d\nb;a\ne;e\n"));
 
         Assert.Equal(["a,b", "c,d"], accepted.Select(r => string.Join(',', r.Callees)));
         Assert.Equal(["3: duplicate of line 1", "4: callee 'e' appears twice in one group"], rejected.Select(r => $"{r.Line}: {r.Reason}"));
@@ -45,7 +45,7 @@ public class CalleeCsvReaderTests
     [InlineData("a;", "a group has an empty callee")]
     public void Read_BadCallee_IsRejectedWithTheRule(string line, string reason)
     {
-        var (accepted, rejected) = CalleeCsvReader.Read(new StringReader("ok\n" + line + "\n"));
+        var (_, accepted, rejected) = CalleeCsvReader.Read(new StringReader("ok\n" + line + "\n"));
 
         Assert.Single(accepted);
         var row = Assert.Single(rejected);
@@ -56,7 +56,7 @@ public class CalleeCsvReaderTests
     [Fact]
     public void Read_StrayQuote_RejectsThatRowOnly()
     {
-        var (accepted, rejected) = CalleeCsvReader.Read(new StringReader("a\nb\"ad\nc\n"));
+        var (_, accepted, rejected) = CalleeCsvReader.Read(new StringReader("a\nb\"ad\nc\n"));
 
         Assert.Equal(["a", "c"], accepted.Select(r => r.Callees[0]));
         var row = Assert.Single(rejected);
@@ -65,18 +65,19 @@ public class CalleeCsvReaderTests
     }
 
     [Fact]
-    public void Read_UnterminatedQuote_IsReportedNotThrown()
+    public void Read_UnterminatedQuote_RejectsThatLineOnly_AndReadsOn()
     {
-        var (accepted, rejected) = CalleeCsvReader.Read(new StringReader("a\n\"b\nc\n"));
+        var (rows, accepted, rejected) = CalleeCsvReader.Read(new StringReader("a\n\"b\nc\n"));
 
-        Assert.Equal(["a"], accepted.Select(r => r.Callees[0]));
-        Assert.Contains(rejected, r => r.Reason.Contains("malformed CSV", StringComparison.Ordinal));
+        Assert.Equal(["a", "c"], accepted.Select(r => r.Callees[0]));
+        Assert.Equal(["2: malformed CSV: a quote is not closed on this line"], rejected.Select(r => $"{r.Line}: {r.Reason}"));
+        Assert.Equal(3, rows);
     }
 
     [Fact]
     public void Read_EmptyFile_IsEmpty()
     {
-        var (accepted, rejected) = CalleeCsvReader.Read(new StringReader(""));
+        var (_, accepted, rejected) = CalleeCsvReader.Read(new StringReader(""));
 
         Assert.Empty(accepted);
         Assert.Empty(rejected);

@@ -91,8 +91,8 @@ public sealed class PostgresRestartTests : IAsyncLifetime
         await conn.OpenAsync();
         await using var cmd = new Npgsql.NpgsqlCommand(
             """
-            INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, intended_at, updated_at)
-            SELECT k, 'c', s, 1, 'dialed', now(), now() FROM unnest(@keys, @seqs) AS x(k, s)
+            INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, call_id, intended_at, updated_at)
+            SELECT k, 'c', s, 1, 'dialed', 'call-' || s, now(), now() FROM unnest(@keys, @seqs) AS x(k, s)
             """,
             conn);
         cmd.Parameters.AddWithValue("keys", Enumerable.Range(1, n).Select(s => AttemptKey.For("c", s, 1)).ToArray());

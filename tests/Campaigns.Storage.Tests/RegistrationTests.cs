@@ -6,7 +6,6 @@ namespace Campaigns.Storage.Tests;
 public class RegistrationTests
 {
     [Theory]
-    [InlineData(null, "SqliteOutcomeStore")]
     [InlineData("Data Source=/tmp/x.db", "SqliteOutcomeStore")]
     [InlineData("Host=127.0.0.1;Database=campaigns;Username=u", "PostgresOutcomeStore")]
     public void AddOutcomeStore_ChoosesTheDatabaseFromTheConnectionString(string? connectionString, string expected)

@@ -12,8 +12,9 @@ public abstract partial class StoreContract
         var first = await Store.RecordIntentAsync(Campaign, 1, 1);
         var retry = await Store.RecordIntentAsync(Campaign, 1, 1);
 
-        Assert.Equal(AttemptState.Intended, first.State);
-        Assert.Equal(first, retry);
+        Assert.Equal((AttemptState.Intended, true), (first.State, first.Created));
+        Assert.False(retry.Created);
+        Assert.Equal(first with { Created = false }, retry);
         Assert.Equal(AttemptKey.For(Campaign, 1, 1), first.AttemptKey);
     }
 
@@ -108,7 +109,8 @@ public abstract partial class StoreContract
         var again = await Store.RecordIntentsAsync(Campaign, [(3, 1), (1, 1)]);
 
         Assert.Equal([AttemptState.Intended, AttemptState.Dialed, AttemptState.Intended], batch.Select(a => a.State));
-        Assert.Equal([batch[2], batch[0]], again);
+        Assert.Equal([true, false, true], batch.Select(a => a.Created));
+        Assert.Equal([batch[2] with { Created = false }, batch[0] with { Created = false }], again);
         Assert.Equal(2, (await Store.GetProgressAsync(Campaign)).AttemptsByState[AttemptState.Intended]);
     }
 

@@ -1,6 +1,9 @@
 namespace Campaigns.Storage.Model;
 
-/// <summary>Where a campaign stands.</summary>
+/// <summary>
+/// Where a campaign stands. Status moves only forward: registered → running ⇄ paused → completed /
+/// cancelled / failed (final). Stored in lower case, checked by a constraint.
+/// </summary>
 public enum CampaignStatus
 {
     /// <summary>Stored, callees may be imported, not started.</summary>
@@ -45,4 +48,10 @@ public sealed record CampaignRow
 
     /// <summary>Final totals as JSON, once known.</summary>
     public string? Totals { get; init; }
+
+    /// <summary>
+    /// Not stored: true on what <see cref="IOutcomeStore.SetCampaignStatusAsync"/> returns when the move
+    /// would have gone backwards (or out of a final status); the row was left unchanged.
+    /// </summary>
+    public bool Refused { get; init; }
 }

@@ -1,10 +1,17 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Campaigns.Storage.Model;
 
 /// <summary>One thing dialed at once: a callee, or the callees of a group call.</summary>
 public sealed record Target(int Seq, IReadOnlyList<string> Callees)
 {
-    /// <summary>The de-duplication key: the callees sorted and comma-joined (a group is a set).</summary>
-    public static string KeyOf(IEnumerable<string> callees) => string.Join(',', callees.Order(StringComparer.Ordinal));
+    /// <summary>
+    /// The de-duplication key: SHA-256 (lower-case hex, 64 characters) of the callees sorted and
+    /// comma-joined, since a group is a set. Fixed size, so a large group never exceeds an index row.
+    /// </summary>
+    public static string KeyOf(IEnumerable<string> callees) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(',', callees.Order(StringComparer.Ordinal)))));
 }
 
 /// <summary>What adding targets did.</summary>

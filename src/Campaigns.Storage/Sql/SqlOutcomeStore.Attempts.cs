@@ -1,19 +1,21 @@
-using System.Data.Common;
-using System.Text.Json;
 using Campaigns.Storage.Model;
 using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>Call attempts: the intent written before dialing, and guarded state transitions.</summary>
+/// <summary>Call attempts: the intent written before dialing, and reading attempts back (by key, by state, stale).</summary>
 internal abstract partial class SqlOutcomeStore
 {
-    private const string SelectAttempt =
+    private const string AttemptColumns =
         """
-        SELECT attempt_key, campaign_id, target_seq, attempt_no, state, call_id, result_codes, error_code, error_info,
-               intended_at, dialed_at, settled_at
-        FROM call_attempts
+        attempt_key, campaign_id, target_seq, attempt_no, state, call_id, result_codes, error_code, error_info,
+        intended_at, dialed_at, settled_at, claim_token, claimed_at
         """;
+
+    private const string SelectAttempt = "SELECT " + AttemptColumns + " FROM call_attempts";
+
+    // Literal, not parameters: PostgreSQL uses the partial index call_attempts_open only for a predicate it can prove.
+    private const string OpenStates = "('intended', 'dialing', 'unknown')";
 
     public async Task<CallAttempt> RecordIntentAsync(string campaignId, int targetSeq, int attemptNo, CancellationToken cancellationToken = default) =>
         (await RecordIntentsAsync(campaignId, [(targetSeq, attemptNo)], cancellationToken).ConfigureAwait(false))[0];
@@ -22,103 +24,118 @@ internal abstract partial class SqlOutcomeStore
         string campaignId, IReadOnlyList<(int TargetSeq, int AttemptNo)> attempts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(attempts);
-        var rows = attempts.Select(a => new StagedIntent(AttemptKey.For(campaignId, a.TargetSeq, a.AttemptNo), a.TargetSeq, a.AttemptNo)).ToList();
-        return InTransactionAsync<IReadOnlyList<CallAttempt>>(async (conn, tx) =>
-        {
-            await conn.ExecuteAsync(
-                "CREATE TEMP TABLE intents_in (attempt_key text NOT NULL, target_seq integer NOT NULL, attempt_no integer NOT NULL)", transaction: tx)
-                .ConfigureAwait(false);
-            await StageIntentsAsync(conn, tx, rows, cancellationToken).ConfigureAwait(false);
+        var asked = attempts.Select(a => (Key: AttemptKey.For(campaignId, a.TargetSeq, a.AttemptNo), a.TargetSeq, a.AttemptNo)).ToList();
 
-            // The do-not-call list is checked here, in the same transaction that writes the intent: an
-            // attempt of a target with a listed callee is stored as skipped, and a dialer never sees it.
-            await conn.ExecuteAsync(
+        // Staged once each and in key order, so that writers of overlapping batches lock rows in one order.
+        var rows = asked.DistinctBy(a => a.Key).OrderBy(a => a.Key, StringComparer.Ordinal).ToList();
+        return InTransactionAsync<IReadOnlyList<CallAttempt>>(Access.Write, async (conn, tx, ct) =>
+        {
+            var parameters = new DynamicParameters(new
+            {
+                campaignId,
+                intended = Names.Of(AttemptState.Intended),
+                skipped = Names.Of(AttemptState.Skipped),
+                now = Time.GetUtcNow(),
+            });
+            var source = Rows(
+                "i",
+                parameters,
+                new RowColumn("attempt_key", "text", rows.Select(r => r.Key).ToArray()),
+                new RowColumn("target_seq", "integer", rows.Select(r => r.TargetSeq).ToArray()),
+                new RowColumn("attempt_no", "integer", rows.Select(r => r.AttemptNo).ToArray()));
+
+            // The do-not-call list is checked in the statement that writes the intent: an attempt of a target
+            // with a listed callee is stored as skipped, and a dialer never sees it. RETURNING names the rows
+            // this call created; the SELECT (a statement of its own, so it sees rows a racing writer committed)
+            // reads back every stored row. "WHERE true" keeps SQLite from reading ON CONFLICT as a join's ON.
+            using var grid = await conn.QueryMultipleAsync(Cmd(
                 $"""
                 INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, error_info, intended_at, updated_at)
-                SELECT i.attempt_key, @campaignId, i.target_seq, i.attempt_no,
-                       CASE WHEN b.callee IS NULL THEN @intended ELSE @skipped END,
-                       CASE WHEN b.callee IS NULL THEN NULL ELSE 'do-not-call: ' || b.callee END,
+                SELECT x.attempt_key, @campaignId, x.target_seq, x.attempt_no,
+                       CASE WHEN x.blocked IS NULL THEN @intended ELSE @skipped END,
+                       CASE WHEN x.blocked IS NULL THEN NULL ELSE 'do-not-call: ' || x.blocked END,
                        @now, @now
-                FROM intents_in i
-                JOIN targets t ON t.campaign_id = @campaignId AND t.seq = i.target_seq
-                LEFT JOIN (
-                    SELECT l.seq, MIN(c.value) AS callee
-                    FROM targets l CROSS JOIN {CalleesOf("l.callees")} JOIN do_not_call d ON d.callee = c.value
-                    WHERE l.campaign_id = @campaignId AND l.seq IN (SELECT target_seq FROM intents_in)
-                    GROUP BY l.seq) b ON b.seq = i.target_seq
+                FROM (
+                    SELECT i.attempt_key, i.target_seq, i.attempt_no,
+                           (SELECT MIN(c.value) FROM {CalleesOf("t.callees")} JOIN do_not_call d ON d.callee = c.value) AS blocked
+                    FROM {source}
+                    JOIN targets t ON t.campaign_id = @campaignId AND t.seq = i.target_seq) x
                 WHERE true
-                ON CONFLICT (attempt_key) DO NOTHING
+                ORDER BY x.attempt_key
+                ON CONFLICT DO NOTHING
+                RETURNING attempt_key;
+                {SelectAttempt} WHERE attempt_key IN (SELECT i.attempt_key FROM {source});
                 """,
-                new { campaignId, intended = Names.Of(AttemptState.Intended), skipped = Names.Of(AttemptState.Skipped), now = Time.GetUtcNow() },
-                tx).ConfigureAwait(false);
-            var stored = (await conn.QueryAsync<CallAttempt>(
-                    SelectAttempt + " WHERE attempt_key IN (SELECT attempt_key FROM intents_in)", transaction: tx).ConfigureAwait(false))
-                .ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
-            await conn.ExecuteAsync("DROP TABLE intents_in", transaction: tx).ConfigureAwait(false);
-            var missing = rows.FirstOrDefault(r => !stored.ContainsKey(r.AttemptKey));
-            return missing is null
-                ? rows.Select(r => stored[r.AttemptKey]).ToList()
-                : throw new InvalidOperationException($"target {missing.TargetSeq} of campaign '{campaignId}' does not exist");
+                parameters,
+                tx,
+                ct)).ConfigureAwait(false);
+            var created = (await grid.ReadAsync<string>().ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+            var stored = (await grid.ReadAsync<CallAttempt>().ConfigureAwait(false)).ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
+            var missing = asked.FirstOrDefault(r => !stored.ContainsKey(r.Key));
+            if (missing.Key is not null)
+            {
+                throw new InvalidOperationException($"target {missing.TargetSeq} of campaign '{campaignId}' does not exist");
+            }
+
+            // A pair asked twice in one batch was created once: only its first occurrence says so.
+            return [.. asked.Select(r => stored[r.Key] with { Created = created.Remove(r.Key) })];
         }, cancellationToken);
     }
-
-    /// <summary>Fills the temp table <c>intents_in (attempt_key, target_seq, attempt_no)</c>.</summary>
-    protected abstract Task StageIntentsAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<StagedIntent> rows, CancellationToken cancellationToken);
 
     public Task<CallAttempt?> GetAttemptAsync(string attemptKey, CancellationToken cancellationToken = default) =>
-        InTransactionAsync((conn, tx) => conn.QuerySingleOrDefaultAsync<CallAttempt>(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx), cancellationToken);
+        InTransactionAsync(
+            Access.Read,
+            (conn, tx, ct) => conn.QuerySingleOrDefaultAsync<CallAttempt>(Cmd(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx, ct)),
+            cancellationToken);
 
     public Task<CallAttempt?> GetAttemptByCallIdAsync(string callId, CancellationToken cancellationToken = default) =>
-        InTransactionAsync((conn, tx) => conn.QuerySingleOrDefaultAsync<CallAttempt>(SelectAttempt + " WHERE call_id = @callId", new { callId }, tx), cancellationToken);
+        InTransactionAsync(
+            Access.Read,
+            (conn, tx, ct) => conn.QuerySingleOrDefaultAsync<CallAttempt>(Cmd(SelectAttempt + " WHERE call_id = @callId", new { callId }, tx, ct)),
+            cancellationToken);
 
     public Task<IReadOnlyList<CallAttempt>> GetAttemptsAsync(string campaignId, AttemptState state, int limit = 1000, CancellationToken cancellationToken = default) =>
-        InTransactionAsync<IReadOnlyList<CallAttempt>>(async (conn, tx) => [.. await conn.QueryAsync<CallAttempt>(
-            SelectAttempt + " WHERE campaign_id = @campaignId AND state = @state ORDER BY target_seq, attempt_no LIMIT @limit",
-            new { campaignId, state = Names.Of(state), limit },
-            tx).ConfigureAwait(false)], cancellationToken);
+        GetAttemptsAsync(campaignId, state, null, limit, cancellationToken);
 
-    public Task<CallAttempt> MarkDialedAsync(string attemptKey, string callId, IReadOnlyDictionary<string, long> resultCodes, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<CallAttempt>> GetAttemptsAsync(
+        string campaignId, AttemptState state, string? afterAttemptKey, int limit, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(callId);
-        return TransitionAsync(
-            attemptKey,
-            AttemptState.Dialed,
-            [AttemptState.Intended, AttemptState.Unknown],
-            "call_id = @callId, result_codes = @codes, dialed_at = @now, error_code = NULL, error_info = NULL",
-            new { callId, codes = JsonSerializer.Serialize(resultCodes) },
-            cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return InTransactionAsync<IReadOnlyList<CallAttempt>>(Access.Read, async (conn, tx, ct) =>
+        {
+            // The cursor is the (target, attempt) position of the key, served by call_attempts_by_state.
+            var (seq, no) = (0, 0);
+            if (afterAttemptKey is not null)
+            {
+                var cursor = (await conn.QueryAsync<(int Seq, int No)>(Cmd(
+                    "SELECT target_seq, attempt_no FROM call_attempts WHERE attempt_key = @afterAttemptKey AND campaign_id = @campaignId",
+                    new { afterAttemptKey, campaignId },
+                    tx,
+                    ct)).ConfigureAwait(false)).ToList();
+                (seq, no) = cursor.Count == 1
+                    ? cursor[0]
+                    : throw new ArgumentException($"attempt '{afterAttemptKey}' is not an attempt of campaign '{campaignId}'", nameof(afterAttemptKey));
+            }
+
+            return [.. await conn.QueryAsync<CallAttempt>(Cmd(
+                SelectAttempt +
+                """
+                 WHERE campaign_id = @campaignId AND state = @state AND (target_seq, attempt_no) > (@seq, @no)
+                ORDER BY target_seq, attempt_no LIMIT @limit
+                """,
+                new { campaignId, state = Names.Of(state), seq, no, limit },
+                tx,
+                ct)).ConfigureAwait(false)];
+        }, cancellationToken);
     }
 
-    public Task<CallAttempt> MarkUnknownAsync(string attemptKey, string errorInfo, CancellationToken cancellationToken = default) =>
-        TransitionAsync(attemptKey, AttemptState.Unknown, [AttemptState.Intended], "error_info = @errorInfo", new { errorInfo }, cancellationToken);
-
-    public Task<CallAttempt> MarkFailedAsync(string attemptKey, long? errorCode, string errorInfo, CancellationToken cancellationToken = default) =>
-        TransitionAsync(
-            attemptKey, AttemptState.Failed, [AttemptState.Intended, AttemptState.Unknown],
-            "error_code = @errorCode, error_info = @errorInfo", new { errorCode, errorInfo }, cancellationToken);
-
-    public Task<CallAttempt> MarkSettledAsync(string attemptKey, CancellationToken cancellationToken = default) =>
-        TransitionAsync(attemptKey, AttemptState.Settled, [AttemptState.Dialed], "settled_at = @now", new { }, cancellationToken);
-
-    /// <summary>An intent on its way in.</summary>
-    protected internal sealed record StagedIntent(string AttemptKey, int TargetSeq, int AttemptNo);
-
-    // Moves the attempt only from the allowed states; in any other state (including the target one,
-    // when this is a retry) it is left alone. The stored row is returned so the caller acts on the truth.
-    private Task<CallAttempt> TransitionAsync(
-        string attemptKey, AttemptState to, AttemptState[] from, string set, object values, CancellationToken cancellationToken) =>
-        InTransactionAsync(async (conn, tx) =>
-        {
-            var parameters = new DynamicParameters(values);
-            parameters.Add("attemptKey", attemptKey);
-            parameters.Add("to", Names.Of(to));
-            parameters.Add("from", from.Select(Names.Of).ToArray());
-            parameters.Add("now", Time.GetUtcNow());
-            await conn.ExecuteAsync(
-                $"UPDATE call_attempts SET state = @to, updated_at = @now, {set} WHERE attempt_key = @attemptKey AND {InList("state", "@from")}",
-                parameters,
-                tx).ConfigureAwait(false);
-            return await conn.QuerySingleOrDefaultAsync<CallAttempt>(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx)
-                .ConfigureAwait(false) ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
-        }, cancellationToken);
+    public Task<IReadOnlyList<CallAttempt>> GetStaleAttemptsAsync(DateTimeOffset olderThan, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return InTransactionAsync<IReadOnlyList<CallAttempt>>(Access.Read, async (conn, tx, ct) => [.. await conn.QueryAsync<CallAttempt>(Cmd(
+            SelectAttempt + $" WHERE state IN {OpenStates} AND updated_at < @olderThan ORDER BY updated_at, attempt_key LIMIT @limit",
+            new { olderThan, limit },
+            tx,
+            ct)).ConfigureAwait(false)], cancellationToken);
+    }
 }

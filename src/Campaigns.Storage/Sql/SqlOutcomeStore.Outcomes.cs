@@ -1,14 +1,14 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Campaigns.Storage.Model;
 using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>Outcomes (bulk upsert, streaming read) and the do-not-call list.</summary>
+/// <summary>Outcomes: guarded bulk upsert, streaming read.</summary>
 internal abstract partial class SqlOutcomeStore
 {
-    private const int InChunk = 500;
+    private const string UnknownResult = "Unknown";
 
     public Task UpsertOutcomesAsync(IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken = default)
     {
@@ -18,32 +18,74 @@ internal abstract partial class SqlOutcomeStore
             return Task.CompletedTask;
         }
 
-        // One statement may not touch a row twice (ON CONFLICT DO UPDATE): the last of repeats wins.
-        var now = Time.GetUtcNow();
+        // One statement may not touch a row twice (ON CONFLICT DO UPDATE): the last of repeats wins. Rows go
+        // in key order, so writers of overlapping batches lock them in one order and never deadlock.
         var rows = outcomes
+            .Select(o => o with { Callee = CalleeId.Normalize(o.Callee) })
             .GroupBy(o => (o.AttemptKey, o.Callee))
-            .Select(g => g.Last() with { RecordedAt = now })
+            .Select(g => g.Last())
+            .OrderBy(o => o.AttemptKey, StringComparer.Ordinal)
+            .ThenBy(o => o.Callee, StringComparer.Ordinal)
             .ToList();
-        return InTransactionAsync(async (conn, tx) =>
+        return InTransactionAsync(Access.Write, async (conn, tx, ct) =>
         {
-            await StageOutcomesAsync(conn, tx, rows, cancellationToken).ConfigureAwait(false);
+            var parameters = new DynamicParameters(new
+            {
+                now = Time.GetUtcNow(),
+                unknown = UnknownResult,
+                dialed = Names.Of(AttemptState.Dialed),
+                settled = Names.Of(AttemptState.Settled),
+                failed = Names.Of(AttemptState.Failed),
+                skipped = Names.Of(AttemptState.Skipped),
+            });
+            var source = Rows(
+                "o",
+                parameters,
+                new RowColumn("attempt_key", "text", rows.Select(o => o.AttemptKey).ToArray()),
+                new RowColumn("callee", "text", rows.Select(o => o.Callee).ToArray()),
+                new RowColumn("campaign_id", "text", rows.Select(o => o.CampaignId).ToArray()),
+                new RowColumn("call_id", "text", rows.Select(o => o.CallId).ToArray()),
+                new RowColumn("result", "text", rows.Select(o => o.Result).ToArray()),
+                new RowColumn("raw_result", "text", rows.Select(o => o.RawResult).ToArray()),
+                new RowColumn("start_time", "timestamptz", rows.Select(o => o.StartTime?.ToUniversalTime()).ToArray()),
+                new RowColumn("accept_time", "timestamptz", rows.Select(o => o.AcceptTime?.ToUniversalTime()).ToArray()),
+                new RowColumn("end_time", "timestamptz", rows.Select(o => o.EndTime?.ToUniversalTime()).ToArray()),
+                new RowColumn("duration_ms", "bigint", rows.Select(o => o.DurationMs).ToArray()),
+                new RowColumn("raw_record", "text", rows.Select(o => o.RawRecord).ToArray()));
 
-            // "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
-            await conn.ExecuteAsync(
+            // Only outcomes that match their attempt are written: same campaign, a callee of its target, and
+            // the attempt's CallId (dialed or settled) or none (failed or skipped: never placed). An Unknown
+            // result never replaces a final one. "WHERE ... true" keeps SQLite from reading ON CONFLICT as a join's ON.
+            var written = await conn.ExecuteAsync(Cmd(
                 $"""
                 INSERT INTO outcomes (attempt_key, callee, campaign_id, call_id, result, raw_result,
                                       start_time, accept_time, end_time, duration_ms, raw_record, recorded_at)
-                SELECT attempt_key, callee, campaign_id, call_id, result, raw_result,
-                       start_time, accept_time, end_time, duration_ms, {Json("raw_record")}, recorded_at
-                FROM outcomes_in WHERE true
+                SELECT o.attempt_key, o.callee, o.campaign_id, o.call_id, o.result, o.raw_result,
+                       o.start_time, o.accept_time, o.end_time, o.duration_ms, {Json("o.raw_record")}, @now
+                FROM {source}
+                JOIN call_attempts a ON a.attempt_key = o.attempt_key AND a.campaign_id = o.campaign_id
+                JOIN targets t ON t.campaign_id = a.campaign_id AND t.seq = a.target_seq
+                WHERE EXISTS (SELECT 1 FROM {CalleesOf("t.callees")} WHERE c.value = o.callee)
+                  AND ((a.state IN (@dialed, @settled) AND o.call_id = a.call_id)
+                    OR (a.state IN (@failed, @skipped) AND o.call_id IS NULL))
+                  AND true
+                ORDER BY o.attempt_key, o.callee
                 ON CONFLICT (attempt_key, callee) DO UPDATE SET
                     call_id = excluded.call_id, result = excluded.result, raw_result = excluded.raw_result,
                     start_time = excluded.start_time, accept_time = excluded.accept_time, end_time = excluded.end_time,
                     duration_ms = excluded.duration_ms, raw_record = excluded.raw_record, recorded_at = excluded.recorded_at
+                WHERE excluded.result <> @unknown OR outcomes.result = @unknown
                 """,
-                transaction: tx).ConfigureAwait(false);
-            await conn.ExecuteAsync("DROP TABLE outcomes_in", transaction: tx).ConfigureAwait(false);
-            return 0;
+                parameters,
+                tx,
+                ct)).ConfigureAwait(false);
+            if (written < rows.Count)
+            {
+                // Some rows were not written: either an Unknown that met a final result (fine), or a mismatch.
+                await RefuseMismatchAsync(conn, tx, rows, ct).ConfigureAwait(false);
+            }
+
+            return written;
         }, cancellationToken);
     }
 
@@ -68,50 +110,37 @@ internal abstract partial class SqlOutcomeStore
         }
     }
 
-    public Task AddDoNotCallAsync(IEnumerable<string> callees, string? reason = null, CancellationToken cancellationToken = default)
+    // Names the first outcome that does not match its attempt, throwing so the transaction rolls back.
+    private async Task RefuseMismatchAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, List<Outcome> rows, CancellationToken ct)
     {
-        var rows = callees.Distinct(StringComparer.Ordinal).ToList();
-        return InTransactionAsync(async (conn, tx) =>
+        var parameters = new DynamicParameters();
+        var keys = rows.Select(r => r.AttemptKey).Distinct(StringComparer.Ordinal).ToList();
+        var attempts = (await conn.QueryAsync<(string AttemptKey, string CampaignId, string State, string? CallId, string Callees)>(Cmd(
+                $"""
+                SELECT a.attempt_key, a.campaign_id, a.state, a.call_id, t.callees
+                FROM call_attempts a JOIN targets t ON t.campaign_id = a.campaign_id AND t.seq = a.target_seq
+                WHERE {In("a.attempt_key", parameters, "keys", keys)}
+                """,
+                parameters,
+                tx,
+                ct)).ConfigureAwait(false))
+            .ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
+        foreach (var o in rows)
         {
-            var now = Time.GetUtcNow();
-            await conn.ExecuteAsync(
-                "INSERT INTO do_not_call (callee, reason, added_at) VALUES (@callee, @reason, @now) ON CONFLICT (callee) DO NOTHING",
-                rows.Select(callee => new { callee, reason, now }),
-                tx).ConfigureAwait(false);
-            return 0;
-        }, cancellationToken);
-    }
-
-    public Task RemoveDoNotCallAsync(IEnumerable<string> callees, CancellationToken cancellationToken = default)
-    {
-        var rows = callees.Distinct(StringComparer.Ordinal).ToList();
-        return InTransactionAsync(async (conn, tx) =>
-        {
-            foreach (var chunk in rows.Chunk(InChunk))
+            var problem = !attempts.TryGetValue(o.AttemptKey, out var a) ? "no such attempt"
+                : a.CampaignId != o.CampaignId ? $"the attempt belongs to campaign '{a.CampaignId}', not '{o.CampaignId}'"
+                : !JsonSerializer.Deserialize<string[]>(a.Callees)!.Contains(o.Callee, StringComparer.Ordinal) ? "the callee is not in the attempt's target"
+                : Enum.Parse<AttemptState>(a.State, ignoreCase: true) switch
+                {
+                    AttemptState.Dialed or AttemptState.Settled when o.CallId != a.CallId => $"the attempt was dialed as CallId '{a.CallId}', not '{o.CallId}'",
+                    AttemptState.Failed or AttemptState.Skipped when o.CallId is not null => $"the attempt was never placed, yet the outcome has CallId '{o.CallId}'",
+                    AttemptState.Intended or AttemptState.Dialing or AttemptState.Unknown => $"the attempt is {a.State}, not dialed",
+                    _ => null,
+                };
+            if (problem is not null)
             {
-                await conn.ExecuteAsync($"DELETE FROM do_not_call WHERE {InList("callee", "@chunk")}", new { chunk }, tx).ConfigureAwait(false);
+                throw new InvalidOperationException($"outcome of callee '{o.Callee}' in attempt '{o.AttemptKey}' refused: {problem}");
             }
-
-            return 0;
-        }, cancellationToken);
+        }
     }
-
-    public Task<IReadOnlySet<string>> FindDoNotCallAsync(IEnumerable<string> callees, CancellationToken cancellationToken = default)
-    {
-        var wanted = callees.Distinct(StringComparer.Ordinal).ToList();
-        return InTransactionAsync<IReadOnlySet<string>>(async (conn, tx) =>
-        {
-            var found = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var chunk in wanted.Chunk(InChunk))
-            {
-                found.UnionWith(await conn.QueryAsync<string>($"SELECT callee FROM do_not_call WHERE {InList("callee", "@chunk")}", new { chunk }, tx)
-                    .ConfigureAwait(false));
-            }
-
-            return found;
-        }, cancellationToken);
-    }
-
-    /// <summary>Creates and fills the temp table <c>outcomes_in</c>, shaped like <c>outcomes</c> with raw_record as text.</summary>
-    protected abstract Task StageOutcomesAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<Outcome> rows, CancellationToken cancellationToken);
 }

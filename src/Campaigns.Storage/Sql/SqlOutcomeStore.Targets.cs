@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Json;
 using Campaigns.Storage.Model;
 using Dapper;
@@ -14,50 +13,60 @@ internal abstract partial class SqlOutcomeStore
 
         // Repeats inside the batch are dropped here (first wins); repeats of stored targets in SQL.
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var staged = new List<StagedTarget>(targets.Count);
-        foreach (var callees in targets)
+        var keys = new List<string>(targets.Count);
+        var callees = new List<string>(targets.Count);
+        for (var i = 0; i < targets.Count; i++)
         {
-            if (callees.Count == 0 || callees.Any(string.IsNullOrWhiteSpace))
+            var target = targets[i].Select(CalleeId.Normalize).ToList();
+            var problem = target.Count == 0 ? "a target needs at least one callee"
+                : target.Select(CalleeId.Problem).FirstOrDefault(p => p is not null)
+                ?? CalleeId.GroupProblem(target.Count, Options.MaxGroupCallees)
+                ?? (target.Distinct(StringComparer.Ordinal).Count() < target.Count ? "a callee appears twice in one group" : null);
+            if (problem is not null)
             {
-                throw new ArgumentException("a target needs at least one callee and no empty ones", nameof(targets));
+                throw new ArgumentException($"targets[{i}]: {problem}", nameof(targets));
             }
 
-            var key = Target.KeyOf(callees);
+            var key = Target.KeyOf(target);
             if (seen.Add(key))
             {
-                staged.Add(new StagedTarget(staged.Count + 1, key, JsonSerializer.Serialize(callees)));
+                keys.Add(key);
+                callees.Add(JsonSerializer.Serialize(target));
             }
         }
 
-        return InTransactionAsync(async (conn, tx) =>
+        return InTransactionAsync(Access.Write, async (conn, tx, ct) =>
         {
             // Taking the campaign row's write lock serialises imports into one campaign, so numbering cannot collide.
-            var locked = await conn.ExecuteAsync(
-                "UPDATE campaigns SET updated_at = @now WHERE campaign_id = @campaignId", new { campaignId, now = Time.GetUtcNow() }, tx)
+            var locked = await conn.ExecuteAsync(Cmd(
+                "UPDATE campaigns SET updated_at = @now WHERE campaign_id = @campaignId", new { campaignId, now = Time.GetUtcNow() }, tx, ct))
                 .ConfigureAwait(false);
             if (locked != 1)
             {
                 throw NotRegistered(campaignId);
             }
 
-            var last = await conn.ExecuteScalarAsync<int>(
-                "SELECT COALESCE(MAX(seq), 0) FROM targets WHERE campaign_id = @campaignId", new { campaignId }, tx).ConfigureAwait(false);
-            await conn.ExecuteAsync("CREATE TEMP TABLE targets_in (ord integer NOT NULL, target_key text NOT NULL, callees text NOT NULL)", transaction: tx)
-                .ConfigureAwait(false);
-            await StageTargetsAsync(conn, tx, staged, cancellationToken).ConfigureAwait(false);
+            var last = await conn.ExecuteScalarAsync<int>(Cmd(
+                "SELECT COALESCE(MAX(seq), 0) FROM targets WHERE campaign_id = @campaignId", new { campaignId }, tx, ct)).ConfigureAwait(false);
 
             // Numbered densely after the last stored target, skipping callee sets already present.
-            var added = await conn.ExecuteAsync(
-                """
+            var parameters = new DynamicParameters(new { campaignId, last });
+            var added = await conn.ExecuteAsync(Cmd(
+                $"""
                 INSERT INTO targets (campaign_id, seq, target_key, callees)
                 SELECT @campaignId, @last + row_number() OVER (ORDER BY i.ord), i.target_key, i.callees
-                FROM targets_in i
+                FROM {Rows(
+                    "i",
+                    parameters,
+                    new RowColumn("ord", "integer", Enumerable.Range(1, keys.Count).ToArray()),
+                    new RowColumn("target_key", "text", keys.ToArray()),
+                    new RowColumn("callees", "text", callees.ToArray()))}
                 WHERE NOT EXISTS (SELECT 1 FROM targets t WHERE t.campaign_id = @campaignId AND t.target_key = i.target_key)
                 ORDER BY i.ord
                 """,
-                new { campaignId, last },
-                tx).ConfigureAwait(false);
-            await conn.ExecuteAsync("DROP TABLE targets_in", transaction: tx).ConfigureAwait(false);
+                parameters,
+                tx,
+                ct)).ConfigureAwait(false);
             return new AddTargetsResult(added, targets.Count - added, last + 1);
         }, cancellationToken);
     }
@@ -65,19 +74,14 @@ internal abstract partial class SqlOutcomeStore
     public Task<IReadOnlyList<Target>> GetTargetsAsync(string campaignId, int afterSeq, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        return InTransactionAsync<IReadOnlyList<Target>>(async (conn, tx) =>
+        return InTransactionAsync<IReadOnlyList<Target>>(Access.Read, async (conn, tx, ct) =>
         {
-            var rows = await conn.QueryAsync<(int Seq, string Callees)>(
+            var rows = await conn.QueryAsync<(int Seq, string Callees)>(Cmd(
                 "SELECT seq, callees FROM targets WHERE campaign_id = @campaignId AND seq > @afterSeq ORDER BY seq LIMIT @limit",
                 new { campaignId, afterSeq, limit },
-                tx).ConfigureAwait(false);
+                tx,
+                ct)).ConfigureAwait(false);
             return [.. rows.Select(r => new Target(r.Seq, JsonSerializer.Deserialize<string[]>(r.Callees)!))];
         }, cancellationToken);
     }
-
-    /// <summary>Fills the temp table <c>targets_in (ord, target_key, callees)</c>.</summary>
-    protected abstract Task StageTargetsAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<StagedTarget> rows, CancellationToken cancellationToken);
-
-    /// <summary>A target on its way in: position in the batch, key, callees as JSON.</summary>
-    protected internal sealed record StagedTarget(int Ord, string TargetKey, string Callees);
 }

@@ -1,107 +1,50 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Reflection;
-using Campaigns.Storage.Model;
 using Dapper;
 using DbUp.Builder;
+using Microsoft.Extensions.Logging;
 
 namespace Campaigns.Storage.Sql;
 
 /// <summary>
-/// The store's SQL, shared by both databases. A subclass supplies what differs: opening a connection,
-/// migrations, filling a staging table in bulk (COPY or prepared inserts), JSON casts, and which
-/// errors are transient. Every operation is one transaction and is retried on a transient error,
-/// which is safe because every write is idempotent.
+/// The store's SQL, shared by both databases. A subclass supplies what differs: connections and
+/// transactions, migrations, row sets passed as one parameter (arrays and <c>unnest</c>, or JSON),
+/// JSON casts, and which errors are transient. Every operation is one transaction, retried on a
+/// transient error until <see cref="OutcomeStoreOptions.RetryDeadline"/>, which is safe because every
+/// write is idempotent.
 /// </summary>
 internal abstract partial class SqlOutcomeStore : IOutcomeStore
 {
-    private const int MaxTries = 6;
     private int transientErrors;
 
-    protected SqlOutcomeStore(TimeProvider time)
+    protected SqlOutcomeStore(OutcomeStoreOptions options, ILogger logger, TimeProvider time)
     {
         DapperSetup.Ensure();
+        Options = options;
+        Logger = logger;
         Time = time;
     }
+
+    protected OutcomeStoreOptions Options { get; }
+
+    protected ILogger Logger { get; }
 
     protected TimeProvider Time { get; }
 
     /// <summary>How many transient errors were retried (tests prove a restart was survived, not dodged).</summary>
     internal int TransientErrors => transientErrors;
 
+    /// <summary>The database in words for error messages: host, port and database, or the file's path.</summary>
+    internal abstract string Describe { get; }
+
     public abstract Task MigrateAsync(CancellationToken cancellationToken = default);
-
-    public Task<CampaignRow> RegisterCampaignAsync(string campaignId, string workflowId, string definitionJson, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(campaignId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(workflowId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(definitionJson);
-        return InTransactionAsync(async (conn, tx) =>
-        {
-            var now = Time.GetUtcNow();
-            await conn.ExecuteAsync(
-                $"""
-                INSERT INTO campaigns (campaign_id, workflow_id, definition, status, created_at, updated_at)
-                VALUES (@campaignId, @workflowId, {Json("@definitionJson")}, @status, @now, @now)
-                ON CONFLICT (campaign_id) DO NOTHING
-                """,
-                new { campaignId, workflowId, definitionJson, status = Names.Of(CampaignStatus.Registered), now },
-                tx).ConfigureAwait(false);
-            return await conn.QuerySingleAsync<CampaignRow>(SelectCampaign, new { campaignId }, tx).ConfigureAwait(false);
-        }, cancellationToken);
-    }
-
-    public Task<CampaignRow?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken = default) =>
-        InTransactionAsync((conn, tx) => conn.QuerySingleOrDefaultAsync<CampaignRow>(SelectCampaign, new { campaignId }, tx), cancellationToken);
-
-    public Task SetCampaignStatusAsync(string campaignId, CampaignStatus status, string? totalsJson = null, CancellationToken cancellationToken = default) =>
-        InTransactionAsync(async (conn, tx) =>
-        {
-            var changed = await conn.ExecuteAsync(
-                $"""
-                UPDATE campaigns SET status = @status, totals = COALESCE({Json("@totalsJson")}, totals), updated_at = @now
-                WHERE campaign_id = @campaignId
-                """,
-                new { campaignId, status = Names.Of(status), totalsJson, now = Time.GetUtcNow() },
-                tx).ConfigureAwait(false);
-            return changed == 1 ? changed : throw NotRegistered(campaignId);
-        }, cancellationToken);
-
-    public Task<Progress> GetProgressAsync(string campaignId, CancellationToken cancellationToken = default) =>
-        InTransactionAsync(async (conn, tx) =>
-        {
-            using var grid = await conn.QueryMultipleAsync(
-                """
-                SELECT count(*) FROM targets WHERE campaign_id = @campaignId;
-                SELECT state AS key, count(*) AS count FROM call_attempts WHERE campaign_id = @campaignId GROUP BY state;
-                SELECT result AS key, count(*) AS count FROM outcomes WHERE campaign_id = @campaignId GROUP BY result;
-                """,
-                new { campaignId },
-                tx).ConfigureAwait(false);
-            var targets = await grid.ReadSingleAsync<long>().ConfigureAwait(false);
-            var states = (await grid.ReadAsync<(string Key, long Count)>().ConfigureAwait(false))
-                .ToDictionary(r => Enum.Parse<AttemptState>(r.Key, ignoreCase: true), r => r.Count);
-            var results = (await grid.ReadAsync<(string Key, long Count)>().ConfigureAwait(false))
-                .ToDictionary(r => r.Key, r => r.Count, StringComparer.Ordinal);
-            return new Progress(targets, states, results);
-        }, cancellationToken);
-
-    /// <summary>Applies the embedded scripts of <c>Migrations/{folder}/</c> that the journal has not seen, each in its own transaction.</summary>
-    protected static void Upgrade(UpgradeEngineBuilder builder, string folder)
-    {
-        var result = builder
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.Contains($".Migrations.{folder}.", StringComparison.Ordinal))
-            .WithTransactionPerScript()
-            .LogToNowhere()
-            .Build()
-            .PerformUpgrade();
-        if (!result.Successful)
-        {
-            throw new InvalidOperationException($"migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
-        }
-    }
 
     /// <summary>Opens a connection.</summary>
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Begins a transaction; a read-only one must not wait for writers (SQLite: deferred).</summary>
+    protected abstract Task<DbTransaction> BeginAsync(DbConnection conn, bool readOnly, CancellationToken cancellationToken);
 
     /// <summary>The SQL that turns a text parameter or column into the database's JSON type.</summary>
     protected abstract string Json(string expression);
@@ -109,8 +52,18 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
     /// <summary>A FROM item <c>c</c> with one row per element (<c>c.value</c>) of the JSON array in <paramref name="column"/>.</summary>
     protected abstract string CalleesOf(string column);
 
-    /// <summary>SQL testing <paramref name="column"/> against a list parameter (Npgsql binds arrays; SQLite needs the list expanded).</summary>
-    protected abstract string InList(string column, string parameter);
+    /// <summary>
+    /// A FROM item named <paramref name="alias"/> with one row per element of the columns' values (all the
+    /// same length), passed as parameters added to <paramref name="parameters"/>: one statement, no temp table.
+    /// The fragment may be used more than once in the same command.
+    /// </summary>
+    protected abstract string Rows(string alias, DynamicParameters parameters, params RowColumn[] columns);
+
+    /// <summary>SQL testing <paramref name="column"/> against a list of texts, added to <paramref name="parameters"/>.</summary>
+    protected abstract string In(string column, DynamicParameters parameters, string name, IReadOnlyList<string> values);
+
+    /// <summary>The locking clause that makes a sub-select lock its rows in its order (PostgreSQL); empty for SQLite.</summary>
+    protected abstract string ForUpdate { get; }
 
     /// <summary>Whether <paramref name="e"/> may pass if the operation is simply tried again.</summary>
     protected abstract bool IsTransient(Exception e);
@@ -120,35 +73,108 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
     {
     }
 
-    /// <summary>Runs <paramref name="work"/> in one transaction, retrying the whole of it on transient errors.</summary>
-    protected async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>Applies the embedded scripts of <c>Migrations/{folder}/</c> (and <paramref name="code"/> scripts) the journal has not seen.</summary>
+    protected void Upgrade(UpgradeEngineBuilder builder, string folder, Func<string, bool>? only, params (string Name, DbUp.Engine.IScript Script)[] code)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder = builder
+            .WithScriptsEmbeddedInAssembly(
+                Assembly.GetExecutingAssembly(),
+                name => name.Contains($".Migrations.{folder}.", StringComparison.Ordinal) && (only is null || only(name)))
+            .WithTransactionPerScript()
+            .LogToNowhere();
+        foreach (var (name, script) in code.Where(c => only is null || only(c.Name)))
+        {
+            builder = builder.WithScript(name, script);
+        }
+
+        var result = builder.Build().PerformUpgrade();
+        if (!result.Successful)
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{OutcomeStores.ConnectionStringName} ({Describe}): migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
+        }
+    }
+
+    /// <summary>
+    /// Before migrating: waits (within the deadline) until the database answers. After: proves it takes
+    /// writes, so a read-only database fails at start and not at the first write.
+    /// </summary>
+    protected Task ProbeAsync(bool write, CancellationToken cancellationToken) =>
+        InTransactionAsync(write ? Access.Write : Access.Read, async (conn, tx, ct) =>
+        {
+            try
+            {
+                // A statement that writes nothing, but that a read-only database refuses to run.
+                return await conn.ExecuteAsync(Cmd(write ? "DELETE FROM do_not_call WHERE 1 = 0" : "SELECT 1", null, tx, ct)).ConfigureAwait(false);
+            }
+            catch (DbException e) when (write && !IsTransient(e))
+            {
+                throw new OutcomeStoreUnavailableException(
+                    $"ConnectionStrings:{OutcomeStores.ConnectionStringName} ({Describe}) refuses writes: {e.Message}", e);
+            }
+        }, cancellationToken);
+
+    /// <summary>A Dapper command carrying the transaction and the caller's cancellation.</summary>
+    protected static CommandDefinition Cmd(string sql, object? parameters, DbTransaction? tx, CancellationToken cancellationToken) =>
+        new(sql, parameters, tx, cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction, retrying the whole of it on transient errors until
+    /// the deadline; past it, an <see cref="OutcomeStoreUnavailableException"/> names the database.
+    /// </summary>
+    protected async Task<T> InTransactionAsync<T>(Access access, Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Options.RetryDeadline);
+        var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                var conn = await OpenAsync(deadline.Token).ConfigureAwait(false);
                 await using (conn.ConfigureAwait(false))
                 {
-                    var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    var tx = await BeginAsync(conn, access == Access.Read, deadline.Token).ConfigureAwait(false);
                     await using (tx.ConfigureAwait(false))
                     {
-                        var result = await work(conn, tx).ConfigureAwait(false);
-                        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        var result = await work(conn, tx, deadline.Token).ConfigureAwait(false);
+                        await tx.CommitAsync(deadline.Token).ConfigureAwait(false);
                         return result;
                     }
                 }
             }
-            catch (Exception e) when (attempt < MaxTries && IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && (deadline.IsCancellationRequested || IsTransient(e)))
             {
+                var delay = TimeSpan.FromMilliseconds(Math.Min(2000, 50 << Math.Min(attempt, 6)));
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                if (deadline.IsCancellationRequested || elapsed + delay >= Options.RetryDeadline)
+                {
+                    throw new OutcomeStoreUnavailableException(
+                        $"ConnectionStrings:{OutcomeStores.ConnectionStringName} ({Describe}) did not complete the operation within " +
+                        $"{Options.RetryDeadline.TotalSeconds:0.#} s ({attempt} tries, OutcomeStore:RetryDeadline): {e.Message}",
+                        e);
+                }
+
                 Interlocked.Increment(ref transientErrors);
+                StoreMetrics.Retries.Add(1);
+                Log.Retrying(Logger, Describe, attempt, delay.TotalMilliseconds, e.Message, e);
                 OnTransientError();
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * (1 << attempt)), Time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, Time, deadline.Token).ConfigureAwait(false);
             }
         }
     }
 
-    private const string SelectCampaign = "SELECT campaign_id, workflow_id, definition, status, created_at, updated_at, totals FROM campaigns WHERE campaign_id = @campaignId";
+    /// <summary>Whether a transaction only reads (SQLite then does not take the write lock).</summary>
+    protected internal enum Access
+    {
+        Read,
+        Write,
+    }
+
+    /// <summary>One column of a row set passed as a parameter: its name, PostgreSQL array type, and values.</summary>
+    protected internal sealed record RowColumn(string Name, string PgType, Array Values);
 
     private static InvalidOperationException NotRegistered(string campaignId) => new($"campaign '{campaignId}' is not registered");
 }

@@ -1,41 +1,69 @@
 using System.Data.Common;
-using Campaigns.Storage.Model;
+using System.Globalization;
+using System.Text.Json;
 using Dapper;
 using DbUp;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace Campaigns.Storage.Sql;
 
 /// <summary>
-/// The embedded default: one SQLite file, no server to run. WAL journal so readers do not block the
-/// writer; bulk paths are prepared inserts inside one transaction (SQLite has no COPY).
+/// The embedded store: one SQLite file, no server to run. WAL journal so readers do not block the
+/// writer, and reads in deferred transactions so they never wait for one either. Row sets travel as
+/// one JSON parameter read by <c>json_each</c> (SQLite has no arrays).
 /// </summary>
 internal sealed class SqliteOutcomeStore : SqlOutcomeStore
 {
     private readonly string connectionString;
 
-    public SqliteOutcomeStore(string connectionString, TimeProvider time)
-        : base(time)
+    public SqliteOutcomeStore(string connectionString, OutcomeStoreOptions options, ILogger logger, TimeProvider time)
+        : base(options, logger, time)
     {
-        // Foreign keys are off by default in SQLite; the schema relies on them.
-        this.connectionString = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true, DefaultTimeout = 30 }.ToString();
+        // Foreign keys are off by default in SQLite; the schema relies on them. A writer waits for the
+        // lock at most as long as the whole operation may take.
+        var builder = new SqliteConnectionStringBuilder(connectionString)
+        {
+            ForeignKeys = true,
+            DefaultTimeout = (int)Math.Clamp(Math.Ceiling(options.RetryDeadline.TotalSeconds), 1, 30),
+        };
+        this.connectionString = builder.ToString();
+        Describe = $"SQLite file {Path.GetFullPath(builder.DataSource)}";
     }
 
-    public override async Task MigrateAsync(CancellationToken cancellationToken = default)
+    internal override string Describe { get; }
+
+    protected override string ForUpdate => "";
+
+    public override async Task MigrateAsync(CancellationToken cancellationToken = default) =>
+        await MigrateAsync(null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Migrates with only the scripts <paramref name="only"/> accepts (tests: an old schema with data in it).</summary>
+    internal async Task MigrateAsync(Func<string, bool>? only, CancellationToken cancellationToken)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource));
-        if (!string.IsNullOrEmpty(directory))
+        var path = new SqliteConnectionStringBuilder(connectionString);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path.DataSource));
+        if (!string.IsNullOrEmpty(directory) && path.Mode is not SqliteOpenMode.ReadOnly)
         {
             Directory.CreateDirectory(directory);
         }
 
-        var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (conn.ConfigureAwait(false))
+        await ProbeAsync(write: false, cancellationToken).ConfigureAwait(false);
+        if (path.Mode is not SqliteOpenMode.ReadOnly)
         {
-            await conn.ExecuteAsync("PRAGMA journal_mode = WAL").ConfigureAwait(false);
+            var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (conn.ConfigureAwait(false))
+            {
+                await conn.ExecuteAsync(Cmd("PRAGMA journal_mode = WAL", null, null, cancellationToken)).ConfigureAwait(false);
+            }
         }
 
-        Upgrade(DeployChanges.To.SqliteDatabase(connectionString), "Sqlite");
+        Upgrade(
+            DeployChanges.To.SqliteDatabase(connectionString),
+            "Sqlite",
+            only,
+            ("Campaigns.Storage.Migrations.Sqlite.0003_fixed_size_target_keys", new SqliteTargetRekey()));
+        await ProbeAsync(write: true, cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
@@ -45,38 +73,65 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore
         return conn;
     }
 
+    // Deferred: a read takes no lock until it reads, and in WAL mode never waits for a writer. Immediate:
+    // a writer takes the write lock up front, so it cannot fail half-way when upgrading a read lock.
+    protected override Task<DbTransaction> BeginAsync(DbConnection conn, bool readOnly, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)conn).BeginTransaction(deferred: readOnly));
+
     protected override string Json(string expression) => expression;
 
     protected override string CalleesOf(string column) => $"json_each({column}) AS c";
 
-    protected override string InList(string column, string parameter) => $"{column} IN {parameter}";
+    protected override string Rows(string alias, DynamicParameters parameters, params RowColumn[] columns)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        parameters.Add(alias, JsonRows(columns));
+        var fields = columns.Select((c, i) => string.Create(CultureInfo.InvariantCulture, $"json_extract(value, '$[{i}]') AS {c.Name}"));
+        return $"(SELECT {string.Join(", ", fields)} FROM json_each(@{alias})) AS {alias}";
+    }
+
+    protected override string In(string column, DynamicParameters parameters, string name, IReadOnlyList<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        parameters.Add(name, JsonSerializer.Serialize(values));
+        return $"{column} IN (SELECT value FROM json_each(@{name}))";
+    }
 
     // SQLITE_BUSY / SQLITE_LOCKED: another writer holds the database; its transaction will end.
     protected override bool IsTransient(Exception e) => e is SqliteException { SqliteErrorCode: 5 or 6 };
 
-    protected override Task StageTargetsAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<StagedTarget> rows, CancellationToken cancellationToken) =>
-        conn.ExecuteAsync("INSERT INTO targets_in (ord, target_key, callees) VALUES (@Ord, @TargetKey, @Callees)", rows, tx);
-
-    protected override Task StageIntentsAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<StagedIntent> rows, CancellationToken cancellationToken) =>
-        conn.ExecuteAsync("INSERT INTO intents_in (attempt_key, target_seq, attempt_no) VALUES (@AttemptKey, @TargetSeq, @AttemptNo)", rows, tx);
-
-    protected override async Task StageOutcomesAsync(DbConnection conn, DbTransaction tx, IReadOnlyList<Outcome> rows, CancellationToken cancellationToken)
+    // [[row 1 values], [row 2 values], …]; times in the text form Microsoft.Data.Sqlite itself writes, so they compare.
+    private static string JsonRows(RowColumn[] columns)
     {
-        await conn.ExecuteAsync(
-            """
-            CREATE TEMP TABLE outcomes_in (
-                attempt_key TEXT, callee TEXT, campaign_id TEXT, call_id TEXT, result TEXT, raw_result TEXT,
-                start_time TEXT, accept_time TEXT, end_time TEXT, duration_ms INTEGER, raw_record TEXT, recorded_at TEXT)
-            """,
-            transaction: tx).ConfigureAwait(false);
-        await conn.ExecuteAsync(
-            """
-            INSERT INTO outcomes_in (attempt_key, callee, campaign_id, call_id, result, raw_result,
-                                     start_time, accept_time, end_time, duration_ms, raw_record, recorded_at)
-            VALUES (@AttemptKey, @Callee, @CampaignId, @CallId, @Result, @RawResult,
-                    @StartTime, @AcceptTime, @EndTime, @DurationMs, @RawRecord, @RecordedAt)
-            """,
-            rows,
-            tx).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            var count = columns.Length == 0 ? 0 : columns[0].Values.Length;
+            for (var row = 0; row < count; row++)
+            {
+                json.WriteStartArray();
+                foreach (var column in columns)
+                {
+                    switch (column.Values.GetValue(row))
+                    {
+                        case null: json.WriteNullValue(); break;
+                        case string s: json.WriteStringValue(s); break;
+                        case int i: json.WriteNumberValue(i); break;
+                        case long l: json.WriteNumberValue(l); break;
+                        case DateTimeOffset t:
+                            json.WriteStringValue(t.ToUniversalTime().ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture));
+                            break;
+                        case var other: throw new NotSupportedException($"no JSON form for {other.GetType().Name}");
+                    }
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }
