@@ -1,4 +1,5 @@
 using Campaigns.Worker;
+using Microsoft.Extensions.Hosting;
 
 // The worker: runs CampaignWorkflow and its activities until Ctrl-C / SIGTERM (graceful shutdown).
 try

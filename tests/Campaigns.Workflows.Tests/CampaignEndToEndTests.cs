@@ -1,3 +1,4 @@
+using Campaigns.Storage;
 using Campaigns.Storage.Model;
 using Campaigns.Workflows.Contract;
 using Temporalio.Client;
@@ -6,7 +7,7 @@ using Temporalio.Exceptions;
 namespace Campaigns.Workflows.Tests;
 
 /// <summary>Campaigns end to end on the real dev server, the simulator and PostgreSQL.</summary>
-[Collection(TemporalCollection.Name)]
+[Collection(TemporalTests.Name)]
 public sealed class CampaignEndToEndTests(TemporalServer temporal)
 {
     [Fact]

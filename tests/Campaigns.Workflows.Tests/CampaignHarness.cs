@@ -3,7 +3,6 @@ using Campaigns.Simulator;
 using Campaigns.Storage;
 using Campaigns.Testing;
 using Campaigns.Worker;
-using Campaigns.Workflows.Contract;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -63,6 +63,21 @@ public sealed class CampaignValidatorTests
     [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "colour": "blue" }""", "$.colour: unknown field")]
     [InlineData("""{ "campaignId": "c1", "campaignid": "c2", "robotAccount": "robot", "callees": ["a"] }""", "$.campaignid: given more than once")]
     [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "targetsImported": "yes" }""", "$.targetsImported: expected true or false")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "redial": { "maxAttempts": 11 } }""", "$.redial.maxAttempts: 11 must be 1-10")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "redial": { "maxAttempts": 3, "rules": [{ "result": "Reject" }] } }""", "$.redial.rules[0].result: Reject is final")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "redial": { "maxAttempts": 3, "rules": [{ "result": "Nope" }] } }""", "$.redial.rules[0].result: \"Nope\" is not one of")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "redial": { "maxAttempts": 3, "rules": [{ "result": "NotAnswer" }, { "result": "NotAnswer" }] } }""", "$.redial.rules[1].result: NotAnswer has a rule already")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "redial": { "maxAttempts": 3, "rules": [{ "result": "CallBusy", "delaySeconds": 0 }] } }""", "$.redial.rules[0].delaySeconds: 0 must be 1-604800")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "redial": { "maxAttempts": 3, "rules": [{ "result": "Unresolved", "delaySeconds": 60 }] } }""", "$.redial.rules[0].delaySeconds: redialing Unresolved")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "redial": { "rules": [{ "result": "CallBusy" }] } }""", "$.redial.maxAttempts: 1 means no redial")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "redial": { "maxAttempts": 2, "rules": [{ "result": "CallBusy", "delay": 5 }] } }""", "$.redial.rules[0].delay: unknown field")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "callingWindow": { "timeZone": "Mars/Olympus" } }""", "$.callingWindow.timeZone: \"Mars/Olympus\" is not an IANA time zone")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "callingWindow": { } }""", "$.callingWindow.timeZone:")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "callingWindow": { "timeZone": "UTC", "days": ["Mon", "Funday"] } }""", "$.callingWindow.days[1]: \"Funday\"")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "callingWindow": { "timeZone": "UTC", "days": [] } }""", "$.callingWindow.days: at least one day")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "callingWindow": { "timeZone": "UTC", "start": "9am" } }""", "$.callingWindow.start: \"9am\" is not a time of day")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "callingWindow": { "timeZone": "UTC", "start": "20:00", "end": "09:00" } }""", "$.callingWindow.end: 09:00 must be after start")]
+    [InlineData("""{ "campaignId": "c1", "robotAccount": "robot", "callees": ["a"], "callingWindow": { "timeZone": "UTC", "excludedDates": ["2026-02-30"] } }""", "$.callingWindow.excludedDates[0]:")]
     [InlineData("""[1, 2]""", "$: a campaign is a JSON object")]
     [InlineData("""{ "campaignId": "c1", """, "$: not valid JSON")]
     public void Validate_BadCampaign_NamesTheFieldAndTheRule(string json, string expected)
@@ -100,5 +115,30 @@ public sealed class CampaignValidatorTests
         var result = CampaignValidator.Validate($$"""{ "campaignId": "c1", "robotAccount": "robot", "callees": [{{callees}}] }""");
 
         Assert.Contains(result.Problems, p => p.Contains("import larger campaigns", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CallingWindow_HolidayAndHours_OpenAndNextOpeningInTheZone()
+    {
+        var problems = new List<string>();
+        var window = CallingWindow.Parse(new Contract.CallingWindowSpec
+        {
+            TimeZone = "Asia/Shanghai",
+            Days = ["Mon", "Tue", "Wed", "Thu", "Fri"],
+            Start = "09:00",
+            End = "20:00",
+            ExcludedDates = ["2026-11-26"],
+        }, problems)!;
+
+        Assert.Empty(problems);
+        // Wednesday 2026-11-25 10:00 in Shanghai is 02:00 UTC: open.
+        Assert.True(window.IsOpen(new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero)));
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero), window.ClosesAfter(new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero)));
+        // 21:00 Wednesday in Shanghai: closed; Thursday is a holiday, so it opens Friday 09:00 (01:00 UTC).
+        var evening = new DateTimeOffset(2026, 11, 25, 13, 0, 0, TimeSpan.Zero);
+        Assert.False(window.IsOpen(evening));
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 1, 0, 0, TimeSpan.Zero), window.OpensAfter(evening));
+        // Saturday: opens Monday.
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 1, 0, 0, TimeSpan.Zero), window.OpensAfter(new DateTimeOffset(2026, 11, 28, 5, 0, 0, TimeSpan.Zero)));
     }
 }

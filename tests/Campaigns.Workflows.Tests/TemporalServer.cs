@@ -50,7 +50,7 @@ public sealed class TemporalServer : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class TemporalCollection : ICollectionFixture<TemporalServer>
+public sealed class TemporalTests : ICollectionFixture<TemporalServer>
 {
     public const string Name = "Temporal";
 }
