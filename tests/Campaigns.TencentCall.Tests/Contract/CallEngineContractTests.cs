@@ -52,7 +52,7 @@ public sealed class CallEngineContractTests : SimulatorTest
 
         Assert.Equal(TencentErrorKind.Invalid, e.Kind);
         Assert.Equal(["CalleeList_Account", "Timeout"], e.Problems.Select(p => p.Field));
-        Assert.False((await Sim.RequestsAsync()).ContainsKey(ApiNames.StartCallByRobot));
+        Assert.False((await Sim.RequestsAsync()).Apis.ContainsKey(ApiNames.StartCallByRobot));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class RateLimitContractTests : SimulatorTest
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => KindOf(() => client.GetCallInfoAsync("c" + i))));
 
         Assert.Contains(TencentErrorKind.RateLimited, outcomes);
-        var stats = (await Sim.RequestsAsync())[ApiNames.GetCallInfo];
+        var stats = (await Sim.RequestsAsync()).Apis[ApiNames.GetCallInfo];
         Assert.Equal(1000, stats.Total);
         Assert.Equal(outcomes.Count(k => k == TencentErrorKind.RateLimited), stats.RateLimited);
         Assert.All(stats.AdmittedPerSecond.Values, admitted => Assert.InRange(admitted, 1, 200));
@@ -28,7 +28,7 @@ public sealed class RateLimitContractTests : SimulatorTest
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => KindOf(() => client.GetRecordByCallIdAsync("c" + i))));
 
         Assert.Contains(TencentErrorKind.RateLimited, outcomes);
-        Assert.All((await Sim.RequestsAsync())[ApiNames.V1RecordByCallId].AdmittedPerSecond.Values, admitted => Assert.InRange(admitted, 1, 20));
+        Assert.All((await Sim.RequestsAsync()).Apis[ApiNames.V1RecordByCallId].AdmittedPerSecond.Values, admitted => Assert.InRange(admitted, 1, 20));
     }
 
     private static async Task<TencentErrorKind?> KindOf(Func<Task> request)
