@@ -25,6 +25,7 @@ public static class SimulatorApp
         configure?.Invoke(options);
 
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new VirtualClock(options.TimeScale));
         builder.Services.AddSingleton<CalleePlanner>();
         builder.Services.AddSingleton<RingLog>();

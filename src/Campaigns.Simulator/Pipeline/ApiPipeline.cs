@@ -96,6 +96,15 @@ public sealed class ApiPipeline(SimulatorOptions options, UserSigGate gate, Requ
     // API's invalid parameter (101002 / 70001), naming the field.
     private static Answer Run(Func<string, Answer> work, string body, bool v4)
     {
+        // Every request body of these APIs is an object: "null", "[]" or "42" must not read as "{}".
+        if (body.AsSpan().TrimStart()[0] != '{')
+        {
+            return !IsWellFormed(body)
+                ? v4 ? Answer.Error(60003, "HTTP request JSON is invalid") : Answer.Error(70009, "Error in parsing request body")
+                : v4 ? Answer.Error(101002, "invalid parameter: the body must be a JSON object")
+                : Answer.Error(70001, "Invalid request parameters: the body must be a JSON object");
+        }
+
         try
         {
             return work(body);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Campaigns.Simulator.Pipeline;
 
 /// <summary>What the frequency limits said about one request.</summary>
@@ -20,20 +18,20 @@ public enum Admission
 /// figures that prove it ("worst 1-second window") see the very same timestamps. Per-second counts are
 /// kept for the last <see cref="MemoryLimits.StatsSeconds"/> seconds only.
 /// </summary>
-public sealed class RequestStats(SimulatorOptions options)
+public sealed class RequestStats(SimulatorOptions options, TimeProvider time)
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, ApiCounter> apis = new(StringComparer.Ordinal);
-    private readonly SlidingWindow appWide = new();
+    private SlidingWindow appWide = new(time.TimestampFrequency);
     private long appLimited;
 
     /// <summary>Counts a request of <paramref name="api"/> refused before the limits (too large, bad UserSig).</summary>
     public void CountRefused(string api)
     {
-        var second = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var second = time.GetUtcNow().ToUnixTimeSeconds();
         lock (gate)
         {
-            Receive(api, second, Stopwatch.GetTimestamp());
+            Receive(api, second, time.GetTimestamp());
         }
     }
 
@@ -41,10 +39,10 @@ public sealed class RequestStats(SimulatorOptions options)
     public Admission Admit(string api)
     {
         var limits = options.RateLimits;
-        var second = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var second = time.GetUtcNow().ToUnixTimeSeconds();
         lock (gate)
         {
-            var now = Stopwatch.GetTimestamp();
+            var now = time.GetTimestamp();
             var counter = Receive(api, second, now);
 
             var apiLimit = LimitOf(api);
@@ -76,7 +74,7 @@ public sealed class RequestStats(SimulatorOptions options)
     {
         if (!apis.TryGetValue(api, out var counter))
         {
-            apis[api] = counter = new ApiCounter();
+            apis[api] = counter = new ApiCounter(time.TimestampFrequency);
         }
 
         counter.Total++;
@@ -92,6 +90,7 @@ public sealed class RequestStats(SimulatorOptions options)
         lock (gate)
         {
             apis.Clear();
+            appWide = new SlidingWindow(time.TimestampFrequency);
             appLimited = 0;
         }
     }
@@ -125,7 +124,7 @@ public sealed class RequestStats(SimulatorOptions options)
         return !limits.Enabled ? 0 : limits.PerApi.TryGetValue(api, out var l) ? l : limits.DefaultPerSecond;
     }
 
-    private sealed class ApiCounter
+    private sealed class ApiCounter(long frequency)
     {
         public long Total { get; set; }
 
@@ -133,9 +132,9 @@ public sealed class RequestStats(SimulatorOptions options)
 
         public long AdmittedCount { get; set; }
 
-        public SlidingWindow Received { get; } = new();
+        public SlidingWindow Received { get; } = new(frequency);
 
-        public SlidingWindow Admitted { get; } = new();
+        public SlidingWindow Admitted { get; } = new(frequency);
 
         public PerSecondCounts PerSecond { get; } = new();
     }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Campaigns.Simulator.Pipeline;
 
 /// <summary>
@@ -7,17 +5,17 @@ namespace Campaigns.Simulator.Pipeline;
 /// limiter it admits a request only while fewer than the limit lie in the second before it, so no
 /// 1-second window, however aligned, ever holds more than the limit. Not thread-safe: the caller locks.
 /// </summary>
-internal sealed class SlidingWindow
+internal sealed class SlidingWindow(long ticksPerSecond)
 {
     private readonly Queue<long> ticks = new();
 
     /// <summary>The most requests seen in any 1-second window (half-open, any alignment).</summary>
     public int Worst { get; private set; }
 
-    /// <summary>How many requests lie in the second before <paramref name="now"/> (Stopwatch ticks).</summary>
+    /// <summary>How many requests lie in the second before <paramref name="now"/> (timestamp ticks).</summary>
     public int CountAt(long now)
     {
-        while (ticks.Count > 0 && now - ticks.Peek() >= Stopwatch.Frequency)
+        while (ticks.Count > 0 && now - ticks.Peek() >= ticksPerSecond)
         {
             ticks.Dequeue();
         }
