@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Campaigns.Simulator.Callbacks;
 using Campaigns.Simulator.Calls;
 using Campaigns.Simulator.Endpoints;
 using Campaigns.Simulator.Pipeline;
@@ -24,11 +25,15 @@ public static class SimulatorApp
         configure?.Invoke(options);
 
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new VirtualClock(options.TimeScale));
         builder.Services.AddSingleton<CalleePlanner>();
+        builder.Services.AddSingleton<RingLog>();
         builder.Services.AddSingleton<CallBook>();
         builder.Services.AddSingleton<RequestStats>();
-        builder.Services.AddSingleton<RateLimiter>();
+        builder.Services.AddSingleton<CallbackPlanner>();
+        builder.Services.AddSingleton<CallbackSender>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CallbackSender>());
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<UserSigGate>();
         builder.Services.AddSingleton<ApiPipeline>();

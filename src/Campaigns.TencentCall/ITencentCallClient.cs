@@ -27,6 +27,19 @@ public interface ITencentCallClient
     /// </summary>
     Task<CallRecord> GetRecordByCallIdAsync(string callId, CancellationToken cancellationToken = default);
 
-    /// <summary>Records of a period, a page at a time (last 7 days only).</summary>
+    /// <summary>
+    /// Records of a period, a page at a time (last 7 days only), optionally of one result or call type.
+    /// Ask for the next page only while <see cref="CallRecordPage.HasMore"/> is true.
+    /// </summary>
     Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Finds a placed call without its CallId (its start answer was lost), through the by-filter
+    /// record query of the configured records generation (v4 by default): the record whose caller is
+    /// the robot, whose callees are exactly the lookup's, and whose RoomId is the lookup's, among calls
+    /// started in the window; every page is read until the vendor says no more data. Null when no
+    /// record matches <em>yet</em>: records appear only after the call ends (about 5 s later, not
+    /// guaranteed), so null is "not found so far", not "never placed".
+    /// </summary>
+    Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, CancellationToken cancellationToken = default);
 }

@@ -162,6 +162,6 @@ public sealed class ScenarioTests
         Assert.Equal(2, rings["x"]);
         Assert.Equal(1, rings["y"]);
         Assert.Equal(2, (await sim.CallsAsync("x")).Count);
-        Assert.Equal(2, (await sim.RequestsAsync())[ApiNames.StartCallByRobot].Total);
+        Assert.Equal(2, (await sim.RequestsAsync()).Apis[ApiNames.StartCallByRobot].Total);
     }
 }

@@ -23,7 +23,11 @@ public sealed class StandaloneTests : IDisposable
         }
 
         var dll = Path.Combine(AppContext.BaseDirectory, "Campaigns.Simulator.dll");
-        process = Process.Start(new ProcessStartInfo("dotnet", [dll, "--urls", url.ToString().TrimEnd('/'), "--Simulator:SecretKey=from-the-command-line", "--Simulator:TimeScale=30"])
+        process = Process.Start(new ProcessStartInfo("dotnet", [dll, "--urls", url.ToString().TrimEnd('/'), "--Simulator:SecretKey=from-the-command-line", "--Simulator:TimeScale=30",
+
+            // A callee that never answers rings for the whole 10-minute timeout (20 s real at 30x): the call
+            // is still live when the test looks, however loaded the machine. A random fate could end it at once.
+            "--Simulator:Scenario:Forced:ring-=NotAnswer", "--Simulator:Scenario:NotRungRate=0", "--Simulator:Scenario:NoCallResultRate=0"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -56,11 +60,12 @@ public sealed class StandaloneTests : IDisposable
         var right = Client("from-the-command-line");
         var wrong = Client("simulator-secret-key");
 
-        var call = await right.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "r", Callees = ["x"] });
+        var call = await right.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "r", Callees = ["ring-x"], TimeoutMs = 600_000 });
         Assert.False((await right.GetCallInfoAsync(call.CallId)).HasEnded);
         var e = await Assert.ThrowsAsync<TencentCallException>(() => wrong.GetCallInfoAsync(call.CallId));
         Assert.Equal(TencentErrorKind.Auth, e.Kind);
         Assert.Contains("\"timeScale\":30", await http.GetStringAsync("/admin/clock"), StringComparison.Ordinal);
+        Assert.Equal("{\"ring-x\":1}", await http.GetStringAsync("/admin/rings"));
     }
 
     public void Dispose()

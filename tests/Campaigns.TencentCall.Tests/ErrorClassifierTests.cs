@@ -21,6 +21,9 @@ public class ErrorClassifierTests
     [InlineData(70013, TencentErrorKind.Auth)]
     [InlineData(70014, TencentErrorKind.Auth)]
     [InlineData(101050, TencentErrorKind.NotFoundYet)]
+    [InlineData(60010, TencentErrorKind.Auth)]
+    [InlineData(60020, TencentErrorKind.Auth)]
+    [InlineData(70107, TencentErrorKind.Auth)]
     [InlineData(123456, TencentErrorKind.Unknown)]
     public void Classify_V4Codes(long code, TencentErrorKind expected)
     {
@@ -56,5 +59,25 @@ public class ErrorClassifierTests
     public void Classify_101004_SettlesOnlyACallThatWasStarted(TencentApi api, TencentErrorKind expected)
     {
         Assert.Equal(expected, ErrorClassifier.Classify(ApiGeneration.V4, api, 101004));
+    }
+
+    [Theory]
+    [InlineData(ApiGeneration.V4, 70169, true)]
+    [InlineData(ApiGeneration.V4, 70500, true)]
+    [InlineData(ApiGeneration.V4, 101001, false)]
+    [InlineData(ApiGeneration.V4, 60018, false)]
+    [InlineData(ApiGeneration.V1, 70169, false)]
+    public void MayHaveTakenEffect_OnlyForTheGatewaysTimeoutAndInternalError(ApiGeneration generation, long code, bool expected)
+    {
+        Assert.Equal(expected, ErrorClassifier.MayHaveTakenEffect(generation, code));
+    }
+
+    [Fact]
+    public void TencentCallException_HasNoConstructorWithoutAKind()
+    {
+        var constructors = typeof(TencentCallException).GetConstructors();
+
+        Assert.NotEmpty(constructors);
+        Assert.All(constructors, c => Assert.Contains(c.GetParameters(), p => p.ParameterType == typeof(TencentErrorKind) && !p.HasDefaultValue));
     }
 }

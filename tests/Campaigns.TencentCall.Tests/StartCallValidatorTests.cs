@@ -89,4 +89,38 @@ public class StartCallValidatorTests
 
         Assert.Equal(["Robot_Account", "CalleeList_Account", "Timeout", "UserData", "CallInfo.RoomId"], fields);
     }
+
+    [Theory]
+    [InlineData("a23456789012345678901234567890_-", true)] // 32 bytes of the allowed characters
+    [InlineData("a234567890123456789012345678901_-", false)] // 33 bytes
+    [InlineData("jack smith", false)]
+    [InlineData("jack@example", false)]
+    [InlineData("jäck", false)]
+    public void Validate_UserIds_FollowTheVendorsRule_ForCalleesAndTheRobot(string id, bool ok)
+    {
+        var asCallee = StartCallValidator.Validate(Valid with { Callees = [id] });
+        var asRobot = StartCallValidator.Validate(Valid with { RobotAccount = id });
+
+        Assert.Equal(ok ? [] : ["CalleeList_Account"], asCallee.Select(p => p.Field));
+        Assert.Equal(ok ? [] : ["Robot_Account"], asRobot.Select(p => p.Field));
+    }
+
+    [Fact]
+    public void Validate_GroupOf8Callees_Fits_But9DoNot_BecauseTheRobotIsTheNinthPerson()
+    {
+        var eight = Enumerable.Range(1, 8).Select(i => "c" + i).ToList();
+
+        Assert.Empty(StartCallValidator.Validate(Valid with { Callees = eight }));
+        var problem = Assert.Single(StartCallValidator.Validate(Valid with { Callees = [.. eight, "c9"] }));
+        Assert.Equal("CalleeList_Account", problem.Field);
+        Assert.Contains("at most 9 people", problem.Rule, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_StringRoomId_WithType2_IsAccepted_UpTo64Bytes()
+    {
+        Assert.Empty(StartCallValidator.Validate(Valid with { RoomId = "attempt-0123456789abcdef", RoomIdType = 2 }));
+        var problem = Assert.Single(StartCallValidator.Validate(Valid with { RoomId = new string('r', 65), RoomIdType = 2 }));
+        Assert.Equal("CallInfo.RoomId", problem.Field);
+    }
 }

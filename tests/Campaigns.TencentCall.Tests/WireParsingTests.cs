@@ -63,6 +63,29 @@ public class WireParsingTests
     }
 
     [Fact]
+    public void Records_MemberListNamesTheCaller_CalleesLeaveItOut_InBothGenerations()
+    {
+        var v4 = WireMapper.FromV4(new V4CallRecord { CallId = "c", CallerAccount = "robot", CalleeListAccount = ["robot", "jack", "jill"] }, null);
+        var v1 = WireMapper.FromV1(new V1Record { CallId = "c", Caller = "alice", Callees = ["alice", "bob"] }, null);
+
+        Assert.Equal(["jack", "jill"], v4.Callees);
+        Assert.Equal(["robot", "jack", "jill"], v4.Members);
+        Assert.Equal(["bob"], v1.Callees);
+        Assert.Equal(["alice", "bob"], v1.Members);
+    }
+
+    [Theory]
+    [InlineData(1688705638L, 1688705638L)] // seconds, as documented
+    [InlineData(1688705638123L, 1688705638L)] // milliseconds where seconds are documented
+    [InlineData(0L, null)]
+    [InlineData(-5L, null)]
+    [InlineData(long.MaxValue, null)] // out of range either way: null, never an exception
+    public void Timestamps_SecondsOrMilliseconds_OutOfRangeIsNull(long raw, long? expectedSeconds)
+    {
+        Assert.Equal(expectedSeconds, WireMapper.FromUnix(raw)?.ToUnixTimeSeconds());
+    }
+
+    [Fact]
     public void V1Envelope_AsThePageTypesIt_StringErrorCodeAndIntegerRequestId_Parses()
     {
         const string typedAsDocumented = """{ "errorCode": "70005", "errorMessage": "Request frequency limited", "requestId": 123456789, "data": {} }""";
@@ -167,9 +190,9 @@ public class WireParsingTests
     [Fact]
     public void V1FilterRequest_IsCamelCase()
     {
-        var json = JsonSerializer.Serialize(new V1FilterRequest { StartTimestamp = 1, NumberPerPage = 100, Page = 1 }, WireJson.Options);
+        var json = JsonSerializer.Serialize(new V1FilterRequest { StartTimestamp = 1, NumberPerPage = 100, Page = 1, CallResult = "not_answer" }, WireJson.Options);
 
-        Assert.Equal("""{"startTimestamp":1,"numberPerPage":100,"page":1}""", json);
+        Assert.Equal("""{"startTimestamp":1,"callResult":"not_answer","numberPerPage":100,"page":1}""", json);
     }
 
     private static T Parse<T>(string json) => JsonSerializer.Deserialize<T>(json, WireJson.Options)!;

@@ -73,13 +73,21 @@ public sealed class SimulatorHost : IAsyncDisposable
         await Admin.GetFromJsonAsync<List<PlacedCall>>(
             callee is null ? "admin/calls" : "admin/calls?callee=" + Uri.EscapeDataString(callee), AdminJson).ConfigureAwait(false) ?? [];
 
-    /// <summary>How many times each callee was rung.</summary>
-    public async Task<IReadOnlyDictionary<string, int>> RingsAsync() =>
-        await Admin.GetFromJsonAsync<Dictionary<string, int>>("admin/rings", AdminJson).ConfigureAwait(false) ?? [];
+    /// <summary>How many times each callee was rung (only callees rung at least <paramref name="min"/> times).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> RingsAsync(int min = 1) =>
+        await Admin.GetFromJsonAsync<Dictionary<string, int>>("admin/rings?min=" + min, AdminJson).ConfigureAwait(false) ?? [];
 
-    /// <summary>Request counts per API.</summary>
-    public async Task<IReadOnlyDictionary<string, ApiStats>> RequestsAsync() =>
-        await Admin.GetFromJsonAsync<Dictionary<string, ApiStats>>("admin/requests", AdminJson).ConfigureAwait(false) ?? [];
+    /// <summary>Request counts per API, and the worst 1-second windows.</summary>
+    public async Task<RequestsSnapshot> RequestsAsync() =>
+        (await Admin.GetFromJsonAsync<RequestsSnapshot>("admin/requests", AdminJson).ConfigureAwait(false))!;
+
+    /// <summary>Calls kept, calls evicted, rings counted.</summary>
+    public async Task<CallBookSummary> SummaryAsync() =>
+        (await Admin.GetFromJsonAsync<CallBookSummary>("admin/summary", AdminJson).ConfigureAwait(false))!;
+
+    /// <summary>The simulated now (record timestamps are on this clock, which runs TimeScale times faster).</summary>
+    public async Task<DateTimeOffset> NowAsync() =>
+        (await Admin.GetFromJsonAsync<ClockAnswer>("admin/clock", AdminJson).ConfigureAwait(false))!.Now;
 
     /// <summary>Makes the next <paramref name="count"/> requests of <paramref name="api"/> suffer <paramref name="fault"/>.</summary>
     public async Task ScriptFaultAsync(string api, Fault fault, int count = 1)
@@ -95,6 +103,10 @@ public sealed class SimulatorHost : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>A service of the running simulator (its call book, planner…), for tests that look inside.</summary>
+    public T Service<T>()
+        where T : notnull => app.Services.GetRequiredService<T>();
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -107,4 +119,6 @@ public sealed class SimulatorHost : IAsyncDisposable
         await app.StopAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
     }
+
+    private sealed record ClockAnswer(DateTimeOffset Now, double TimeScale);
 }

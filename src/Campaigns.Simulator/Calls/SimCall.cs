@@ -33,18 +33,24 @@ public sealed class SimCall
     /// <summary>Simulated start.</summary>
     public required DateTimeOffset Start { get; init; }
 
-    /// <summary>Each callee's fate.</summary>
+    /// <summary>Each callee's fate, rung or not.</summary>
     public required IReadOnlyList<CalleePlan> Plans { get; init; }
+
+    /// <summary>When the record appears, or that it never does.</summary>
+    public required RecordFate Fate { get; init; }
 
     /// <summary>Whether this is a group call.</summary>
     public bool IsGroup => Callees.Count > 1;
 
-    /// <summary>When the last callee leaves, unless end_call came first.</summary>
+    /// <summary>The plans of callees that were rung (start ResultCode 0).</summary>
+    public IEnumerable<CalleePlan> Rung => Plans.Where(p => p.Rung);
+
+    /// <summary>When the last callee leaves (at once when nobody was rung), unless end_call came first.</summary>
     public DateTimeOffset End
     {
         get
         {
-            var natural = Plans.Max(p => p.LeaveAt);
+            var natural = NaturalEnd;
             lock (gate)
             {
                 return endedByApiAt is { } e && e < natural ? e : natural;
@@ -59,7 +65,7 @@ public sealed class SimCall
         {
             lock (gate)
             {
-                return endedByApiAt is { } e && e < Plans.Max(p => p.LeaveAt);
+                return endedByApiAt is { } e && e < NaturalEnd;
             }
         }
     }
@@ -69,7 +75,7 @@ public sealed class SimCall
     {
         lock (gate)
         {
-            if (now >= (endedByApiAt ?? Plans.Max(p => p.LeaveAt)))
+            if (now >= (endedByApiAt ?? NaturalEnd))
             {
                 return false;
             }
@@ -88,7 +94,7 @@ public sealed class SimCall
         }
 
         var users = new List<(string, string)> { (Robot, "Calling") };
-        foreach (var p in Plans.Where(p => now < p.LeaveAt))
+        foreach (var p in Rung.Where(p => now < p.LeaveAt))
         {
             users.Add((p.Callee, p.AcceptAt is { } a && now >= a ? "Calling" : "Waiting"));
         }
@@ -96,22 +102,25 @@ public sealed class SimCall
         return users;
     }
 
-    /// <summary>The record's result in v4 spelling: NormalEnd if anyone talked, Cancel if hung up unanswered, else the callees' common result.</summary>
+    /// <summary>
+    /// The record's result in v4 spelling: NormalEnd if anyone talked, Cancel if hung up unanswered or if
+    /// nobody could be rung, else the rung callees' common result (NotAnswer when they differ).
+    /// </summary>
     public string Result()
     {
         var end = End;
-        var accepted = Plans.Any(p => p.AcceptAt is { } a && a < end);
-        if (accepted)
+        var rung = Rung.ToList();
+        if (rung.Any(p => p.AcceptAt is { } a && a < end))
         {
             return "NormalEnd";
         }
 
-        if (EndedByApi)
+        if (EndedByApi || rung.Count == 0)
         {
             return "Cancel";
         }
 
-        var results = Plans.Select(p => p.Result).Distinct(StringComparer.Ordinal).ToList();
+        var results = rung.Select(p => p.Result).Distinct(StringComparer.Ordinal).ToList();
         return results.Count == 1 ? results[0] : "NotAnswer";
     }
 
@@ -119,6 +128,11 @@ public sealed class SimCall
     public DateTimeOffset? AcceptedAt()
     {
         var end = End;
-        return Plans.Where(p => p.AcceptAt is { } a && a < end).Select(p => p.AcceptAt).Min();
+        return Rung.Where(p => p.AcceptAt is { } a && a < end).Select(p => p.AcceptAt).Min();
     }
+
+    /// <summary>When the record can be read, or null when it never can.</summary>
+    public DateTimeOffset? RecordReadyAt => Fate.Never ? null : End + Fate.Delay;
+
+    private DateTimeOffset NaturalEnd => Rung.Select(p => p.LeaveAt).DefaultIfEmpty(Start).Max();
 }

@@ -29,7 +29,7 @@ public static class CallEngineEndpoints
         var r = JsonSerializer.Deserialize<V4StartCallRequest>(body, WireJson.Options) ?? new V4StartCallRequest();
         var parsedMedia = MediaTypes.Parse(r.CallInfo?.MediaType);
         var media = parsedMedia ?? CallMediaType.Audio;
-        var problems = StartCallValidator.Validate(new StartCallRequest
+        var request = new StartCallRequest
         {
             RobotAccount = r.RobotAccount ?? "",
             Callees = r.CalleeListAccount ?? [],
@@ -38,7 +38,8 @@ public static class CallEngineEndpoints
             MediaType = media,
             RoomId = r.CallInfo?.RoomId,
             RoomIdType = r.CallInfo?.RoomIdType,
-        }).ToList();
+        };
+        var problems = StartCallValidator.Validate(request, book.MaxCallSize).ToList();
         if (parsedMedia is null)
         {
             problems.Add(new ValidationProblem("CallInfo.MediaType", "must be Audio or Video"));
@@ -55,7 +56,9 @@ public static class CallEngineEndpoints
         return Answer.Ok(new V4StartCallResponse
         {
             CallId = call.CallId,
-            CallResult = [.. call.Callees.Select(c => new V4CalleeResult { CalleeAccount = c, ResultCode = 0 })],
+            CallResult = call.Fate.OmitCallResult
+                ? null
+                : [.. call.Plans.Select(p => new V4CalleeResult { CalleeAccount = p.Callee, ResultCode = p.StartCode })],
         });
     }
 
@@ -93,7 +96,7 @@ public static class CallEngineEndpoints
             return error;
         }
 
-        return call!.EndNow(book.Clock.Now) ? Answer.Ok() : Ended();
+        return book.EndNow(call!) ? Answer.Ok() : Ended();
     }
 
     private static Answer? Lookup(CallBook book, string body, out SimCall? call)

@@ -14,8 +14,8 @@ public static class RecordEndpoints
     {
         app.MapPost("/v4/call_record_http_srv/get_record_by_callid", (HttpContext http, ApiPipeline pipeline, CallBook book) =>
             pipeline.HandleAsync(http, ApiNames.V4RecordByCallId, ApiGeneration.V4, body => V4ByCallId(book, body)));
-        app.MapPost("/v4/call_record_http_srv/get_record_by_filter", (HttpContext http, ApiPipeline pipeline, CallBook book) =>
-            pipeline.HandleAsync(http, ApiNames.V4RecordsByFilter, ApiGeneration.V4, body => V4ByFilter(book, body)));
+        app.MapPost("/v4/call_record_http_srv/get_record_by_filter", (HttpContext http, ApiPipeline pipeline, CallBook book, SimulatorOptions o) =>
+            pipeline.HandleAsync(http, ApiNames.V4RecordsByFilter, ApiGeneration.V4, body => V4ByFilter(book, o, body)));
         app.MapPost("/v1/records/get_record_by_callId", (HttpContext http, ApiPipeline pipeline, CallBook book, SimulatorOptions o) =>
             pipeline.HandleAsync(http, ApiNames.V1RecordByCallId, ApiGeneration.V1, body => V1ByCallId(book, o, body)));
         app.MapPost("/v1/records/get_records_by_filter", (HttpContext http, ApiPipeline pipeline, CallBook book, SimulatorOptions o) =>
@@ -35,15 +35,16 @@ public static class RecordEndpoints
             : Answer.Error(101050, "record does not exist");
     }
 
-    private static Answer V4ByFilter(CallBook book, string body)
+    private static Answer V4ByFilter(CallBook book, SimulatorOptions options, string body)
     {
-        var r = JsonSerializer.Deserialize<V4RecordFilterRequest>(body, WireJson.Options);
-        if (r is null || r.StartTime <= 0 || r.NumberPerPage is < 1 or > 100 || r.Page is < 1)
+        var r = JsonSerializer.Deserialize<V4RecordFilterRequest>(body, WireJson.Options) ?? new V4RecordFilterRequest();
+        var query = new RecordQuery(r.StartTime, r.EndTime, r.NumberPerPage, r.Page, r.CallResult, r.CallType, V1: false);
+        if (query.Problem(10) is { } problem)
         {
-            return Answer.Error(101002, "invalid parameter: StartTime is required, NumberPerPage 1-100, Page from 1");
+            return Answer.Error(101002, "invalid parameter: " + problem);
         }
 
-        var (total, page, slice) = Page(book, r.StartTime, r.EndTime, r.NumberPerPage ?? 10, r.Page ?? 1);
+        var (total, page, slice) = query.Run(book, options, 10);
         return Answer.Ok(new V4RecordPageResponse { TotalNum = total, Page = page, CallRecordList = [.. slice.Select(RecordShapes.ToV4)] });
     }
 
@@ -63,25 +64,14 @@ public static class RecordEndpoints
 
     private static Answer V1ByFilter(CallBook book, SimulatorOptions options, string body)
     {
-        var r = JsonSerializer.Deserialize<V1FilterRequest>(body, WireJson.Options);
-        if (r is null || r.StartTimestamp <= 0 || r.NumberPerPage is < 1 or > 100 || r.Page is < 1)
+        var r = JsonSerializer.Deserialize<V1FilterRequest>(body, WireJson.Options) ?? new V1FilterRequest();
+        var query = new RecordQuery(r.StartTimestamp, r.EndTimestamp, r.NumberPerPage, r.Page, r.CallResult, r.CallType, V1: true);
+        if (query.Problem(100) is { } problem)
         {
-            return Answer.Error(70001, "Invalid request parameters: startTimestamp is required, numberPerPage 1-100, page from 1");
+            return Answer.Error(70001, "Invalid request parameters: " + problem);
         }
 
-        var (total, page, slice) = Page(book, r.StartTimestamp, r.EndTimestamp, r.NumberPerPage ?? 100, r.Page ?? 1);
-        var records = slice.Select(c => RecordShapes.ToV1(c, options.SdkAppId))
-            .Where(c => r.CallResult is null || string.Equals(c.CallResult, r.CallResult, StringComparison.OrdinalIgnoreCase))
-            .Where(c => r.CallType is null || string.Equals(c.CallType, r.CallType, StringComparison.OrdinalIgnoreCase))
-            .ToList();
-        return Answer.Ok(new V1RecordPage { TotalNum = total, Page = page, CallRecordList = records });
-    }
-
-    private static (long Total, int Page, IReadOnlyList<SimCall> Slice) Page(CallBook book, long from, long? to, int perPage, int page)
-    {
-        var all = book.RecordsBetween(
-            DateTimeOffset.FromUnixTimeSeconds(from),
-            to is { } t ? DateTimeOffset.FromUnixTimeSeconds(t) : DateTimeOffset.MaxValue);
-        return (all.Count, page, [.. all.Skip((page - 1) * perPage).Take(perPage)]);
+        var (total, page, slice) = query.Run(book, options, 100);
+        return Answer.Ok(new V1RecordPage { TotalNum = total, Page = page, CallRecordList = [.. slice.Select(c => RecordShapes.ToV1(c, options.SdkAppId))] });
     }
 }

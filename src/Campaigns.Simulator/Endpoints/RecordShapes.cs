@@ -21,7 +21,8 @@ public static partial class RecordShapes
             EndTime = call.End.ToUnixTimeSeconds(),
             AcceptTime = call.AcceptedAt()?.ToUnixTimeSeconds() ?? 0,
             CallResult = call.Result(),
-            CalleeListAccount = [.. call.Callees],
+            // "Call member list": in every vendor sample it names the caller too.
+            CalleeListAccount = [call.Robot, .. call.Callees],
             RoomId = call.RoomId,
             RoomIdType = call.RoomIdType,
         };
@@ -44,7 +45,7 @@ public static partial class RecordShapes
             TotalUserNumber = call.Callees.Count + 1,
             CallType = call.IsGroup ? "group" : "single",
             CallResult = SnakeCase(call.Result()),
-            Callees = [.. call.Callees],
+            Callees = [call.Robot, .. call.Callees],
         };
     }
 

@@ -16,11 +16,11 @@ public sealed record Answer(long Code, string Info, object? Payload)
 }
 
 /// <summary>
-/// The path of every API request, in the order the vendor's gateway would take it: count it, check
-/// the UserSig, apply the frequency limit, inject a fault, parse the body, do the work, answer in
-/// the generation's envelope.
+/// The path of every API request, in the order the vendor's gateway would take it: size the body, check
+/// the UserSig, apply the frequency limits, inject a fault, parse the body, do the work, answer in the
+/// generation's envelope. No input makes it answer HTTP 500: every malformed request gets a documented code.
 /// </summary>
-public sealed class ApiPipeline(UserSigGate gate, RateLimiter limiter, FaultInjector faults, RequestStats stats)
+public sealed class ApiPipeline(SimulatorOptions options, UserSigGate gate, RequestStats stats, FaultInjector faults)
 {
     private long sequence;
 
@@ -29,72 +29,148 @@ public sealed class ApiPipeline(UserSigGate gate, RateLimiter limiter, FaultInje
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(work);
-        var second = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        stats.Count(api, second);
         var v4 = generation == ApiGeneration.V4;
+        var maxBody = Math.Max(1, options.Limits.MaxBodyBytes);
+
+        // A declared size over the limit is refused before a byte is read.
+        if (context.Request.ContentLength > maxBody)
+        {
+            stats.CountRefused(api);
+            await TooLargeAsync(context, generation, maxBody).ConfigureAwait(false);
+            return;
+        }
 
         if (gate.Check(context.Request.Query, generation) is { } refused)
         {
+            stats.CountRefused(api);
             await WriteAsync(context, generation, Answer.Error(refused.Code, refused.Info)).ConfigureAwait(false);
             return;
         }
 
-        if (!limiter.TryAcquire(api, second))
+        switch (stats.Admit(api))
         {
-            stats.CountLimited(api, second);
-            var limited = v4 ? Answer.Error(60018, "request frequency exceeds the limit") : Answer.Error(70005, "Request frequency limited");
-            await WriteAsync(context, generation, limited).ConfigureAwait(false);
-            return;
+            case Admission.ApiLimited:
+                await WriteAsync(context, generation, v4 ? Answer.Error(60018, "request frequency exceeds the limit of this API")
+                    : Answer.Error(70005, "Request frequency limited")).ConfigureAwait(false);
+                return;
+            case Admission.AppLimited:
+                await WriteAsync(context, generation, v4 ? Answer.Error(60011, "request frequency exceeds the limit of the app")
+                    : Answer.Error(70005, "Request frequency limited")).ConfigureAwait(false);
+                return;
         }
 
         var fault = faults.Next(api);
         var rates = faults.Rates;
         if (rates.LatencyMs > 0)
         {
-            await Task.Delay(rates.LatencyMs, context.RequestAborted).ConfigureAwait(false);
+            await Task.Delay(Math.Min(rates.LatencyMs, 60_000), context.RequestAborted).ConfigureAwait(false);
         }
 
-        switch (fault)
+        if (!FaultInjector.AfterWork(fault) && fault != Fault.None)
         {
-            case Fault.Http502:
-                context.Response.StatusCode = StatusCodes.Status502BadGateway;
-                return;
-            case Fault.Hang:
-                await HangAsync(context, rates).ConfigureAwait(false);
-                return;
-            case Fault.Error101001:
-                await WriteAsync(context, generation, v4 ? Answer.Error(101001, "internal server error, please retry")
-                    : Answer.Error(90001, "System internal error")).ConfigureAwait(false);
-                return;
+            await MisbehaveAsync(context, generation, fault, rates).ConfigureAwait(false);
+            return;
         }
 
-        using var reader = new StreamReader(context.Request.Body);
-        var body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
-        Answer answer;
-        if (string.IsNullOrWhiteSpace(body))
+        var body = await BodyReader.ReadAsync(context.Request.Body, maxBody, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
         {
-            answer = v4 ? Answer.Error(60002, "HTTP request body is empty") : Answer.Error(70009, "Error in parsing request body");
-        }
-        else
-        {
-            try
-            {
-                answer = work(body);
-            }
-            catch (JsonException e)
-            {
-                answer = v4 ? Answer.Error(60003, "HTTP request JSON is invalid: " + e.Message)
-                    : Answer.Error(70009, "Error in parsing request body: " + e.Message);
-            }
+            await TooLargeAsync(context, generation, maxBody).ConfigureAwait(false);
+            return;
         }
 
-        if (fault == Fault.PlaceThenHang)
+        var answer = string.IsNullOrWhiteSpace(body)
+            ? v4 ? Answer.Error(60002, "HTTP request body is empty") : Answer.Error(70009, "Error in parsing request body")
+            : Run(work, body, v4);
+
+        if (fault != Fault.None)
         {
-            await HangAsync(context, rates).ConfigureAwait(false);
+            await MisbehaveAsync(context, generation, fault, rates).ConfigureAwait(false);
             return;
         }
 
         await WriteAsync(context, generation, answer).ConfigureAwait(false);
+    }
+
+    // Syntax errors are the gateway's (60003 / 70009); well-formed JSON of the wrong shape or range is the
+    // API's invalid parameter (101002 / 70001), naming the field.
+    private static Answer Run(Func<string, Answer> work, string body, bool v4)
+    {
+        // Every request body of these APIs is an object: "null", "[]" or "42" must not read as "{}".
+        if (body.AsSpan().TrimStart()[0] != '{')
+        {
+            return !IsWellFormed(body)
+                ? v4 ? Answer.Error(60003, "HTTP request JSON is invalid") : Answer.Error(70009, "Error in parsing request body")
+                : v4 ? Answer.Error(101002, "invalid parameter: the body must be a JSON object")
+                : Answer.Error(70001, "Invalid request parameters: the body must be a JSON object");
+        }
+
+        try
+        {
+            return work(body);
+        }
+        catch (JsonException e) when (!IsWellFormed(body))
+        {
+            return v4 ? Answer.Error(60003, "HTTP request JSON is invalid: " + e.Message)
+                : Answer.Error(70009, "Error in parsing request body: " + e.Message);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or OverflowException or FormatException or InvalidOperationException)
+        {
+            var field = (e as JsonException)?.Path is { Length: > 0 } path ? path + ": " : "";
+            return v4 ? Answer.Error(101002, "invalid parameter: " + field + e.Message)
+                : Answer.Error(70001, "Invalid request parameters: " + field + e.Message);
+        }
+    }
+
+    private static bool IsWellFormed(string body)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(body);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private Task MisbehaveAsync(HttpContext context, ApiGeneration generation, Fault fault, FaultRates rates)
+    {
+        var v4 = generation == ApiGeneration.V4;
+        switch (fault)
+        {
+            case Fault.Http502 or Fault.PlaceThen502:
+                context.Response.StatusCode = StatusCodes.Status502BadGateway;
+                return Task.CompletedTask;
+            case Fault.Hang or Fault.PlaceThenHang:
+                return HangAsync(context, rates);
+            case Fault.Error60018:
+                return WriteAsync(context, generation, v4 ? Answer.Error(60018, "request frequency exceeds the limit of this API")
+                    : Answer.Error(70005, "Request frequency limited"));
+            case Fault.Error60011:
+                return WriteAsync(context, generation, v4 ? Answer.Error(60011, "request frequency exceeds the limit of the app")
+                    : Answer.Error(70005, "Request frequency limited"));
+            case Fault.Error70169:
+                return WriteAsync(context, generation, v4 ? Answer.Error(70169, "server internal timeout, please retry")
+                    : Answer.Error(90001, "System internal error"));
+            case Fault.Error70500:
+                return WriteAsync(context, generation, v4 ? Answer.Error(70500, "internal server error, please retry")
+                    : Answer.Error(90001, "System internal error"));
+            default:
+                return WriteAsync(context, generation, v4 ? Answer.Error(101001, "internal server error, please retry")
+                    : Answer.Error(90001, "System internal error"));
+        }
+    }
+
+    private Task TooLargeAsync(HttpContext context, ApiGeneration generation, int maxBody)
+    {
+        var info = string.Create(CultureInfo.InvariantCulture, $"request body larger than {maxBody} bytes");
+        return WriteAsync(
+            context,
+            generation,
+            generation == ApiGeneration.V4 ? Answer.Error(60003, "HTTP request JSON is invalid: " + info) : Answer.Error(70009, info),
+            StatusCodes.Status413PayloadTooLarge);
     }
 
     // Hold the request until the client gives up (or HangSeconds pass), then drop the connection:
@@ -103,7 +179,7 @@ public sealed class ApiPipeline(UserSigGate gate, RateLimiter limiter, FaultInje
     {
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(rates.HangSeconds), context.RequestAborted).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(rates.HangSeconds, 0, 3600)), context.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -113,7 +189,7 @@ public sealed class ApiPipeline(UserSigGate gate, RateLimiter limiter, FaultInje
         context.Abort();
     }
 
-    private Task WriteAsync(HttpContext context, ApiGeneration generation, Answer answer)
+    private Task WriteAsync(HttpContext context, ApiGeneration generation, Answer answer, int status = StatusCodes.Status200OK)
     {
         var seq = Interlocked.Increment(ref sequence);
         object envelope = generation == ApiGeneration.V4
@@ -132,7 +208,7 @@ public sealed class ApiPipeline(UserSigGate gate, RateLimiter limiter, FaultInje
                 RequestId = Guid.NewGuid().ToString("N"),
                 Data = answer.Payload,
             };
-        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
         return context.Response.WriteAsync(JsonSerializer.Serialize(envelope, WireJson.Options), context.RequestAborted);
     }

@@ -19,6 +19,21 @@ public enum Fault
 
     /// <summary>Do the work, then hold the request so the client never learns the answer.</summary>
     PlaceThenHang,
+
+    /// <summary>Answer 60018 (v1: 70005), a frequency limit; nothing is done.</summary>
+    Error60018,
+
+    /// <summary>Answer 60011 (v1: 70005), the app-wide frequency limit; nothing is done.</summary>
+    Error60011,
+
+    /// <summary>Answer 70500 (v1: an internal error); nothing is done.</summary>
+    Error70500,
+
+    /// <summary>Do the work, then answer 70169 (v1: an internal error): the gateway gave up waiting.</summary>
+    Error70169,
+
+    /// <summary>Do the work, then answer HTTP 502.</summary>
+    PlaceThen502,
 }
 
 /// <summary>
@@ -38,6 +53,9 @@ public sealed class FaultInjector(SimulatorOptions options)
         get => Volatile.Read(ref rates);
         set => Volatile.Write(ref rates, value ?? new FaultRates());
     }
+
+    /// <summary>Whether a fault lets the request do its work before it misbehaves.</summary>
+    public static bool AfterWork(Fault fault) => fault is Fault.PlaceThenHang or Fault.Error70169 or Fault.PlaceThen502;
 
     /// <summary>Makes the next <paramref name="count"/> requests of <paramref name="api"/> suffer <paramref name="fault"/>.</summary>
     public void Script(string api, Fault fault, int count)
@@ -80,6 +98,8 @@ public sealed class FaultInjector(SimulatorOptions options)
                  {
                      (Fault.Error101001, r.Error101001Rate), (Fault.Http502, r.Http502Rate),
                      (Fault.Hang, r.HangRate), (Fault.PlaceThenHang, r.PlaceThenHangRate),
+                     (Fault.Error60018, r.Error60018Rate), (Fault.Error60011, r.Error60011Rate), (Fault.Error70500, r.Error70500Rate),
+                     (Fault.Error70169, r.Error70169Rate), (Fault.PlaceThen502, r.PlaceThen502Rate),
                  })
         {
             roll -= rate;

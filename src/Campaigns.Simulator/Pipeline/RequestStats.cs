@@ -1,40 +1,162 @@
-using System.Collections.Concurrent;
-
 namespace Campaigns.Simulator.Pipeline;
 
-/// <summary>Counts requests per API per wall-clock second, and those refused by a frequency limit.</summary>
-public sealed class RequestStats
+/// <summary>What the frequency limits said about one request.</summary>
+public enum Admission
 {
-    private readonly ConcurrentDictionary<(string Api, long Second), int> received = new();
-    private readonly ConcurrentDictionary<(string Api, long Second), int> limited = new();
+    /// <summary>Let through.</summary>
+    Admitted,
 
-    /// <summary>Counts one request.</summary>
-    public void Count(string api, long unixSecond) => received.AddOrUpdate((api, unixSecond), 1, (_, n) => n + 1);
+    /// <summary>Over the API's own limit (60018; v1 70005).</summary>
+    ApiLimited,
 
-    /// <summary>Counts one request refused by a frequency limit.</summary>
-    public void CountLimited(string api, long unixSecond) => limited.AddOrUpdate((api, unixSecond), 1, (_, n) => n + 1);
+    /// <summary>Over the app-wide limit (60011; v1 70005).</summary>
+    AppLimited,
+}
 
-    /// <summary>A snapshot per API: totals, and per second the requests received and the ones let through the limit.</summary>
-    public IReadOnlyDictionary<string, ApiStats> Snapshot()
+/// <summary>
+/// Counts requests and applies the frequency limits, in one place under one lock, so the limiter and the
+/// figures that prove it ("worst 1-second window") see the very same timestamps. Per-second counts are
+/// kept for the last <see cref="MemoryLimits.StatsSeconds"/> seconds only.
+/// </summary>
+public sealed class RequestStats(SimulatorOptions options, TimeProvider time)
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, ApiCounter> apis = new(StringComparer.Ordinal);
+    private SlidingWindow appWide = new(time.TimestampFrequency);
+    private long appLimited;
+
+    /// <summary>Counts a request of <paramref name="api"/> refused before the limits (too large, bad UserSig).</summary>
+    public void CountRefused(string api)
     {
-        var refused = limited.ToArray().ToDictionary(kv => kv.Key, kv => kv.Value);
-        return received.ToArray()
-            .GroupBy(kv => kv.Key.Api, StringComparer.Ordinal)
-            .ToDictionary(
-                g => g.Key,
-                g =>
-                {
-                    var seconds = g.OrderBy(kv => kv.Key.Second).ToList();
-                    return new ApiStats(
-                        seconds.Sum(kv => kv.Value),
-                        seconds.Sum(kv => refused.GetValueOrDefault(kv.Key)),
-                        seconds.ToDictionary(kv => kv.Key.Second, kv => kv.Value),
-                        seconds.ToDictionary(kv => kv.Key.Second, kv => kv.Value - refused.GetValueOrDefault(kv.Key)));
-                },
-                StringComparer.Ordinal);
+        var second = time.GetUtcNow().ToUnixTimeSeconds();
+        lock (gate)
+        {
+            Receive(api, second, time.GetTimestamp());
+        }
+    }
+
+    /// <summary>Counts a request of <paramref name="api"/> and decides whether the limits let it through.</summary>
+    public Admission Admit(string api)
+    {
+        var limits = options.RateLimits;
+        var second = time.GetUtcNow().ToUnixTimeSeconds();
+        lock (gate)
+        {
+            var now = time.GetTimestamp();
+            var counter = Receive(api, second, now);
+
+            var apiLimit = LimitOf(api);
+            if (apiLimit > 0 && counter.Admitted.CountAt(now) >= apiLimit)
+            {
+                counter.RateLimited++;
+                return Admission.ApiLimited;
+            }
+
+            var appLimit = limits.Enabled ? limits.AppWidePerSecond : 0;
+            if (appLimit > 0 && appWide.CountAt(now) >= appLimit)
+            {
+                counter.RateLimited++;
+                appLimited++;
+                return Admission.AppLimited;
+            }
+
+            counter.Admitted.CountAt(now);
+            counter.Admitted.Add(now);
+            appWide.CountAt(now);
+            appWide.Add(now);
+            counter.PerSecond.Add(second, admitted: true, options.Limits.StatsSeconds);
+            counter.AdmittedCount++;
+            return Admission.Admitted;
+        }
+    }
+
+    private ApiCounter Receive(string api, long second, long now)
+    {
+        if (!apis.TryGetValue(api, out var counter))
+        {
+            apis[api] = counter = new ApiCounter(time.TimestampFrequency);
+        }
+
+        counter.Total++;
+        counter.Received.CountAt(now);
+        counter.Received.Add(now);
+        counter.PerSecond.Add(second, admitted: false, options.Limits.StatsSeconds);
+        return counter;
+    }
+
+    /// <summary>Forgets every count (a benchmark's warm-up).</summary>
+    public void Reset()
+    {
+        lock (gate)
+        {
+            apis.Clear();
+            appWide = new SlidingWindow(time.TimestampFrequency);
+            appLimited = 0;
+        }
+    }
+
+    /// <summary>A snapshot of every API's figures.</summary>
+    public RequestsSnapshot Snapshot()
+    {
+        lock (gate)
+        {
+            var limits = options.RateLimits;
+            return new RequestsSnapshot(
+                new AppWideStats(limits.Enabled ? limits.AppWidePerSecond : 0, appWide.Worst, appLimited),
+                apis.ToDictionary(
+                    kv => kv.Key,
+                    kv => new ApiStats(
+                        LimitOf(kv.Key),
+                        kv.Value.Total,
+                        kv.Value.RateLimited,
+                        kv.Value.AdmittedCount,
+                        kv.Value.Admitted.Worst,
+                        kv.Value.Received.Worst,
+                        kv.Value.PerSecond.Received(),
+                        kv.Value.PerSecond.Admitted()),
+                    StringComparer.Ordinal));
+        }
+    }
+
+    private int LimitOf(string api)
+    {
+        var limits = options.RateLimits;
+        return !limits.Enabled ? 0 : limits.PerApi.TryGetValue(api, out var l) ? l : limits.DefaultPerSecond;
+    }
+
+    private sealed class ApiCounter(long frequency)
+    {
+        public long Total { get; set; }
+
+        public long RateLimited { get; set; }
+
+        public long AdmittedCount { get; set; }
+
+        public SlidingWindow Received { get; } = new(frequency);
+
+        public SlidingWindow Admitted { get; } = new(frequency);
+
+        public PerSecondCounts PerSecond { get; } = new();
     }
 }
 
-/// <summary>Requests of one API: totals, received per second, and admitted (not rate-limited) per second.</summary>
+/// <summary>Figures of the whole app: the app-wide limit (0: none), the worst 1-second window over all APIs, refusals.</summary>
+public sealed record AppWideStats(int Limit, int WorstWindow, long RateLimited);
+
+/// <summary>
+/// One API's figures. <see cref="Limit"/> is requests per second (0: none). <see cref="WorstWindow"/> is the
+/// most requests admitted in any 1-second window however aligned (the figure that proves a limit held);
+/// <see cref="WorstWindowReceived"/> the same for all requests. Per-second maps are keyed by wall-clock Unix second.
+/// </summary>
 public sealed record ApiStats(
-    int Total, int RateLimited, IReadOnlyDictionary<long, int> PerSecond, IReadOnlyDictionary<long, int> AdmittedPerSecond);
+    int Limit,
+    long Total,
+    long RateLimited,
+    long Admitted,
+    int WorstWindow,
+    int WorstWindowReceived,
+    IReadOnlyDictionary<long, int> PerSecond,
+    IReadOnlyDictionary<long, int> AdmittedPerSecond);
+
+/// <summary>The answer of <c>GET /admin/requests</c>.</summary>
+public sealed record RequestsSnapshot(AppWideStats AppWide, IReadOnlyDictionary<string, ApiStats> Apis);

@@ -53,7 +53,7 @@ public sealed class UserSigGate(SimulatorOptions options)
 
         return options.AdminIdentifiers.Contains(identifier, StringComparer.Ordinal)
             ? null
-            : v4 ? (70003, "identifier is not an App administrator") : (70004, "Requesting user is not a Super Administrator");
+            : v4 ? (60010, "the request needs an App administrator identifier") : (70004, "Requesting user is not a Super Administrator");
     }
 
     private static (long, string)? Refusal(UserSigStatus status, bool v4) => status switch

@@ -10,6 +10,15 @@ public static class ErrorClassifier
     public static TencentErrorKind Classify(ApiGeneration generation, TencentApi api, long code) =>
         generation == ApiGeneration.V4 ? ClassifyV4(api, code) : ClassifyV1(code);
 
+    /// <summary>
+    /// Whether a request answered <paramref name="code"/> may still have been acted on. 70169 (server
+    /// internal timeout) and 70500 (internal error) come from the IM gateway, which may give up after the
+    /// call engine placed the call: retrying a start on them could ring twice. 101001 is the call
+    /// engine's own "not done, retry".
+    /// </summary>
+    public static bool MayHaveTakenEffect(ApiGeneration generation, long code) =>
+        generation == ApiGeneration.V4 && code is 70169 or 70500;
+
     private static TencentErrorKind ClassifyV4(TencentApi api, long code) => code switch
     {
         101001 or 70169 or 70500 => TencentErrorKind.Retryable,
@@ -23,7 +32,8 @@ public static class ErrorClassifier
         // 60006 invalid SDKAppID; 70001..70020 UserSig expired / invalid / identifier or app mismatch.
         60006 => TencentErrorKind.Auth,
         >= 70001 and <= 70020 => TencentErrorKind.Auth,
-        70052 or 70107 => TencentErrorKind.Auth,
+        // 60010 the identifier is not an App administrator; 60020/60021, 70050, 70052, 70107: account or app not allowed.
+        60010 or 60020 or 60021 or 70050 or 70052 or 70107 => TencentErrorKind.Auth,
         _ => TencentErrorKind.Unknown,
     };
 

@@ -3,7 +3,12 @@ namespace Campaigns.TencentCall.Errors;
 /// <summary>
 /// A failed Tencent request. Messages are built by this library and never hold the UserSig, the
 /// SecretKey or a request URL; inner exceptions are not attached because their messages might.
+/// Every constructor takes a <see cref="TencentErrorKind"/>: no error is made retryable (or not) by default.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Design",
+    "CA1032:Implement standard exception constructors",
+    Justification = "A message-only constructor would have to invent a Kind; every error must be classified on purpose.")]
 public class TencentCallException : Exception
 {
     /// <summary>Creates the exception.</summary>
@@ -15,9 +20,11 @@ public class TencentCallException : Exception
         long? errorCode = null,
         string? errorInfo = null,
         string? requestId = null,
-        bool requestMayHaveTakenEffect = false)
+        bool requestMayHaveTakenEffect = false,
+        string? callId = null)
         : base(message)
     {
+        CallId = callId;
         Kind = kind;
         Api = api;
         Generation = generation;
@@ -25,24 +32,6 @@ public class TencentCallException : Exception
         ErrorInfo = errorInfo;
         RequestId = requestId;
         RequestMayHaveTakenEffect = requestMayHaveTakenEffect;
-    }
-
-    /// <summary>Creates an exception with only a message (for serializers and frameworks).</summary>
-    public TencentCallException()
-        : this("Tencent request failed", TencentErrorKind.Unknown, TencentApi.StartCallByRobot, ApiGeneration.V4)
-    {
-    }
-
-    /// <summary>Creates an exception with only a message (for serializers and frameworks).</summary>
-    public TencentCallException(string message)
-        : this(message, TencentErrorKind.Unknown, TencentApi.StartCallByRobot, ApiGeneration.V4)
-    {
-    }
-
-    /// <summary>Creates an exception with only a message (for serializers and frameworks).</summary>
-    public TencentCallException(string message, Exception innerException)
-        : base(message, innerException)
-    {
     }
 
     /// <summary>What the caller should do.</summary>
@@ -68,6 +57,12 @@ public class TencentCallException : Exception
     /// <c>start_call_by_robot</c> the call may have been placed, so a blind retry could ring twice.
     /// </summary>
     public bool RequestMayHaveTakenEffect { get; }
+
+    /// <summary>
+    /// The CallId when the vendor gave one with an answer the client cannot use (a start answered
+    /// without <c>CallResult</c>): the call was placed, so watch it by this id instead of starting it again.
+    /// </summary>
+    public string? CallId { get; }
 
     /// <summary>Whether trying the same request again may succeed.</summary>
     public bool IsTransient => Kind is TencentErrorKind.Retryable or TencentErrorKind.RateLimited or TencentErrorKind.NotFoundYet;

@@ -15,20 +15,20 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
 
     public async Task<StartCallResult> StartCallByRobotAsync(StartCallRequest request, CancellationToken cancellationToken = default)
     {
-        var problems = StartCallValidator.Validate(request);
+        var problems = request is null ? [new ValidationProblem("request", "is required")] : StartCallValidator.Validate(request);
         if (problems.Count > 0)
         {
             throw new TencentCallValidationException(TencentApi.StartCallByRobot, problems);
         }
 
         var reply = await transport.PostV4<V4StartCallRequest, V4StartCallResponse>(
-            TencentApi.StartCallByRobot, CallEngine + "start_call_by_robot", WireMapper.ToWire(request), cancellationToken).ConfigureAwait(false);
+            TencentApi.StartCallByRobot, CallEngine + "start_call_by_robot", WireMapper.ToWire(request!), cancellationToken).ConfigureAwait(false);
         var response = reply.Envelope.Response;
         if (string.IsNullOrEmpty(response?.CallId))
         {
-            // OK without a CallId: something was done that cannot be tracked. Treat as unknown, never as "not placed".
+            // OK without a CallId: something may have been done that cannot be tracked. Unknown, never "not placed".
             throw new TencentCallException(
-                "start_call_by_robot answered OK without a CallId",
+                "start_call_by_robot answered OK without a CallId: the callees may be ringing",
                 TencentErrorKind.Unknown,
                 TencentApi.StartCallByRobot,
                 ApiGeneration.V4,
@@ -36,26 +36,43 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
                 requestMayHaveTakenEffect: true);
         }
 
-        var callees = (response.CallResult ?? [])
-            .Select(c => new CalleeStartResult(c.CalleeAccount ?? "", c.ResultCode))
-            .ToList();
+        if (response.CallResult is null)
+        {
+            // The call exists, but who was rung is unknown: an empty list would read as "nobody rung".
+            throw new TencentCallException(
+                $"start_call_by_robot answered OK without CallResult for call {response.CallId}: who was rung is unknown",
+                TencentErrorKind.Unknown,
+                TencentApi.StartCallByRobot,
+                ApiGeneration.V4,
+                requestId: reply.Envelope.RequestId,
+                requestMayHaveTakenEffect: true,
+                callId: response.CallId);
+        }
+
+        var callees = response.CallResult.Select(c => new CalleeStartResult(c.CalleeAccount ?? "", c.ResultCode)).ToList();
         return new StartCallResult(response.CallId, callees, reply.Envelope.RequestId);
     }
 
     public async Task<CallStatus> GetCallInfoAsync(string callId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(callId);
+        RequireCallId(callId, TencentApi.GetCallInfo);
         var reply = await transport.PostV4<V4CallIdRequest, V4CallInfoResponse>(
             TencentApi.GetCallInfo, CallEngine + "get_call_info", new V4CallIdRequest { CallId = callId }, cancellationToken,
             settledIsAnswer: true).ConfigureAwait(false);
-        return reply.Settled || reply.Envelope.Response is null
-            ? CallStatus.Ended(callId)
-            : WireMapper.FromV4(callId, reply.Envelope.Response);
+        if (reply.Settled)
+        {
+            return CallStatus.Ended(callId);
+        }
+
+        // Only 101004 means ended: an OK without Response says nothing about the call.
+        return reply.Envelope.Response is { } response
+            ? WireMapper.FromV4(callId, response)
+            : throw NoPayload(TencentApi.GetCallInfo, ApiGeneration.V4, "Response", reply.Envelope.RequestId);
     }
 
     public async Task<bool> EndCallAsync(string callId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(callId);
+        RequireCallId(callId, TencentApi.EndCall);
         var reply = await transport.PostV4<V4CallIdRequest, V4Empty>(
             TencentApi.EndCall, CallEngine + "end_call", new V4CallIdRequest { CallId = callId }, cancellationToken,
             settledIsAnswer: true).ConfigureAwait(false);
@@ -64,7 +81,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
 
     public Task<CallRecord> GetRecordByCallIdAsync(string callId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(callId);
+        RequireCallId(callId, TencentApi.GetRecordByCallId);
         return options.Value.RecordsApi == RecordsApiGeneration.V4
             ? GetRecordV4Async(callId, cancellationToken)
             : GetRecordV1Async(callId, cancellationToken);
@@ -72,12 +89,10 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
 
     public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(filter);
-        if (filter.NumberPerPage is < 1 or > 100 || filter.Page < 1)
+        var problems = RecordFilterValidator.Validate(filter);
+        if (problems.Count > 0)
         {
-            throw new TencentCallValidationException(
-                TencentApi.GetRecordsByFilter,
-                [new ValidationProblem("NumberPerPage/Page", "NumberPerPage must be 1–100 and Page at least 1")]);
+            throw new TencentCallValidationException(TencentApi.GetRecordsByFilter, problems);
         }
 
         return options.Value.RecordsApi == RecordsApiGeneration.V4
@@ -85,14 +100,52 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
             : GetRecordsV1Async(filter, cancellationToken);
     }
 
+    public async Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, CancellationToken cancellationToken = default)
+    {
+        var problems = RecordFilterValidator.Validate(lookup);
+        if (problems.Count > 0)
+        {
+            throw new TencentCallValidationException(TencentApi.GetRecordsByFilter, problems);
+        }
+
+        // Seconds are what the vendor filters on: widen the window to whole seconds on both sides.
+        var filter = new RecordFilter(lookup.From.AddSeconds(-1), lookup.To.AddSeconds(1), lookup.NumberPerPage);
+        for (var page = 1; page <= lookup.MaxPages; page++)
+        {
+            var result = await GetRecordsByFilterAsync(filter with { Page = page }, cancellationToken).ConfigureAwait(false);
+            if (result.Records.FirstOrDefault(r => Matches(r, lookup)) is { } found)
+            {
+                return found;
+            }
+
+            if (!result.HasMore)
+            {
+                return null;
+            }
+        }
+
+        throw new TencentCallException(
+            $"record lookup read {lookup.MaxPages} pages without reaching the end: narrow the window",
+            TencentErrorKind.Invalid,
+            TencentApi.GetRecordsByFilter,
+            options.Value.RecordsApi == RecordsApiGeneration.V4 ? ApiGeneration.V4 : ApiGeneration.V1);
+    }
+
+    private static bool Matches(CallRecord record, RecordLookup lookup) =>
+        string.Equals(record.RoomId, lookup.RoomId, StringComparison.Ordinal)
+        && string.Equals(record.Caller, lookup.RobotAccount, StringComparison.Ordinal)
+        && record.Callees.Order(StringComparer.Ordinal).SequenceEqual(lookup.Callees.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+
     private async Task<CallRecord> GetRecordV4Async(string callId, CancellationToken cancellationToken)
     {
         var reply = await transport.PostV4<V4CallIdRequest, V4RecordResponse>(
             TencentApi.GetRecordByCallId, CallRecordV4 + "get_record_by_callid", new V4CallIdRequest { CallId = callId }, cancellationToken)
             .ConfigureAwait(false);
+
+        // v4 says "not yet" with 101050; an OK without a record is an answer the client cannot read.
         var record = reply.Envelope.Response?.CallRecord;
         return record is null || string.IsNullOrEmpty(record.CallId)
-            ? throw NotFoundYet(ApiGeneration.V4, callId, reply.Envelope.RequestId)
+            ? throw NoPayload(TencentApi.GetRecordByCallId, ApiGeneration.V4, "Response.CallRecord", reply.Envelope.RequestId)
             : WireMapper.FromV4(record, RawJson.Find(reply.Body, "Response", "CallRecord"));
     }
 
@@ -105,7 +158,9 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
         // v1 documents no "not found" code; a success with no record in data means "not there yet".
         var record = reply.Envelope.Data;
         return record is null || string.IsNullOrEmpty(record.CallId)
-            ? throw NotFoundYet(ApiGeneration.V1, callId, reply.Envelope.RequestId)
+            ? throw new TencentCallException(
+                $"no record yet for call {callId}", TencentErrorKind.NotFoundYet, TencentApi.GetRecordByCallId, ApiGeneration.V1,
+                requestId: reply.Envelope.RequestId)
             : WireMapper.FromV1(record, RawJson.Find(reply.Body, "data"));
     }
 
@@ -113,40 +168,60 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
     {
         var body = new V4RecordFilterRequest
         {
-            StartTime = filter.From.ToUnixTimeSeconds(),
+            StartTime = filter.From?.ToUnixTimeSeconds(),
             EndTime = filter.To?.ToUnixTimeSeconds(),
             NumberPerPage = filter.NumberPerPage,
             Page = filter.Page,
+            CallResult = filter.Result?.ToString(),
+            CallType = filter.CallType switch { CallKind.OneToOne => "SingleCall", CallKind.Group => "MultiCall", _ => null },
         };
         var reply = await transport.PostV4<V4RecordFilterRequest, V4RecordPageResponse>(
             TencentApi.GetRecordsByFilter, CallRecordV4 + "get_record_by_filter", body, cancellationToken).ConfigureAwait(false);
-        var page = reply.Envelope.Response ?? new V4RecordPageResponse();
+        var page = reply.Envelope.Response
+            ?? throw NoPayload(TencentApi.GetRecordsByFilter, ApiGeneration.V4, "Response", reply.Envelope.RequestId);
         var raws = RawJson.FindArray(reply.Body, "Response", "CallRecordList");
         var records = (page.CallRecordList ?? []).Select((r, i) => WireMapper.FromV4(r, i < raws.Count ? raws[i] : null)).ToList();
-        return new CallRecordPage(page.TotalNum, page.Page == 0 ? filter.Page : page.Page, records);
+        return new CallRecordPage(page.TotalNum, page.Page > 0 ? page.Page : filter.Page, records, HasMore: page.Page > 0);
     }
 
     private async Task<CallRecordPage> GetRecordsV1Async(RecordFilter filter, CancellationToken cancellationToken)
     {
         var body = new V1FilterRequest
         {
-            StartTimestamp = filter.From.ToUnixTimeSeconds(),
+            StartTimestamp = filter.From?.ToUnixTimeSeconds(),
             EndTimestamp = filter.To?.ToUnixTimeSeconds(),
             NumberPerPage = filter.NumberPerPage,
             Page = filter.Page,
+            CallResult = filter.Result is { } result ? SnakeCase(result.ToString()) : null,
+            CallType = filter.CallType switch { CallKind.OneToOne => "single", CallKind.Group => "group", _ => null },
         };
         var reply = await transport.PostV1<V1FilterRequest, V1RecordPage>(
             TencentApi.GetRecordsByFilter, RecordsV1 + "get_records_by_filter", body, cancellationToken).ConfigureAwait(false);
-        var page = reply.Envelope.Data ?? new V1RecordPage();
+        var page = reply.Envelope.Data
+            ?? throw NoPayload(TencentApi.GetRecordsByFilter, ApiGeneration.V1, "data", reply.Envelope.RequestId);
         var raws = RawJson.FindArray(reply.Body, "data", "callRecordList");
         var records = (page.CallRecordList ?? []).Select((r, i) => WireMapper.FromV1(r, i < raws.Count ? raws[i] : null)).ToList();
-        return new CallRecordPage(page.TotalNum, page.Page == 0 ? filter.Page : page.Page, records);
+        return new CallRecordPage(page.TotalNum, page.Page > 0 ? page.Page : filter.Page, records, HasMore: page.Page > 0);
     }
 
-    private static TencentCallException NotFoundYet(ApiGeneration generation, string callId, string? requestId) => new(
-        $"no record yet for call {callId}",
-        TencentErrorKind.NotFoundYet,
-        TencentApi.GetRecordByCallId,
+    // NormalEnd → normal_end, the v1 spelling.
+    private static string SnakeCase(string pascal) =>
+        string.Concat(pascal.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    private static void RequireCallId(string callId, TencentApi api)
+    {
+        if (string.IsNullOrWhiteSpace(callId))
+        {
+            throw new TencentCallValidationException(api, [new ValidationProblem("CallId", "is required")]);
+        }
+    }
+
+    // An OK answer without its payload: reading it as "ended" or "empty" could lose a call. These are
+    // read-only APIs, so asking again is safe.
+    private static TencentCallException NoPayload(TencentApi api, ApiGeneration generation, string what, string? requestId) => new(
+        $"{api} answered OK without {what}",
+        TencentErrorKind.Retryable,
+        api,
         generation,
         requestId: requestId);
 }

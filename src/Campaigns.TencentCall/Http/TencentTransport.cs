@@ -50,7 +50,8 @@ internal sealed partial class TencentTransport(
             ApiGeneration.V4,
             envelope.ErrorCode,
             envelope.ErrorInfo,
-            envelope.RequestId);
+            envelope.RequestId,
+            ErrorClassifier.MayHaveTakenEffect(ApiGeneration.V4, envelope.ErrorCode));
     }
 
     public async Task<Reply<V1Envelope<TData>>> PostV1<TRequest, TData>(

@@ -58,14 +58,37 @@ internal static class WireMapper
         _ => ParticipantStatus.Other,
     };
 
-    /// <summary>Unix seconds; the vendor writes 0 for "never" (e.g. a call that was not accepted).</summary>
-    public static DateTimeOffset? FromUnix(long seconds) => seconds > 0 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+    /// <summary>
+    /// Unix seconds; the vendor writes 0 for "never" (e.g. a call that was not accepted). A value too
+    /// large for seconds (beyond year 5138) is read as milliseconds, which some vendor APIs use; a value
+    /// out of range either way, or negative, is null (the raw record keeps it) rather than an exception.
+    /// </summary>
+    public static DateTimeOffset? FromUnix(long seconds)
+    {
+        const long MaxSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z, DateTimeOffset's limit
+        const long MillisecondsFrom = 100_000_000_000; // as seconds: year 5138; as milliseconds: 1973
+        return seconds switch
+        {
+            <= 0 => null,
+            < MillisecondsFrom => DateTimeOffset.FromUnixTimeSeconds(seconds),
+            <= MaxSeconds * 1000 => DateTimeOffset.FromUnixTimeMilliseconds(seconds),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The callees of a record: the vendor's member list (<c>CalleeList_Account</c> / <c>callees</c>)
+    /// includes the caller in every sample, and an outcome must never be written for the robot.
+    /// </summary>
+    public static IReadOnlyList<string> CalleesOnly(IReadOnlyList<string>? members, string? caller) =>
+        [.. (members ?? []).Where(m => !string.Equals(m, caller, StringComparison.Ordinal))];
 
     public static CallRecord FromV4(V4CallRecord r, string? rawJson) => new()
     {
         CallId = r.CallId ?? "",
         Caller = r.CallerAccount,
-        Callees = r.CalleeListAccount ?? [],
+        Callees = CalleesOnly(r.CalleeListAccount, r.CallerAccount),
+        Members = r.CalleeListAccount ?? [],
         MediaType = ParseMediaType(r.MediaType),
         CallType = ParseCallType(r.CallType),
         Result = ParseResult(r.CallResult),
@@ -83,7 +106,8 @@ internal static class WireMapper
     {
         CallId = r.CallId ?? "",
         Caller = r.Caller,
-        Callees = r.Callees ?? [],
+        Callees = CalleesOnly(r.Callees, r.Caller),
+        Members = r.Callees ?? [],
         MediaType = ParseMediaType(r.MediaType),
         CallType = ParseCallType(r.CallType),
         Result = ParseResult(r.CallResult),

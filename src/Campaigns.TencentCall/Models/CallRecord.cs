@@ -50,8 +50,14 @@ public sealed record CallRecord
     /// <summary>The caller (the robot).</summary>
     public string? Caller { get; init; }
 
-    /// <summary>The callees.</summary>
+    /// <summary>
+    /// The callees, without the caller: the vendor's member list names the robot too, and an outcome
+    /// is written per callee, never for the robot.
+    /// </summary>
     public IReadOnlyList<string> Callees { get; init; } = [];
+
+    /// <summary>The member list exactly as the vendor sent it (caller included), for auditing.</summary>
+    public IReadOnlyList<string> Members { get; init; } = [];
 
     /// <summary>Audio or video, if the record says.</summary>
     public CallMediaType? MediaType { get; init; }
@@ -93,8 +99,51 @@ public sealed record CallRecord
     public TimeSpan? TalkDuration => AcceptTime is { } a && EndTime is { } e && e >= a ? e - a : null;
 }
 
-/// <summary>The period and page asked of the by-filter query.</summary>
-public sealed record RecordFilter(DateTimeOffset From, DateTimeOffset? To = null, int NumberPerPage = 100, int Page = 1);
+/// <summary>
+/// The period, filters and page asked of the by-filter query. <see cref="From"/> null asks for the
+/// vendor's default (the last 7 days); <see cref="Result"/> and <see cref="CallType"/> filter before paging.
+/// </summary>
+public sealed record RecordFilter(DateTimeOffset? From, DateTimeOffset? To = null, int NumberPerPage = 100, int Page = 1)
+{
+    /// <summary>Only records with this result (sent in the generation's spelling), or all.</summary>
+    public CallResultKind? Result { get; init; }
 
-/// <summary>One page of records.</summary>
-public sealed record CallRecordPage(long TotalNum, int Page, IReadOnlyList<CallRecord> Records);
+    /// <summary>Only 1v1 or only group calls, or all.</summary>
+    public CallKind? CallType { get; init; }
+}
+
+/// <summary>
+/// One page of records. <see cref="HasMore"/> is the vendor's "no more data" signal kept as sent
+/// (response <c>Page</c> 0 means none follow, even on a page that carries records): ask for
+/// <see cref="Page"/> + 1 only while it is true.
+/// </summary>
+public sealed record CallRecordPage(long TotalNum, int Page, IReadOnlyList<CallRecord> Records, bool HasMore);
+
+/// <summary>
+/// How to find a placed call without its CallId (its start answer was lost): the robot, the
+/// callee(s) and the per-attempt <see cref="RoomId"/> sent with the start, and a time window that
+/// contains the call's start. Records exist only once the call has ended (plus the record delay).
+/// </summary>
+public sealed record RecordLookup
+{
+    /// <summary>The robot that placed the call (<c>Caller_Account</c> in the record).</summary>
+    public required string RobotAccount { get; init; }
+
+    /// <summary>The callees the start named; a record matches when it lists exactly these (in any order).</summary>
+    public required IReadOnlyList<string> Callees { get; init; }
+
+    /// <summary>The RoomId the start carried (a per-attempt string room id, <c>RoomIdType</c> 2).</summary>
+    public required string RoomId { get; init; }
+
+    /// <summary>Earliest start of the call (e.g. just before the start request was sent).</summary>
+    public required DateTimeOffset From { get; init; }
+
+    /// <summary>Latest start of the call (e.g. the request's send time plus its timeout).</summary>
+    public required DateTimeOffset To { get; init; }
+
+    /// <summary>Records per page asked of the vendor (1–100).</summary>
+    public int NumberPerPage { get; init; } = 100;
+
+    /// <summary>At most this many pages are read, so a huge window cannot loop for ever.</summary>
+    public int MaxPages { get; init; } = 1000;
+}

@@ -28,7 +28,10 @@ public sealed record StartCallRequest
     /// <summary>Audio or video.</summary>
     public CallMediaType MediaType { get; init; } = CallMediaType.Audio;
 
-    /// <summary>Optional TRTC room id.</summary>
+    /// <summary>
+    /// Optional TRTC room id. With <see cref="RoomIdType"/> 2 any string of 1–64 bytes: it comes back in
+    /// the call's record, so a per-attempt value finds the call later (<see cref="ITencentCallClient.FindRecordByRoomAsync"/>).
+    /// </summary>
     public string? RoomId { get; init; }
 
     /// <summary>1 = numeric room id, 2 = string room id (not the 0/1 of StartStreamIngest).</summary>

@@ -26,8 +26,20 @@ public static class StartCallValidator
     /// <summary>Most UTF-8 bytes of UserData.</summary>
     public const int MaxUserDataBytes = 1000;
 
-    /// <summary>Every rule <paramref name="request"/> breaks; empty when it may be sent.</summary>
-    public static IReadOnlyList<ValidationProblem> Validate(StartCallRequest request)
+    /// <summary>Most people in one call, the robot included (the vendor's group-call limit).</summary>
+    public const int MaxCallSize = 9;
+
+    /// <summary>Most bytes of a string room id (TRTC's rule for RoomIdType 2).</summary>
+    public const int MaxStringRoomIdBytes = 64;
+
+    /// <summary>Most bytes of a user id (the vendor's UserID rule).</summary>
+    public const int MaxUserIdBytes = 32;
+
+    /// <summary>
+    /// Every rule <paramref name="request"/> breaks; empty when it may be sent. <paramref name="maxCallSize"/>
+    /// is the most people in one call, robot included (the vendor's 9 unless a simulator is told otherwise).
+    /// </summary>
+    public static IReadOnlyList<ValidationProblem> Validate(StartCallRequest request, int maxCallSize = MaxCallSize)
     {
         ArgumentNullException.ThrowIfNull(request);
         var problems = new List<ValidationProblem>();
@@ -35,8 +47,12 @@ public static class StartCallValidator
         {
             problems.Add(new("Robot_Account", "is required"));
         }
+        else if (UserIdProblem(request.RobotAccount) is { } robotRule)
+        {
+            problems.Add(new("Robot_Account", robotRule));
+        }
 
-        ValidateCallees(request.Callees, problems);
+        ValidateCallees(request.Callees, maxCallSize, problems);
 
         if (request.TimeoutMs is < MinTimeoutMs or > MaxTimeoutMs)
         {
@@ -61,12 +77,48 @@ public static class StartCallValidator
         return problems;
     }
 
-    private static void ValidateCallees(IReadOnlyList<string>? callees, List<ValidationProblem> problems)
+    /// <summary>
+    /// Why <paramref name="userId"/> breaks the vendor's UserID rule (at most 32 bytes of letters,
+    /// digits, <c>_</c> and <c>-</c>), or null when it does not.
+    /// </summary>
+    public static string? UserIdProblem(string? userId)
+    {
+        if (string.IsNullOrEmpty(userId))
+        {
+            return "must not be empty";
+        }
+
+        if (userId.Length > MaxUserIdBytes)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"must be at most {MaxUserIdBytes} bytes (got {Encoding.UTF8.GetByteCount(userId)})");
+        }
+
+        return userId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')
+            ? null
+            : "may hold only letters, digits, '_' and '-'";
+    }
+
+    private static void ValidateCallees(IReadOnlyList<string>? callees, int maxCallSize, List<ValidationProblem> problems)
     {
         if (callees is null || callees.Count == 0)
         {
             problems.Add(new("CalleeList_Account", "must name at least one callee"));
             return;
+        }
+
+        if (callees.Count + 1 > maxCallSize)
+        {
+            problems.Add(new("CalleeList_Account", string.Create(
+                CultureInfo.InvariantCulture,
+                $"a call holds at most {maxCallSize} people, the robot included: at most {maxCallSize - 1} callees (got {callees.Count})")));
+        }
+
+        var badIds = callees.Where(c => !string.IsNullOrWhiteSpace(c) && UserIdProblem(c) is not null).Distinct(StringComparer.Ordinal).ToList();
+        if (badIds.Count > 0)
+        {
+            // Name the ids, clipped: a hostile list must not make the message unbounded.
+            var named = string.Join(", ", badIds.Take(3).Select(c => c.Length > 40 ? c[..40] + "…" : c));
+            problems.Add(new("CalleeList_Account", "user ids must be at most 32 bytes of letters, digits, '_' and '-' (" + named + ")"));
         }
 
         if (callees.Any(string.IsNullOrWhiteSpace))
@@ -95,6 +147,11 @@ public static class StartCallValidator
         if (roomIdType == 1 && (string.IsNullOrEmpty(roomId) || !uint.TryParse(roomId, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
         {
             problems.Add(new("CallInfo.RoomId", "must be a positive 32-bit number when RoomIdType is 1"));
+        }
+
+        if (roomIdType == 2 && (string.IsNullOrEmpty(roomId) || System.Text.Encoding.UTF8.GetByteCount(roomId) > MaxStringRoomIdBytes))
+        {
+            problems.Add(new("CallInfo.RoomId", "must be 1–64 bytes when RoomIdType is 2 (string room id)"));
         }
 
         if (roomIdType is null && !string.IsNullOrEmpty(roomId))

@@ -35,9 +35,9 @@ public sealed class V1CallIdRequest
 /// <summary>v1 get_records_by_filter request.</summary>
 public sealed class V1FilterRequest
 {
-    /// <summary>Unix seconds, required.</summary>
+    /// <summary>Unix seconds (absent or 0: the last 7 days).</summary>
     [JsonPropertyName("startTimestamp")]
-    public long StartTimestamp { get; set; }
+    public long? StartTimestamp { get; set; }
 
     /// <summary>Unix seconds.</summary>
     [JsonPropertyName("endTimestamp")]
@@ -119,7 +119,7 @@ public sealed class V1RecordPage
     [JsonPropertyName("totalNum")]
     public long TotalNum { get; set; }
 
-    /// <summary>This page.</summary>
+    /// <summary>This page when more follow; 0 when no more data follows.</summary>
     [JsonPropertyName("page")]
     public int Page { get; set; }
 

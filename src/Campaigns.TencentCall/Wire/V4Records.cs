@@ -2,12 +2,12 @@ using System.Text.Json.Serialization;
 
 namespace Campaigns.TencentCall.Wire;
 
-/// <summary>v4 get_record_by_filter request.</summary>
+/// <summary>v4 get_record_by_filter request; every field is optional (absent or 0 StartTime: the last 7 days).</summary>
 public sealed class V4RecordFilterRequest
 {
     /// <summary>Unix seconds.</summary>
     [JsonPropertyName("StartTime")]
-    public long StartTime { get; set; }
+    public long? StartTime { get; set; }
 
     /// <summary>Unix seconds.</summary>
     [JsonPropertyName("EndTime")]
@@ -20,6 +20,14 @@ public sealed class V4RecordFilterRequest
     /// <summary>1-based page.</summary>
     [JsonPropertyName("Page")]
     public int? Page { get; set; }
+
+    /// <summary>Only records with this result (NormalEnd, Reject, …).</summary>
+    [JsonPropertyName("CallResult")]
+    public string? CallResult { get; set; }
+
+    /// <summary>Only SingleCall or MultiCall records.</summary>
+    [JsonPropertyName("CallType")]
+    public string? CallType { get; set; }
 }
 
 /// <summary>v4 get_record_by_callid Response.</summary>
@@ -37,7 +45,7 @@ public sealed class V4RecordPageResponse
     [JsonPropertyName("TotalNum")]
     public long TotalNum { get; set; }
 
-    /// <summary>This page.</summary>
+    /// <summary>This page when more follow; 0 when no more data follows.</summary>
     [JsonPropertyName("Page")]
     public int Page { get; set; }
 

@@ -52,7 +52,7 @@ public sealed class CallEngineContractTests : SimulatorTest
 
         Assert.Equal(TencentErrorKind.Invalid, e.Kind);
         Assert.Equal(["CalleeList_Account", "Timeout"], e.Problems.Select(p => p.Field));
-        Assert.False((await Sim.RequestsAsync()).ContainsKey(ApiNames.StartCallByRobot));
+        Assert.False((await Sim.RequestsAsync()).Apis.ContainsKey(ApiNames.StartCallByRobot));
     }
 
     [Fact]
@@ -107,7 +107,6 @@ public sealed class CallEngineContractTests : SimulatorTest
     [Theory]
     [InlineData("reject-3", CallResultKind.Reject)]
     [InlineData("busy-3", CallResultKind.CallBusy)]
-    [InlineData("offline-3", CallResultKind.Offline)]
     [InlineData("noanswer-3", CallResultKind.NotAnswer)]
     public async Task Record_UnansweredOutcomes_AreReported(string callee, CallResultKind expected)
     {
@@ -117,5 +116,30 @@ public sealed class CallEngineContractTests : SimulatorTest
 
         Assert.Equal(expected, record.Result);
         Assert.Null(record.AcceptTime);
+    }
+
+    [Fact]
+    public async Task Record_OfflineCallee_RingsUntilTheTimeout_AndIsRecordedNotAnswer()
+    {
+        var call = await client.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "robot", Callees = ["offline-4"], TimeoutMs = 10_000 });
+
+        Assert.Equal(ParticipantStatus.Waiting, (await client.GetCallInfoAsync(call.CallId)).Users.Single(u => u.Account == "offline-4").Status);
+        var record = await Scenario.EventuallyAsync(() => Scenario.RecordOrNullAsync(client, call.CallId));
+
+        // Records know no Offline: the vendor's enumeration is Cancel, Reject, NotAnswer, NormalEnd, CallBusy, Interrupt.
+        Assert.Equal((CallResultKind.NotAnswer, "NotAnswer"), (record.Result, record.RawResult));
+        Assert.Equal(TimeSpan.FromSeconds(10), record.EndTime - record.StartTime);
+    }
+
+    [Fact]
+    public async Task StartCall_NineCallees_IsRefusedByValidation_AndTheSimulatorRefusesItToo()
+    {
+        var nine = Enumerable.Range(1, 9).Select(i => "busy-n" + i).ToList();
+
+        var e = await Assert.ThrowsAsync<TencentCallValidationException>(() => client.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "robot", Callees = nine }));
+
+        Assert.Equal("CalleeList_Account", Assert.Single(e.Problems).Field);
+        var eight = await client.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "robot", Callees = nine[..8] });
+        Assert.Equal(8, eight.Rung.Count());
     }
 }

@@ -94,7 +94,7 @@ public sealed class FaultContractTests : SimulatorTest
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.StartCallByRobotAsync(Ring));
 
-        Assert.True(e.RequestMayHaveTakenEffect);
+        Assert.Equal((TencentErrorKind.Retryable, true, (long?)null), (e.Kind, e.RequestMayHaveTakenEffect, e.ErrorCode));
         Assert.Empty(await Sim.CallsAsync());
     }
 
@@ -117,7 +117,7 @@ public sealed class FaultContractTests : SimulatorTest
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.GetCallInfoAsync(call.CallId));
 
-        Assert.Equal(TencentErrorKind.Retryable, e.Kind);
+        Assert.Equal((TencentErrorKind.Retryable, 101001L, false), (e.Kind, e.ErrorCode!.Value, e.RequestMayHaveTakenEffect));
         Assert.False((await client.GetCallInfoAsync(call.CallId)).HasEnded);
     }
 
@@ -129,7 +129,7 @@ public sealed class FaultContractTests : SimulatorTest
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => v1.GetRecordByCallIdAsync("any"));
 
-        Assert.Equal((ApiGeneration.V1, TencentErrorKind.Retryable), (e.Generation, e.Kind));
+        Assert.Equal((ApiGeneration.V1, TencentErrorKind.Retryable, 90001L), (e.Generation, e.Kind, e.ErrorCode!.Value));
     }
 
     private static int FreePort()

@@ -14,10 +14,14 @@ public sealed class RateLimitContractTests : SimulatorTest
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => KindOf(() => client.GetCallInfoAsync("c" + i))));
 
         Assert.Contains(TencentErrorKind.RateLimited, outcomes);
-        var stats = (await Sim.RequestsAsync())[ApiNames.GetCallInfo];
-        Assert.Equal(1000, stats.Total);
+        var stats = (await Sim.RequestsAsync()).Apis[ApiNames.GetCallInfo];
+        Assert.Equal((200, 1000L), (stats.Limit, stats.Total));
         Assert.Equal(outcomes.Count(k => k == TencentErrorKind.RateLimited), stats.RateLimited);
-        Assert.All(stats.AdmittedPerSecond.Values, admitted => Assert.InRange(admitted, 1, 200));
+        Assert.Equal(outcomes.Count(k => k != TencentErrorKind.RateLimited), stats.Admitted);
+
+        // The proof that the limit held: no 1-second window, however aligned, admitted more than 200.
+        Assert.InRange(stats.WorstWindow, 1, 200);
+        Assert.True(stats.WorstWindowReceived > 200, $"the burst put {stats.WorstWindowReceived} requests in one second");
     }
 
     [Fact]
@@ -28,7 +32,9 @@ public sealed class RateLimitContractTests : SimulatorTest
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => KindOf(() => client.GetRecordByCallIdAsync("c" + i))));
 
         Assert.Contains(TencentErrorKind.RateLimited, outcomes);
-        Assert.All((await Sim.RequestsAsync())[ApiNames.V1RecordByCallId].AdmittedPerSecond.Values, admitted => Assert.InRange(admitted, 1, 20));
+        var stats = (await Sim.RequestsAsync()).Apis[ApiNames.V1RecordByCallId];
+        Assert.Equal(20, stats.Limit);
+        Assert.InRange(stats.WorstWindow, 1, 20);
     }
 
     private static async Task<TencentErrorKind?> KindOf(Func<Task> request)

@@ -20,6 +20,14 @@ internal static class Scenario
         o.Scenario.Forced["busy-"] = CalleeBehaviour.Busy;
         o.Scenario.Forced["offline-"] = CalleeBehaviour.Offline;
         o.Scenario.Forced["noanswer-"] = CalleeBehaviour.NotAnswer;
+
+        // Predictable: every callee rung, every answer complete, every record on time (tests of the
+        // harsh knobs turn them on themselves).
+        o.Scenario.NotRungRate = 0;
+        o.Scenario.NoCallResultRate = 0;
+        o.Records.DelaySpread = 0;
+        o.Records.LateRate = 0;
+        o.Records.MissingRate = 0;
     }
 
     /// <summary>Polls until <paramref name="probe"/> returns a value, or fails after <paramref name="seconds"/>.</summary>

@@ -1,0 +1,53 @@
+using Campaigns.TencentCall.Models;
+
+namespace Campaigns.TencentCall.Tests.Contract;
+
+/// <summary>
+/// Finding a placed call without its CallId, as production must when a start answer was lost: by the
+/// robot, the callees and the per-attempt RoomId, through the by-filter records over a time window.
+/// </summary>
+public sealed class RoomLookupContractTests : SimulatorTest
+{
+    [Theory]
+    [InlineData(RecordsApiGeneration.V4)]
+    [InlineData(RecordsApiGeneration.V1)]
+    public async Task FindRecordByRoom_PagesUntilItFindsTheAttemptsRoom(RecordsApiGeneration generation)
+    {
+        var client = Sim.CreateClient(o => o.RecordsApi = generation);
+        var from = await Sim.NowAsync(); // records are on the simulator's clock
+        string? wanted = null;
+        for (var i = 0; i < 7; i++)
+        {
+            // Same robot and callee every time: only the RoomId tells the attempts apart.
+            var call = await client.StartCallByRobotAsync(new StartCallRequest
+            {
+                RobotAccount = "robot", Callees = ["busy-l"], RoomId = "attempt-" + i, RoomIdType = 2,
+            });
+            wanted = i == 5 ? call.CallId : wanted;
+        }
+
+        var to = await Sim.NowAsync();
+        var lookup = new RecordLookup { RobotAccount = "robot", Callees = ["busy-l"], RoomId = "attempt-5", From = from, To = to, NumberPerPage = 2 };
+
+        var found = await Scenario.EventuallyAsync(() => client.FindRecordByRoomAsync(lookup));
+
+        Assert.Equal((wanted, "attempt-5"), (found.CallId, found.RoomId));
+        Assert.Equal(["busy-l"], found.Callees);
+        Assert.Null(await client.FindRecordByRoomAsync(lookup with { RoomId = "attempt-never-sent" }));
+        Assert.Null(await client.FindRecordByRoomAsync(lookup with { Callees = ["someone-else"] }));
+    }
+
+    [Fact]
+    public async Task StringRoomId_ComesBackInTheRecord_WithItsType()
+    {
+        var client = Sim.CreateClient();
+        var call = await client.StartCallByRobotAsync(new StartCallRequest
+        {
+            RobotAccount = "robot", Callees = ["reject-room"], RoomId = "campaign-9/attempt-1", RoomIdType = 2,
+        });
+
+        var record = await Scenario.EventuallyAsync(() => Scenario.RecordOrNullAsync(client, call.CallId));
+
+        Assert.Equal(("campaign-9/attempt-1", 2), (record.RoomId, record.RoomIdType));
+    }
+}
