@@ -16,6 +16,8 @@ namespace Campaigns.Workflows.Tests;
 public sealed class CampaignHarness : IAsyncDisposable
 {
     private IHost? worker;
+    private IReadOnlyDictionary<string, string?> extraConfig = new Dictionary<string, string?>();
+    private double timeScale = 60;
 
     private CampaignHarness(TemporalServer temporal, SimulatorHost simulator, string database, string taskQueue)
     {
@@ -43,7 +45,8 @@ public sealed class CampaignHarness : IAsyncDisposable
     /// Starts the simulator (60× faster than real time unless configured) and a worker whose waits are
     /// scaled the same way.
     /// </summary>
-    public static async Task<CampaignHarness> StartAsync(TemporalServer temporal, Action<SimulatorOptions>? simulator = null, double timeScale = 60)
+    public static async Task<CampaignHarness> StartAsync(
+        TemporalServer temporal, Action<SimulatorOptions>? simulator = null, double timeScale = 60, IReadOnlyDictionary<string, string?>? config = null)
     {
         var sim = await SimulatorHost.StartAsync(o =>
         {
@@ -52,13 +55,20 @@ public sealed class CampaignHarness : IAsyncDisposable
         });
         var database = await PostgresServer.CreateDatabaseAsync();
         var harness = new CampaignHarness(temporal, sim, database, "tq-" + Guid.NewGuid().ToString("N"));
-        await harness.StartWorkerAsync(timeScale);
+        harness.extraConfig = config ?? new Dictionary<string, string?>();
+        harness.timeScale = timeScale;
+        await harness.StartWorkerAsync();
         return harness;
     }
 
-    public async Task StartWorkerAsync(double timeScale = 60)
+    public async Task StartWorkerAsync()
     {
-        worker = WorkerHost.CreateBuilder([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        worker = WorkerHost.CreateBuilder([], c => c.AddInMemoryCollection(WorkerConfig()).AddInMemoryCollection(extraConfig)).Build();
+        await worker.StartAsync();
+    }
+
+    /// <summary>The worker's configuration: this harness's simulator, database and task queue.</summary>
+    public Dictionary<string, string?> WorkerConfig() => new()
         {
             ["Temporal:Address"] = Temporal.Address,
             ["Temporal:TaskQueue"] = TaskQueue,
@@ -68,9 +78,7 @@ public sealed class CampaignHarness : IAsyncDisposable
             ["ConnectionStrings:Outcomes"] = Database,
             ["Campaigns:Watch:TimeScale"] = timeScale.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
-        })).Build();
-        await worker.StartAsync();
-    }
+        };
 
     public async Task StopWorkerAsync()
     {

@@ -31,6 +31,8 @@ public sealed class CampaignWorkflow
     private List<PendingAttempt> pending = [];
     private CallingWindow? window;
     private int activeBatches;
+    private int changes;
+    private DateTimeOffset nextDispatchAt;
     private long inFlight;
     private Exception? fatal;
 
@@ -174,7 +176,7 @@ public sealed class CampaignWorkflow
         // A batch lives as long as its longest call: ring timeout, talk, record delay. Heartbeats carry its
         // progress, so a killed worker is noticed within the heartbeat timeout and the retry resumes from the store.
         StartToCloseTimeout = TimeSpan.FromHours(6),
-        HeartbeatTimeout = TimeSpan.FromSeconds(30),
+        HeartbeatTimeout = TimeSpan.FromSeconds(20),
         CancellationToken = batchesCancel.Token,
         CancellationType = ActivityCancellationType.WaitCancellationCompleted,
         RetryPolicy = new RetryPolicy
@@ -192,7 +194,10 @@ public sealed class CampaignWorkflow
         while (true)
         {
             // Wake for a state change, or when the next redial falls due or the calling window opens.
-            bool Ready() => fatal is not null || cancelRequested || CanDispatch() || (activeBatches == 0 && (Done() || ShouldContinueAsNew()));
+            // A batch's results may add redials, which changes when to wake: re-plan after every change.
+            var seen = changes;
+            bool Ready() => changes != seen || fatal is not null || cancelRequested || CanDispatch()
+                || (activeBatches == 0 && (Done() || ShouldContinueAsNew()));
             if (NextWake() is { } wake)
             {
                 await Workflow.WaitConditionAsync(Ready, wake);
@@ -222,11 +227,14 @@ public sealed class CampaignWorkflow
         }
     }
 
-    // Redials that are due go first, then the first pass in target order.
+    // Redials that are due go first, then the first pass in target order. Batches are paced at the
+    // campaign's rate (or the vendor's 200/s), so dials are not queued far ahead of the budget: a pause,
+    // a cancel or the end of the calling window then stops dialing within one batch.
     private List<BatchItem> NextItems()
     {
         var size = BatchSizeNow();
         var now = Workflow.UtcNow;
+        nextDispatchAt = now + TimeSpan.FromSeconds((double)size / (maxCallsPerSecond ?? 200));
         var items = pending.Where(p => p.DueAt <= now).Take(size).Select(p => new BatchItem(p.Seq, p.AttemptNo)).ToList();
         if (items.Count > 0)
         {
@@ -249,6 +257,11 @@ public sealed class CampaignWorkflow
     {
         var now = Workflow.UtcNow;
         var wake = pending.Count > 0 ? pending.Min(p => p.DueAt) : (DateTimeOffset?)null;
+        if (nextDispatchAt > now && (nextSeq <= targets || pending.Count > 0) && (wake is null || nextDispatchAt < wake))
+        {
+            wake = nextDispatchAt;
+        }
+
         if (window is not null && !window.IsOpen(now) && window.OpensAfter(now) is { } opens && (wake is null || opens > wake))
         {
             wake = opens;
@@ -321,6 +334,7 @@ public sealed class CampaignWorkflow
             Unresolved = progress.Unresolved + unresolved,
             Attempts = progress.Attempts + result.Items.Count(i => i.Result != Results.Deferred),
         };
+        changes++;
         Workflow.CurrentDetails = Summary();
     }
 
@@ -334,6 +348,11 @@ public sealed class CampaignWorkflow
         }
 
         var now = Workflow.UtcNow;
+        if (now < nextDispatchAt)
+        {
+            return false;
+        }
+
         var work = nextSeq <= targets || pending.Any(p => p.DueAt <= now);
         return work && (window is null || window.IsOpen(now))
             && inFlight + BatchSizeNow() <= Math.Max(spec.Rate.MaxCallsInFlight, BatchSizeNow());

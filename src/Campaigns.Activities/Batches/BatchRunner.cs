@@ -191,7 +191,7 @@ public sealed partial class BatchRunner(
     {
         var roomId = RoomIdOf(spec, attempt);
         var since = attempt.ClaimedAt ?? attempt.IntendedAt;
-        var found = await records.FindByRoomAsync(spec.RobotAccount!, roomId, since, TimeSpan.FromMilliseconds(spec.RingTimeoutMs), context.Abort)
+        var found = await records.FindByRoomAsync(spec.RobotAccount!, target.Callees, roomId, since, TimeSpan.FromMilliseconds(spec.RingTimeoutMs), context.Abort)
             .ConfigureAwait(false);
         if (found is null)
         {

@@ -50,9 +50,10 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, IO
     /// timeout plus the record delay has passed, then again while the reconcile window lasts (an answered call
     /// has no record until it ends). Null when nothing was found.
     /// </summary>
-    public async Task<CallRecord?> FindByRoomAsync(string robot, string roomId, DateTimeOffset since, TimeSpan ringTimeout, CancellationToken cancellationToken)
+    public async Task<CallRecord?> FindByRoomAsync(
+        string robot, IReadOnlyList<string> callees, string roomId, DateTimeOffset since, TimeSpan ringTimeout, CancellationToken cancellationToken)
     {
-        var firstLook = since + ringTimeout + watch.Scaled(watch.RecordDelaySeconds);
+        var firstLook = since + (ringTimeout / watch.TimeScale) + watch.Scaled(watch.RecordDelaySeconds);
         var giveUp = since + watch.Scaled(watch.ReconcileWindowSeconds);
         var wait = firstLook - time.GetUtcNow();
         while (true)
@@ -62,7 +63,7 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, IO
                 await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
             }
 
-            var found = await SearchAsync(robot, roomId, since, cancellationToken).ConfigureAwait(false);
+            var found = await SearchAsync(robot, callees, roomId, since, cancellationToken).ConfigureAwait(false);
             if (found is not null || time.GetUtcNow() >= giveUp)
             {
                 return found;
@@ -72,34 +73,22 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, IO
         }
     }
 
-    private async Task<CallRecord?> SearchAsync(string robot, string roomId, DateTimeOffset since, CancellationToken cancellationToken)
+    private async Task<CallRecord?> SearchAsync(string robot, IReadOnlyList<string> callees, string roomId, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        for (var page = 1; page < 10_000; page++)
+        try
         {
-            CallRecordPage result;
-            try
-            {
-                await budget.AcquireAsync(BudgetedApi.Records, cancellationToken).ConfigureAwait(false);
-                result = await client.GetRecordsByFilterAsync(new RecordFilter(since.AddMinutes(-1), null, 100, page), cancellationToken).ConfigureAwait(false);
-            }
-            catch (TencentCallException e) when (e.IsTransient)
-            {
-                return null; // looked for again on the next round
-            }
-
-            var match = result.Records.FirstOrDefault(r =>
-                string.Equals(r.RoomId, roomId, StringComparison.Ordinal) && (r.Caller is null || string.Equals(r.Caller, robot, StringComparison.Ordinal)));
-            if (match is not null)
-            {
-                return match;
-            }
-
-            if (result.Records.Count == 0 || result.Page == 0)
-            {
-                return null;
-            }
+            await budget.AcquireAsync(BudgetedApi.Records, cancellationToken).ConfigureAwait(false);
+            return await client.FindRecordByRoomAsync(
+                new RecordLookup { RobotAccount = robot, Callees = callees, RoomId = roomId, From = since.AddMinutes(-1), To = time.GetUtcNow() },
+                cancellationToken).ConfigureAwait(false);
         }
-
-        return null;
+        catch (TencentCallException e) when (e.IsTransient || e.Kind == TencentErrorKind.Unknown)
+        {
+            return null; // looked for again on the next round
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
     }
 }
