@@ -55,7 +55,11 @@ public sealed class CallbackTests : IAsyncLifetime
         var callId = await PlaceAsync(sim, "answer-1");
         await UntilAsync(() => received.Any(r => (string?)r.Body["CallbackCommand"] == CallbackCommands.AfterEndCall));
 
-        var events = received.Select(r => r.Body).OrderBy(b => (long)b["EventTime"]!).ToList();
+        // Delivered concurrently: put them in event order (the last hang-up and the end share one instant).
+        var events = received.Select(r => r.Body)
+            .OrderBy(b => (long)b["EventTime"]!)
+            .ThenBy(b => (string?)b["CallbackCommand"] == CallbackCommands.AfterEndCall)
+            .ToList();
         Assert.Equal(
             [CallbackCommands.AfterStartCall + ":", CallbackCommands.AfterMemberChanged + ":Accept", CallbackCommands.AfterMemberChanged + ":HangUp", CallbackCommands.AfterEndCall + ":"],
             events.Select(b => (string?)b["CallbackCommand"] + ":" + (string?)b["ChangedUserList"]?[0]?["ActionType"]));
