@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Campaigns.Simulator.Pipeline;
@@ -8,19 +9,26 @@ internal static class BodyReader
     /// <summary>The body as UTF-8 text, or null when it is longer than <paramref name="maxBytes"/>.</summary>
     public static async Task<string?> ReadAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
     {
-        var buffer = new byte[Math.Min(maxBytes + 1, 16 * 1024)];
-        using var collected = new MemoryStream();
-        int read;
-        while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        // One pooled buffer of the limit's size (plus one byte to notice an overflow): no per-request garbage.
+        var buffer = ArrayPool<byte>.Shared.Rent(maxBytes + 1);
+        try
         {
-            if (collected.Length + read > maxBytes)
+            var length = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(length, maxBytes + 1 - length), cancellationToken).ConfigureAwait(false)) > 0)
             {
-                return null;
+                length += read;
+                if (length > maxBytes)
+                {
+                    return null;
+                }
             }
 
-            collected.Write(buffer, 0, read);
+            return Encoding.UTF8.GetString(buffer, 0, length);
         }
-
-        return Encoding.UTF8.GetString(collected.GetBuffer(), 0, (int)collected.Length);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
