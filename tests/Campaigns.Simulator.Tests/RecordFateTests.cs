@@ -58,7 +58,7 @@ public sealed class RecordFateTests
             o.TimeScale = 100;
             o.RecordDelaySeconds = 0;
             o.Records.MissingRate = 0;
-            o.Records.RetentionDays = 30.0 / 86_400; // 30 simulated seconds, 0.3 s real
+            o.Records.RetentionDays = 200.0 / 86_400; // 200 simulated seconds, 2 s real: room to see it under load
             o.Scenario.NotRungRate = o.Scenario.NoCallResultRate = 0;
             o.Scenario.Forced["busy-"] = CalleeBehaviour.Busy;
         });
@@ -93,10 +93,11 @@ public sealed class RecordFateTests
     private static async Task<long> UntilCodeAsync(SimulatorHost sim, string body, long code, string path = "v4/call_record_http_srv/get_record_by_callid")
     {
         long last = -1;
-        for (var i = 0; i < 500 && last != code; i++)
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (last != code && DateTime.UtcNow < deadline)
         {
             last = RawApi.Code(await RawApi.PostAsync(sim, path, body));
-            await Task.Delay(last == code ? 0 : 5);
+            await Task.Delay(last == code ? 0 : 10);
         }
 
         return last;
