@@ -195,7 +195,10 @@ public sealed class MemoryLimits
     public int StatsSeconds { get; set; } = 3600;
 }
 
-/// <summary>Frequency limits, in requests per real second per API.</summary>
+/// <summary>
+/// Frequency limits, in requests per real second per API, enforced as sliding windows: no 1-second
+/// window, however aligned, admits more than the limit.
+/// </summary>
 public sealed class RateLimitOptions
 {
     /// <summary>False lifts every limit (benchmarks).</summary>

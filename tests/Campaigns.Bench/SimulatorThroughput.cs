@@ -37,6 +37,14 @@ internal static class SimulatorThroughput
         Console.WriteLine("simulator throughput (rate limits lifted, loopback, load generator in-process)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  concurrency {concurrency}, {elapsed.TotalSeconds:F1} s: {starts} start_call_by_robot + {polls} get_call_info, {errors} answered non-zero (101004 once a call has ended)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {rate:F0} requests/s = {rate / 2000:F2} x the 2,000/s bar = {rate / 200:F1} x one API's 200/s vendor budget"));
+        if (sim is not null)
+        {
+            // Bounded memory: ended calls beyond Limits:MaxCalls are evicted; ring counts stay.
+            var summary = await sim.SummaryAsync();
+            var worst = (await sim.RequestsAsync()).Apis.Select(a => $"{a.Key} {a.Value.WorstWindow}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  calls kept {summary.CallsRetained}, evicted {summary.CallsEvicted}, rings {summary.Rings}; managed heap {GC.GetTotalMemory(forceFullCollection: true) / 1_048_576} MB"));
+            Console.WriteLine("  worst 1-second window: " + string.Join(", ", worst));
+        }
     }
 
     private static async Task<(long Starts, long Polls, long Errors, TimeSpan Elapsed)> LoadAsync(

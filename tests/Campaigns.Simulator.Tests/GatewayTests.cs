@@ -66,6 +66,10 @@ public sealed class GatewayTests : IAsyncLifetime
     [InlineData("""{"Robot_Account":"robot","CalleeList_Account":["a"],"Timeout":30000,"CallInfo":{"MediaType":"Hologram"}}""", "MediaType")]
     [InlineData("""{"Robot_Account":"robot","CalleeList_Account":["a"],"Timeout":30000,"CallInfo":{"MediaType":"Audio","RoomId":"abc","RoomIdType":1}}""", "RoomId")]
     [InlineData("""{"CalleeList_Account":["a"],"Timeout":30000,"CallInfo":{"MediaType":"Audio"}}""", "Robot_Account")]
+    [InlineData("""{"Robot_Account":"robot","CalleeList_Account":["a23456789012345678901234567890123"],"Timeout":30000,"CallInfo":{"MediaType":"Audio"}}""", "CalleeList_Account: user ids")]
+    [InlineData("""{"Robot_Account":"robot","CalleeList_Account":["jack smith"],"Timeout":30000,"CallInfo":{"MediaType":"Audio"}}""", "CalleeList_Account: user ids")]
+    [InlineData("""{"Robot_Account":"robot@home","CalleeList_Account":["a"],"Timeout":30000,"CallInfo":{"MediaType":"Audio"}}""", "Robot_Account: may hold only")]
+    [InlineData("""{"Robot_Account":"robot","CalleeList_Account":["a","b","c","d","e","f","g","h","i"],"Timeout":30000,"CallInfo":{"MediaType":"Audio"}}""", "at most 9 people")]
     public async Task InvalidStart_Is101002NamingTheField_AndPlacesNothing(string body, string field)
     {
         var answer = await RawApi.PostAsync(sim, Start, body);
@@ -91,8 +95,49 @@ public sealed class GatewayTests : IAsyncLifetime
             RawApi.PostAsync(sim, "v4/call_engine_http_srv/get_call_info", """{"CallId":"none"}""")));
 
         var codes = answers.Select(RawApi.Code).ToList();
-        Assert.Contains(60018L, codes);
-        Assert.Contains(101004L, codes);
+        var stats = (await sim.RequestsAsync()).Apis["get_call_info"];
         Assert.All(codes, c => Assert.True(c is 60018 or 101004));
+        Assert.Equal((600L, codes.Count(c => c == 60018), codes.Count(c => c == 101004)), (stats.Total, (int)stats.RateLimited, (int)stats.Admitted));
+        Assert.InRange(stats.WorstWindow, 1, 200);
+        Assert.Contains(60018L, codes);
+    }
+
+    [Fact]
+    public async Task NonAdministrator_Is60010_AsDocumented()
+    {
+        var answer = await RawApi.PostAsync(sim, Start, ValidStart, RawApi.Query(sim, identifier: "robot"));
+
+        Assert.Equal(60010, RawApi.Code(answer));
+        Assert.Empty(await sim.CallsAsync());
+    }
+
+    [Fact]
+    public async Task CallSize_IsConfigurable()
+    {
+        await using var small = await SimulatorHost.StartAsync(o => o.MaxCallSize = 3);
+        const string Three = """{"Robot_Account":"robot","CalleeList_Account":["a","b","c"],"Timeout":30000,"CallInfo":{"MediaType":"Audio"}}""";
+        const string Two = """{"Robot_Account":"robot","CalleeList_Account":["a","b"],"Timeout":30000,"CallInfo":{"MediaType":"Audio"}}""";
+
+        var refused = await RawApi.PostAsync(small, Start, Three);
+
+        Assert.Equal(101002, RawApi.Code(refused));
+        Assert.Contains("at most 3 people", (string?)refused["ErrorInfo"], StringComparison.Ordinal);
+        Assert.Equal(0, RawApi.Code(await RawApi.PostAsync(small, Start, Two)));
+    }
+
+    [Fact]
+    public async Task StartAnswer_CanLackCallResult_AndCanRefuseSomeCallees()
+    {
+        await using var harsh = await SimulatorHost.StartAsync(o => o.Scenario.NoCallResultRate = 1);
+        await using var refusing = await SimulatorHost.StartAsync(o => o.Scenario.NotRungRate = 1);
+
+        var bare = await RawApi.PostAsync(harsh, Start, ValidStart);
+        var notRung = await RawApi.PostAsync(refusing, Start, ValidStart);
+
+        Assert.NotNull((string?)bare["Response"]!["CallId"]);
+        Assert.Null(bare["Response"]!["CallResult"]);
+        Assert.Equal(70107, (long)notRung["Response"]!["CallResult"]![0]!["ResultCode"]!);
+        Assert.Empty(Assert.Single(await refusing.CallsAsync()).Rung);
+        Assert.Empty(await refusing.RingsAsync());
     }
 }

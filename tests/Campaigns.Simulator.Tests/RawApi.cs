@@ -25,5 +25,23 @@ internal static class RawApi
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
+    /// <summary>Posts without insisting on HTTP 200: the status, and the envelope when the body is one.</summary>
+    public static async Task<(int Status, JsonObject? Envelope)> SendAsync(SimulatorHost sim, string path, HttpContent content, string? query = null)
+    {
+        using var response = await sim.Admin.PostAsync(path + (query ?? Query(sim)), content);
+        var text = await response.Content.ReadAsStringAsync();
+        JsonObject? envelope = null;
+        try
+        {
+            envelope = text.Length > 0 ? JsonNode.Parse(text) as JsonObject : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Not an envelope (an HTML or empty error page): the caller asserts on the status.
+        }
+
+        return ((int)response.StatusCode, envelope);
+    }
+
     public static long Code(JsonObject envelope) => (long?)envelope["ErrorCode"] ?? (long)envelope["errorCode"]!;
 }

@@ -72,7 +72,7 @@ public sealed class ApiPipeline(SimulatorOptions options, UserSigGate gate, Requ
             return;
         }
 
-        var body = await BodyReader.ReadAsync(context.Request.Body, maxBody, context.RequestAborted).ConfigureAwait(false);
+        var body = await BodyReader.ReadAsync(context.Request.Body, context.Request.ContentLength, maxBody, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
             await TooLargeAsync(context, generation, maxBody).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Campaigns.Simulator.Pipeline;
@@ -5,22 +6,47 @@ namespace Campaigns.Simulator.Pipeline;
 /// <summary>Reads a request body up to a limit, so a huge (or endless chunked) body is never buffered.</summary>
 internal static class BodyReader
 {
-    /// <summary>The body as UTF-8 text, or null when it is longer than <paramref name="maxBytes"/>.</summary>
-    public static async Task<string?> ReadAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body as UTF-8 text, or null when it is longer than <paramref name="maxBytes"/>. The buffer is
+    /// pooled and sized by the declared length (small for the usual few hundred bytes), grown only as needed.
+    /// </summary>
+    public static async Task<string?> ReadAsync(Stream body, long? declaredLength, int maxBytes, CancellationToken cancellationToken)
     {
-        var buffer = new byte[Math.Min(maxBytes + 1, 16 * 1024)];
-        using var collected = new MemoryStream();
-        int read;
-        while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxBytes + 1L, (declaredLength ?? 4096) + 1));
+        try
         {
-            if (collected.Length + read > maxBytes)
+            var length = 0;
+            while (true)
             {
-                return null;
+                if (length == buffer.Length)
+                {
+                    if (length > maxBytes)
+                    {
+                        return null;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxBytes + 1L, 2L * buffer.Length));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await body.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, maxBytes + 1) - length), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return Encoding.UTF8.GetString(buffer, 0, length);
+                }
+
+                length += read;
+                if (length > maxBytes)
+                {
+                    return null;
+                }
             }
-
-            collected.Write(buffer, 0, read);
         }
-
-        return Encoding.UTF8.GetString(collected.GetBuffer(), 0, (int)collected.Length);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

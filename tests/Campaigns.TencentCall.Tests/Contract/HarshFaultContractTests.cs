@@ -8,7 +8,7 @@ namespace Campaigns.TencentCall.Tests.Contract;
 /// <summary>The vendor's less friendly answers, and what the client makes of each: retry, slow down, or find out first.</summary>
 public sealed class HarshFaultContractTests : SimulatorTest
 {
-    private static readonly StartCallRequest Ring = new() { RobotAccount = "robot", Callees = ["noanswer-h"] };
+    private static readonly StartCallRequest Ring = new() { RobotAccount = "robot", Callees = ["noanswer-h"], TimeoutMs = 600_000 };
     private ITencentCallClient client = null!;
 
     public override async Task InitializeAsync()

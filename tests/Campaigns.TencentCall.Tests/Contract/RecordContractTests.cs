@@ -12,11 +12,13 @@ public sealed class RecordContractTests : SimulatorTest
     public async Task GetRecord_BeforeTheRecordDelay_IsNotFoundYet_ThenTheRecordArrives(RecordsApiGeneration generation)
     {
         var client = Sim.CreateClient(o => o.RecordsApi = generation);
-        var call = await client.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "robot", Callees = ["busy-r1"], MediaType = CallMediaType.Video });
 
-        var early = await Assert.ThrowsAsync<TencentCallException>(() => client.GetRecordByCallIdAsync(call.CallId));
+        // Still ringing (a minute: six real seconds), so its record cannot exist yet however loaded the machine.
+        var ringing = await client.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "robot", Callees = ["noanswer-r0"], TimeoutMs = 60_000 });
+        var early = await Assert.ThrowsAsync<TencentCallException>(() => client.GetRecordByCallIdAsync(ringing.CallId));
         Assert.Equal(TencentErrorKind.NotFoundYet, early.Kind);
 
+        var call = await client.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "robot", Callees = ["busy-r1"], MediaType = CallMediaType.Video });
         var record = await Scenario.EventuallyAsync(() => Scenario.RecordOrNullAsync(client, call.CallId));
         Assert.Equal(call.CallId, record.CallId);
         Assert.Equal("robot", record.Caller);
