@@ -12,7 +12,7 @@ public sealed class CampaignFaultTests(TemporalServer temporal)
     // Real time (scale 1) with short calls: the by-filter records are searched in the attempt's real time window.
     private static readonly Dictionary<string, string?> QuickWorker = new()
     {
-        ["TencentCall:RequestTimeout"] = "00:00:02",
+        ["TencentCall:RequestTimeout"] = "00:00:04",
         ["Campaigns:Watch:FirstPollSeconds"] = "1",
         ["Campaigns:Watch:RecordDelaySeconds"] = "1",
         ["Campaigns:Watch:RecordMaxWaitSeconds"] = "30",

@@ -123,6 +123,13 @@ public sealed partial class BatchRunner(
                 var dialed = await store.MarkDialedAsync(attempt.AttemptKey, started.CallId, codes, CancellationToken.None).ConfigureAwait(false);
                 return await WatchAndSettleAsync(dialed, target, started.CallId, codes, context).ConfigureAwait(false);
             }
+            catch (TencentCallException e) when (e.RequestMayHaveTakenEffect && e.CallId is { Length: > 0 } callId)
+            {
+                // An OK answer with a CallId but no CallResult: the call exists; who was rung is unknown,
+                // so every callee of the target is watched and given the record's result.
+                var dialed = await store.MarkDialedAsync(attempt.AttemptKey, callId, new Dictionary<string, long>(), CancellationToken.None).ConfigureAwait(false);
+                return await WatchAndSettleAsync(dialed, target, callId, new Dictionary<string, long>(), context).ConfigureAwait(false);
+            }
             catch (TencentCallException e) when (e.RequestMayHaveTakenEffect)
             {
                 // The request left and its answer is lost: the callee may be ringing. Never resend.
