@@ -4,7 +4,6 @@ using Campaigns.Storage;
 using Campaigns.Testing;
 using Campaigns.Worker;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Campaigns.Workflows.Tests;
@@ -16,6 +15,7 @@ namespace Campaigns.Workflows.Tests;
 public sealed class CampaignHarness : IAsyncDisposable
 {
     private IHost? worker;
+    private IOutcomeStore? store;
     private IReadOnlyDictionary<string, string?> extraConfig = new Dictionary<string, string?>();
     private double timeScale = 60;
 
@@ -38,8 +38,8 @@ public sealed class CampaignHarness : IAsyncDisposable
 
     public CampaignClient Campaigns { get; }
 
-    /// <summary>The worker's store (the same database), for assertions.</summary>
-    public IOutcomeStore Store => worker!.Services.GetRequiredService<IOutcomeStore>();
+    /// <summary>A store on the worker's database, for assertions (it outlives any worker).</summary>
+    public IOutcomeStore Store => store ??= OutcomeStores.Create(Database);
 
     /// <summary>
     /// Starts the simulator (60× faster than real time unless configured) and a worker whose waits are
@@ -98,6 +98,11 @@ public sealed class CampaignHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopWorkerAsync();
+        if (store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+
         await Simulator.DisposeAsync();
         await PostgresServer.DropDatabaseAsync(Database);
     }
