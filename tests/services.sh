@@ -79,8 +79,9 @@ postgres_bin() {
 # Exports TEMPORAL_ADDRESS, and TEMPORAL_CLI_PATH for tests that drive the CLI (`temporal workflow start`).
 temporal_start() {
   if [ -n "${TEMPORAL_ADDRESS:-}" ]; then return 0; fi
-  local cli
-  cli=$(temporal_cli) || return 0
+  temporal_install
+  local cli="${TEMPORAL_CLI_PATH:-}"
+  if [ -z "$cli" ]; then cli=$(command -v temporal 2>/dev/null) || return 0; fi
   export TEMPORAL_CLI_PATH="$cli"
   local port
   port=$(free_port)
@@ -102,20 +103,19 @@ temporal_start() {
   return 1
 }
 
-# Prints the path of a Temporal CLI, installing the project's offline copy when it is there.
-temporal_cli() {
-  if [ -n "${TEMPORAL_CLI_PATH:-}" ] && [ -x "$TEMPORAL_CLI_PATH" ]; then echo "$TEMPORAL_CLI_PATH"; return 0; fi
+# Exports TEMPORAL_CLI_PATH and TEMPORAL_TEST_SERVER_PATH from the project's offline copy in
+# ../shared/tools/temporal (unpacked into a cache folder), unless they point at binaries already.
+temporal_install() {
+  if [ -n "${TEMPORAL_CLI_PATH:-}" ] && [ -x "$TEMPORAL_CLI_PATH" ]; then return 0; fi
   local installer="$root/../shared/tools/temporal/install.sh"
-  if [ -x "$installer" ] || [ -f "$installer" ]; then
-    local out
-    if out=$(bash "$installer"); then
-      eval "$out"
-      echo "$TEMPORAL_CLI_PATH"
-      return 0
-    fi
+  [ -f "$installer" ] || return 0
+  local out
+  if out=$(bash "$installer"); then
+    eval "$out"
+    export TEMPORAL_CLI_PATH TEMPORAL_TEST_SERVER_PATH
+  else
     echo "warning: $installer failed; looking for temporal on PATH" >&2
   fi
-  command -v temporal 2>/dev/null
 }
 
 temporal_stop() {

@@ -53,12 +53,21 @@ public sealed class CampaignHarness : IAsyncDisposable
             o.TimeScale = timeScale;
             simulator?.Invoke(o);
         });
-        var database = await PostgresServer.CreateDatabaseAsync();
+        // A small pool per worker: several workers and suites share one test server (max_connections 200).
+        var database = await PostgresServer.CreateDatabaseAsync() + ";Maximum Pool Size=30";
         var harness = new CampaignHarness(temporal, sim, database, "tq-" + Guid.NewGuid().ToString("N"));
         harness.extraConfig = config ?? new Dictionary<string, string?>();
         harness.timeScale = timeScale;
         await harness.StartWorkerAsync();
         return harness;
+    }
+
+    /// <summary>Another worker on the same task queue (a fleet of two); the caller disposes it.</summary>
+    public async Task<IHost> StartExtraWorkerAsync()
+    {
+        var extra = WorkerHost.CreateBuilder([], c => c.AddInMemoryCollection(WorkerConfig()).AddInMemoryCollection(extraConfig)).Build();
+        await extra.StartAsync();
+        return extra;
     }
 
     public async Task StartWorkerAsync()

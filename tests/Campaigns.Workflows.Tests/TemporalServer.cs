@@ -13,6 +13,9 @@ public sealed class TemporalServer : IAsyncLifetime
 {
     private WorkflowEnvironment? local;
 
+    /// <summary>A server started elsewhere (a test's own, with special dynamic config).</summary>
+    public static TemporalServer Of(ITemporalClient client) => new() { Client = client, Address = client.Connection.Options.TargetHost! };
+
     /// <summary>host:port of the server.</summary>
     public string Address { get; private set; } = "";
 

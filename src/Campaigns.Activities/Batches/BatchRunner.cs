@@ -50,7 +50,6 @@ public sealed partial class BatchRunner(
             return new ItemResult(attempt.TargetSeq, attempt.AttemptNo, result);
         }).ToList();
         var results = await Task.WhenAll(work).ConfigureAwait(false);
-        context.Heartbeat(finished);
         return new BatchResult(results);
     }
 

@@ -21,40 +21,38 @@ public enum BudgetedApi
 }
 
 /// <summary>
-/// The worker's share of the vendor's per-app budget, one limiter per API, shared by every campaign and
-/// batch of this worker. A token bucket refilled every 50 ms with a bucket of a tenth of a second: any
-/// 1-second window admits at most 1.1 × the rate, and the rate is the limit × <see cref="BudgetOptions.Headroom"/>
-/// (0.9 → 0.99 of the limit). A campaign's own <c>maxCallsPerSecond</c> is a second limiter in front.
+/// The worker's share of the vendor's per-app budget, one gate per API, shared by every campaign and batch
+/// of this worker: at most limit × <see cref="BudgetOptions.Headroom"/> ÷ <see cref="BudgetOptions.Workers"/>
+/// requests in any 1-second window, counted at the moment of sending (<see cref="SlidingWindowGate"/>).
+/// The headroom absorbs what happens between sending and the vendor's gateway (network jitter, a stall).
+/// A campaign's own <c>maxCallsPerSecond</c> is a token bucket in front.
 /// </summary>
 public sealed class ApiBudget : IDisposable
 {
-    private readonly Dictionary<BudgetedApi, RateLimiter> limiters;
+    private readonly Dictionary<BudgetedApi, SlidingWindowGate> gates;
     private readonly ConcurrentDictionary<(string CampaignId, int Rate), RateLimiter> campaignLimiters = new();
 
     /// <summary>Builds the limiters from the options.</summary>
-    public ApiBudget(IOptions<CampaignWorkerOptions> options)
+    public ApiBudget(IOptions<CampaignWorkerOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
         var budget = options.Value.Budget;
-        double Share(double limit) => limit * budget.Headroom / budget.Workers;
-        limiters = new()
+        SlidingWindowGate Share(double limit) => new(Math.Max(1, (int)Math.Floor(limit * budget.Headroom / budget.Workers)), time);
+        gates = new()
         {
-            [BudgetedApi.StartCall] = Bucket(Share(budget.StartCallsPerSecond)),
-            [BudgetedApi.CallInfo] = Bucket(Share(budget.CallInfoPerSecond)),
-            [BudgetedApi.EndCall] = Bucket(Share(budget.EndCallPerSecond)),
-            [BudgetedApi.Records] = Bucket(Share(budget.RecordsPerSecond)),
+            [BudgetedApi.StartCall] = Share(budget.StartCallsPerSecond),
+            [BudgetedApi.CallInfo] = Share(budget.CallInfoPerSecond),
+            [BudgetedApi.EndCall] = Share(budget.EndCallPerSecond),
+            [BudgetedApi.Records] = Share(budget.RecordsPerSecond),
         };
     }
 
-    /// <summary>Waits for one request of <paramref name="api"/>.</summary>
-    public async ValueTask AcquireAsync(BudgetedApi api, CancellationToken cancellationToken)
-    {
-        using var lease = await limiters[api].AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        if (!lease.IsAcquired)
-        {
-            throw new InvalidOperationException($"The {api} budget's queue is full");
-        }
-    }
+    /// <summary>Requests per second this worker lets through for <paramref name="api"/>.</summary>
+    public int LimitOf(BudgetedApi api) => gates[api].Limit;
+
+    /// <summary>Waits for one request of <paramref name="api"/>: call it right before sending.</summary>
+    public async ValueTask AcquireAsync(BudgetedApi api, CancellationToken cancellationToken) =>
+        await gates[api].PassAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Waits for one start of a campaign: its own rate first (if any), then the worker's budget.</summary>
     public async ValueTask AcquireStartAsync(string campaignId, int? campaignRate, CancellationToken cancellationToken)
@@ -71,7 +69,12 @@ public sealed class ApiBudget : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var limiter in limiters.Values.Concat(campaignLimiters.Values))
+        foreach (var gate in gates.Values)
+        {
+            gate.Dispose();
+        }
+
+        foreach (var limiter in campaignLimiters.Values)
         {
             limiter.Dispose();
         }

@@ -42,7 +42,7 @@ internal sealed partial class TencentTransport(
             return new(envelope, raw, true);
         }
 
-        LogVendorError(logger, path, envelope.ErrorCode, kind, envelope.RequestId);
+        LogVendorAnswer(logger, path, envelope.ErrorCode, kind, envelope.RequestId);
         throw new TencentCallException(
             $"{path} failed: {envelope.ErrorCode} {envelope.ErrorInfo}",
             kind,
@@ -66,7 +66,7 @@ internal sealed partial class TencentTransport(
         }
 
         var kind = ErrorClassifier.Classify(ApiGeneration.V1, api, envelope.ErrorCode);
-        LogVendorError(logger, path, envelope.ErrorCode, kind, envelope.RequestId);
+        LogVendorAnswer(logger, path, envelope.ErrorCode, kind, envelope.RequestId);
         throw new TencentCallException(
             $"{path} failed: {envelope.ErrorCode} {envelope.ErrorMessage}",
             kind,
@@ -175,8 +175,24 @@ internal sealed partial class TencentTransport(
     [LoggerMessage(Level = LogLevel.Debug, Message = "POST {Path} -> HTTP {Status} in {Milliseconds:F0} ms")]
     private static partial void LogSentCore(ILogger logger, string path, int status, double milliseconds);
 
+    // "Not there yet" (a record before its delay) and "ended" (101004 when polling) are the normal course of a call.
+    private static void LogVendorAnswer(ILogger logger, string path, long code, TencentErrorKind kind, string? requestId)
+    {
+        if (kind is TencentErrorKind.NotFoundYet or TencentErrorKind.Settled)
+        {
+            LogVendorExpected(logger, path, code, kind, requestId);
+        }
+        else
+        {
+            LogVendorError(logger, path, code, kind, requestId);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "POST {Path} answered {Code} ({Kind}), request {RequestId}")]
     private static partial void LogVendorError(ILogger logger, string path, long code, TencentErrorKind kind, string? requestId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "POST {Path} answered {Code} ({Kind}), request {RequestId}")]
+    private static partial void LogVendorExpected(ILogger logger, string path, long code, TencentErrorKind kind, string? requestId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "POST {Path} failed in transport: {Fault} (Unknown = timed out)")]
     private static partial void LogTransportFault(ILogger logger, string path, HttpRequestError fault);
