@@ -63,7 +63,10 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore
             "Sqlite",
             only,
             ("Campaigns.Storage.Migrations.Sqlite.0003_fixed_size_target_keys", new SqliteTargetRekey()));
-        await ProbeAsync(write: true, cancellationToken).ConfigureAwait(false);
+        if (only is null)
+        {
+            await ProbeAsync(write: true, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
