@@ -133,7 +133,7 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
         {
             try
             {
-                var conn = await OpenAsync(deadline.Token).ConfigureAwait(false);
+                var conn = await OpenWithinAsync(deadline.Token).ConfigureAwait(false);
                 await using (conn.ConfigureAwait(false))
                 {
                     var tx = await BeginAsync(conn, access == Access.Read, deadline.Token).ConfigureAwait(false);
@@ -163,6 +163,22 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
                 OnTransientError();
                 await Task.Delay(delay, Time, deadline.Token).ConfigureAwait(false);
             }
+        }
+    }
+
+    // A driver may not give up opening a connection to a server that accepts and never answers until its
+    // own connect timeout; the deadline does not wait for it. A connection that opens after all is closed.
+    private async Task<DbConnection> OpenWithinAsync(CancellationToken cancellationToken)
+    {
+        var opening = OpenAsync(cancellationToken);
+        try
+        {
+            return await opening.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _ = opening.ContinueWith(t => t.Result.DisposeAsync(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw;
         }
     }
 
