@@ -6,6 +6,7 @@ namespace Campaigns.Storage.Tests;
 /// <summary>The store contract on PostgreSQL (the server tests/run.sh starts), a fresh database per test.</summary>
 public sealed class PostgresStoreTests : StoreContract
 {
+    private readonly List<string> databases = [];
     private string connectionString = "";
 
     protected override async Task<IOutcomeStore> CreateStoreAsync()
@@ -16,9 +17,26 @@ public sealed class PostgresStoreTests : StoreContract
 
     protected override IOutcomeStore NewStore(OutcomeStoreOptions? options) => OutcomeStores.Create(connectionString, options);
 
-    protected override Task DropStoreAsync() => PostgresServer.DropDatabaseAsync(connectionString);
+    protected override async Task DropStoreAsync()
+    {
+        foreach (var database in databases.Append(connectionString))
+        {
+            await PostgresServer.DropDatabaseAsync(database);
+        }
+    }
 
-    protected override async Task ExecuteAsync(string sql)
+    protected override Task ExecuteAsync(string sql) => ExecuteAsync(connectionString, sql);
+
+    protected override async Task<(IOutcomeStore Store, Func<string, Task> Execute)> NewDatabaseAt0001Async()
+    {
+        var old = await PostgresServer.CreateDatabaseAsync();
+        databases.Add(old);
+        var store = (Sql.PostgresOutcomeStore)OutcomeStores.Create(old);
+        await store.MigrateAsync(name => name.Contains(".0001_", StringComparison.Ordinal), default);
+        return (store, sql => ExecuteAsync(old, sql));
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();

@@ -22,9 +22,11 @@ public sealed class SqliteStoreTests : StoreContract
         return Task.CompletedTask;
     }
 
-    protected override async Task ExecuteAsync(string sql)
+    protected override Task ExecuteAsync(string sql) => ExecuteAsync(ConnectionString, sql);
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
     {
-        await using var conn = new SqliteConnection(ConnectionString + ";Foreign Keys=True");
+        await using var conn = new SqliteConnection(connectionString + ";Foreign Keys=True");
         await conn.OpenAsync();
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = sql;
@@ -33,6 +35,14 @@ public sealed class SqliteStoreTests : StoreContract
 
     // Root ignores file permissions, so read-only is what SQLite itself is told.
     protected override Task<IOutcomeStore> NewReadOnlyStoreAsync() => Task.FromResult(OutcomeStores.Create(ConnectionString + ";Mode=ReadOnly"));
+
+    protected override async Task<(IOutcomeStore Store, Func<string, Task> Execute)> NewDatabaseAt0001Async()
+    {
+        var connectionString = $"Data Source={Path.Combine(directory, "old.db")}";
+        var store = (Sql.SqliteOutcomeStore)OutcomeStores.Create(connectionString);
+        await store.MigrateAsync(name => name.Contains(".0001_", StringComparison.Ordinal), default);
+        return (store, sql => ExecuteAsync(connectionString, sql));
+    }
 
     protected override async Task<IAsyncDisposable> HoldWriteLockAsync()
     {

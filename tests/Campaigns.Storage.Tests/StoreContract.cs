@@ -47,6 +47,9 @@ public abstract partial class StoreContract : IAsyncLifetime
     /// <summary>Runs SQL on the database directly, behind the store's back.</summary>
     protected abstract Task ExecuteAsync(string sql);
 
+    /// <summary>A store on a new, empty database migrated only as far as 0001, and a way to run SQL on it.</summary>
+    protected abstract Task<(IOutcomeStore Store, Func<string, Task> Execute)> NewDatabaseAt0001Async();
+
     /// <summary>A new store on this database made read-only (the way each database can be).</summary>
     protected abstract Task<IOutcomeStore> NewReadOnlyStoreAsync();
 
