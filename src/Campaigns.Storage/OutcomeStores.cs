@@ -52,7 +52,15 @@ public static class OutcomeStores
 
         if (builder.ContainsKey("Host") || builder.ContainsKey("Server"))
         {
-            return new PostgresOutcomeStore(NpgsqlDataSource.Create(connectionString), ownsDataSource: true, options, logger, time);
+            // Statements are the same few, run thousands of times: unless told otherwise, Npgsql prepares
+            // them, so PostgreSQL plans each once per connection instead of on every call.
+            var source = new NpgsqlDataSourceBuilder(connectionString);
+            if (!builder.ContainsKey("Max Auto Prepare"))
+            {
+                source.ConnectionStringBuilder.MaxAutoPrepare = 32;
+            }
+
+            return new PostgresOutcomeStore(source.Build(), ownsDataSource: true, options, logger, time);
         }
 
         if (builder.ContainsKey("Data Source") || builder.ContainsKey("DataSource") || builder.ContainsKey("Filename"))

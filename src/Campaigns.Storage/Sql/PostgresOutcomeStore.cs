@@ -110,8 +110,8 @@ internal sealed class PostgresOutcomeStore : SqlOutcomeStore, IAsyncDisposable, 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    protected override async Task<DbTransaction> BeginAsync(DbConnection conn, bool readOnly, CancellationToken cancellationToken) =>
-        await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+    protected override async Task<DbTransaction?> BeginAsync(DbConnection conn, Access access, CancellationToken cancellationToken) =>
+        access == Access.Write ? await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
 
     protected override string Json(string expression) => $"CAST({expression} AS jsonb)";
 

@@ -28,7 +28,7 @@ internal abstract partial class SqlOutcomeStore
 
         // Staged once each and in key order, so that writers of overlapping batches lock rows in one order.
         var rows = asked.DistinctBy(a => a.Key).OrderBy(a => a.Key, StringComparer.Ordinal).ToList();
-        return InTransactionAsync<IReadOnlyList<CallAttempt>>(Access.Write, async (conn, tx, ct) =>
+        return InTransactionAsync<IReadOnlyList<CallAttempt>>(Access.OneBatch, async (conn, tx, ct) =>
         {
             var parameters = new DynamicParameters(new
             {
@@ -47,7 +47,9 @@ internal abstract partial class SqlOutcomeStore
             // The do-not-call list is checked in the statement that writes the intent: an attempt of a target
             // with a listed callee is stored as skipped, and a dialer never sees it. RETURNING names the rows
             // this call created; the SELECT (a statement of its own, so it sees rows a racing writer committed)
-            // reads back every stored row. "WHERE true" keeps SQLite from reading ON CONFLICT as a join's ON.
+            // reads back every stored row. A batch naming a target that does not exist writes nothing (the
+            // command runs without BEGIN on PostgreSQL, so the refusal cannot rely on a rollback); the WHERE
+            // also keeps SQLite from reading ON CONFLICT as a join's ON.
             using var grid = await conn.QueryMultipleAsync(Cmd(
                 $"""
                 INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, error_info, intended_at, updated_at)
@@ -60,7 +62,9 @@ internal abstract partial class SqlOutcomeStore
                            (SELECT MIN(c.value) FROM {CalleesOf("t.callees")} JOIN do_not_call d ON d.callee = c.value) AS blocked
                     FROM {source}
                     JOIN targets t ON t.campaign_id = @campaignId AND t.seq = i.target_seq) x
-                WHERE true
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM {source}
+                    WHERE NOT EXISTS (SELECT 1 FROM targets m WHERE m.campaign_id = @campaignId AND m.seq = i.target_seq))
                 ORDER BY x.attempt_key
                 ON CONFLICT DO NOTHING
                 RETURNING attempt_key;
@@ -71,9 +75,12 @@ internal abstract partial class SqlOutcomeStore
                 ct)).ConfigureAwait(false);
             var created = (await grid.ReadAsync<string>().ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
             var stored = (await grid.ReadAsync<CallAttempt>().ConfigureAwait(false)).ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
-            var missing = asked.FirstOrDefault(r => !stored.ContainsKey(r.Key));
-            if (missing.Key is not null)
+            if (asked.Any(r => !stored.ContainsKey(r.Key)))
             {
+                var existing = (await conn.QueryAsync<int>(Cmd(
+                    $"SELECT i.target_seq FROM {source} JOIN targets t ON t.campaign_id = @campaignId AND t.seq = i.target_seq", parameters, tx, ct))
+                    .ConfigureAwait(false)).ToHashSet();
+                var missing = asked.First(r => !existing.Contains(r.TargetSeq));
                 throw new InvalidOperationException($"target {missing.TargetSeq} of campaign '{campaignId}' does not exist");
             }
 

@@ -111,7 +111,7 @@ internal abstract partial class SqlOutcomeStore
     }
 
     // Names the first outcome that does not match its attempt, throwing so the transaction rolls back.
-    private async Task RefuseMismatchAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, List<Outcome> rows, CancellationToken ct)
+    private async Task RefuseMismatchAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx, List<Outcome> rows, CancellationToken ct)
     {
         var parameters = new DynamicParameters();
         var keys = rows.Select(r => r.AttemptKey).Distinct(StringComparer.Ordinal).ToList();

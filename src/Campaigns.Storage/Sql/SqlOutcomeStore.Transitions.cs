@@ -15,7 +15,7 @@ internal abstract partial class SqlOutcomeStore
         ArgumentNullException.ThrowIfNull(attemptKeys);
         ArgumentException.ThrowIfNullOrWhiteSpace(claimToken);
         var keys = attemptKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        return InTransactionAsync<IReadOnlyList<DialClaim>>(Access.Write, async (conn, tx, ct) =>
+        return InTransactionAsync<IReadOnlyList<DialClaim>>(Access.OneBatch, async (conn, tx, ct) =>
         {
             // Compare-and-set: only an Intended row moves. Rows are locked in key order (no deadlock between
             // overlapping batches); a racing claimer waits for the first one's commit, then finds Dialing.
@@ -82,7 +82,7 @@ internal abstract partial class SqlOutcomeStore
     // stored row comes back flagged, so the caller acts on the truth.
     private Task<CallAttempt> TransitionAsync(
         string attemptKey, AttemptState to, AttemptState[] from, string set, object values, Func<CallAttempt, bool> isRepeat, CancellationToken cancellationToken) =>
-        InTransactionAsync(Access.Write, async (conn, tx, ct) =>
+        InTransactionAsync(Access.OneBatch, async (conn, tx, ct) =>
         {
             var parameters = new DynamicParameters(values);
             parameters.Add("attemptKey", attemptKey);

@@ -43,8 +43,12 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
     /// <summary>Opens a connection.</summary>
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>Begins a transaction; a read-only one must not wait for writers (SQLite: deferred).</summary>
-    protected abstract Task<DbTransaction> BeginAsync(DbConnection conn, bool readOnly, CancellationToken cancellationToken);
+    /// <summary>
+    /// Begins the transaction <paramref name="access"/> needs, or none (null) where the database runs the
+    /// work atomically by itself: PostgreSQL runs one multi-statement command as one implicit transaction,
+    /// which saves the COMMIT round trip on the per-call path. A read must not wait for writers (SQLite: deferred).
+    /// </summary>
+    protected abstract Task<DbTransaction?> BeginAsync(DbConnection conn, Access access, CancellationToken cancellationToken);
 
     /// <summary>The SQL that turns a text parameter or column into the database's JSON type.</summary>
     protected abstract string Json(string expression);
@@ -123,7 +127,7 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
     /// Runs <paramref name="work"/> in one transaction, retrying the whole of it on transient errors until
     /// the deadline; past it, an <see cref="OutcomeStoreUnavailableException"/> names the database.
     /// </summary>
-    protected async Task<T> InTransactionAsync<T>(Access access, Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    protected async Task<T> InTransactionAsync<T>(Access access, Func<DbConnection, DbTransaction?, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -136,7 +140,12 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
                 var conn = await OpenWithinAsync(deadline.Token).ConfigureAwait(false);
                 await using (conn.ConfigureAwait(false))
                 {
-                    var tx = await BeginAsync(conn, access == Access.Read, deadline.Token).ConfigureAwait(false);
+                    var tx = await BeginAsync(conn, access, deadline.Token).ConfigureAwait(false);
+                    if (tx is null)
+                    {
+                        return await work(conn, null, deadline.Token).ConfigureAwait(false);
+                    }
+
                     await using (tx.ConfigureAwait(false))
                     {
                         var result = await work(conn, tx, deadline.Token).ConfigureAwait(false);
@@ -182,11 +191,17 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
         }
     }
 
-    /// <summary>Whether a transaction only reads (SQLite then does not take the write lock).</summary>
+    /// <summary>What the work of a transaction does.</summary>
     protected internal enum Access
     {
+        /// <summary>Only reads (SQLite does not take the write lock; PostgreSQL needs no transaction).</summary>
         Read,
+
+        /// <summary>Writes, in several commands: always a transaction.</summary>
         Write,
+
+        /// <summary>Writes in exactly one command (several statements at most): PostgreSQL runs it atomically without BEGIN/COMMIT.</summary>
+        OneBatch,
     }
 
     /// <summary>One column of a row set passed as a parameter: its name, PostgreSQL array type, and values.</summary>

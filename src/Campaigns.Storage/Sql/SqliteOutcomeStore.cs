@@ -78,8 +78,8 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore
 
     // Deferred: a read takes no lock until it reads, and in WAL mode never waits for a writer. Immediate:
     // a writer takes the write lock up front, so it cannot fail half-way when upgrading a read lock.
-    protected override Task<DbTransaction> BeginAsync(DbConnection conn, bool readOnly, CancellationToken cancellationToken) =>
-        Task.FromResult<DbTransaction>(((SqliteConnection)conn).BeginTransaction(deferred: readOnly));
+    protected override Task<DbTransaction?> BeginAsync(DbConnection conn, Access access, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction?>(((SqliteConnection)conn).BeginTransaction(deferred: access == Access.Read));
 
     protected override string Json(string expression) => expression;
 
