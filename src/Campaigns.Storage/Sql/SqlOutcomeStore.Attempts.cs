@@ -36,6 +36,7 @@ internal abstract partial class SqlOutcomeStore
                 intended = Names.Of(AttemptState.Intended),
                 skipped = Names.Of(AttemptState.Skipped),
                 now = Time.GetUtcNow(),
+                staged = rows.Count,
             });
             var source = Rows(
                 "i",
@@ -47,9 +48,9 @@ internal abstract partial class SqlOutcomeStore
             // The do-not-call list is checked in the statement that writes the intent: an attempt of a target
             // with a listed callee is stored as skipped, and a dialer never sees it. RETURNING names the rows
             // this call created; the SELECT (a statement of its own, so it sees rows a racing writer committed)
-            // reads back every stored row. A batch naming a target that does not exist writes nothing (the
-            // command runs without BEGIN on PostgreSQL, so the refusal cannot rely on a rollback); the WHERE
-            // also keeps SQLite from reading ON CONFLICT as a join's ON.
+            // reads back every stored row. A batch naming a target that does not exist writes nothing (`found`
+            // counts the rows that have their target; the command runs without BEGIN on PostgreSQL, so the
+            // refusal cannot rely on a rollback); the WHERE also keeps SQLite from reading ON CONFLICT as a join's ON.
             using var grid = await conn.QueryMultipleAsync(Cmd(
                 $"""
                 INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, error_info, intended_at, updated_at)
@@ -59,12 +60,11 @@ internal abstract partial class SqlOutcomeStore
                        @now, @now
                 FROM (
                     SELECT i.attempt_key, i.target_seq, i.attempt_no,
-                           (SELECT MIN(c.value) FROM {CalleesOf("t.callees")} JOIN do_not_call d ON d.callee = c.value) AS blocked
+                           (SELECT MIN(c.value) FROM {CalleesOf("t.callees")} JOIN do_not_call d ON d.callee = c.value) AS blocked,
+                           count(*) OVER () AS found
                     FROM {source}
                     JOIN targets t ON t.campaign_id = @campaignId AND t.seq = i.target_seq) x
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM {source}
-                    WHERE NOT EXISTS (SELECT 1 FROM targets m WHERE m.campaign_id = @campaignId AND m.seq = i.target_seq))
+                WHERE x.found = @staged
                 ORDER BY x.attempt_key
                 ON CONFLICT DO NOTHING
                 RETURNING attempt_key;
