@@ -67,8 +67,8 @@ internal abstract partial class SqlOutcomeStore
                 FROM (
                     SELECT o.*, count(*) OVER () AS matched
                     FROM {source}
-                    JOIN call_attempts a ON a.attempt_key = o.attempt_key AND a.campaign_id = o.campaign_id
-                    JOIN targets t ON t.campaign_id = a.campaign_id AND t.seq = a.target_seq
+                    {JoinStaged} call_attempts a ON a.attempt_key = o.attempt_key AND a.campaign_id = o.campaign_id
+                    {JoinStaged} targets t ON t.campaign_id = a.campaign_id AND t.seq = a.target_seq
                     WHERE EXISTS (SELECT 1 FROM {CalleesOf("t.callees")} WHERE c.value = o.callee)
                       AND ((a.state IN (@dialed, @settled) AND o.call_id = a.call_id)
                         OR (a.state IN (@failed, @skipped) AND o.call_id IS NULL))) m

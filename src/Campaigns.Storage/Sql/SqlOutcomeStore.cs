@@ -63,6 +63,12 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
     /// </summary>
     protected abstract string Rows(string alias, DynamicParameters parameters, params RowColumn[] columns);
 
+    /// <summary>
+    /// The join that keeps the staged rows (<see cref="Rows"/>) as the outer loop: SQLite cannot estimate
+    /// json_each's size and, given the choice, may scan the whole table once per staged row.
+    /// </summary>
+    protected virtual string JoinStaged => "JOIN";
+
     /// <summary>SQL testing <paramref name="column"/> against a list of texts, added to <paramref name="parameters"/>.</summary>
     protected abstract string In(string column, DynamicParameters parameters, string name, IReadOnlyList<string> values);
 
@@ -71,6 +77,12 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
 
     /// <summary>Whether <paramref name="e"/> may pass if the operation is simply tried again.</summary>
     protected abstract bool IsTransient(Exception e);
+
+    /// <summary>
+    /// Waits for this process's turn to write, where the database admits one writer at a time (SQLite): an
+    /// in-process queue is fair, where writers polling the file lock can starve one of them. Null: no turn needed.
+    /// </summary>
+    protected virtual Task<IDisposable?> WriterTurnAsync(Access access, CancellationToken cancellationToken) => Task.FromResult<IDisposable?>(null);
 
     /// <summary>Called after a transient error, before the retry (e.g. to drop pooled connections to a restarted server).</summary>
     protected virtual void OnTransientError()
@@ -137,6 +149,7 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
         {
             try
             {
+                using var turn = await WriterTurnAsync(access, deadline.Token).ConfigureAwait(false);
                 var conn = await OpenWithinAsync(deadline.Token).ConfigureAwait(false);
                 await using (conn.ConfigureAwait(false))
                 {
