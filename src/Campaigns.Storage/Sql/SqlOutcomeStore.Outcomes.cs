@@ -98,6 +98,7 @@ internal abstract partial class SqlOutcomeStore
         var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
+            // Dapper's unbuffered reader takes no CommandDefinition: the token reaches it through WithCancellation below.
             var rows = conn.QueryUnbufferedAsync<OutcomeExportRow>(
                 """
                 SELECT a.target_seq, a.attempt_no, o.callee, o.call_id, o.result, o.raw_result,
