@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 # shellcheck source=tests/services.sh
 source "$root/tests/services.sh"
-services_start
+# The trap comes first: a service that fails half-way through starting is still stopped.
 trap services_stop EXIT
+services_start
 dotnet run -c Release --project tests/Campaigns.Bench -- "$@" 2>&1 | grep -v -E '^(info|      )'

@@ -11,8 +11,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # shellcheck source=tests/services.sh
 source "$root/tests/services.sh"
-services_start
+# The trap comes first: a service that fails half-way through starting is still stopped.
 trap services_stop EXIT
+services_start
 
 log=$(mktemp)
 status=0

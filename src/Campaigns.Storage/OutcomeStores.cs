@@ -52,7 +52,22 @@ public static class OutcomeStores
 
         if (builder.ContainsKey("Host") || builder.ContainsKey("Server"))
         {
-            return new PostgresOutcomeStore(NpgsqlDataSource.Create(connectionString), ownsDataSource: true, options, logger, time);
+            // Statements are the same few, run thousands of times: unless told otherwise, Npgsql prepares
+            // them, so PostgreSQL plans each once per connection instead of on every call. The store keeps
+            // no session state (no temp tables, no SET), so a pooled connection needs no reset statements
+            // before its next use, which would otherwise run on every operation of the per-call path.
+            var source = new NpgsqlDataSourceBuilder(connectionString);
+            if (!builder.ContainsKey("Max Auto Prepare"))
+            {
+                source.ConnectionStringBuilder.MaxAutoPrepare = 32;
+            }
+
+            if (!builder.ContainsKey("No Reset On Close"))
+            {
+                source.ConnectionStringBuilder.NoResetOnClose = true;
+            }
+
+            return new PostgresOutcomeStore(source.Build(), ownsDataSource: true, options, logger, time);
         }
 
         if (builder.ContainsKey("Data Source") || builder.ContainsKey("DataSource") || builder.ContainsKey("Filename"))

@@ -83,3 +83,84 @@ public class CalleeCsvReaderTests
         Assert.Empty(rejected);
     }
 }
+
+public class CalleeCsvDialectTests
+{
+    [Fact]
+    public void Read_SemicolonHeader_MakesSemicolonTheDelimiter_AndBarTheGroupSeparator()
+    {
+        var file = CalleeCsvReader.Read(new StringReader("Name;Callee\nAlice Smith;alice\nGroup;bob|carol\n"));
+
+        Assert.Equal([(2, "alice"), (3, "bob,carol")], file.Accepted.Select(r => (r.Line, string.Join(',', r.Callees))));
+        Assert.Empty(file.Rejected);
+    }
+
+    [Fact]
+    public void Read_SepLine_SetsTheDelimiter_AndIsNotARow()
+    {
+        var file = CalleeCsvReader.Read(new StringReader("sep=;\nalice;Alice Smith\nbob;Bob\n"));
+
+        Assert.Equal([(2, "alice"), (3, "bob")], file.Accepted.Select(r => (r.Line, r.Callees.Single())));
+        Assert.Equal(2, file.Rows);
+    }
+
+    [Fact]
+    public void Read_TabSeparatedWithHeader_ReadsTheCalleeColumn()
+    {
+        var file = CalleeCsvReader.Read(new StringReader("name\tuser_id\nAlice\talice\n"));
+
+        Assert.Equal(["alice"], file.Accepted.Select(r => r.Callees.Single()));
+    }
+
+    [Theory]
+    [InlineData("phone\n13800000000\n13900000000\n", "'phone'")]
+    [InlineData("name,email\nalice,a@example.com\nbob,b@example.com\n", "'name'")]
+    [InlineData("Mobile;Name\n138;A\n139;B\n", "'Mobile'")]
+    public void Read_HeaderNamingNoCalleeColumn_IsNeverReadAsCallees_EveryRowRejectedSayingWhy(string csv, string word)
+    {
+        var file = CalleeCsvReader.Read(new StringReader(csv));
+
+        Assert.Empty(file.Accepted);
+        Assert.Equal([1, 2, 3], file.Rejected.Select(r => r.Line));
+        Assert.StartsWith("looks like a header", file.Rejected[0].Reason, StringComparison.Ordinal);
+        Assert.All(file.Rejected, r => Assert.Contains($"no callee column: the header on line 1 ({word}) names none", r.Reason, StringComparison.Ordinal));
+        Assert.Equal(3, file.Rows);
+    }
+
+    [Fact]
+    public void Read_GroupLargerThanTheVendorAllows_IsRejectedWithItsLine()
+    {
+        var file = CalleeCsvReader.Read(new StringReader("a;b;c;d;e;f;g;h\na;b;c;d;e;f;g;h;i\n"));
+
+        Assert.Equal([1], file.Accepted.Select(r => r.Line));
+        var row = Assert.Single(file.Rejected);
+        Assert.Equal((2, "a group of 9 callees exceeds the vendor's limit of 8 (9 people with the robot)"), (row.Line, row.Reason));
+    }
+
+    [Theory]
+    [InlineData("ali\u200Bce", "an invisible format character (U+200B)")]
+    [InlineData("ali\u200Dce", "an invisible format character (U+200D)")]
+    [InlineData("ali\uFEFFce", "a byte-order mark (U+FEFF)")]
+    [InlineData("ali\uFFFDce", "a replacement character (U+FFFD")]
+    [InlineData("alice.smith", "'.', not a letter, digit, '_' or '-'")]
+    [InlineData("\uFF41lice", "not a letter, digit, '_' or '-'")]
+    public void Read_CalleeOutsideTheVendorsRule_IsRejectedNamingTheCharacter(string callee, string reason)
+    {
+        var file = CalleeCsvReader.Read(new StringReader($"callee\n{callee}\nok_id-1\n"));
+
+        Assert.Equal(["ok_id-1"], file.Accepted.Select(r => r.Callees.Single()));
+        var row = Assert.Single(file.Rejected);
+        Assert.Equal(2, row.Line);
+        Assert.Contains(reason, row.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_CountsAddUp_BlankLinesAndTheHeaderAreNotRows()
+    {
+        var file = CalleeCsvReader.Read(new StringReader("callee\n\na\n\"b\nb\"x\na\n \nc\n"));
+
+        Assert.Equal(5, file.Rows);
+        Assert.Equal(file.Rows, file.Accepted.Count + file.Rejected.Count);
+        Assert.Equal([3, 8], file.Accepted.Select(r => r.Line));
+    }
+}

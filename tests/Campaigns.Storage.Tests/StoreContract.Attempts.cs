@@ -46,7 +46,7 @@ public abstract partial class StoreContract
         Assert.Equal((AttemptState.Dialed, "call-1"), (dialedAgain.State, dialedAgain.CallId));
         Assert.Equal(AttemptState.Dialed, notUnknown.State);
         Assert.Equal(AttemptState.Settled, settled.State);
-        Assert.NotNull(settled.SettledAt);
+        Assert.True(settled.SettledAt >= dialed.DialedAt && dialed.DialedAt >= intent.IntendedAt, "times run backwards");
         Assert.Equal(settled, settledAgain);
         Assert.Equal(intent.AttemptKey, (await Store.GetAttemptByCallIdAsync("call-1"))!.AttemptKey);
     }

@@ -11,11 +11,8 @@ public abstract partial class StoreContract
         var second = SecondStore();
         await Task.WhenAll(second.MigrateAsync(), Store.MigrateAsync());
 
-        Assert.NotNull(await second.GetCampaignAsync(Campaign));
-        if (second is IAsyncDisposable d)
-        {
-            await d.DisposeAsync();
-        }
+        var seen = await second.GetCampaignAsync(Campaign);
+        Assert.Equal((Campaign, "campaign-" + Campaign, CampaignStatus.Registered), (seen!.CampaignId, seen.WorkflowId, seen.Status));
     }
 
     [Fact]

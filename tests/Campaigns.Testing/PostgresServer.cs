@@ -62,6 +62,59 @@ public static class PostgresServer
         }
     }
 
+    /// <summary>
+    /// Starts <paramref name="work"/> while another connection holds <paramref name="table"/> locked, waits
+    /// until the work is blocked on that lock inside the server, then restarts the server: the work is cut
+    /// mid-transaction for certain. Returns the work's task, to be awaited.
+    /// </summary>
+    public static async Task<Task> RestartWhileWaitingAsync(string connectionString, string table, Func<Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var blocker = new NpgsqlConnection(Unpooled(connectionString));
+        await blocker.OpenAsync().ConfigureAwait(false);
+        await using (var cmd = new NpgsqlCommand($"BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", blocker))
+        {
+            await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        var task = work();
+        await WaitForLockWaitAsync(connectionString).ConfigureAwait(false);
+        await RestartAsync().ConfigureAwait(false);
+        try
+        {
+            await blocker.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            // The restart cut it too; nothing to release.
+        }
+
+        return task;
+    }
+
+    /// <summary>Waits until some session of the database waits on a lock (a condition, polled; not a fixed sleep).</summary>
+    public static async Task WaitForLockWaitAsync(string connectionString)
+    {
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        await using var conn = new NpgsqlConnection(Unpooled(AdminConnectionString));
+        await conn.OpenAsync().ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = @database AND wait_event_type = 'Lock'", conn);
+        cmd.Parameters.AddWithValue("database", database!);
+        for (var i = 0; i < 3000; i++)
+        {
+            if ((long)(await cmd.ExecuteScalarAsync().ConfigureAwait(false))! > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"nothing in database {database} waited on a lock within 30 s");
+    }
+
+    private static string Unpooled(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
+
     private static string Required(string name) => Environment.GetEnvironmentVariable(name)
         ?? throw new InvalidOperationException($"{name} is not set: run the tests with 'bash tests/run.sh'");
 }

@@ -32,7 +32,10 @@ internal sealed class PostgresOutcomeStore : SqlOutcomeStore, IAsyncDisposable, 
 
     protected override string ForUpdate => " FOR UPDATE";
 
-    public override async Task MigrateAsync(CancellationToken cancellationToken = default)
+    public override Task MigrateAsync(CancellationToken cancellationToken = default) => MigrateAsync(null, cancellationToken);
+
+    /// <summary>Migrates with only the scripts <paramref name="only"/> accepts (tests: an old schema with data in it).</summary>
+    internal async Task MigrateAsync(Func<string, bool>? only, CancellationToken cancellationToken)
     {
         await ProbeAsync(write: false, cancellationToken).ConfigureAwait(false);
 
@@ -43,7 +46,7 @@ internal sealed class PostgresOutcomeStore : SqlOutcomeStore, IAsyncDisposable, 
             await conn.ExecuteAsync(Cmd("SELECT pg_advisory_lock(@MigrationLock)", new { MigrationLock }, null, cancellationToken)).ConfigureAwait(false);
             try
             {
-                Upgrade(DeployChanges.To.PostgresqlDatabase(new PostgresqlConnectionManager(dataSource)), "Postgres", null);
+                Upgrade(DeployChanges.To.PostgresqlDatabase(new PostgresqlConnectionManager(dataSource)), "Postgres", only);
             }
             finally
             {
@@ -51,7 +54,10 @@ internal sealed class PostgresOutcomeStore : SqlOutcomeStore, IAsyncDisposable, 
             }
         }
 
-        await ProbeAsync(write: true, cancellationToken).ConfigureAwait(false);
+        if (only is null)
+        {
+            await ProbeAsync(write: true, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -104,8 +110,8 @@ internal sealed class PostgresOutcomeStore : SqlOutcomeStore, IAsyncDisposable, 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-    protected override async Task<DbTransaction> BeginAsync(DbConnection conn, bool readOnly, CancellationToken cancellationToken) =>
-        await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+    protected override async Task<DbTransaction?> BeginAsync(DbConnection conn, Access access, CancellationToken cancellationToken) =>
+        access == Access.Write ? await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
 
     protected override string Json(string expression) => $"CAST({expression} AS jsonb)";
 

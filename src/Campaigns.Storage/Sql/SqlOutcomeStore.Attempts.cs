@@ -28,7 +28,7 @@ internal abstract partial class SqlOutcomeStore
 
         // Staged once each and in key order, so that writers of overlapping batches lock rows in one order.
         var rows = asked.DistinctBy(a => a.Key).OrderBy(a => a.Key, StringComparer.Ordinal).ToList();
-        return InTransactionAsync<IReadOnlyList<CallAttempt>>(Access.Write, async (conn, tx, ct) =>
+        return InTransactionAsync<IReadOnlyList<CallAttempt>>(Access.OneBatch, async (conn, tx, ct) =>
         {
             var parameters = new DynamicParameters(new
             {
@@ -36,6 +36,7 @@ internal abstract partial class SqlOutcomeStore
                 intended = Names.Of(AttemptState.Intended),
                 skipped = Names.Of(AttemptState.Skipped),
                 now = Time.GetUtcNow(),
+                staged = rows.Count,
             });
             var source = Rows(
                 "i",
@@ -46,9 +47,10 @@ internal abstract partial class SqlOutcomeStore
 
             // The do-not-call list is checked in the statement that writes the intent: an attempt of a target
             // with a listed callee is stored as skipped, and a dialer never sees it. RETURNING names the rows
-            // this call created; the SELECT (a statement of its own, so it sees rows a racing writer committed)
-            // reads back every stored row. "WHERE true" keeps SQLite from reading ON CONFLICT as a join's ON.
-            using var grid = await conn.QueryMultipleAsync(Cmd(
+            // this call created. A batch naming a target that does not exist writes nothing (`found`
+            // counts the rows that have their target; the command runs without BEGIN on PostgreSQL, so the
+            // refusal cannot rely on a rollback); the WHERE also keeps SQLite from reading ON CONFLICT as a join's ON.
+            var created = (await conn.QueryAsync<CallAttempt>(Cmd(
                 $"""
                 INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, error_info, intended_at, updated_at)
                 SELECT x.attempt_key, @campaignId, x.target_seq, x.attempt_no,
@@ -57,23 +59,38 @@ internal abstract partial class SqlOutcomeStore
                        @now, @now
                 FROM (
                     SELECT i.attempt_key, i.target_seq, i.attempt_no,
-                           (SELECT MIN(c.value) FROM {CalleesOf("t.callees")} JOIN do_not_call d ON d.callee = c.value) AS blocked
+                           (SELECT MIN(c.value) FROM {CalleesOf("t.callees")} JOIN do_not_call d ON d.callee = c.value) AS blocked,
+                           count(*) OVER () AS found
                     FROM {source}
-                    JOIN targets t ON t.campaign_id = @campaignId AND t.seq = i.target_seq) x
-                WHERE true
+                    {JoinStaged} targets t ON t.campaign_id = @campaignId AND t.seq = i.target_seq) x
+                WHERE x.found = @staged
                 ORDER BY x.attempt_key
                 ON CONFLICT DO NOTHING
-                RETURNING attempt_key;
-                {SelectAttempt} WHERE attempt_key IN (SELECT i.attempt_key FROM {source});
+                RETURNING {AttemptColumns}
                 """,
                 parameters,
                 tx,
-                ct)).ConfigureAwait(false);
-            var created = (await grid.ReadAsync<string>().ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
-            var stored = (await grid.ReadAsync<CallAttempt>().ConfigureAwait(false)).ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
-            var missing = asked.FirstOrDefault(r => !stored.ContainsKey(r.Key));
-            if (missing.Key is not null)
+                ct)).ConfigureAwait(false)).ToDictionary(a => a.AttemptKey, a => a with { Created = true }, StringComparer.Ordinal);
+
+            // The usual case (every row new) needs nothing more. Otherwise the stored rows are read in a
+            // command of their own, so they include rows a racing writer committed meanwhile.
+            var stored = new Dictionary<string, CallAttempt>(created, StringComparer.Ordinal);
+            if (created.Count < rows.Count)
             {
+                var read = await conn.QueryAsync<CallAttempt>(Cmd(
+                    $"{SelectAttempt} WHERE attempt_key IN (SELECT i.attempt_key FROM {source})", parameters, tx, ct)).ConfigureAwait(false);
+                foreach (var a in read)
+                {
+                    stored.TryAdd(a.AttemptKey, a);
+                }
+            }
+
+            if (asked.Any(r => !stored.ContainsKey(r.Key)))
+            {
+                var existing = (await conn.QueryAsync<int>(Cmd(
+                    $"SELECT i.target_seq FROM {source} {JoinStaged} targets t ON t.campaign_id = @campaignId AND t.seq = i.target_seq", parameters, tx, ct))
+                    .ConfigureAwait(false)).ToHashSet();
+                var missing = asked.First(r => !existing.Contains(r.TargetSeq));
                 throw new InvalidOperationException($"target {missing.TargetSeq} of campaign '{campaignId}' does not exist");
             }
 

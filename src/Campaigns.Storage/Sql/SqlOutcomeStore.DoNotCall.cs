@@ -9,7 +9,7 @@ internal abstract partial class SqlOutcomeStore
     public Task AddDoNotCallAsync(IEnumerable<string> callees, string? reason = null, CancellationToken cancellationToken = default)
     {
         var rows = Distinct(callees);
-        return InTransactionAsync(Access.Write, async (conn, tx, ct) =>
+        return InTransactionAsync(Access.OneBatch, async (conn, tx, ct) =>
         {
             var parameters = new DynamicParameters(new { reason, now = Time.GetUtcNow() });
             return await conn.ExecuteAsync(Cmd(
@@ -28,7 +28,7 @@ internal abstract partial class SqlOutcomeStore
     public Task RemoveDoNotCallAsync(IEnumerable<string> callees, CancellationToken cancellationToken = default)
     {
         var rows = Distinct(callees);
-        return InTransactionAsync(Access.Write, (conn, tx, ct) =>
+        return InTransactionAsync(Access.OneBatch, (conn, tx, ct) =>
         {
             var parameters = new DynamicParameters();
             return conn.ExecuteAsync(Cmd($"DELETE FROM do_not_call WHERE {In("callee", parameters, "callees", rows)}", parameters, tx, ct));

@@ -27,7 +27,7 @@ internal abstract partial class SqlOutcomeStore
             .OrderBy(o => o.AttemptKey, StringComparer.Ordinal)
             .ThenBy(o => o.Callee, StringComparer.Ordinal)
             .ToList();
-        return InTransactionAsync(Access.Write, async (conn, tx, ct) =>
+        return InTransactionAsync(Access.OneBatch, async (conn, tx, ct) =>
         {
             var parameters = new DynamicParameters(new
             {
@@ -37,6 +37,7 @@ internal abstract partial class SqlOutcomeStore
                 settled = Names.Of(AttemptState.Settled),
                 failed = Names.Of(AttemptState.Failed),
                 skipped = Names.Of(AttemptState.Skipped),
+                staged = rows.Count,
             });
             var source = Rows(
                 "o",
@@ -54,22 +55,25 @@ internal abstract partial class SqlOutcomeStore
                 new RowColumn("raw_record", "text", rows.Select(o => o.RawRecord).ToArray()));
 
             // Only outcomes that match their attempt are written: same campaign, a callee of its target, and
-            // the attempt's CallId (dialed or settled) or none (failed or skipped: never placed). An Unknown
-            // result never replaces a final one. "WHERE ... true" keeps SQLite from reading ON CONFLICT as a join's ON.
+            // the attempt's CallId (dialed or settled) or none (failed or skipped: never placed). One row that
+            // does not match and nothing is written (`matched` counts the rows that do; the command runs without
+            // BEGIN on PostgreSQL, so the refusal cannot rely on a rollback). An Unknown result never replaces a final one.
             var written = await conn.ExecuteAsync(Cmd(
                 $"""
                 INSERT INTO outcomes (attempt_key, callee, campaign_id, call_id, result, raw_result,
                                       start_time, accept_time, end_time, duration_ms, raw_record, recorded_at)
-                SELECT o.attempt_key, o.callee, o.campaign_id, o.call_id, o.result, o.raw_result,
-                       o.start_time, o.accept_time, o.end_time, o.duration_ms, {Json("o.raw_record")}, @now
-                FROM {source}
-                JOIN call_attempts a ON a.attempt_key = o.attempt_key AND a.campaign_id = o.campaign_id
-                JOIN targets t ON t.campaign_id = a.campaign_id AND t.seq = a.target_seq
-                WHERE EXISTS (SELECT 1 FROM {CalleesOf("t.callees")} WHERE c.value = o.callee)
-                  AND ((a.state IN (@dialed, @settled) AND o.call_id = a.call_id)
-                    OR (a.state IN (@failed, @skipped) AND o.call_id IS NULL))
-                  AND true
-                ORDER BY o.attempt_key, o.callee
+                SELECT m.attempt_key, m.callee, m.campaign_id, m.call_id, m.result, m.raw_result,
+                       m.start_time, m.accept_time, m.end_time, m.duration_ms, {Json("m.raw_record")}, @now
+                FROM (
+                    SELECT o.*, count(*) OVER () AS matched
+                    FROM {source}
+                    {JoinStaged} call_attempts a ON a.attempt_key = o.attempt_key AND a.campaign_id = o.campaign_id
+                    {JoinStaged} targets t ON t.campaign_id = a.campaign_id AND t.seq = a.target_seq
+                    WHERE EXISTS (SELECT 1 FROM {CalleesOf("t.callees")} WHERE c.value = o.callee)
+                      AND ((a.state IN (@dialed, @settled) AND o.call_id = a.call_id)
+                        OR (a.state IN (@failed, @skipped) AND o.call_id IS NULL))) m
+                WHERE m.matched = @staged
+                ORDER BY m.attempt_key, m.callee
                 ON CONFLICT (attempt_key, callee) DO UPDATE SET
                     call_id = excluded.call_id, result = excluded.result, raw_result = excluded.raw_result,
                     start_time = excluded.start_time, accept_time = excluded.accept_time, end_time = excluded.end_time,
@@ -81,7 +85,7 @@ internal abstract partial class SqlOutcomeStore
                 ct)).ConfigureAwait(false);
             if (written < rows.Count)
             {
-                // Some rows were not written: either an Unknown that met a final result (fine), or a mismatch.
+                // Some rows were not written: Unknowns that met a final result (fine), or a mismatch (nothing written).
                 await RefuseMismatchAsync(conn, tx, rows, ct).ConfigureAwait(false);
             }
 
@@ -94,6 +98,7 @@ internal abstract partial class SqlOutcomeStore
         var conn = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (conn.ConfigureAwait(false))
         {
+            // Dapper's unbuffered reader takes no CommandDefinition: the token reaches it through WithCancellation below.
             var rows = conn.QueryUnbufferedAsync<OutcomeExportRow>(
                 """
                 SELECT a.target_seq, a.attempt_no, o.callee, o.call_id, o.result, o.raw_result,
@@ -111,7 +116,7 @@ internal abstract partial class SqlOutcomeStore
     }
 
     // Names the first outcome that does not match its attempt, throwing so the transaction rolls back.
-    private async Task RefuseMismatchAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction tx, List<Outcome> rows, CancellationToken ct)
+    private async Task RefuseMismatchAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx, List<Outcome> rows, CancellationToken ct)
     {
         var parameters = new DynamicParameters();
         var keys = rows.Select(r => r.AttemptKey).Distinct(StringComparer.Ordinal).ToList();

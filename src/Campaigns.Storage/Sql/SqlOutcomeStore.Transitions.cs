@@ -15,7 +15,7 @@ internal abstract partial class SqlOutcomeStore
         ArgumentNullException.ThrowIfNull(attemptKeys);
         ArgumentException.ThrowIfNullOrWhiteSpace(claimToken);
         var keys = attemptKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        return InTransactionAsync<IReadOnlyList<DialClaim>>(Access.Write, async (conn, tx, ct) =>
+        return InTransactionAsync<IReadOnlyList<DialClaim>>(Access.OneBatch, async (conn, tx, ct) =>
         {
             // Compare-and-set: only an Intended row moves. Rows are locked in key order (no deadlock between
             // overlapping batches); a racing claimer waits for the first one's commit, then finds Dialing.
@@ -27,22 +27,23 @@ internal abstract partial class SqlOutcomeStore
                 intended = Names.Of(AttemptState.Intended),
             });
             var inKeys = In("attempt_key", parameters, "keys", keys);
-            using var grid = await conn.QueryMultipleAsync(Cmd(
+            var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
                 $"""
                 UPDATE call_attempts SET state = @dialing, claim_token = @claimToken, claimed_at = @now, updated_at = @now
                 WHERE attempt_key IN (
                     SELECT attempt_key FROM call_attempts WHERE {inKeys} AND state = @intended ORDER BY attempt_key{ForUpdate})
                   AND state = @intended
-                RETURNING attempt_key;
-                {SelectAttempt} WHERE {inKeys};
+                RETURNING {AttemptColumns}
                 """,
                 parameters,
                 tx,
-                ct)).ConfigureAwait(false);
-            var moved = (await grid.ReadAsync<string>().ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
-            var stored = (await grid.ReadAsync<CallAttempt>().ConfigureAwait(false)).ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
+                ct)).ConfigureAwait(false)).ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
+
+            // Those not moved are read in a command of their own, which sees what a racing claimer committed.
+            var stored = moved.Count == keys.Count ? moved : (await conn.QueryAsync<CallAttempt>(Cmd(
+                $"{SelectAttempt} WHERE {inKeys}", parameters, tx, ct)).ConfigureAwait(false)).ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
             return [.. attemptKeys.Select(key => stored.TryGetValue(key, out var a)
-                ? new DialClaim(moved.Contains(key) || (a.State == AttemptState.Dialing && a.ClaimToken == claimToken), a)
+                ? new DialClaim(moved.ContainsKey(key) || (a.State == AttemptState.Dialing && a.ClaimToken == claimToken), a)
                 : throw new InvalidOperationException($"attempt '{key}' does not exist"))];
         }, cancellationToken);
     }
@@ -82,25 +83,29 @@ internal abstract partial class SqlOutcomeStore
     // stored row comes back flagged, so the caller acts on the truth.
     private Task<CallAttempt> TransitionAsync(
         string attemptKey, AttemptState to, AttemptState[] from, string set, object values, Func<CallAttempt, bool> isRepeat, CancellationToken cancellationToken) =>
-        InTransactionAsync(Access.Write, async (conn, tx, ct) =>
+        InTransactionAsync(Access.OneBatch, async (conn, tx, ct) =>
         {
             var parameters = new DynamicParameters(values);
             parameters.Add("attemptKey", attemptKey);
             parameters.Add("to", Names.Of(to));
             parameters.Add("now", Time.GetUtcNow());
-            using var grid = await conn.QueryMultipleAsync(Cmd(
+            var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
                 $"""
                 UPDATE call_attempts SET state = @to, updated_at = @now, {set}
                 WHERE attempt_key = @attemptKey AND {In("state", parameters, "from", [.. from.Select(Names.Of)])}
-                RETURNING attempt_key;
-                {SelectAttempt} WHERE attempt_key = @attemptKey;
+                RETURNING {AttemptColumns}
                 """,
                 parameters,
                 tx,
-                ct)).ConfigureAwait(false);
-            var moved = (await grid.ReadAsync<string>().ConfigureAwait(false)).Any();
-            var stored = await grid.ReadSingleOrDefaultAsync<CallAttempt>().ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
-            return moved || (stored.State == to && isRepeat(stored)) ? stored : stored with { Refused = true };
+                ct)).ConfigureAwait(false)).SingleOrDefault();
+            if (moved is not null)
+            {
+                return moved;
+            }
+
+            // Not moved: read what is stored (a command of its own, which sees what a racing writer committed).
+            var stored = await conn.QuerySingleOrDefaultAsync<CallAttempt>(Cmd(SelectAttempt + " WHERE attempt_key = @attemptKey", parameters, tx, ct))
+                .ConfigureAwait(false) ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
+            return stored.State == to && isRepeat(stored) ? stored : stored with { Refused = true };
         }, cancellationToken);
 }

@@ -43,8 +43,12 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
     /// <summary>Opens a connection.</summary>
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    /// <summary>Begins a transaction; a read-only one must not wait for writers (SQLite: deferred).</summary>
-    protected abstract Task<DbTransaction> BeginAsync(DbConnection conn, bool readOnly, CancellationToken cancellationToken);
+    /// <summary>
+    /// Begins the transaction <paramref name="access"/> needs, or none (null) where the database runs the
+    /// work atomically by itself: PostgreSQL runs one multi-statement command as one implicit transaction,
+    /// which saves the COMMIT round trip on the per-call path. A read must not wait for writers (SQLite: deferred).
+    /// </summary>
+    protected abstract Task<DbTransaction?> BeginAsync(DbConnection conn, Access access, CancellationToken cancellationToken);
 
     /// <summary>The SQL that turns a text parameter or column into the database's JSON type.</summary>
     protected abstract string Json(string expression);
@@ -59,6 +63,12 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
     /// </summary>
     protected abstract string Rows(string alias, DynamicParameters parameters, params RowColumn[] columns);
 
+    /// <summary>
+    /// The join that keeps the staged rows (<see cref="Rows"/>) as the outer loop: SQLite cannot estimate
+    /// json_each's size and, given the choice, may scan the whole table once per staged row.
+    /// </summary>
+    protected virtual string JoinStaged => "JOIN";
+
     /// <summary>SQL testing <paramref name="column"/> against a list of texts, added to <paramref name="parameters"/>.</summary>
     protected abstract string In(string column, DynamicParameters parameters, string name, IReadOnlyList<string> values);
 
@@ -67,6 +77,12 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
 
     /// <summary>Whether <paramref name="e"/> may pass if the operation is simply tried again.</summary>
     protected abstract bool IsTransient(Exception e);
+
+    /// <summary>
+    /// Waits for this process's turn to write, where the database admits one writer at a time (SQLite): an
+    /// in-process queue is fair, where writers polling the file lock can starve one of them. Null: no turn needed.
+    /// </summary>
+    protected virtual Task<IDisposable?> WriterTurnAsync(Access access, CancellationToken cancellationToken) => Task.FromResult<IDisposable?>(null);
 
     /// <summary>Called after a transient error, before the retry (e.g. to drop pooled connections to a restarted server).</summary>
     protected virtual void OnTransientError()
@@ -123,7 +139,7 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
     /// Runs <paramref name="work"/> in one transaction, retrying the whole of it on transient errors until
     /// the deadline; past it, an <see cref="OutcomeStoreUnavailableException"/> names the database.
     /// </summary>
-    protected async Task<T> InTransactionAsync<T>(Access access, Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    protected async Task<T> InTransactionAsync<T>(Access access, Func<DbConnection, DbTransaction?, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -133,10 +149,16 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
         {
             try
             {
-                var conn = await OpenAsync(deadline.Token).ConfigureAwait(false);
+                using var turn = await WriterTurnAsync(access, deadline.Token).ConfigureAwait(false);
+                var conn = await OpenWithinAsync(deadline.Token).ConfigureAwait(false);
                 await using (conn.ConfigureAwait(false))
                 {
-                    var tx = await BeginAsync(conn, access == Access.Read, deadline.Token).ConfigureAwait(false);
+                    var tx = await BeginAsync(conn, access, deadline.Token).ConfigureAwait(false);
+                    if (tx is null)
+                    {
+                        return await work(conn, null, deadline.Token).ConfigureAwait(false);
+                    }
+
                     await using (tx.ConfigureAwait(false))
                     {
                         var result = await work(conn, tx, deadline.Token).ConfigureAwait(false);
@@ -166,11 +188,33 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
         }
     }
 
-    /// <summary>Whether a transaction only reads (SQLite then does not take the write lock).</summary>
+    // A driver may not give up opening a connection to a server that accepts and never answers until its
+    // own connect timeout; the deadline does not wait for it. A connection that opens after all is closed.
+    private async Task<DbConnection> OpenWithinAsync(CancellationToken cancellationToken)
+    {
+        var opening = OpenAsync(cancellationToken);
+        try
+        {
+            return await opening.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _ = opening.ContinueWith(t => t.Result.DisposeAsync(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    /// <summary>What the work of a transaction does.</summary>
     protected internal enum Access
     {
+        /// <summary>Only reads (SQLite does not take the write lock; PostgreSQL needs no transaction).</summary>
         Read,
+
+        /// <summary>Writes, in several commands: always a transaction.</summary>
         Write,
+
+        /// <summary>Writes in exactly one command (several statements at most): PostgreSQL runs it atomically without BEGIN/COMMIT.</summary>
+        OneBatch,
     }
 
     /// <summary>One column of a row set passed as a parameter: its name, PostgreSQL array type, and values.</summary>

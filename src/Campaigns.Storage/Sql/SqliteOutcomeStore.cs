@@ -13,9 +13,10 @@ namespace Campaigns.Storage.Sql;
 /// writer, and reads in deferred transactions so they never wait for one either. Row sets travel as
 /// one JSON parameter read by <c>json_each</c> (SQLite has no arrays).
 /// </summary>
-internal sealed class SqliteOutcomeStore : SqlOutcomeStore
+internal sealed class SqliteOutcomeStore : SqlOutcomeStore, IAsyncDisposable, IDisposable
 {
     private readonly string connectionString;
+    private readonly SemaphoreSlim writer = new(1, 1);
 
     public SqliteOutcomeStore(string connectionString, OutcomeStoreOptions options, ILogger logger, TimeProvider time)
         : base(options, logger, time)
@@ -34,6 +35,9 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore
     internal override string Describe { get; }
 
     protected override string ForUpdate => "";
+
+    // SQLite takes the left side of a CROSS JOIN as the outer loop, always.
+    protected override string JoinStaged => "CROSS JOIN";
 
     public override async Task MigrateAsync(CancellationToken cancellationToken = default) =>
         await MigrateAsync(null, cancellationToken).ConfigureAwait(false);
@@ -63,7 +67,10 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore
             "Sqlite",
             only,
             ("Campaigns.Storage.Migrations.Sqlite.0003_fixed_size_target_keys", new SqliteTargetRekey()));
-        await ProbeAsync(write: true, cancellationToken).ConfigureAwait(false);
+        if (only is null)
+        {
+            await ProbeAsync(write: true, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
@@ -75,8 +82,27 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore
 
     // Deferred: a read takes no lock until it reads, and in WAL mode never waits for a writer. Immediate:
     // a writer takes the write lock up front, so it cannot fail half-way when upgrading a read lock.
-    protected override Task<DbTransaction> BeginAsync(DbConnection conn, bool readOnly, CancellationToken cancellationToken) =>
-        Task.FromResult<DbTransaction>(((SqliteConnection)conn).BeginTransaction(deferred: readOnly));
+    protected override Task<DbTransaction?> BeginAsync(DbConnection conn, Access access, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction?>(((SqliteConnection)conn).BeginTransaction(deferred: access == Access.Read));
+
+    public void Dispose() => writer.Dispose();
+
+    public ValueTask DisposeAsync()
+    {
+        writer.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    protected override async Task<IDisposable?> WriterTurnAsync(Access access, CancellationToken cancellationToken)
+    {
+        if (access == Access.Read)
+        {
+            return null;
+        }
+
+        await writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Turn(writer);
+    }
 
     protected override string Json(string expression) => expression;
 
@@ -133,5 +159,10 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private sealed class Turn(SemaphoreSlim writer) : IDisposable
+    {
+        public void Dispose() => writer.Release();
     }
 }

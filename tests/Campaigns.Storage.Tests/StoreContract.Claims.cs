@@ -1,0 +1,131 @@
+using Campaigns.Storage.Model;
+
+namespace Campaigns.Storage.Tests;
+
+public abstract partial class StoreContract
+{
+    [Fact]
+    public async Task ClaimDial_EightConcurrentCallers_ExactlyOneClaims()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a"));
+        var key = (await Store.RecordIntentAsync(Campaign, 1, 1)).AttemptKey;
+        var second = SecondStore();
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(w =>
+            Task.Run(() => (w % 2 == 0 ? Store : second).ClaimDialAsync(key, "execution-" + w))));
+
+        var winner = Assert.Single(claims, c => c.Claimed);
+        Assert.All(claims, c => Assert.Equal((AttemptState.Dialing, winner.Attempt.ClaimToken), (c.Attempt.State, c.Attempt.ClaimToken)));
+        Assert.NotEqual(default, winner.Attempt.ClaimedAt);
+    }
+
+    [Fact]
+    public async Task ClaimDial_SameTokenAgain_IsClaimed_AnotherTokenIsNot()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a"));
+        var key = (await Store.RecordIntentAsync(Campaign, 1, 1)).AttemptKey;
+
+        var first = await Store.ClaimDialAsync(key, "run-1/activity-7");
+        var repeat = await Store.ClaimDialAsync(key, "run-1/activity-7");
+        var other = await Store.ClaimDialAsync(key, "run-2/activity-7");
+
+        Assert.Equal((true, true, false), (first.Claimed, repeat.Claimed, other.Claimed));
+        Assert.Equal(("run-1/activity-7", AttemptState.Dialing), (other.Attempt.ClaimToken, other.Attempt.State));
+        Assert.Equal(first.Attempt.ClaimedAt, repeat.Attempt.ClaimedAt);
+    }
+
+    [Fact]
+    public async Task ClaimDial_AttemptPastIntended_IsNotClaimed_AndComesBackAsStored()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a", "blocked"));
+        await Store.AddDoNotCallAsync(["blocked"]);
+        var dialed = await DialedAttemptAsync(1, "a");
+        var skipped = await Store.RecordIntentAsync(Campaign, 2, 1);
+
+        var claims = await Store.ClaimDialsAsync([skipped.AttemptKey, dialed.AttemptKey], "t");
+
+        Assert.Equal([(false, AttemptState.Skipped), (false, AttemptState.Dialed)], claims.Select(c => (c.Claimed, c.Attempt.State)));
+        Assert.Equal("call-1-1", claims[1].Attempt.CallId);
+    }
+
+    [Fact]
+    public async Task ClaimDials_Batch_ClaimsOnlyTheIntended_InTheOrderAsked()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a", "b", "c"));
+        var intents = await Store.RecordIntentsAsync(Campaign, [(1, 1), (2, 1), (3, 1)]);
+        await Store.ClaimDialAsync(intents[1].AttemptKey, "other");
+
+        var claims = await Store.ClaimDialsAsync([intents[2].AttemptKey, intents[1].AttemptKey, intents[0].AttemptKey], "mine");
+
+        Assert.Equal([(3, true, "mine"), (2, false, "other"), (1, true, "mine")], claims.Select(c => (c.Attempt.TargetSeq, c.Claimed, c.Attempt.ClaimToken)));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.ClaimDialsAsync([intents[0].AttemptKey, "nosuchkey"], "mine"));
+        Assert.Contains("'nosuchkey' does not exist", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordIntent_EightConcurrentCallers_ExactlyOneCreatesIt()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a"));
+        var second = SecondStore();
+
+        var intents = await Task.WhenAll(Enumerable.Range(0, 8).Select(w =>
+            Task.Run(() => (w % 2 == 0 ? Store : second).RecordIntentAsync(Campaign, 1, 1))));
+
+        Assert.Single(intents, a => a.Created);
+        Assert.All(intents, a => Assert.Equal((AttemptState.Intended, AttemptKey.For(Campaign, 1, 1)), (a.State, a.AttemptKey)));
+    }
+
+    [Fact]
+    public async Task Claimed_ThenDialed_ThenSettled_AndStaleWritersAreRefusedVisibly()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a"));
+        var key = (await Store.RecordIntentAsync(Campaign, 1, 1)).AttemptKey;
+        await Store.ClaimDialAsync(key, "t");
+
+        var dialed = await Store.MarkDialedAsync(key, "call-1", new Dictionary<string, long> { ["a"] = 0 });
+        var repeat = await Store.MarkDialedAsync(key, "call-1", new Dictionary<string, long> { ["a"] = 0 });
+        var otherCall = await Store.MarkDialedAsync(key, "call-2", new Dictionary<string, long>());
+        var lateUnknown = await Store.MarkUnknownAsync(key, "late timeout");
+        var lateFailure = await Store.MarkFailedAsync(key, 101001, "late error");
+        var settled = await Store.MarkSettledAsync(key);
+
+        Assert.Equal((AttemptState.Dialed, false, "t"), (dialed.State, dialed.Refused, dialed.ClaimToken));
+        Assert.False(repeat.Refused);
+        Assert.Equal((AttemptState.Dialed, "call-1", true), (otherCall.State, otherCall.CallId, otherCall.Refused));
+        Assert.Equal((AttemptState.Dialed, true), (lateUnknown.State, lateUnknown.Refused));
+        Assert.Equal((AttemptState.Dialed, true), (lateFailure.State, lateFailure.Refused));
+        Assert.Equal((AttemptState.Settled, false), (settled.State, settled.Refused));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Dialing_ToUnknown_ThenReconciled(bool found)
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a"));
+        var key = (await Store.RecordIntentAsync(Campaign, 1, 1)).AttemptKey;
+        await Store.ClaimDialAsync(key, "t");
+
+        var unknown = await Store.MarkUnknownAsync(key, "timed out after sending");
+        var reconciled = found
+            ? await Store.MarkDialedAsync(key, "call-found", new Dictionary<string, long> { ["a"] = 0 })
+            : await Store.MarkFailedAsync(key, null, "no record of the call");
+
+        Assert.Equal((AttemptState.Unknown, false), (unknown.State, unknown.Refused));
+        Assert.Equal((found ? AttemptState.Dialed : AttemptState.Failed, false), (reconciled.State, reconciled.Refused));
+    }
+
+    [Fact]
+    public async Task Dialing_StartAnsweredWithAnError_IsFailed()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a"));
+        var key = (await Store.RecordIntentAsync(Campaign, 1, 1)).AttemptKey;
+        await Store.ClaimDialAsync(key, "t");
+
+        var failed = await Store.MarkFailedAsync(key, 101002, "invalid parameter");
+        var settle = await Store.MarkSettledAsync(key);
+
+        Assert.Equal((AttemptState.Failed, 101002L, false), (failed.State, failed.ErrorCode!.Value, failed.Refused));
+        Assert.Equal((AttemptState.Failed, true), (settle.State, settle.Refused));
+    }
+}
