@@ -11,15 +11,7 @@ internal sealed class WorkerProcess : IDisposable
 
     public static WorkerProcess Start(IReadOnlyDictionary<string, string?> config)
     {
-        // The worker's own build output (its deps.json), as a user runs it: tests/run.sh builds the solution first.
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Campaigns.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // Release or Debug
-        var dll = Path.Combine(root!.FullName, "src", "Campaigns.Worker", "bin", configuration, "net10.0", "Campaigns.Worker.dll");
+        var dll = BuiltDll("Campaigns.Worker");
         var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (key, value) in config)
         {
@@ -32,6 +24,19 @@ internal sealed class WorkerProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new WorkerProcess(process);
+    }
+
+    /// <summary>A program's own build output (its deps.json), as a user runs it: tests/run.sh builds the solution first.</summary>
+    public static string BuiltDll(string project)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Campaigns.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // Release or Debug
+        return Path.Combine(root!.FullName, "src", project, "bin", configuration, "net10.0", project + ".dll");
     }
 
     /// <summary>SIGKILL: no graceful shutdown, no chance to store anything.</summary>
