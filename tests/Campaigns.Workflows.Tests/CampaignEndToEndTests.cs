@@ -36,6 +36,12 @@ public sealed class CampaignEndToEndTests(TemporalServer temporal)
         Assert.DoesNotContain(outcomes, o => o.Callee == "robot");
         var stored = await h.Store.GetCampaignAsync(id);
         Assert.Equal(CampaignStatus.Completed, stored!.Status);
+
+        // Secrets live only in the worker's configuration: never in the campaign's history.
+        var history = (await handle.FetchHistoryAsync()).ToJson();
+        Assert.DoesNotContain(h.Simulator.Options.SecretKey, history, StringComparison.Ordinal);
+        Assert.DoesNotContain("usersig", history, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("TLS.sig", history, StringComparison.Ordinal);
     }
 
     [Fact]

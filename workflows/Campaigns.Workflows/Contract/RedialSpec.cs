@@ -35,7 +35,7 @@ public sealed record CallingWindowSpec
     /// <summary>Days calls may be placed: <c>Mon</c> … <c>Sun</c> (default every day).</summary>
     public IReadOnlyList<string> Days { get; init; } = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
-    /// <summary>Start of the daily period, <c>HH:mm</c> local time (default 09:00).</summary>
+    /// <summary>Start of the daily period, <c>HH:mm</c> (or <c>HH:mm:ss</c>) local time (default 09:00).</summary>
     public string Start { get; init; } = "09:00";
 
     /// <summary>End of the daily period, <c>HH:mm</c>, after <see cref="Start"/> (default 20:00).</summary>

@@ -124,7 +124,12 @@ public sealed class CallingWindow
         var parsed = LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(text ?? "");
         if (!parsed.Success)
         {
-            problems.Add($"{path}: \"{text}\" is not a time of day (HH:mm, e.g. \"09:00\")");
+            parsed = LocalTimePattern.CreateWithInvariantCulture("HH:mm:ss").Parse(text ?? "");
+        }
+
+        if (!parsed.Success)
+        {
+            problems.Add($"{path}: \"{text}\" is not a time of day (HH:mm or HH:mm:ss, e.g. \"09:00\")");
             return null;
         }
 
@@ -133,5 +138,5 @@ public sealed class CallingWindow
 
     /// <summary>For messages: the window in words.</summary>
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{string.Join(",", days.Order().Select(d => DayNames[(int)d - 1]))} {start:HH:mm}-{end:HH:mm} {zone.Id}");
+        string.Create(CultureInfo.InvariantCulture, $"{string.Join(",", days.Order().Select(d => DayNames[(int)d - 1]))} {start:HH:mm:ss}-{end:HH:mm:ss} {zone.Id}");
 }
