@@ -38,7 +38,9 @@ public sealed class CampaignEndToEndTests(TemporalServer temporal)
         Assert.Equal(CampaignStatus.Completed, stored!.Status);
 
         // Secrets live only in the worker's configuration: never in the campaign's history.
-        var history = (await handle.FetchHistoryAsync()).ToJson();
+        var fetched = await handle.FetchHistoryAsync();
+        Console.WriteLine($"history: {fetched.Events.Count} events for {result.Targets} targets ({(double)fetched.Events.Count / result.Targets:F2} per target)");
+        var history = fetched.ToJson();
         Assert.DoesNotContain(h.Simulator.Options.SecretKey, history, StringComparison.Ordinal);
         Assert.DoesNotContain("usersig", history, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("TLS.sig", history, StringComparison.Ordinal);

@@ -279,7 +279,9 @@ public sealed class CampaignWorkflow
             var input = new BatchInput
             {
                 CampaignId = spec.CampaignId!,
-                Spec = spec with { Rate = spec.Rate with { MaxCallsPerSecond = maxCallsPerSecond } },
+                // The dial settings only: the targets are in the store, and a 10k-callee list in every
+                // batch's scheduled event would grow the history by megabytes.
+                Spec = spec with { Callees = null, Groups = null, Rate = spec.Rate with { MaxCallsPerSecond = maxCallsPerSecond } },
                 Items = items,
                 DialUntil = window?.ClosesAfter(Workflow.UtcNow),
             };
