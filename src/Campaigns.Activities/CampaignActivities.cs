@@ -69,6 +69,7 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches)
             PreviousResults = previous ?? [],
             Heartbeat = results => activity.Heartbeat(results),
             Cancel = cancel.Token,
+            Robot = input.Spec.RobotAccount,
             Abort = abort.Token,
         };
         return await batches.RunAsync(input, context).ConfigureAwait(false);

@@ -43,6 +43,7 @@ public sealed class CampaignWorkerOptions
         Positive(problems, "Campaigns:Watch:RecordDelaySeconds", Watch.RecordDelaySeconds);
         Positive(problems, "Campaigns:Watch:RecordMaxWaitSeconds", Watch.RecordMaxWaitSeconds);
         Positive(problems, "Campaigns:Watch:ReconcileWindowSeconds", Watch.ReconcileWindowSeconds);
+        Positive(problems, "Campaigns:Watch:MaxCallSeconds", Watch.MaxCallSeconds);
         return problems;
     }
 
@@ -97,6 +98,9 @@ public sealed class WatchOptions
 
     /// <summary>Give up on a record after this long: the outcome is stored as RecordMissing.</summary>
     public double RecordMaxWaitSeconds { get; set; } = 600;
+
+    /// <summary>Longest call watched (ring and talk); past it the record decides the outcome.</summary>
+    public double MaxCallSeconds { get; set; } = 7200;
 
     /// <summary>How long an attempt whose start answer was lost is searched for in the records.</summary>
     public double ReconcileWindowSeconds { get; set; } = 900;

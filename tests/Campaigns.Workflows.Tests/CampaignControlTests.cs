@@ -42,8 +42,10 @@ public sealed class CampaignControlTests(TemporalServer temporal)
         await RingAssertions.EachRungOnceWithOneOutcomeAsync(h, handle.Id["campaign-".Length..], callees);
     }
 
-    [Fact]
-    public async Task Cancel_HangsUpRingingCalls_KeepsTheirOutcomes_DialsNoMore()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Cancel_HangsUpRingingCalls_KeepsTheirOutcomes_DialsNoMore(bool viaWorkflowCancel)
     {
         // Nobody answers and rings last 10 minutes: every placed call is still ringing when the cancel comes.
         await using var h = await CampaignHarness.StartAsync(temporal, o =>
@@ -64,8 +66,20 @@ public sealed class CampaignControlTests(TemporalServer temporal)
         });
         await Eventually.TrueAsync(async () => (await h.Simulator.CallsAsync()).Count >= 3, "three calls placed");
 
-        await handle.ExecuteUpdateAsync(wf => wf.CancelAsync());
-        var result = await handle.GetResultAsync();
+        CampaignProgress result;
+        if (viaWorkflowCancel)
+        {
+            // `temporal workflow cancel`: the same clean-up, and the run ends as Canceled in Temporal.
+            await handle.CancelAsync();
+            var failure = await Assert.ThrowsAsync<Temporalio.Exceptions.WorkflowFailedException>(() => handle.GetResultAsync());
+            Assert.IsType<Temporalio.Exceptions.CanceledFailureException>(failure.InnerException);
+            result = await handle.QueryAsync(wf => wf.Progress);
+        }
+        else
+        {
+            await handle.ExecuteUpdateAsync(wf => wf.CancelAsync());
+            result = await handle.GetResultAsync();
+        }
 
         var calls = await h.Simulator.CallsAsync();
         Assert.Equal(CampaignStatuses.Cancelled, result.Status);

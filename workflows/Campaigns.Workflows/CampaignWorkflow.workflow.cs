@@ -21,6 +21,9 @@ public sealed class CampaignWorkflow
     internal const int BatchSize = 100;
 
     private readonly CancellationTokenSource batchesCancel = new();
+
+    // Never cancelled: the clean-up after a cancel (waiting for batches, the final status) must still run.
+    private readonly CancellationTokenSource detached = new();
     private CampaignSpec spec = new();
     private CampaignProgress progress = new();
     private int nextSeq = 1;
@@ -75,6 +78,14 @@ public sealed class CampaignWorkflow
         }
 
         SetStatus(paused ? CampaignStatuses.Paused : CampaignStatuses.Running);
+
+        // `temporal workflow cancel` (or the Web UI's cancel) takes the same path as the cancel update:
+        // stop dispatching, hang up ringing calls, keep the outcomes of answered ones, record the status.
+        using var onCancel = Workflow.CancellationToken.Register(() =>
+        {
+            cancelRequested = true;
+            batchesCancel.Cancel();
+        });
         await DispatchAsync();
         if (fatal is not null)
         {
@@ -99,7 +110,12 @@ public sealed class CampaignWorkflow
         await Workflow.ExecuteActivityAsync(
             (ICampaignActivities a) => a.SetStatusAsync(campaignId, progress.Status, JsonSerializer.Serialize(progress, CampaignJson.Options)),
             StoreOptions);
-        await Workflow.WaitConditionAsync(() => Workflow.AllHandlersFinished);
+        await Workflow.WaitConditionAsync(() => Workflow.AllHandlersFinished, detached.Token);
+        if (Workflow.CancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The campaign was cancelled", Workflow.CancellationToken);
+        }
+
         return progress;
     }
 
@@ -165,9 +181,10 @@ public sealed class CampaignWorkflow
         Refuse(change.MaxCallsPerSecond is < 1 or > 200 ? "maxCallsPerSecond must be 1-200 (or null for the worker's budget)" : EndedReason());
     }
 
-    private static ActivityOptions StoreOptions => new()
+    private ActivityOptions StoreOptions => new()
     {
         StartToCloseTimeout = TimeSpan.FromMinutes(2),
+        CancellationToken = detached.Token,
         RetryPolicy = new RetryPolicy { MaximumInterval = TimeSpan.FromSeconds(30) },
     };
 
@@ -200,16 +217,16 @@ public sealed class CampaignWorkflow
                 || (activeBatches == 0 && (Done() || ShouldContinueAsNew()));
             if (NextWake() is { } wake)
             {
-                await Workflow.WaitConditionAsync(Ready, wake);
+                await Workflow.WaitConditionAsync(Ready, wake, detached.Token);
             }
             else
             {
-                await Workflow.WaitConditionAsync(Ready);
+                await Workflow.WaitConditionAsync(Ready, detached.Token);
             }
             if (fatal is not null || cancelRequested)
             {
                 // Let the batches finish their cancellation (hang-ups, outcomes of answered calls).
-                await Workflow.WaitConditionAsync(() => activeBatches == 0);
+                await Workflow.WaitConditionAsync(() => activeBatches == 0, detached.Token);
                 return;
             }
 
@@ -256,7 +273,14 @@ public sealed class CampaignWorkflow
     private TimeSpan? NextWake()
     {
         var now = Workflow.UtcNow;
-        var wake = pending.Count > 0 ? pending.Min(p => p.DueAt) : (DateTimeOffset?)null;
+        if (paused)
+        {
+            return null; // an update wakes a paused campaign; timers would only grow its history
+        }
+
+        // Only future instants: what is due already waits for a batch to finish (a change), not for a timer.
+        var future = pending.Where(p => p.DueAt > now).ToList();
+        var wake = future.Count > 0 ? future.Min(p => p.DueAt) : (DateTimeOffset?)null;
         if (nextDispatchAt > now && (nextSeq <= targets || pending.Count > 0) && (wake is null || nextDispatchAt < wake))
         {
             wake = nextDispatchAt;
@@ -267,7 +291,7 @@ public sealed class CampaignWorkflow
             wake = opens;
         }
 
-        return wake is { } at ? (at > now ? at - now : TimeSpan.FromSeconds(1)) : null;
+        return wake is { } at && at > now ? at - now : null;
     }
 
     private async Task RunBatchAsync(List<BatchItem> items, ActivityOptions options)

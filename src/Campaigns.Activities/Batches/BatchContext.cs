@@ -18,6 +18,9 @@ public sealed record BatchContext
     /// <summary>The campaign is being cancelled: dial no more, hang up ringing calls, settle the rest.</summary>
     public CancellationToken Cancel { get; init; }
 
+    /// <summary>The campaign's robot account.</summary>
+    public string? Robot { get; init; }
+
     /// <summary>Stop at once (the worker is shutting down): a retry resumes from the store.</summary>
     public CancellationToken Abort { get; init; }
 }

@@ -9,6 +9,7 @@ using Campaigns.TencentCall.Models;
 using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Campaigns.Activities.Batches;
 
@@ -24,6 +25,7 @@ public sealed partial class BatchRunner(
     ApiBudget budget,
     CallWatcher watcher,
     RecordFinder records,
+    IOptions<CampaignWorkerOptions> options,
     TimeProvider time,
     ILogger<BatchRunner> logger)
 {
@@ -34,8 +36,9 @@ public sealed partial class BatchRunner(
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
         var targets = await LoadTargetsAsync(input, context.Abort).ConfigureAwait(false);
+        // Distinct: the same attempt twice in one batch would pass one claim token twice.
         var attempts = await store.RecordIntentsAsync(
-            input.CampaignId, input.Items.Select(i => (i.Seq, i.AttemptNo)).ToList(), context.Abort).ConfigureAwait(false);
+            input.CampaignId, input.Items.Select(i => (i.Seq, i.AttemptNo)).Distinct().ToList(), context.Abort).ConfigureAwait(false);
 
         var finished = new ConcurrentDictionary<string, string>(context.PreviousResults, StringComparer.Ordinal);
         using var beat = new Timer(_ => context.Heartbeat(finished), null, TimeSpan.Zero, TimeSpan.FromSeconds(2));
@@ -80,7 +83,7 @@ public sealed partial class BatchRunner(
             case AttemptState.Unknown:
             case AttemptState.Dialing:
                 // Claimed by an execution that is gone (or its answer was lost): the call may exist.
-                return await ReconcileAsync(spec, attempt, target, context).ConfigureAwait(false);
+                return await ReconcileAsync(input, attempt, target, context).ConfigureAwait(false);
             default:
                 return await DialAsync(input, attempt, target, context).ConfigureAwait(false);
         }
@@ -115,32 +118,44 @@ public sealed partial class BatchRunner(
         var request = StartRequest(spec, attempt, target);
         for (var tries = 1; ; tries++)
         {
+            // Only the start itself is inside this try: an error while watching or fetching the record
+            // must never be read as "the start failed" (that would redial a callee who answered).
+            StartCallResult started;
             try
             {
-                var started = await client.StartCallByRobotAsync(request, context.Abort).ConfigureAwait(false);
-                var codes = Outcomes.Codes(started);
-                var dialed = await store.MarkDialedAsync(attempt.AttemptKey, started.CallId, codes, CancellationToken.None).ConfigureAwait(false);
-                return await WatchAndSettleAsync(dialed, target, started.CallId, codes, context).ConfigureAwait(false);
+                // Not cancelled by a worker shutdown: once sent, the answer must be stored (bounded by the
+                // client's request timeout), or an attempt that was never placed would end up unresolved.
+                started = await client.StartCallByRobotAsync(request, CancellationToken.None).ConfigureAwait(false);
             }
             catch (TencentCallException e) when (e.RequestMayHaveTakenEffect && e.CallId is { Length: > 0 } callId)
             {
                 // An OK answer with a CallId but no CallResult: the call exists; who was rung is unknown,
                 // so every callee of the target is watched and given the record's result.
-                var dialed = await store.MarkDialedAsync(attempt.AttemptKey, callId, new Dictionary<string, long>(), CancellationToken.None).ConfigureAwait(false);
-                return await WatchAndSettleAsync(dialed, target, callId, new Dictionary<string, long>(), context).ConfigureAwait(false);
+                var known = await MarkDialedAsync(attempt, callId, new Dictionary<string, long>()).ConfigureAwait(false);
+                return await ActOnStoredAsync(input, known, target, context).ConfigureAwait(false);
             }
-            catch (TencentCallException e) when (e.RequestMayHaveTakenEffect)
+            catch (TencentCallException e) when (e.RequestMayHaveTakenEffect || e.Kind == TencentErrorKind.Unknown)
             {
-                // The request left and its answer is lost: the callee may be ringing. Never resend.
-                await store.MarkUnknownAsync(attempt.AttemptKey, $"{e.Kind} {e.ErrorCode}: {e.Message}", CancellationToken.None).ConfigureAwait(false);
+                // The request left and its answer is lost or unintelligible: the callee may be ringing. Never resend.
+                var unknown = await store.MarkUnknownAsync(attempt.AttemptKey, $"{e.Kind} {e.ErrorCode}: {e.Message}", CancellationToken.None).ConfigureAwait(false);
                 LogStartLost(attempt.AttemptKey, e.Message);
-                return await ReconcileAsync(spec, attempt with { State = AttemptState.Unknown }, target, context).ConfigureAwait(false);
+                return unknown.Refused
+                    ? await ActOnStoredAsync(input, unknown, target, context).ConfigureAwait(false)
+                    : await ReconcileAsync(input, unknown, target, context).ConfigureAwait(false);
             }
-            catch (TencentCallException e) when (e.IsTransient && tries < 8 && !context.Abort.IsCancellationRequested)
+            catch (TencentCallException e) when (e.IsTransient && tries < 8)
             {
                 // 101001, a frequency limit: the vendor says nothing was placed; we still hold the claim.
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, tries - 1)), time, context.Abort).ConfigureAwait(false);
-                await budget.AcquireAsync(BudgetedApi.StartCall, context.Abort).ConfigureAwait(false);
+                if (context.Cancel.IsCancellationRequested || context.Abort.IsCancellationRequested)
+                {
+                    // Nothing was placed: record that, so no later execution reads the claim as "maybe rung".
+                    await store.MarkFailedAsync(attempt.AttemptKey, e.ErrorCode, "not sent again: " + (context.Cancel.IsCancellationRequested ? "campaign cancelled" : "worker stopping"), CancellationToken.None).ConfigureAwait(false);
+                    return Results.Cancelled;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, tries - 1)), time, CancellationToken.None).ConfigureAwait(false);
+                await budget.AcquireAsync(BudgetedApi.StartCall, CancellationToken.None).ConfigureAwait(false);
+                continue;
             }
             catch (TencentCallException e) when (e.Kind == TencentErrorKind.Auth)
             {
@@ -150,20 +165,64 @@ public sealed partial class BatchRunner(
             }
             catch (TencentCallException e)
             {
+                // Refused with a documented error (101002 invalid parameter…): nothing was placed.
                 await store.MarkFailedAsync(attempt.AttemptKey, e.ErrorCode, e.Message, CancellationToken.None).ConfigureAwait(false);
                 return Results.NotPlaced;
             }
+
+            var codes = Outcomes.Codes(started);
+            var dialed = await MarkDialedAsync(attempt, started.CallId, codes).ConfigureAwait(false);
+            return await ActOnStoredAsync(input, dialed, target, context).ConfigureAwait(false);
         }
     }
 
+    // Stores the CallId; a store failure here would lose the one handle on a placed call, so it is logged first.
+    private async Task<CallAttempt> MarkDialedAsync(CallAttempt attempt, string callId, IReadOnlyDictionary<string, long> codes)
+    {
+        try
+        {
+            return await store.MarkDialedAsync(attempt.AttemptKey, callId, codes, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogDialedNotStored(attempt.AttemptKey, callId, e.Message);
+            throw;
+        }
+    }
+
+    // The store's answer decides: a refused move returns the stored attempt, whose state may be further on.
+    private async Task<string> ActOnStoredAsync(BatchInput input, CallAttempt stored, Target target, BatchContext context) =>
+        stored.State == AttemptState.Dialed && stored.CallId is { } callId
+            ? await WatchAndSettleAsync(stored, target, callId, Outcomes.Codes(stored.ResultCodes), context).ConfigureAwait(false)
+            : await RunAttemptAsync(input, stored, target, context).ConfigureAwait(false);
+
     private async Task<string> WatchAndSettleAsync(CallAttempt attempt, Target target, string callId, IReadOnlyDictionary<string, long> codes, BatchContext context)
     {
+        var robot = context.Robot;
         CallRecord? record = null;
         if (codes.Count == 0 || codes.Values.Any(c => c == 0))
         {
-            var watched = new WatchedCall(callId);
-            using var hangUp = context.Cancel.Register(() => _ = HangUpIfRingingAsync(watched));
-            await watcher.WaitForEndAsync(watched, context.Abort).ConfigureAwait(false);
+            var watched = new WatchedCall(callId) { Robot = robot };
+            using var hangUp = context.Cancel.Register(() => _ = HangUpIfRingingAsync(watched, attempt.CampaignId));
+
+            // A call that never ends for us (a robot leg that never hangs up, endless 101001s) must not hold
+            // the batch: after the longest call we allow, the record decides.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.Abort);
+            deadline.CancelAfter(options.Value.Watch.Scaled(options.Value.Watch.MaxCallSeconds));
+            try
+            {
+                await watcher.WaitForEndAsync(watched, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!context.Abort.IsCancellationRequested)
+            {
+                LogWatchGaveUp(callId);
+            }
+            catch (TencentCallException e)
+            {
+                // get_call_info refused (an invalid or auth answer): the call was placed all the same.
+                LogWatchGaveUp(callId + " (" + e.Message + ")");
+            }
+
             record = await records.FetchAsync(callId, context.Abort).ConfigureAwait(false);
         }
 
@@ -173,43 +232,75 @@ public sealed partial class BatchRunner(
         return Outcomes.TargetResult(outcomes);
     }
 
-    private async Task HangUpIfRingingAsync(WatchedCall watched)
+    private async Task HangUpIfRingingAsync(WatchedCall watched, string campaignId)
     {
-        // A cancel hangs up calls still ringing; calls already answered go on and keep their outcome.
-        if (watched.LastStatus is { } status && !status.AnyWaiting)
-        {
-            return;
-        }
-
+        // A cancel hangs up calls still ringing; a call where anyone answered goes on and keeps its outcome
+        // (end_call would end it for everyone, the group members who answered included).
         try
         {
+            var status = watched.LastStatus;
+            if (status is null)
+            {
+                await budget.AcquireAsync(BudgetedApi.CallInfo, CancellationToken.None).ConfigureAwait(false);
+                status = await client.GetCallInfoAsync(watched.CallId).ConfigureAwait(false);
+            }
+
+            if (status.HasEnded || !AllCalleesWaiting(status, watched.Robot))
+            {
+                return;
+            }
+
             await budget.AcquireAsync(BudgetedApi.EndCall, CancellationToken.None).ConfigureAwait(false);
             await client.EndCallAsync(watched.CallId).ConfigureAwait(false);
             watcher.PollSoon(watched);
         }
         catch (TencentCallException e)
         {
-            LogHangUpFailed(watched.CallId, e.Message);
+            LogHangUpFailed(watched.CallId, campaignId + ": " + e.Message);
         }
     }
 
-    private async Task<string> ReconcileAsync(CampaignSpec spec, CallAttempt attempt, Target target, BatchContext context)
+    private static bool AllCalleesWaiting(CallStatus status, string? robot)
     {
+        var callees = status.Users.Where(u => !string.Equals(u.Account, robot, StringComparison.Ordinal)).ToList();
+        return callees.Count > 0 && callees.All(u => u.Status == ParticipantStatus.Waiting);
+    }
+
+    private async Task<string> ReconcileAsync(BatchInput input, CallAttempt attempt, Target target, BatchContext context)
+    {
+        var spec = input.Spec;
         var roomId = RoomIdOf(spec, attempt);
         var since = attempt.ClaimedAt ?? attempt.IntendedAt;
         var found = await records.FindByRoomAsync(spec.RobotAccount!, target.Callees, roomId, since, TimeSpan.FromMilliseconds(spec.RingTimeoutMs), context.Abort)
             .ConfigureAwait(false);
+
+        // Another execution may have got the answer meanwhile (a lost heartbeat, not a dead worker).
+        var now = await store.GetAttemptAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false) ?? attempt;
+        if (now.State is AttemptState.Dialed or AttemptState.Settled or AttemptState.Failed)
+        {
+            return await RunAttemptAsync(input, now, target, context).ConfigureAwait(false);
+        }
+
         if (found is null)
         {
-            if (attempt.State != AttemptState.Unknown)
+            if (now.State != AttemptState.Unknown)
             {
-                await store.MarkUnknownAsync(attempt.AttemptKey, "start answer lost; no record found for room " + roomId, CancellationToken.None).ConfigureAwait(false);
+                var marked = await store.MarkUnknownAsync(attempt.AttemptKey, "start answer lost; no record found for room " + roomId, CancellationToken.None).ConfigureAwait(false);
+                if (marked.Refused)
+                {
+                    return await RunAttemptAsync(input, marked, target, context).ConfigureAwait(false);
+                }
             }
 
             return Results.Unresolved;
         }
 
         var dialed = await store.MarkDialedAsync(attempt.AttemptKey, found.CallId, new Dictionary<string, long>(), CancellationToken.None).ConfigureAwait(false);
+        if (dialed.Refused || dialed.CallId != found.CallId)
+        {
+            return await RunAttemptAsync(input, dialed, target, context).ConfigureAwait(false);
+        }
+
         var outcomes = Outcomes.Of(dialed, target, found.CallId, new Dictionary<string, long>(), found, time.GetUtcNow());
         await store.UpsertOutcomesAsync(outcomes, context.Abort).ConfigureAwait(false);
         await store.MarkSettledAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false);
@@ -233,6 +324,12 @@ public sealed partial class BatchRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Start of attempt {AttemptKey} may have placed a call (answer lost): {Reason}; reconciling by RoomId")]
     private partial void LogStartLost(string attemptKey, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Attempt {AttemptKey} was placed as call {CallId}, but storing that failed: {Reason}")]
+    private partial void LogDialedNotStored(string attemptKey, string callId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped watching call {CallId}; its record decides the outcome")]
+    private partial void LogWatchGaveUp(string callId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "end_call {CallId} failed: {Reason}")]
     private partial void LogHangUpFailed(string callId, string reason);

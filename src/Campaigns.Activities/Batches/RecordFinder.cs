@@ -82,9 +82,9 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, IO
                 new RecordLookup { RobotAccount = robot, Callees = callees, RoomId = roomId, From = since.AddMinutes(-1), To = time.GetUtcNow() },
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (TencentCallException e) when (e.IsTransient || e.Kind == TencentErrorKind.Unknown)
+        catch (TencentCallException e) when (e.IsTransient || e.Kind is TencentErrorKind.Unknown or TencentErrorKind.Invalid)
         {
-            return null; // looked for again on the next round
+            return null; // looked for again on the next round (Invalid: more pages than the lookup reads)
         }
         catch (HttpRequestException)
         {

@@ -212,6 +212,9 @@ public sealed class WatchedCall(string callId)
     /// <summary>The last live status (null before the first poll).</summary>
     public CallStatus? LastStatus { get; set; }
 
+    /// <summary>The robot placing the call (not a callee in the live status).</summary>
+    public string? Robot { get; init; }
+
     /// <summary>Polls spent on the call.</summary>
     public int Polls { get; set; }
 
