@@ -130,4 +130,28 @@ public sealed class CampaignControlTests(TemporalServer temporal)
         Assert.Equal(1, result.ByResult[Activities.Results.Skipped]);
         Assert.Equal(3, result.Finished);
     }
+
+    [Fact]
+    public async Task SetRate_OutsideTheBudgetIsRefused_AFasterRateFinishesTheCampaign()
+    {
+        await using var h = await CampaignHarness.StartAsync(temporal);
+        var id = CampaignHarness.NewId();
+        var callees = Enumerable.Range(1, 40).Select(i => $"t{i}").ToList();
+        // One call a second would take 40 s; the operator raises it.
+        var handle = await h.Campaigns.StartAsync(new CampaignSpec
+        {
+            CampaignId = id, RobotAccount = "robot", Callees = callees, RingTimeoutMs = 10_000, Rate = new() { MaxCallsPerSecond = 1 },
+        });
+
+        var refused = await Assert.ThrowsAsync<WorkflowUpdateFailedException>(() => handle.ExecuteUpdateAsync(wf => wf.SetRateAsync(new RateChange(500))));
+        await handle.ExecuteUpdateAsync(wf => wf.SetRateAsync(new RateChange(100)));
+        var result = await handle.GetResultAsync();
+
+        Assert.Contains("maxCallsPerSecond must be 1-200", refused.InnerException!.Message, StringComparison.Ordinal);
+        Assert.Equal(40, result.Finished);
+        await RingAssertions.EachRungOnceWithOneOutcomeAsync(h, id, callees);
+        var calls = await h.Simulator.CallsAsync();
+        var span = calls.Max(c => c.PlacedAt) - calls.Min(c => c.PlacedAt);
+        Assert.True(span < TimeSpan.FromSeconds(35 * 60), $"40 calls took {span} (simulated) after the rate was raised");
+    }
 }
