@@ -119,6 +119,12 @@ public interface IOutcomeStore
     /// <summary>Outcomes of a campaign in target order, streamed.</summary>
     IAsyncEnumerable<OutcomeExportRow> ReadOutcomesAsync(string campaignId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The stored outcomes of one attempt, by callee (empty when none): what a retried dial activity reports
+    /// for an attempt an earlier execution settled.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, string>> GetAttemptResultsAsync(string attemptKey, CancellationToken cancellationToken = default);
+
     /// <summary>Counts per attempt state and per outcome result.</summary>
     Task<Progress> GetProgressAsync(string campaignId, CancellationToken cancellationToken = default);
 

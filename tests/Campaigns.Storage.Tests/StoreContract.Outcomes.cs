@@ -34,6 +34,20 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task GetAttemptResults_ReturnsEachCalleesResult_EmptyForAnAttemptWithout()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("b;a", "c"));
+        var group = await DialedAttemptAsync(1, "a");
+        var single = await DialedAttemptAsync(2, "c");
+        await Store.UpsertOutcomesAsync([OutcomeOf(group, "b", "Reject"), OutcomeOf(group, "a", "NotAnswer")]);
+
+        var results = await Store.GetAttemptResultsAsync(group.AttemptKey);
+
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "NotAnswer", ["b"] = "Reject" }, results);
+        Assert.Empty(await Store.GetAttemptResultsAsync(single.AttemptKey));
+    }
+
+    [Fact]
     public async Task Outcomes_RoundTripTimesNullsAndOrder()
     {
         await Store.AddTargetsAsync(Campaign, Callees("b;a", "c"));

@@ -77,7 +77,9 @@ public sealed partial class BatchRunner(
             case AttemptState.Failed:
                 return Results.NotPlaced;
             case AttemptState.Settled:
-                return "Settled";
+                // Settled by an earlier execution after its last heartbeat: the stored outcomes say how.
+                var stored = await store.GetAttemptResultsAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false);
+                return stored.Values.FirstOrDefault(r => r != Outcomes.NotRung) ?? (stored.Count > 0 ? Outcomes.NotRung : Outcomes.RecordMissing);
             case AttemptState.Dialed:
                 return await WatchAndSettleAsync(attempt, target, attempt.CallId!, Outcomes.Codes(attempt.ResultCodes), context).ConfigureAwait(false);
             case AttemptState.Unknown:
