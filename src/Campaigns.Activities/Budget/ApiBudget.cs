@@ -33,17 +33,23 @@ public sealed class ApiBudget : IDisposable
     private readonly ConcurrentDictionary<(string CampaignId, int Rate), RateLimiter> campaignLimiters = new();
 
     /// <summary>Builds the limiters from the options.</summary>
-    public ApiBudget(IOptions<CampaignWorkerOptions> options, TimeProvider time)
+    public ApiBudget(IOptions<CampaignWorkerOptions> options, IOptions<TencentCall.TencentCallOptions> tencent, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tencent);
         var budget = options.Value.Budget;
+
+        // The v1 records API allows 20 requests/s by CallId (not 200): a worker on v1 never asks more.
+        var records = tencent.Value.RecordsApi == TencentCall.RecordsApiGeneration.V1
+            ? Math.Min(budget.RecordsPerSecond, 20)
+            : budget.RecordsPerSecond;
         SlidingWindowGate Share(double limit) => new(Math.Max(1, (int)Math.Floor(limit * budget.Headroom / budget.Workers)), time);
         gates = new()
         {
             [BudgetedApi.StartCall] = Share(budget.StartCallsPerSecond),
             [BudgetedApi.CallInfo] = Share(budget.CallInfoPerSecond),
             [BudgetedApi.EndCall] = Share(budget.EndCallPerSecond),
-            [BudgetedApi.Records] = Share(budget.RecordsPerSecond),
+            [BudgetedApi.Records] = Share(records),
         };
     }
 
