@@ -35,7 +35,8 @@ public sealed class BudgetTests(TemporalServer temporal)
         var a = Enumerable.Range(1, 600).Select(i => $"a{i:D4}").ToList();
         var b = Enumerable.Range(1, 600).Select(i => $"b{i:D4}").ToList();
 
-        var first = await campaigns.StartAsync(new CampaignSpec { CampaignId = CampaignHarness.NewId(), RobotAccount = "robot", Callees = a, RingTimeoutMs = 10_000 });
+        // Weights 3 and 1: while both wait for the start budget, the first gets three starts for each of the other's.
+        var first = await campaigns.StartAsync(new CampaignSpec { CampaignId = CampaignHarness.NewId(), RobotAccount = "robot", Callees = a, RingTimeoutMs = 10_000, Rate = new RateSpec { Weight = 3 } });
         var other = await campaigns.StartAsync(new CampaignSpec { CampaignId = CampaignHarness.NewId(), RobotAccount = "robot2", Callees = b, RingTimeoutMs = 10_000 });
         var results = await Task.WhenAll(first.GetResultAsync(), other.GetResultAsync());
 
@@ -50,6 +51,15 @@ public sealed class BudgetTests(TemporalServer temporal)
             Assert.Equal(0, stats.RateLimited);
             Assert.True(stats.WorstWindowReceived <= stats.Limit, $"{api}: {stats.WorstWindowReceived} requests in one second, limit {stats.Limit}");
         }
+
+        // The share of starts while both campaigns were dialing (until the heavier one placed its last call).
+        var calls = (await simulator.CallsAsync()).OrderBy(c => c.PlacedAt).ToList();
+        var heavyDone = calls.Last(c => c.Robot == "robot").PlacedAt;
+        var lightStart = calls.First(c => c.Robot == "robot2").PlacedAt;
+        var overlap = calls.Where(c => c.PlacedAt >= lightStart && c.PlacedAt <= heavyDone).ToList();
+        var heavyShare = overlap.Count(c => c.Robot == "robot") / (double)overlap.Count;
+        Console.WriteLine($"two-worker budget: weights 3:1, starts while both dialed {overlap.Count}, heavy share {heavyShare:F2} (weighted ideal 0.75, unweighted 0.50)");
+        Assert.True(heavyShare > 0.62, $"the weight-3 campaign got {heavyShare:P0} of the starts while both dialed");
 
         // The test must have pushed the start API near its budget, or it proves nothing.
         Assert.True(requests.Apis[ApiNames.StartCallByRobot].WorstWindowReceived >= 120, "the start budget was not approached");

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Campaigns.Simulator.Endpoints;
 using Campaigns.Simulator.Pipeline;
 
 namespace Campaigns.Workflows.Tests;
@@ -63,6 +64,8 @@ internal sealed class ExternalSimulator : IDisposable
     }
 
     public async Task<Dictionary<string, int>> RingsAsync() => (await Admin.GetFromJsonAsync<Dictionary<string, int>>("admin/rings", Json))!;
+
+    public async Task<List<PlacedCall>> CallsAsync() => (await Admin.GetFromJsonAsync<List<PlacedCall>>("admin/calls", Json))!;
 
     public async Task<RequestsSnapshot> RequestsAsync() => (await Admin.GetFromJsonAsync<RequestsSnapshot>("admin/requests", Json))!;
 

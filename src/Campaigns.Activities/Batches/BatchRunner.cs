@@ -96,7 +96,7 @@ public sealed partial class BatchRunner(
         var spec = input.Spec;
         try
         {
-            await budget.AcquireStartAsync(attempt.CampaignId, spec.Rate.MaxCallsPerSecond, context.Cancel).ConfigureAwait(false);
+            await budget.AcquireStartAsync(attempt.CampaignId, spec.Rate.MaxCallsPerSecond, spec.Rate.Weight, context.Cancel).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.Cancel.IsCancellationRequested)
         {

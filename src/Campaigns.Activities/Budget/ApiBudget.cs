@@ -31,6 +31,7 @@ public sealed class ApiBudget : IDisposable
 {
     private readonly Dictionary<BudgetedApi, SlidingWindowGate> gates;
     private readonly ConcurrentDictionary<(string CampaignId, int Rate), RateLimiter> campaignLimiters = new();
+    private readonly WeightedTurns startTurns = new();
 
     /// <summary>Builds the limiters from the options.</summary>
     public ApiBudget(IOptions<CampaignWorkerOptions> options, IOptions<TencentCall.TencentCallOptions> tencent, TimeProvider time)
@@ -60,8 +61,11 @@ public sealed class ApiBudget : IDisposable
     public async ValueTask AcquireAsync(BudgetedApi api, CancellationToken cancellationToken) =>
         await gates[api].PassAsync(cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Waits for one start of a campaign: its own rate first (if any), then the worker's budget.</summary>
-    public async ValueTask AcquireStartAsync(string campaignId, int? campaignRate, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for one start of a campaign: its own rate first (if any), then its weighted turn among the
+    /// campaigns waiting on this worker (<see cref="WeightedTurns"/>), then the worker's budget.
+    /// </summary>
+    public async ValueTask AcquireStartAsync(string campaignId, int? campaignRate, int weight, CancellationToken cancellationToken)
     {
         if (campaignRate is { } rate)
         {
@@ -69,6 +73,7 @@ public sealed class ApiBudget : IDisposable
             using var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         }
 
+        using var turn = await startTurns.WaitAsync(campaignId, weight, cancellationToken).ConfigureAwait(false);
         await AcquireAsync(BudgetedApi.StartCall, cancellationToken).ConfigureAwait(false);
     }
 

@@ -87,4 +87,10 @@ public sealed record RateSpec
 
     /// <summary>Calls in flight at once for this campaign (default 2000).</summary>
     public int MaxCallsInFlight { get; init; } = 2000;
+
+    /// <summary>
+    /// This campaign's share of the start budget while other campaigns also wait for it, 1–100 (default 1):
+    /// two campaigns with weights 3 and 1 get 3/4 and 1/4 of the starts; a campaign alone gets all of them.
+    /// </summary>
+    public int Weight { get; init; } = 1;
 }

@@ -105,6 +105,11 @@ public static class CampaignValidator
             problems.Add($"$.rate.maxCallsInFlight: {spec.Rate.MaxCallsInFlight} must be 1-20000");
         }
 
+        if (spec.Rate.Weight is < 1 or > 100)
+        {
+            problems.Add($"$.rate.weight: {spec.Rate.Weight} must be 1-100 (the campaign's share of the start budget beside other campaigns)");
+        }
+
         CheckRedial(spec.Redial, problems);
         if (spec.CallingWindow is { } window)
         {
