@@ -44,6 +44,7 @@ public sealed class CampaignWorkerOptions
         Positive(problems, "Campaigns:Watch:RecordMaxWaitSeconds", Watch.RecordMaxWaitSeconds);
         Positive(problems, "Campaigns:Watch:ReconcileWindowSeconds", Watch.ReconcileWindowSeconds);
         Positive(problems, "Campaigns:Watch:MaxCallSeconds", Watch.MaxCallSeconds);
+        Positive(problems, "Campaigns:Watch:RecordsFilterMinCalls", Watch.RecordsFilterMinCalls);
         return problems;
     }
 
@@ -104,6 +105,15 @@ public sealed class WatchOptions
 
     /// <summary>How long an attempt whose start answer was lost is searched for in the records.</summary>
     public double ReconcileWindowSeconds { get; set; } = 900;
+
+    /// <summary>
+    /// Fetch records with the by-filter query, many per request, when enough calls wait for theirs (default
+    /// true; only in real time, <see cref="TimeScale"/> 1, because the filter runs on the vendor's clock).
+    /// </summary>
+    public bool RecordsByFilter { get; set; } = true;
+
+    /// <summary>Calls due for their record within one time range before a by-filter page is read for them (default 8).</summary>
+    public int RecordsFilterMinCalls { get; set; } = 8;
 
     internal TimeSpan Scaled(double seconds) => TimeSpan.FromSeconds(seconds / TimeScale);
 }

@@ -30,6 +30,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiBudget>();
         services.TryAddSingleton<CallWatcher>();
+        services.TryAddSingleton<RecordHarvester>();
         services.TryAddSingleton<RecordFinder>();
         services.TryAddSingleton<BatchRunner>();
         services.TryAddSingleton<CampaignActivities>();

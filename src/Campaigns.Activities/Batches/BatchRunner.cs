@@ -225,7 +225,7 @@ public sealed partial class BatchRunner(
                 LogWatchGaveUp(callId + " (" + e.Message + ")");
             }
 
-            record = await records.FetchAsync(callId, context.Abort).ConfigureAwait(false);
+            record = await records.FetchAsync(callId, attempt.ClaimedAt ?? attempt.IntendedAt, attempt.DialedAt ?? time.GetUtcNow(), context.Abort).ConfigureAwait(false);
         }
 
         var outcomes = Outcomes.Of(attempt, target, callId, codes, record, time.GetUtcNow());

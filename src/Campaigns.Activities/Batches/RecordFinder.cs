@@ -10,11 +10,21 @@ namespace Campaigns.Activities.Batches;
 /// Fetches call records, which lag the end of a call by a few seconds and sometimes never come: every
 /// wait here is bounded, and a record that never comes yields null (the outcome says RecordMissing).
 /// </summary>
-public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, IOptions<CampaignWorkerOptions> options, TimeProvider time)
+public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, RecordHarvester harvester, IOptions<CampaignWorkerOptions> options, TimeProvider time)
 {
     private readonly WatchOptions watch = options.Value.Watch;
 
-    /// <summary>The record of an ended call, or null when it did not come within the configured wait.</summary>
+    /// <summary>
+    /// The record of an ended call started between <paramref name="startedFrom"/> and <paramref name="startedTo"/>,
+    /// or null when it did not come within the configured wait. In real time, many calls' records come
+    /// from one by-filter request (<see cref="RecordHarvester"/>).
+    /// </summary>
+    public Task<CallRecord?> FetchAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CancellationToken cancellationToken) =>
+        harvester.Enabled
+            ? harvester.WaitAsync(callId, startedFrom, startedTo, cancellationToken)
+            : FetchAsync(callId, cancellationToken);
+
+    /// <summary>The record of an ended call by its CallId, or null when it did not come within the configured wait.</summary>
     public async Task<CallRecord?> FetchAsync(string callId, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + watch.Scaled(watch.RecordMaxWaitSeconds);

@@ -1,0 +1,294 @@
+using Campaigns.Activities.Budget;
+using Campaigns.TencentCall;
+using Campaigns.TencentCall.Errors;
+using Campaigns.TencentCall.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Campaigns.Activities.Batches;
+
+/// <summary>
+/// Fetches the records of many ended calls with the by-filter query (up to 100 records per request)
+/// instead of one by-CallId request each: every call of this worker waiting for its record is a waiter,
+/// and one pump reads, for the waiters that are due, the pages of records started in their time range,
+/// handing each record to the waiter with its CallId. At full rate (200 calls/s) a page serves ~100
+/// calls, where by-CallId needs at least one request per call (and the v1 by-CallId API allows 20/s).
+/// A record not there yet is looked for again later (doubling gaps); one that never comes yields null
+/// at the deadline. When only a few waiters are due the pump asks by CallId (cheaper than a page).
+/// The filter works on the vendor's clock (record start times): it is used only when that is the
+/// worker's clock (<see cref="WatchOptions.TimeScale"/> 1); a scaled simulator is asked by CallId.
+/// </summary>
+public sealed partial class RecordHarvester : IDisposable
+{
+    // Room for clock skew between worker, database and vendor, and for the time a start spends in flight.
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(3);
+    private readonly ITencentCallClient client;
+    private readonly ApiBudget budget;
+    private readonly WatchOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<RecordHarvester> logger;
+    private readonly Dictionary<string, Waiter> waiters = new(StringComparer.Ordinal);
+    private readonly Lock sync = new();
+    private readonly CancellationTokenSource stopping = new();
+    private Task? pump;
+    private bool filterRefused;
+
+    /// <summary>Creates the harvester; its pump starts with the first waiter.</summary>
+    public RecordHarvester(ITencentCallClient client, ApiBudget budget, IOptions<CampaignWorkerOptions> options, TimeProvider time, ILogger<RecordHarvester> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.client = client;
+        this.budget = budget;
+        this.options = options.Value.Watch;
+        this.time = time;
+        this.logger = logger;
+    }
+
+    /// <summary>Whether records are harvested by filter on this worker (configured on, and unscaled time).</summary>
+    public bool Enabled => options.RecordsByFilter && options.TimeScale == 1 && !filterRefused;
+
+    /// <summary>Record pages read by filter, and records fetched by CallId (for figures and tests).</summary>
+    public (long Pages, long ByCallId) Requests => (Interlocked.Read(ref pages), Interlocked.Read(ref byCallId));
+
+    private long pages;
+    private long byCallId;
+
+    /// <summary>
+    /// The record of the call <paramref name="callId"/>, started between <paramref name="startedFrom"/> and
+    /// <paramref name="startedTo"/> and ended by now; null when it did not come within the configured wait.
+    /// </summary>
+    public Task<CallRecord?> WaitAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var delay = options.Scaled(options.RecordDelaySeconds);
+        var waiter = new Waiter(callId, startedFrom - Slack, startedTo + Slack, now + delay, now + options.Scaled(options.RecordMaxWaitSeconds), delay);
+        lock (sync)
+        {
+            if (waiters.TryGetValue(callId, out var existing))
+            {
+                return existing.Result.Task; // the same call twice (a retried batch in this process): one lookup
+            }
+
+            waiters[callId] = waiter;
+            pump ??= Task.Run(PumpAsync, CancellationToken.None);
+        }
+
+        waiter.Registration = cancellationToken.Register(() =>
+        {
+            if (waiter.Result.TrySetCanceled(cancellationToken))
+            {
+                Forget(waiter);
+            }
+        });
+        return waiter.Result.Task;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        stopping.Cancel();
+        stopping.Dispose();
+    }
+
+    private async Task PumpAsync()
+    {
+        var token = stopping.Token;
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.Scaled(1).TotalMilliseconds, 20, 1000));
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(tick, time, token).ConfigureAwait(false);
+                await RoundAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogRoundFailed(e.Message); // the waiters stay; the next round tries again
+            }
+        }
+    }
+
+    private async Task RoundAsync(CancellationToken token)
+    {
+        var now = time.GetUtcNow();
+        List<Waiter> due;
+        lock (sync)
+        {
+            due = [.. waiters.Values.Where(w => w.NextLook <= now).OrderBy(w => w.From)];
+        }
+
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var range in Ranges(due))
+        {
+            // A page holds 100 records of the whole app in the range: worth it when enough of ours are due
+            // there; a few stragglers (late records) are cheaper asked by CallId.
+            if (Enabled && range.Waiters.Count >= options.RecordsFilterMinCalls)
+            {
+                await ReadRangeAsync(range.From, range.To, token).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var waiter in range.Waiters)
+                {
+                    await ReadOneAsync(waiter, token).ConfigureAwait(false);
+                }
+            }
+        }
+
+        now = time.GetUtcNow();
+        foreach (var waiter in due.Where(w => !w.Result.Task.IsCompleted))
+        {
+            if (now >= waiter.Deadline)
+            {
+                waiter.Result.TrySetResult(null); // never came: the outcome says RecordMissing
+                Forget(waiter);
+                continue;
+            }
+
+            waiter.Gap = TimeSpan.FromTicks(Math.Min(waiter.Gap.Ticks * 2, options.Scaled(300).Ticks));
+            waiter.NextLook = now + waiter.Gap;
+        }
+    }
+
+    // Due waiters sorted by start, grouped where their start ranges touch.
+    private static List<(DateTimeOffset From, DateTimeOffset To, List<Waiter> Waiters)> Ranges(List<Waiter> due)
+    {
+        var ranges = new List<(DateTimeOffset From, DateTimeOffset To, List<Waiter> Waiters)>();
+        foreach (var waiter in due)
+        {
+            if (ranges.Count > 0 && waiter.From <= ranges[^1].To)
+            {
+                var last = ranges[^1];
+                last.Waiters.Add(waiter);
+                ranges[^1] = (last.From, waiter.To > last.To ? waiter.To : last.To, last.Waiters);
+            }
+            else
+            {
+                ranges.Add((waiter.From, waiter.To, [waiter]));
+            }
+        }
+
+        return ranges;
+    }
+
+    private async Task ReadRangeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken token)
+    {
+        for (var page = 1; ; page++)
+        {
+            CallRecordPage result;
+            try
+            {
+                await budget.AcquireAsync(BudgetedApi.Records, token).ConfigureAwait(false);
+                Interlocked.Increment(ref pages);
+                result = await client.GetRecordsByFilterAsync(new RecordFilter(from, to, 100, page), token).ConfigureAwait(false);
+            }
+            catch (TencentCallException e) when (e.Kind == TencentErrorKind.Invalid)
+            {
+                // The vendor refuses the query (a page past its limit, say): by CallId from now on.
+                filterRefused = true;
+                LogFilterRefused(e.Message);
+                return;
+            }
+            catch (Exception e) when (e is TencentCallException { Kind: not TencentErrorKind.Auth } or HttpRequestException or TaskCanceledException && !token.IsCancellationRequested)
+            {
+                LogRoundFailed(e.Message);
+                return; // 101001, a frequency limit, a timeout: the waiters are due again next round
+            }
+
+            foreach (var record in result.Records)
+            {
+                Waiter? waiter;
+                lock (sync)
+                {
+                    waiters.TryGetValue(record.CallId, out waiter);
+                }
+
+                if (waiter is not null && waiter.Result.TrySetResult(record))
+                {
+                    Forget(waiter);
+                }
+            }
+
+            if (!result.HasMore || result.Records.Count == 0)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ReadOneAsync(Waiter waiter, CancellationToken token)
+    {
+        if (waiter.Result.Task.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            await budget.AcquireAsync(BudgetedApi.Records, token).ConfigureAwait(false);
+            Interlocked.Increment(ref byCallId);
+            var record = await client.GetRecordByCallIdAsync(waiter.CallId, token).ConfigureAwait(false);
+            if (waiter.Result.TrySetResult(record))
+            {
+                Forget(waiter);
+            }
+        }
+        catch (TencentCallException e) when (e.Kind == TencentErrorKind.Auth)
+        {
+            if (waiter.Result.TrySetException(e))
+            {
+                Forget(waiter);
+            }
+        }
+        catch (Exception e) when (e is TencentCallException or HttpRequestException || (e is TaskCanceledException && !token.IsCancellationRequested))
+        {
+            // Not there yet (101050), 101001, a frequency limit: looked for again after a longer gap.
+        }
+    }
+
+    private void Forget(Waiter waiter)
+    {
+        lock (sync)
+        {
+            if (waiters.TryGetValue(waiter.CallId, out var current) && ReferenceEquals(current, waiter))
+            {
+                waiters.Remove(waiter.CallId);
+            }
+        }
+
+        waiter.Registration.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Record harvest round failed, retrying: {Reason}")]
+    private partial void LogRoundFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The records by-filter query was refused ({Reason}); records are fetched by CallId from now on")]
+    private partial void LogFilterRefused(string reason);
+
+    private sealed class Waiter(string callId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset nextLook, DateTimeOffset deadline, TimeSpan gap)
+    {
+        public string CallId { get; } = callId;
+
+        public DateTimeOffset From { get; } = from;
+
+        public DateTimeOffset To { get; } = to;
+
+        public DateTimeOffset NextLook { get; set; } = nextLook;
+
+        public DateTimeOffset Deadline { get; } = deadline;
+
+        public TimeSpan Gap { get; set; } = gap;
+
+        public CancellationTokenRegistration Registration { get; set; }
+
+        public TaskCompletionSource<CallRecord?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
