@@ -89,6 +89,16 @@ public sealed class CampaignWorkflow
         await DispatchAsync();
         if (fatal is not null)
         {
+            // The store and the search attribute say Failed, so `list --status Failed` finds it (a patch:
+            // histories of runs that failed before this change replay without the extra activity).
+            if (Workflow.Patched("store-failed-status"))
+            {
+                SetStatus(CampaignStatuses.Failed);
+                await Workflow.ExecuteActivityAsync(
+                    (ICampaignActivities a) => a.SetStatusAsync(campaignId, progress.Status, JsonSerializer.Serialize(progress, CampaignJson.Options)),
+                    StoreOptions);
+            }
+
             throw fatal;
         }
 

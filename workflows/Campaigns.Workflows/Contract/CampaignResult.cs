@@ -14,6 +14,9 @@ public static class CampaignStatuses
 
     /// <summary>Cancelled by an operator.</summary>
     public const string Cancelled = "Cancelled";
+
+    /// <summary>Ended by an error (the vendor refused the credentials, say): the workflow failed.</summary>
+    public const string Failed = "Failed";
 }
 
 /// <summary>How far a campaign is (the <c>progress</c> query) and how it ended (the workflow's result).</summary>
