@@ -163,7 +163,7 @@ public sealed partial class BatchRunner(
             {
                 await store.MarkFailedAsync(attempt.AttemptKey, e.ErrorCode, e.Message, CancellationToken.None).ConfigureAwait(false);
                 throw new Temporalio.Exceptions.ApplicationFailureException(
-                    $"Tencent refused the credentials ({e.ErrorCode}): check TencentCall:SdkAppId, TencentCall:AdminIdentifier and TencentCall:SecretKey (and the region's BaseUrl)", errorType: "TencentAuth", nonRetryable: true);
+                    $"Tencent refused the credentials ({e.ErrorCode}): check TencentCall:SdkAppId, TencentCall:AdminIdentifier and TencentCall:SecretKey (and TencentCall:Region)", errorType: "TencentAuth", nonRetryable: true);
             }
             catch (TencentCallException e)
             {
