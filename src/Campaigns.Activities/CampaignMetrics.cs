@@ -17,6 +17,12 @@ public static class CampaignMetrics
 
     private static readonly Meter Meter = new(MeterName);
 
+    // Bucket bounds for waits in seconds (the exporters' defaults suit milliseconds).
+    private static readonly InstrumentAdvice<double> SecondsBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    };
+
     // Budgets alive in this process (one per worker host), for the limit gauge.
     private static readonly ConcurrentDictionary<ApiBudget, byte> Budgets = new();
 
@@ -42,7 +48,7 @@ public static class CampaignMetrics
         "campaigns.budget.requests", "{request}", "requests let through the worker's per-API budget, by API");
 
     private static readonly Histogram<double> BudgetWait = Meter.CreateHistogram<double>(
-        "campaigns.budget.wait", "s", "time a request waited for the worker's per-API budget, by API");
+        "campaigns.budget.wait", "s", "time a request waited for the worker's per-API budget, by API", tags: null, advice: SecondsBuckets);
 
     static CampaignMetrics() =>
         Meter.CreateObservableGauge(

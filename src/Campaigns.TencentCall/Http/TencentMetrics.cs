@@ -24,7 +24,11 @@ public static class TencentMetrics
         "campaigns.tencent.errors", "{request}", "requests Tencent (or the way there) refused, by API, code and kind (Settled and NotFoundYet are the normal course of a call)");
 
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(
-        "campaigns.tencent.request.duration", "s", "time from sending a request to reading its answer's status, by API");
+        "campaigns.tencent.request.duration",
+        "s",
+        "time from sending a request to reading its answer's status, by API",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 
     /// <summary>The API's name as the vendor spells it (the tag value).</summary>
     public static string NameOf(TencentApi api) => api switch
