@@ -3,6 +3,7 @@
 # whose variable is unset fails with a message naming it (never silently skips).
 
 services_start() {
+  compose_install
   postgres_start
   temporal_start
 }
@@ -69,6 +70,20 @@ postgres_bin() {
     if [ -x "$d/initdb" ]; then echo "$d"; return 0; fi
   done
   return 1
+}
+
+# A compose implementation for the deployment tests, which validate docker-compose.yml with its `config`
+# command (no Docker engine needed): Debian's docker-compose (1.29.2), installed when missing, without the
+# engine it recommends. Exports CAMPAIGNS_TEST_COMPOSE (a value already set, e.g. "docker compose", is kept).
+compose_install() {
+  if [ -n "${CAMPAIGNS_TEST_COMPOSE:-}" ]; then return 0; fi
+  if ! command -v docker-compose >/dev/null 2>&1; then
+    echo "installing docker-compose from Debian's packages" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null) >&2 \
+      || { echo "warning: docker-compose could not be installed; the deployment tests will fail naming CAMPAIGNS_TEST_COMPOSE" >&2; return 0; }
+  fi
+  CAMPAIGNS_TEST_COMPOSE=$(command -v docker-compose)
+  export CAMPAIGNS_TEST_COMPOSE
 }
 
 # Temporal dev server, headless, on a free loopback port, with the project's search attributes. The CLI

@@ -27,12 +27,17 @@ public sealed class TemporalOptions
     /// <summary>Activities running at once on this worker (a batch activity holds up to 100 calls).</summary>
     public int MaxConcurrentActivities { get; set; } = 500;
 
+    /// <summary>
+    /// host:port where the Temporal SDK serves its own Prometheus metrics (e.g. <c>0.0.0.0:9000</c>, path
+    /// <c>/metrics</c>); none when empty (the default: several workers in one process would share the port).
+    /// </summary>
+    public string? MetricsPrometheus { get; set; }
+
     /// <summary>Every bad key, named.</summary>
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        var colon = Address.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(Address[(colon + 1)..], out var port) || port is < 1 or > 65535)
+        if (!IsHostPort(Address))
         {
             problems.Add($"Temporal:Address: \"{Address}\" must be host:port");
         }
@@ -47,11 +52,22 @@ public sealed class TemporalOptions
             problems.Add("Temporal:TaskQueue: must not be empty");
         }
 
+        if (!string.IsNullOrEmpty(MetricsPrometheus) && !IsHostPort(MetricsPrometheus))
+        {
+            problems.Add($"Temporal:MetricsPrometheus: \"{MetricsPrometheus}\" must be host:port (e.g. 0.0.0.0:9000), or empty for none");
+        }
+
         if (MaxConcurrentActivities < 1)
         {
             problems.Add($"Temporal:MaxConcurrentActivities: {MaxConcurrentActivities} must be at least 1");
         }
 
         return problems;
+    }
+
+    private static bool IsHostPort(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        return colon > 0 && int.TryParse(value[(colon + 1)..], out var port) && port is >= 1 and <= 65535;
     }
 }

@@ -31,6 +31,8 @@ public static class WorkerHost
             throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", problems));
         }
 
+        WorkerTelemetry.AddProductMetrics(builder);
+        var sdkRuntime = new Lazy<Temporalio.Runtime.TemporalRuntime?>(() => WorkerTelemetry.SdkRuntime(temporal));
         builder.Services.AddTencentCall(builder.Configuration);
         builder.Services.AddOutcomeStore(builder.Configuration);
         builder.Services.AddCampaignActivities(builder.Configuration);
@@ -39,8 +41,11 @@ public static class WorkerHost
             .ConfigureOptions(o =>
             {
                 o.ClientOptions!.DataConverter = CampaignJson.DataConverter;
-                o.ClientOptions.ApiKey = temporal.ApiKey;
-                o.ClientOptions.Tls = temporal.Tls || temporal.ApiKey is not null ? new TlsOptions() : null;
+                // An empty key (an unset variable in docker-compose.yml) means none.
+                var apiKey = string.IsNullOrEmpty(temporal.ApiKey) ? null : temporal.ApiKey;
+                o.ClientOptions.ApiKey = apiKey;
+                o.ClientOptions.Tls = temporal.Tls || apiKey is not null ? new TlsOptions() : null;
+                o.ClientOptions.Runtime = sdkRuntime.Value ?? o.ClientOptions.Runtime;
                 o.MaxConcurrentActivities = temporal.MaxConcurrentActivities;
                 // Eager activities would bypass the task queue entirely; batches are metered by the budget instead.
                 o.DisableEagerActivityExecution = true;

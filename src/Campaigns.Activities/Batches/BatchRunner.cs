@@ -46,7 +46,9 @@ public sealed partial class BatchRunner(
         {
             if (!finished.TryGetValue(attempt.AttemptKey, out var result))
             {
+                using var scope = LogScopes.Attempt(logger, attempt.CampaignId, attempt.AttemptKey);
                 result = await RunAttemptAsync(input, attempt, targets[attempt.TargetSeq], context).ConfigureAwait(false);
+                CampaignMetrics.Outcome(result);
                 finished[attempt.AttemptKey] = result;
             }
 
@@ -133,6 +135,7 @@ public sealed partial class BatchRunner(
             {
                 // An OK answer with a CallId but no CallResult: the call exists; who was rung is unknown,
                 // so every callee of the target is watched and given the record's result.
+                CampaignMetrics.CallPlaced();
                 var known = await MarkDialedAsync(attempt, callId, new Dictionary<string, long>()).ConfigureAwait(false);
                 return await ActOnStoredAsync(input, known, target, context).ConfigureAwait(false);
             }
@@ -141,6 +144,7 @@ public sealed partial class BatchRunner(
                 // The request left and its answer is lost or unintelligible: the callee may be ringing. Never resend.
                 var unknown = await store.MarkUnknownAsync(attempt.AttemptKey, $"{e.Kind} {e.ErrorCode}: {e.Message}", CancellationToken.None).ConfigureAwait(false);
                 LogStartLost(attempt.AttemptKey, e.Message);
+                CampaignMetrics.StartLost();
                 return unknown.Refused
                     ? await ActOnStoredAsync(input, unknown, target, context).ConfigureAwait(false)
                     : await ReconcileAsync(input, unknown, target, context).ConfigureAwait(false);
@@ -172,6 +176,7 @@ public sealed partial class BatchRunner(
                 return Results.NotPlaced;
             }
 
+            CampaignMetrics.CallPlaced();
             var codes = Outcomes.Codes(started);
             var dialed = await MarkDialedAsync(attempt, started.CallId, codes).ConfigureAwait(false);
             return await ActOnStoredAsync(input, dialed, target, context).ConfigureAwait(false);
@@ -200,6 +205,7 @@ public sealed partial class BatchRunner(
 
     private async Task<string> WatchAndSettleAsync(CallAttempt attempt, Target target, string callId, IReadOnlyDictionary<string, long> codes, BatchContext context)
     {
+        using var scope = LogScopes.Call(logger, callId);
         var robot = context.Robot;
         CallRecord? record = null;
         if (codes.Count == 0 || codes.Values.Any(c => c == 0))
@@ -294,6 +300,7 @@ public sealed partial class BatchRunner(
                 }
             }
 
+            CampaignMetrics.Unresolved();
             return Results.Unresolved;
         }
 

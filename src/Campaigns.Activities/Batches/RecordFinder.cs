@@ -63,6 +63,7 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, Re
     public async Task<CallRecord?> FindByRoomAsync(
         string robot, IReadOnlyList<string> callees, string roomId, DateTimeOffset since, TimeSpan ringTimeout, CancellationToken cancellationToken)
     {
+        using var reconciling = CampaignMetrics.ReconcileStarted();
         var firstLook = since + (ringTimeout / watch.TimeScale) + watch.Scaled(watch.RecordDelaySeconds);
         var giveUp = since + watch.Scaled(watch.ReconcileWindowSeconds);
         var wait = firstLook - time.GetUtcNow();

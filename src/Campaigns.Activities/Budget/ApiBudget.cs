@@ -52,14 +52,19 @@ public sealed class ApiBudget : IDisposable
             [BudgetedApi.EndCall] = Share(budget.EndCallPerSecond),
             [BudgetedApi.Records] = Share(records),
         };
+        CampaignMetrics.Observe(this);
     }
 
     /// <summary>Requests per second this worker lets through for <paramref name="api"/>.</summary>
     public int LimitOf(BudgetedApi api) => gates[api].Limit;
 
     /// <summary>Waits for one request of <paramref name="api"/>: call it right before sending.</summary>
-    public async ValueTask AcquireAsync(BudgetedApi api, CancellationToken cancellationToken) =>
+    public async ValueTask AcquireAsync(BudgetedApi api, CancellationToken cancellationToken)
+    {
+        var since = CampaignMetrics.Now();
         await gates[api].PassAsync(cancellationToken).ConfigureAwait(false);
+        CampaignMetrics.BudgetPassed(api, since);
+    }
 
     /// <summary>
     /// Waits for one start of a campaign: its own rate first (if any), then its weighted turn among the
@@ -80,6 +85,7 @@ public sealed class ApiBudget : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        CampaignMetrics.Forget(this);
         foreach (var gate in gates.Values)
         {
             gate.Dispose();

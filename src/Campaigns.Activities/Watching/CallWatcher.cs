@@ -59,6 +59,7 @@ public sealed partial class CallWatcher : IDisposable
         ArgumentNullException.ThrowIfNull(watch);
         var entry = new Watched(watch, options.Scaled(options.FirstPollSeconds), cancellationToken);
         watch.Entry = entry;
+        CampaignMetrics.Watching(entry.Done.Task);
         Enqueue(entry, time.GetUtcNow() + entry.Interval);
         EnsurePump();
         return entry.Done.Task;
@@ -96,7 +97,11 @@ public sealed partial class CallWatcher : IDisposable
     {
         lock (gate)
         {
-            pump ??= Task.Run(PumpAsync);
+            // Not the first caller's execution context: its log scopes (campaign, attempt) are not the pump's.
+            using (ExecutionContext.SuppressFlow())
+            {
+                pump ??= Task.Run(PumpAsync);
+            }
         }
     }
 
@@ -149,6 +154,7 @@ public sealed partial class CallWatcher : IDisposable
 
     private async Task PollAsync(Watched entry)
     {
+        using var scope = LogScopes.Call(logger, entry.Call.CallId);
         try
         {
             var status = await client.GetCallInfoAsync(entry.Call.CallId, entry.Cancel).ConfigureAwait(false);

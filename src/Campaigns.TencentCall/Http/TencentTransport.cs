@@ -33,17 +33,19 @@ internal sealed partial class TencentTransport(
         var envelope = Parse<V4Envelope<TResponse>>(api, ApiGeneration.V4, raw);
         if (envelope.ErrorCode == 0 && !string.Equals(envelope.ActionStatus, "FAIL", StringComparison.OrdinalIgnoreCase))
         {
+            TencentMetrics.Answered(api, 0);
             return new(envelope, raw, false);
         }
 
         var kind = ErrorClassifier.Classify(ApiGeneration.V4, api, envelope.ErrorCode);
         if (kind == TencentErrorKind.Settled && settledIsAnswer)
         {
+            TencentMetrics.Refused(api, envelope.ErrorCode.ToString(CultureInfo.InvariantCulture), kind);
             return new(envelope, raw, true);
         }
 
         LogVendorAnswer(logger, path, envelope.ErrorCode, kind, envelope.RequestId);
-        throw new TencentCallException(
+        throw TencentMetrics.Failed(new TencentCallException(
             $"{path} failed: {envelope.ErrorCode} {envelope.ErrorInfo}",
             kind,
             api,
@@ -51,7 +53,7 @@ internal sealed partial class TencentTransport(
             envelope.ErrorCode,
             envelope.ErrorInfo,
             envelope.RequestId,
-            ErrorClassifier.MayHaveTakenEffect(ApiGeneration.V4, envelope.ErrorCode));
+            ErrorClassifier.MayHaveTakenEffect(ApiGeneration.V4, envelope.ErrorCode)));
     }
 
     public async Task<Reply<V1Envelope<TData>>> PostV1<TRequest, TData>(
@@ -62,19 +64,20 @@ internal sealed partial class TencentTransport(
         var envelope = Parse<V1Envelope<TData>>(api, ApiGeneration.V1, raw);
         if (envelope.ErrorCode == 0)
         {
+            TencentMetrics.Answered(api, 0);
             return new(envelope, raw, false);
         }
 
         var kind = ErrorClassifier.Classify(ApiGeneration.V1, api, envelope.ErrorCode);
         LogVendorAnswer(logger, path, envelope.ErrorCode, kind, envelope.RequestId);
-        throw new TencentCallException(
+        throw TencentMetrics.Failed(new TencentCallException(
             $"{path} failed: {envelope.ErrorCode} {envelope.ErrorMessage}",
             kind,
             api,
             ApiGeneration.V1,
             envelope.ErrorCode,
             envelope.ErrorMessage,
-            envelope.RequestId);
+            envelope.RequestId));
     }
 
     private async Task<string> SendAsync<TRequest>(
@@ -92,7 +95,7 @@ internal sealed partial class TencentTransport(
         {
             // HttpClient.Timeout: the request left; whether Tencent acted on it is unknown.
             LogTransportFault(logger, path, HttpRequestError.Unknown);
-            throw Transport(api, generation, path, "timed out", mayHaveTakenEffect: true);
+            throw TencentMetrics.Failed(Transport(api, generation, path, "timed out", mayHaveTakenEffect: true), "timeout");
         }
         catch (HttpRequestException e)
         {
@@ -100,12 +103,13 @@ internal sealed partial class TencentTransport(
             var sent = e.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
                 or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError);
             LogTransportFault(logger, path, e.HttpRequestError);
-            throw Transport(api, generation, path, $"transport error {e.HttpRequestError}", mayHaveTakenEffect: sent);
+            throw TencentMetrics.Failed(Transport(api, generation, path, $"transport error {e.HttpRequestError}", mayHaveTakenEffect: sent));
         }
 
         using (response)
         {
             LogSent(logger, path, (int)response.StatusCode, started);
+            TencentMetrics.Elapsed(api, started);
             if (!response.IsSuccessStatusCode)
             {
                 var status = (int)response.StatusCode;
@@ -114,7 +118,7 @@ internal sealed partial class TencentTransport(
                     : TencentErrorKind.Invalid;
 
                 // A 5xx from a gateway may come after the backend acted.
-                throw Transport(api, generation, path, $"HTTP {status}", mayHaveTakenEffect: status >= 500, kind);
+                throw TencentMetrics.Failed(Transport(api, generation, path, $"HTTP {status}", mayHaveTakenEffect: status >= 500, kind), "http_" + status.ToString(CultureInfo.InvariantCulture));
             }
 
             try
@@ -124,7 +128,7 @@ internal sealed partial class TencentTransport(
             catch (Exception e) when (e is HttpRequestException or IOException
                                           || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                throw Transport(api, generation, path, "connection lost while reading the answer", mayHaveTakenEffect: true);
+                throw TencentMetrics.Failed(Transport(api, generation, path, "connection lost while reading the answer", mayHaveTakenEffect: true));
             }
         }
     }
@@ -149,12 +153,14 @@ internal sealed partial class TencentTransport(
         }
         catch (JsonException e)
         {
-            throw new TencentCallException(
-                $"unreadable answer ({Redaction.Redact(e.Message)})",
-                TencentErrorKind.Retryable,
-                api,
-                generation,
-                requestMayHaveTakenEffect: true);
+            throw TencentMetrics.Failed(
+                new TencentCallException(
+                    $"unreadable answer ({Redaction.Redact(e.Message)})",
+                    TencentErrorKind.Retryable,
+                    api,
+                    generation,
+                    requestMayHaveTakenEffect: true),
+                "unreadable");
         }
     }
 
