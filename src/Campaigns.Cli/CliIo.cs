@@ -8,6 +8,9 @@ namespace Campaigns.Cli;
 /// </summary>
 public sealed class CliIo
 {
+    // Wide enough that no message (long paths included) is wrapped; tables take only the width they need.
+    private const int WideWidth = 1000;
+
     /// <summary>Tables, live progress and messages.</summary>
     public required IAnsiConsole Console { get; init; }
 
@@ -27,7 +30,7 @@ public sealed class CliIo
         if (System.Console.IsOutputRedirected)
         {
             // A pipe or a log has no width: do not wrap tables and lines at the fallback of 80 columns.
-            console.Profile.Width = 200;
+            console.Profile.Width = WideWidth;
         }
 
         return new CliIo { Console = console, Out = System.Console.Out, Error = System.Console.Error };
@@ -43,7 +46,7 @@ public sealed class CliIo
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(output),
         });
-        console.Profile.Width = 160;
+        console.Profile.Width = WideWidth;
         return new CliIo
         {
             Console = console,
