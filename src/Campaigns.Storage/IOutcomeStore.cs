@@ -136,6 +136,25 @@ public interface IOutcomeStore
 
     /// <summary>Which of <paramref name="callees"/> are on the do-not-call list.</summary>
     Task<IReadOnlySet<string>> FindDoNotCallAsync(IEnumerable<string> callees, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The do-not-call list in callee order, up to <paramref name="limit"/> entries after <paramref name="afterCallee"/>
+    /// (null: from the start; pass the last callee of the previous page): what an operator lists (<c>campaigns dnc list</c>).
+    /// </summary>
+    Task<IReadOnlyList<DoNotCallEntry>> GetDoNotCallAsync(string? afterCallee, int limit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One entry of the do-not-call list.</summary>
+public sealed record DoNotCallEntry
+{
+    /// <summary>The callee (NFC).</summary>
+    public string Callee { get; init; } = "";
+
+    /// <summary>Why it was added, if given.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>When it was added.</summary>
+    public DateTimeOffset AddedAt { get; init; }
 }
 
 /// <summary>An outcome with its target and attempt number, as exported.</summary>

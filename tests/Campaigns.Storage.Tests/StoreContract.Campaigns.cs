@@ -109,4 +109,21 @@ public abstract partial class StoreContract
 
         Assert.Equal(["u1999", "u5"], found.Order());
     }
+
+    [Fact]
+    public async Task GetDoNotCall_PagesInCalleeOrder_WithReasonAndTime()
+    {
+        await Store.AddDoNotCallAsync(["c", "a"], "asked");
+        await Store.AddDoNotCallAsync(["b"]);
+
+        var first = await Store.GetDoNotCallAsync(null, 2);
+        var rest = await Store.GetDoNotCallAsync(first[^1].Callee, 2);
+
+        Assert.Equal(["a", "b"], first.Select(e => e.Callee));
+        Assert.Equal(["c"], rest.Select(e => e.Callee));
+        Assert.Equal("asked", first[0].Reason);
+        Assert.Null(first[1].Reason);
+        Assert.True(first[0].AddedAt > DateTimeOffset.UtcNow.AddMinutes(-5));
+        Assert.Empty(await Store.GetDoNotCallAsync("c", 10));
+    }
 }

@@ -47,6 +47,24 @@ internal abstract partial class SqlOutcomeStore
         }, cancellationToken);
     }
 
+    public Task<IReadOnlyList<DoNotCallEntry>> GetDoNotCallAsync(string? afterCallee, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return InTransactionAsync<IReadOnlyList<DoNotCallEntry>>(Access.Read, async (conn, tx, ct) =>
+        {
+            var rows = await conn.QueryAsync<DoNotCallEntry>(Cmd(
+                """
+                SELECT callee, reason, added_at FROM do_not_call
+                WHERE callee > @afterCallee
+                ORDER BY callee LIMIT @limit
+                """,
+                new { afterCallee = afterCallee ?? "", limit }, // no callee is empty: "" is before every one
+                tx,
+                ct)).ConfigureAwait(false);
+            return rows.AsList();
+        }, cancellationToken);
+    }
+
     private static List<string> Distinct(IEnumerable<string> callees)
     {
         ArgumentNullException.ThrowIfNull(callees);

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Campaigns.Workflows.Validation;
+
+namespace Campaigns.Cli;
+
+/// <summary>Reads an operator's files with errors that name the file and say what to do.</summary>
+internal static class CampaignFiles
+{
+    public static async Task<string> ReadTextAsync(string path, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.Invalid, $"cannot read {what} {path}: {e.Message}", "check the path", e);
+        }
+    }
+
+    public static TextReader OpenCsv(string path)
+    {
+        try
+        {
+            return new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.Invalid, $"cannot read the callee CSV {path}: {e.Message}", "check the path given to --csv", e);
+        }
+    }
+
+    /// <summary>Validates with the workflow's own validator; invalid means exit 2 with every problem by its JSON path.</summary>
+    public static ValidationResult ValidOrThrow(string json, string path)
+    {
+        var validation = CampaignValidator.Validate(json);
+        if (!validation.IsValid)
+        {
+            throw Invalid(path, validation.Problems);
+        }
+
+        return validation;
+    }
+
+    public static CliException Invalid(string path, IReadOnlyList<string> problems) => new(
+        ExitCodes.Invalid,
+        $"{path} is not a valid campaign ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}); nothing was started",
+        "fix each field named above (the README's \"The campaign JSON\" lists every rule)")
+    {
+        Details = problems,
+    };
+
+    /// <summary>
+    /// A template for <c>submit --csv</c>: the campaign without targets, <c>targetsImported</c> set to true (the
+    /// targets come from the CSV). Targets in the template would be a second, conflicting list: refused.
+    /// </summary>
+    public static string AsImportTemplate(string json, string path)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException)
+        {
+            throw Invalid(path, CampaignValidator.Validate(json).Problems);
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw Invalid(path, ["$: a campaign is a JSON object"]);
+            }
+
+            static bool Is(JsonProperty p, string name) => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase);
+            var listed = document.RootElement.EnumerateObject()
+                .Where(p => (Is(p, "callees") || Is(p, "groups")) && p.Value.ValueKind != JsonValueKind.Null
+                    && !(p.Value.ValueKind == JsonValueKind.Array && p.Value.GetArrayLength() == 0))
+                .Select(p => $"$.{p.Name}: the template lists targets, but with --csv the targets come from the CSV; remove {p.Name} from the template")
+                .ToList();
+            if (listed.Count > 0)
+            {
+                throw Invalid(path, listed);
+            }
+
+            // Copied field by field (a repeated field stays repeated, for the validator to name), targets left out.
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                var wrongType = false;
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    // A targetsImported that is not a boolean stays, for the validator to name; true or false becomes true.
+                    var keep = Is(property, "targetsImported")
+                        ? property.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)
+                        : !Is(property, "callees") && !Is(property, "groups");
+                    if (keep)
+                    {
+                        wrongType |= Is(property, "targetsImported");
+                        property.WriteTo(writer);
+                    }
+                }
+
+                if (!wrongType)
+                {
+                    writer.WriteBoolean("targetsImported", true);
+                }
+                writer.WriteEndObject();
+            }
+
+            return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        }
+    }
+}

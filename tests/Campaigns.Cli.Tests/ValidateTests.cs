@@ -1,0 +1,46 @@
+namespace Campaigns.Cli.Tests;
+
+[Collection(TemporalTests.Name)]
+public sealed class ValidateTests(TemporalServer temporal)
+{
+    [Fact]
+    public async Task Validate_Example_IsValid()
+    {
+        await using var h = await CliHarness.StartAsync(temporal, withStore: false);
+        var run = (await h.RunAsync("validate", Path.Combine(AppContext.BaseDirectory, "examples", "small-campaign.json"))).Exits(0);
+        Assert.Contains("valid", run.Out, StringComparison.Ordinal);
+        Assert.Contains("campaign example-small, 6 targets inline (5 callees, 1 group call)", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_ImportTemplate_IsValid()
+    {
+        await using var h = await CliHarness.StartAsync(temporal, withStore: false);
+        var run = (await h.RunAsync("validate", Path.Combine(AppContext.BaseDirectory, "examples", "imported-campaign.json"))).Exits(0);
+        Assert.Contains("targets imported into the store beforehand", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_SeveralProblems_ListsEveryOneByPath_Exit2()
+    {
+        await using var h = await CliHarness.StartAsync(temporal, withStore: false);
+        var file = h.File("bad.json", """{ "campaignId": "a b", "robotAccount": "robot", "callees": ["alice", "alice"], "ringTimeoutMs": 1, "colour": "red" }""");
+        var run = (await h.RunAsync("validate", file)).Exits(2).NoStackTrace();
+        Assert.Contains("is not a valid campaign (4 problems)", run.Error, StringComparison.Ordinal);
+        foreach (var path in new[] { "$.colour:", "$.campaignId:", "$.callees[1]:", "$.ringTimeoutMs:" })
+        {
+            Assert.Contains("  " + path, run.Error, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("what to do:", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_MissingFile_SaysWhichAndExits2()
+    {
+        await using var h = await CliHarness.StartAsync(temporal, withStore: false);
+        var run = (await h.RunAsync("validate", Path.Combine(h.Folder, "nope.json"))).Exits(2).NoStackTrace();
+        Assert.Contains("cannot read the campaign file", run.Error, StringComparison.Ordinal);
+        Assert.Contains("nope.json", run.Error, StringComparison.Ordinal);
+    }
+}
