@@ -415,7 +415,8 @@ public sealed class CampaignWorkflow
 
     private string? EndedReason() =>
         cancelRequested ? "the campaign is being cancelled"
-        : progress.Status is CampaignStatuses.Completed or CampaignStatuses.Cancelled ? "the campaign has ended"
+        : fatal is not null ? "the campaign is failing: " + fatal.Message
+        : progress.Status is CampaignStatuses.Completed or CampaignStatuses.Cancelled or CampaignStatuses.Failed ? "the campaign has ended"
         : null;
 
     private static void Refuse(string? reason)

@@ -31,7 +31,9 @@ public sealed partial class RecordHarvester : IDisposable
     private readonly Lock sync = new();
     private readonly CancellationTokenSource stopping = new();
     private Task? pump;
-    private bool filterRefused;
+    private static readonly TimeSpan MaxRange = TimeSpan.FromMinutes(1);
+    private volatile bool filterRefused;
+    private int invalidAnswers;
 
     /// <summary>Creates the harvester; its pump starts with the first waiter.</summary>
     public RecordHarvester(ITencentCallClient client, ApiBudget budget, IOptions<CampaignWorkerOptions> options, TimeProvider time, ILogger<RecordHarvester> logger)
@@ -57,30 +59,45 @@ public sealed partial class RecordHarvester : IDisposable
     /// The record of the call <paramref name="callId"/>, started between <paramref name="startedFrom"/> and
     /// <paramref name="startedTo"/> and ended by now; null when it did not come within the configured wait.
     /// </summary>
-    public Task<CallRecord?> WaitAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CancellationToken cancellationToken)
+    public async Task<CallRecord?> WaitAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var delay = options.Scaled(options.RecordDelaySeconds);
-        var waiter = new Waiter(callId, startedFrom - Slack, startedTo + Slack, now + delay, now + options.Scaled(options.RecordMaxWaitSeconds), delay);
+        if (startedTo < startedFrom)
+        {
+            (startedFrom, startedTo) = (startedTo, startedFrom); // clocks of two machines disagree
+        }
+
+        Waiter waiter;
         lock (sync)
         {
-            if (waiters.TryGetValue(callId, out var existing))
+            // The same call awaited twice (a retried batch while the first execution still runs): one lookup,
+            // and each caller waits with its own token.
+            if (!waiters.TryGetValue(callId, out waiter!))
             {
-                return existing.Result.Task; // the same call twice (a retried batch in this process): one lookup
+                waiter = new Waiter(callId, startedFrom - Slack, startedTo + Slack, now + delay, now + options.Scaled(options.RecordMaxWaitSeconds), delay);
+                waiters[callId] = waiter;
             }
 
-            waiters[callId] = waiter;
+            waiter.Callers++;
             pump ??= Task.Run(PumpAsync, CancellationToken.None);
         }
 
-        waiter.Registration = cancellationToken.Register(() =>
+        try
         {
-            if (waiter.Result.TrySetCanceled(cancellationToken))
+            return await waiter.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (sync)
             {
-                Forget(waiter);
+                // The last caller gone: nobody needs the record any more.
+                if (--waiter.Callers == 0 && waiters.TryGetValue(callId, out var current) && ReferenceEquals(current, waiter))
+                {
+                    waiters.Remove(callId);
+                }
             }
-        });
-        return waiter.Result.Task;
+        }
     }
 
     /// <inheritdoc />
@@ -126,24 +143,39 @@ public sealed partial class RecordHarvester : IDisposable
             return;
         }
 
-        foreach (var range in Ranges(due))
+        try
         {
-            // A page holds 100 records of the whole app in the range: worth it when enough of ours are due
-            // there; a few stragglers (late records) are cheaper asked by CallId.
-            if (Enabled && range.Waiters.Count >= options.RecordsFilterMinCalls)
+            // A call the filter missed twice (a late record, or a start time outside its range: clock skew) and
+            // a call at its last look are asked by CallId, so a record that exists is never marked missing.
+            var byCallId = due.Where(w => w.FilterMisses >= 2 || now >= w.Deadline).ToList();
+            foreach (var range in Ranges(due.Where(w => w.FilterMisses < 2 && now < w.Deadline)))
             {
-                await ReadRangeAsync(range.From, range.To, token).ConfigureAwait(false);
-            }
-            else
-            {
-                foreach (var waiter in range.Waiters)
+                // A page holds 100 records of the whole app in the range: worth it when enough of ours are due
+                // there; a few stragglers are cheaper asked by CallId.
+                if (Enabled && range.Count >= options.RecordsFilterMinCalls)
                 {
-                    await ReadOneAsync(waiter, token).ConfigureAwait(false);
+                    await ReadRangeAsync(range, token).ConfigureAwait(false);
+                }
+                else
+                {
+                    byCallId.AddRange(range);
                 }
             }
-        }
 
-        now = time.GetUtcNow();
+            foreach (var waiter in byCallId)
+            {
+                await ReadOneAsync(waiter, token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Reschedule(due);
+        }
+    }
+
+    private void Reschedule(List<Waiter> due)
+    {
+        var now = time.GetUtcNow();
         foreach (var waiter in due.Where(w => !w.Result.Task.IsCompleted))
         {
             if (now >= waiter.Deadline)
@@ -153,35 +185,41 @@ public sealed partial class RecordHarvester : IDisposable
                 continue;
             }
 
+            // Doubling gaps, and one last look at the deadline itself.
             waiter.Gap = TimeSpan.FromTicks(Math.Min(waiter.Gap.Ticks * 2, options.Scaled(300).Ticks));
-            waiter.NextLook = now + waiter.Gap;
+            waiter.NextLook = now + waiter.Gap < waiter.Deadline ? now + waiter.Gap : waiter.Deadline;
         }
     }
 
-    // Due waiters sorted by start, grouped where their start ranges touch.
-    private static List<(DateTimeOffset From, DateTimeOffset To, List<Waiter> Waiters)> Ranges(List<Waiter> due)
+    // Due waiters sorted by start, grouped where their start ranges touch; a group spans at most a minute
+    // of starts, so one round never pages through a long stretch of the app's records.
+    private static List<List<Waiter>> Ranges(IEnumerable<Waiter> due)
     {
-        var ranges = new List<(DateTimeOffset From, DateTimeOffset To, List<Waiter> Waiters)>();
+        var ranges = new List<List<Waiter>>();
+        var to = DateTimeOffset.MinValue;
         foreach (var waiter in due)
         {
-            if (ranges.Count > 0 && waiter.From <= ranges[^1].To)
+            if (ranges.Count > 0 && waiter.From <= to && waiter.To - ranges[^1][0].From <= MaxRange)
             {
-                var last = ranges[^1];
-                last.Waiters.Add(waiter);
-                ranges[^1] = (last.From, waiter.To > last.To ? waiter.To : last.To, last.Waiters);
+                ranges[^1].Add(waiter);
+                to = waiter.To > to ? waiter.To : to;
             }
             else
             {
-                ranges.Add((waiter.From, waiter.To, [waiter]));
+                ranges.Add([waiter]);
+                to = waiter.To;
             }
         }
 
         return ranges;
     }
 
-    private async Task ReadRangeAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken token)
+    private async Task ReadRangeAsync(List<Waiter> range, CancellationToken token)
     {
-        for (var page = 1; ; page++)
+        var from = range[0].From;
+        var to = range.Max(w => w.To);
+        var failures = 0;
+        for (var page = 1; range.Any(w => !w.Result.Task.IsCompleted);)
         {
             CallRecordPage result;
             try
@@ -189,18 +227,41 @@ public sealed partial class RecordHarvester : IDisposable
                 await budget.AcquireAsync(BudgetedApi.Records, token).ConfigureAwait(false);
                 Interlocked.Increment(ref pages);
                 result = await client.GetRecordsByFilterAsync(new RecordFilter(from, to, 100, page), token).ConfigureAwait(false);
+                invalidAnswers = 0;
+            }
+            catch (TencentCallException e) when (e.Kind == TencentErrorKind.Auth)
+            {
+                foreach (var waiter in range)
+                {
+                    if (waiter.Result.TrySetException(e))
+                    {
+                        Forget(waiter);
+                    }
+                }
+
+                return;
             }
             catch (TencentCallException e) when (e.Kind == TencentErrorKind.Invalid)
             {
-                // The vendor refuses the query (a page past its limit, say): by CallId from now on.
-                filterRefused = true;
-                LogFilterRefused(e.Message);
+                // The vendor refuses the query: after three refusals in a row, by CallId from now on.
+                if (Interlocked.Increment(ref invalidAnswers) >= 3)
+                {
+                    filterRefused = true;
+                    LogFilterRefused(e.Message);
+                }
+
                 return;
             }
-            catch (Exception e) when (e is TencentCallException { Kind: not TencentErrorKind.Auth } or HttpRequestException or TaskCanceledException && !token.IsCancellationRequested)
+            catch (Exception e) when (e is TencentCallException or HttpRequestException || (e is TaskCanceledException && !token.IsCancellationRequested))
             {
+                // 101001, a frequency limit, a timeout: the same page again, twice, then next round (no miss counted).
                 LogRoundFailed(e.Message);
-                return; // 101001, a frequency limit, a timeout: the waiters are due again next round
+                if (++failures > 2)
+                {
+                    return;
+                }
+
+                continue;
             }
 
             foreach (var record in result.Records)
@@ -219,8 +280,15 @@ public sealed partial class RecordHarvester : IDisposable
 
             if (!result.HasMore || result.Records.Count == 0)
             {
-                return;
+                break;
             }
+
+            page++;
+        }
+
+        foreach (var waiter in range.Where(w => !w.Result.Task.IsCompleted))
+        {
+            waiter.FilterMisses++;
         }
     }
 
@@ -263,11 +331,9 @@ public sealed partial class RecordHarvester : IDisposable
                 waiters.Remove(waiter.CallId);
             }
         }
-
-        waiter.Registration.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Record harvest round failed, retrying: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Record harvest round failed, retrying: {Reason}")]
     private partial void LogRoundFailed(string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The records by-filter query was refused ({Reason}); records are fetched by CallId from now on")]
@@ -287,7 +353,9 @@ public sealed partial class RecordHarvester : IDisposable
 
         public TimeSpan Gap { get; set; } = gap;
 
-        public CancellationTokenRegistration Registration { get; set; }
+        public int FilterMisses { get; set; }
+
+        public int Callers { get; set; }
 
         public TaskCompletionSource<CallRecord?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
