@@ -10,10 +10,11 @@ namespace Campaigns.Demo;
 public static class DemoRun
 {
     /// <summary>
-    /// Simulated seconds per real second: a 30 s ring takes 1 s, a record's 5 s delay 0.17 s, and the 2 % of
-    /// records that come 1–10 minutes late 2–20 s, so a campaign of a few hundred ends in about a minute.
+    /// Simulated seconds per real second: a 30 s ring takes 0.5 s, a record's 5 s delay 0.08 s, the 2 % of records
+    /// that come 1–10 minutes late 1–10 s, and a record that never comes is given up after 10 s (600 s simulated),
+    /// so a campaign of a few hundred, dialed over about 25 s, ends in well under a minute.
     /// </summary>
-    public const double TimeScale = 30;
+    public const double TimeScale = 60;
 
     /// <summary>Runs the demo; the exit code (see Program.cs).</summary>
     public static async Task<int> RunAsync(DemoOptions options, CancellationToken stop)
@@ -75,7 +76,7 @@ public static class DemoRun
         AnsiConsole.MarkupLine("[grey]•[/] Watch it in the Web UI (campaigns filtered by CampaignId):");
         Url(list);
 
-        var result = await LiveProgress.FollowAsync(handle, stop).ConfigureAwait(false);
+        var result = await LiveProgress.FollowAsync(handle, stack.Store, campaignId, stop).ConfigureAwait(false);
         var report = await OutcomeReport.ReadAsync(stack.Store, campaignId, stop).ConfigureAwait(false);
         AnsiConsole.Write(report.CountsTable());
         AnsiConsole.Write(report.SampleTable());

@@ -39,12 +39,12 @@ public static class SampleCampaign
             Callees = ids[..^grouped],
             Groups = [.. ids[^grouped..].Chunk(3).Select(g => (IReadOnlyList<string>)g)],
             UserData = "Campaigns demo",
-            // About 25 s of dialing whatever the size, so the demo ends in about a minute.
-            Rate = new RateSpec { MaxCallsPerSecond = Math.Clamp(callees / 25, 5, 200) },
+            // About 10 s for the first pass whatever the size (redials come on top), so the demo ends in about a minute.
+            Rate = new RateSpec { MaxCallsPerSecond = Math.Clamp(callees / 10, 5, 200) },
             Redial = new RedialSpec
             {
                 MaxAttempts = 3,
-                Rules = [new RedialRule { Result = "NotAnswer", DelaySeconds = 5 }, new RedialRule { Result = "CallBusy", DelaySeconds = 3 }],
+                Rules = [new RedialRule { Result = "NotAnswer", DelaySeconds = 2 }, new RedialRule { Result = "CallBusy", DelaySeconds = 2 }],
             },
         };
     }
