@@ -21,6 +21,12 @@ public static class DemoRun
     {
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // Redirected output (a log, a test) would be wrapped at 80 columns, paths and links included.
+            AnsiConsole.Profile.Width = 200;
+        }
+
         AnsiConsole.Write(new Rule("[bold]Campaigns demo[/]").LeftJustified());
         DemoServices? stack = null;
         try
@@ -84,7 +90,7 @@ public static class DemoRun
         AnsiConsole.MarkupLineInterpolated($"Campaign [bold]{campaignId}[/]: [bold]{result.Status}[/], {result.Finished} of {result.Targets} targets finished in {result.Attempts} calls.");
         AnsiConsole.MarkupLine("Web UI, campaigns filtered by CampaignId:");
         Url(list);
-        AnsiConsole.MarkupLine("Web UI, this campaign's workflow (its summary and status under Details):");
+        AnsiConsole.MarkupLine("Web UI, this campaign's workflow (its summary and current details under User Metadata):");
         Url(stack.Temporal.WorkflowPage(handle.Id, describe.RunId));
         return result.Status == CampaignStatuses.Completed && report.Rows.Count > 0;
     }
