@@ -14,7 +14,7 @@ namespace Campaigns.Demo;
 /// <summary>
 /// Everything the demo runs, all on this machine: the Temporal dev server with its Web UI, the Tencent
 /// simulator and one worker on an embedded SQLite store in a folder of its own. Disposing stops them in
-/// reverse order (the worker first, so its batches can still hang up on the simulator) and deletes the folder.
+/// reverse order (the worker first, so no batch is left talking to a stopped simulator or server) and deletes the folder.
 /// </summary>
 public sealed class DemoServices : IAsyncDisposable
 {
@@ -45,28 +45,28 @@ public sealed class DemoServices : IAsyncDisposable
     public IOutcomeStore Store { get; private set; } = null!;
 
     /// <summary>
-    /// Starts the stack; <paramref name="timeScale"/> runs the simulator's clock (rings, talks, record delays)
+    /// Starts everything; <paramref name="timeScale"/> runs the simulator's clock (rings, talks, record delays)
     /// that much faster, and the worker's waits with it. <paramref name="step"/> hears each part as it comes up.
     /// </summary>
     public static async Task<DemoServices> StartAsync(double timeScale, Action<string>? step = null, CancellationToken cancellationToken = default)
     {
         var folder = Directory.CreateTempSubdirectory("campaigns-demo-").FullName;
-        var stack = new DemoServices(folder, new FileLoggerProvider(Path.Combine(folder, "worker.log"), LogLevel.Warning));
-        stack.stops.Add(() =>
+        var services = new DemoServices(folder, new FileLoggerProvider(Path.Combine(folder, "worker.log"), LogLevel.Warning));
+        services.stops.Add(() =>
         {
-            stack.Log.Dispose();
+            services.Log.Dispose();
             SqliteConnection.ClearAllPools(); // the database file stays open in the pool otherwise
             Directory.Delete(folder, recursive: true);
             return ValueTask.CompletedTask;
         });
         try
         {
-            await stack.StartPartsAsync(timeScale, step, cancellationToken).ConfigureAwait(false);
-            return stack;
+            await services.StartPartsAsync(timeScale, step, cancellationToken).ConfigureAwait(false);
+            return services;
         }
         catch
         {
-            await stack.DisposeAsync().ConfigureAwait(false);
+            await services.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -112,7 +112,7 @@ public sealed class DemoServices : IAsyncDisposable
         await worker.StartAsync(cancellationToken).ConfigureAwait(false);
         stops.Add(async () =>
         {
-            // Batches get their cancellation and hang up calls still ringing (GracefulShutdownTimeout, 10 s).
+            // Running batches stop at once (a retry would resume them from the store); the SDK waits for them at most 10 s.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await worker.StopAsync(timeout.Token).ConfigureAwait(false);
             worker.Dispose();
