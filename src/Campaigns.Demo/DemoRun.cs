@@ -56,12 +56,23 @@ public static class DemoRun
         {
             if (services is not null)
             {
-                var log = services.Log.Lines > 0 ? services.Log.Path : null;
-                await services.DisposeAsync().ConfigureAwait(false);
-                AnsiConsole.MarkupLineInterpolated($"[grey]Stopped the worker, the simulator and the Temporal dev server; removed {services.Folder}.[/]");
-                if (log is not null)
+                try
                 {
-                    AnsiConsole.MarkupLineInterpolated($"[grey](the worker logged warnings; they were in {log})[/]");
+                    await services.DisposeAsync().ConfigureAwait(false);
+                    AnsiConsole.MarkupLineInterpolated($"[grey]Stopped the worker, the simulator and the Temporal dev server; removed {services.Folder}.[/]");
+                }
+                catch (AggregateException e)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]Stopping did not go cleanly:[/] {string.Join("; ", e.InnerExceptions.Select(x => x.Message))}");
+                }
+
+                if (services.Log.Lines > 0)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[grey]The worker logged {services.Log.Lines} warnings or errors; the last ones:[/]");
+                    foreach (var line in services.Log.LastLines)
+                    {
+                        Console.Out.WriteLine("  " + line);
+                    }
                 }
             }
         }

@@ -5,12 +5,14 @@ namespace Campaigns.Demo;
 
 /// <summary>
 /// Writes the worker's log lines to a file: on the console they would tear the live progress display apart.
-/// The demo prints the file's path when something was logged.
+/// Keeps the last few in memory, for the demo to show at the end (the file goes with the run's folder).
 /// </summary>
 public sealed class FileLoggerProvider(string path, LogLevel minimum) : ILoggerProvider
 {
     private readonly Lock gate = new();
     private StreamWriter? writer;
+    private readonly Queue<string> last = new();
+    private bool disposed;
 
     private LogLevel MinimumLevel { get; } = minimum;
 
@@ -19,6 +21,18 @@ public sealed class FileLoggerProvider(string path, LogLevel minimum) : ILoggerP
 
     /// <summary>Lines written so far.</summary>
     public int Lines { get; private set; }
+
+    /// <summary>The last (at most 10) lines.</summary>
+    public IReadOnlyList<string> LastLines
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. last];
+            }
+        }
+    }
 
     /// <inheritdoc />
     public ILogger CreateLogger(string categoryName) => new FileLogger(this, categoryName);
@@ -30,6 +44,7 @@ public sealed class FileLoggerProvider(string path, LogLevel minimum) : ILoggerP
         {
             writer?.Dispose();
             writer = null;
+            disposed = true; // a late line must not recreate the file in a folder being deleted
         }
     }
 
@@ -37,9 +52,19 @@ public sealed class FileLoggerProvider(string path, LogLevel minimum) : ILoggerP
     {
         lock (gate)
         {
+            if (disposed)
+            {
+                return;
+            }
+
             writer ??= new StreamWriter(Path, append: true) { AutoFlush = true };
             writer.WriteLine(line);
             Lines++;
+            last.Enqueue(line);
+            if (last.Count > 10)
+            {
+                last.Dequeue();
+            }
         }
     }
 
