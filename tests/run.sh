@@ -2,7 +2,8 @@
 # The project's test command (README): builds everything and runs every test project.
 # It starts by itself what the tests need, so it works the same on a fresh machine and in CI:
 #   - PostgreSQL: a throwaway cluster from the machine's PostgreSQL binaries (see tests/services.sh);
-#   - Temporal: a dev server from ../shared/tools/temporal, when that is present (see tests/services.sh).
+#   - Temporal: a dev server from ../shared/tools/temporal, when that is present (see tests/services.sh);
+#   - Chromium and chromedriver from Debian's packages, for the Web UI test (see tests/services.sh).
 # Prints one closing line "tests: N passed, N failed" and exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -6,6 +6,7 @@ services_start() {
   compose_install
   postgres_start
   temporal_start
+  browser_install
 }
 
 services_stop() {
@@ -136,6 +137,26 @@ temporal_install() {
 temporal_stop() {
   if [ -n "${temporal_pid:-}" ]; then kill "$temporal_pid" 2>/dev/null || true; wait "$temporal_pid" 2>/dev/null || true; fi
   if [ -n "${temporal_dir:-}" ]; then rm -rf "$temporal_dir"; fi
+}
+
+# Chromium and its chromedriver for the Web UI test, from Debian's packages (chromium, chromium-driver), installed
+# when missing: the test drives the machine's own browser, never a downloaded one. Exports:
+#   CAMPAIGNS_TEST_CHROMIUM      the browser executable
+#   CAMPAIGNS_TEST_CHROMEDRIVER  its driver (the same Chromium version, from the same Debian source package)
+# A failed install only warns: the Web UI test then fails naming the variable it misses.
+browser_install() {
+  if [ -n "${CAMPAIGNS_TEST_CHROMIUM:-}" ] && [ -n "${CAMPAIGNS_TEST_CHROMEDRIVER:-}" ]; then return 0; fi
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    echo "installing Chromium and chromedriver from Debian's packages" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) >&2 \
+      || echo "warning: installing chromium and chromium-driver failed" >&2
+  fi
+  if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+    export CAMPAIGNS_TEST_CHROMIUM CAMPAIGNS_TEST_CHROMEDRIVER
+    CAMPAIGNS_TEST_CHROMIUM=$(command -v chromium)
+    CAMPAIGNS_TEST_CHROMEDRIVER=$(command -v chromedriver)
+  fi
+  return 0
 }
 
 free_port() {
