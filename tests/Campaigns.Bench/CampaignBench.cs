@@ -161,7 +161,7 @@ internal static class CampaignBench
         return new PlainResult(wall, plain.Placed, plain.Lost, plain.Recorded, calls, requests, TimeSpan.FromSeconds(4));
     }
 
-    private static async Task WaitForPollersAsync(ITemporalClient client, string taskQueue)
+    private static async Task WaitForPollersAsync(TemporalClient client, string taskQueue)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromMinutes(2))
