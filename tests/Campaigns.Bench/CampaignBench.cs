@@ -68,9 +68,9 @@ internal static class CampaignBench
 
     private sealed record DurableResult(
         TimeSpan Wall, DateTimeOffset WorkflowStart, List<Simulator.Endpoints.PlacedCall> Calls, Simulator.Pipeline.RequestsSnapshot Requests,
-        List<int> EventsPerRun, long? WorkerPeakRss, long? SimulatorPeakRss, TimeSpan LongestCall, CampaignProgress Result);
+        List<int> EventsPerRun, long? WorkerPeakRss, long? SimulatorPeakRss, TimeSpan LongestCall, CampaignProgress Result, string FirstRingSteps);
 
-    private sealed record PlainResult(TimeSpan Wall, int Placed, int Lost, int Recorded, List<Simulator.Endpoints.PlacedCall> Calls, Simulator.Pipeline.RequestsSnapshot Requests, TimeSpan LongestCall);
+    private sealed record PlainResult(TimeSpan Wall, int Placed, int Lost, int Recorded, List<Simulator.Endpoints.PlacedCall> Calls, Simulator.Pipeline.RequestsSnapshot Requests);
 
     private static async Task<DurableResult> RunDurableAsync(string temporalAddress, List<string> callees)
     {
@@ -117,10 +117,16 @@ internal static class CampaignBench
         // Every run of the campaign (continue-as-new): its events, and the first run's start.
         var events = new List<int>();
         var firstStart = DateTimeOffset.MaxValue;
+        Temporalio.Common.WorkflowHistory? firstHistory = null;
         await foreach (var run in client.ListWorkflowsAsync($"WorkflowId = '{handle.Id}'"))
         {
-            events.Add((await client.GetWorkflowHandle(run.Id, run.RunId).FetchHistoryAsync()).Events.Count);
-            firstStart = run.StartTime < firstStart ? run.StartTime : firstStart;
+            var history = await client.GetWorkflowHandle(run.Id, run.RunId).FetchHistoryAsync();
+            events.Add(history.Events.Count);
+            if (run.StartTime < firstStart)
+            {
+                firstStart = run.StartTime;
+                firstHistory = history;
+            }
         }
 
         var calls = await simulator.CallsAsync();
@@ -137,7 +143,19 @@ internal static class CampaignBench
         worker.Kill();
         await ((IAsyncDisposable)store).DisposeAsync();
         await PostgresServer.DropDatabaseAsync(database);
-        return new DurableResult(wall, firstStart, calls, requests, events, workerRss, simulatorRss, longest, result);
+        return new DurableResult(wall, firstStart, calls, requests, events, workerRss, simulatorRss, longest, result, FirstRingSteps(firstHistory!, calls));
+    }
+
+    // Where the time from workflow start to the first ring goes: the first workflow task, the registration
+    // activity (store), the first batch's scheduling, then the batch itself (intents, claim, start).
+    private static string FirstRingSteps(Temporalio.Common.WorkflowHistory history, List<Simulator.Endpoints.PlacedCall> calls)
+    {
+        var start = history.Events.First().EventTime.ToDateTimeOffset();
+        string At(DateTimeOffset? t) => t is { } v ? string.Create(CultureInfo.InvariantCulture, $"{(v - start).TotalMilliseconds:F0}") : "?";
+        var firstTask = history.Events.FirstOrDefault(e => e.EventType == EventType.WorkflowTaskCompleted)?.EventTime.ToDateTimeOffset();
+        var registered = history.Events.FirstOrDefault(e => e.EventType == EventType.ActivityTaskCompleted)?.EventTime.ToDateTimeOffset();
+        var batch = history.Events.FirstOrDefault(e => e.EventType == EventType.ActivityTaskScheduled && e.ActivityTaskScheduledEventAttributes.ActivityType.Name == "RunBatch")?.EventTime.ToDateTimeOffset();
+        return $"first workflow task done {At(firstTask)} ms, registration done {At(registered)} ms, first batch scheduled {At(batch)} ms, first ring {At(calls.Min(c => c.PlacedAt))} ms";
     }
 
     private static async Task<PlainResult> RunPlainAsync(List<string> callees)
@@ -158,7 +176,7 @@ internal static class CampaignBench
         var wall = await plain.RunAsync(callees, "robot", RingTimeoutMs);
         var calls = await simulator.CallsAsync();
         var requests = await simulator.RequestsAsync();
-        return new PlainResult(wall, plain.Placed, plain.Lost, plain.Recorded, calls, requests, TimeSpan.FromSeconds(4));
+        return new PlainResult(wall, plain.Placed, plain.Lost, plain.Recorded, calls, requests);
     }
 
     private static async Task WaitForPollersAsync(TemporalClient client, string taskQueue)
@@ -222,7 +240,7 @@ internal static class CampaignBench
         Row("largest run's event count", $"{d.EventsPerRun.Max()}", "≤ 10,240");
         Row("worker peak RSS (VmHWM)", mb(d.WorkerPeakRss), "≤ 250 MB at 100k");
         Row("simulator peak RSS (VmHWM)", mb(d.SimulatorPeakRss), "");
-        Row("workflow start → first ring", $"{firstRing.TotalMilliseconds:F0} ms", "≤ 1 s");
+        Row("workflow start → first ring", $"{firstRing.TotalMilliseconds:F0} ms ({d.FirstRingSteps})", "≤ 1 s");
         Row("result", $"{d.Result.Status}, {d.Result.Finished} finished, unresolved {d.Result.Unresolved}: {string.Join(", ", d.Result.ByResult.OrderByDescending(x => x.Value).Select(x => $"{x.Key} {x.Value}"))}", "");
 
         void Row(string figure, string value, string goal) => Console.WriteLine($"| {figure} | {value} | {goal} |");
