@@ -2,6 +2,7 @@
 # Runs a benchmark with the services the test command starts (a throwaway PostgreSQL, …).
 #   bash tests/bench.sh simulator [seconds] [concurrency]
 #   bash tests/bench.sh storage
+#   bash tests/bench.sh campaign [targets=20000] [no-plain]   (also uses the Temporal dev server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

@@ -1,5 +1,6 @@
 using Campaigns.Simulator;
 using Campaigns.Storage.Model;
+using Campaigns.Testing;
 using Campaigns.Workflows.Contract;
 using Temporalio.Exceptions;
 

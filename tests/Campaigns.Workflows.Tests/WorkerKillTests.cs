@@ -1,3 +1,4 @@
+using Campaigns.Testing;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;
