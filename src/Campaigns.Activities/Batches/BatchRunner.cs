@@ -229,8 +229,7 @@ public sealed partial class BatchRunner(
         }
 
         var outcomes = Outcomes.Of(attempt, target, callId, codes, record, time.GetUtcNow());
-        await store.UpsertOutcomesAsync(outcomes, context.Abort).ConfigureAwait(false);
-        await store.MarkSettledAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false);
+        await store.SettleAsync(attempt.AttemptKey, outcomes, context.Abort).ConfigureAwait(false);
         return Outcomes.TargetResult(outcomes);
     }
 
@@ -304,8 +303,7 @@ public sealed partial class BatchRunner(
         }
 
         var outcomes = Outcomes.Of(dialed, target, found.CallId, new Dictionary<string, long>(), found, time.GetUtcNow());
-        await store.UpsertOutcomesAsync(outcomes, context.Abort).ConfigureAwait(false);
-        await store.MarkSettledAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false);
+        await store.SettleAsync(attempt.AttemptKey, outcomes, context.Abort).ConfigureAwait(false);
         return Outcomes.TargetResult(outcomes);
     }
 
