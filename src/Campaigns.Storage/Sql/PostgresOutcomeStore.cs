@@ -14,8 +14,9 @@ namespace Campaigns.Storage.Sql;
 
 /// <summary>
 /// The production store: PostgreSQL through an <see cref="NpgsqlDataSource"/> (its own, or one already
-/// registered in DI). Row sets travel as array parameters expanded by <c>unnest</c>: one statement per
-/// step, no temp table, so the per-call path stays a couple of round trips.
+/// registered in DI). Row sets travel as array parameters expanded by <c>unnest</c> (small ones on the
+/// per-call path as one jsonb document, see <see cref="Rows"/>): one statement per step, no temp table,
+/// and a call's outcomes and its settle share one statement, so the dialer's per-call path is three round trips.
 /// </summary>
 internal sealed class PostgresOutcomeStore : SqlOutcomeStore, IAsyncDisposable, IDisposable
 {
