@@ -15,7 +15,7 @@ internal sealed class CostMeter : IDisposable
     private readonly TimeSpan? serverStart;
     private long commands;
 
-    public CostMeter(bool countRoundTrips)
+    public CostMeter(bool countRoundTrips, bool postgres = true)
     {
         // Npgsql starts an Activity per command (or batch) when someone listens: counting them counts round trips.
         listener = new ActivityListener
@@ -26,7 +26,7 @@ internal sealed class CostMeter : IDisposable
         };
         ActivitySource.AddActivityListener(listener);
         clientStart = Process.GetCurrentProcess().TotalProcessorTime;
-        serverStart = ServerCpu();
+        serverStart = postgres ? ServerCpu() : null;
     }
 
     /// <summary>Npgsql commands (round trips) so far, when counting.</summary>

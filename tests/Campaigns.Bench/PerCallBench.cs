@@ -34,7 +34,7 @@ internal static class PerCallBench
             trips = counting.RoundTrips / (double)warmUp;
         }
 
-        using var cost = new CostMeter(countRoundTrips: false);
+        using var cost = new CostMeter(countRoundTrips: false, postgres: store.GetType().Name.StartsWith("Postgres", StringComparison.Ordinal));
         var watch = Stopwatch.StartNew();
         await CallsAsync(store, campaign, concurrency, batch, () => Take(ref next, batch, warmUp + calls));
         var rate = calls / watch.Elapsed.TotalSeconds;
