@@ -116,6 +116,17 @@ public interface IOutcomeStore
     /// </summary>
     Task UpsertOutcomesAsync(IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="UpsertOutcomesAsync"/> then <see cref="MarkSettledAsync"/> for one attempt, as one transaction
+    /// (one round trip on PostgreSQL): what a dialer does when a call ends. Every outcome must be of
+    /// <paramref name="attemptKey"/> (else <see cref="ArgumentException"/>, nothing written). The same guards
+    /// apply: an outcome that does not match the attempt refuses the whole call (<see cref="InvalidOperationException"/>,
+    /// nothing written, the attempt not settled); <c>Unknown</c> never replaces a final result. Returns the stored
+    /// attempt, with <see cref="CallAttempt.Refused"/> when it was neither Dialed nor already Settled (the outcomes
+    /// are still written when they match, as the two calls in a row would).
+    /// </summary>
+    Task<CallAttempt> SettleAsync(string attemptKey, IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken = default);
+
     /// <summary>Outcomes of a campaign in target order, streamed.</summary>
     IAsyncEnumerable<OutcomeExportRow> ReadOutcomesAsync(string campaignId, CancellationToken cancellationToken = default);
 

@@ -235,8 +235,7 @@ public sealed partial class BatchRunner(
         }
 
         var outcomes = Outcomes.Of(attempt, target, callId, codes, record, time.GetUtcNow());
-        await store.UpsertOutcomesAsync(outcomes, context.Abort).ConfigureAwait(false);
-        await store.MarkSettledAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false);
+        await store.SettleAsync(attempt.AttemptKey, outcomes, context.Abort).ConfigureAwait(false);
         return Outcomes.TargetResult(outcomes);
     }
 
@@ -311,8 +310,7 @@ public sealed partial class BatchRunner(
         }
 
         var outcomes = Outcomes.Of(dialed, target, found.CallId, new Dictionary<string, long>(), found, time.GetUtcNow());
-        await store.UpsertOutcomesAsync(outcomes, context.Abort).ConfigureAwait(false);
-        await store.MarkSettledAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false);
+        await store.SettleAsync(attempt.AttemptKey, outcomes, context.Abort).ConfigureAwait(false);
         return Outcomes.TargetResult(outcomes);
     }
 

@@ -6,13 +6,13 @@ namespace Campaigns.Storage.Sql;
 /// <summary>Call attempts: the intent written before dialing, and reading attempts back (by key, by state, stale).</summary>
 internal abstract partial class SqlOutcomeStore
 {
-    private const string AttemptColumns =
+    protected const string AttemptColumns =
         """
         attempt_key, campaign_id, target_seq, attempt_no, state, call_id, result_codes, error_code, error_info,
         intended_at, dialed_at, settled_at, claim_token, claimed_at
         """;
 
-    private const string SelectAttempt = "SELECT " + AttemptColumns + " FROM call_attempts";
+    protected const string SelectAttempt = "SELECT " + AttemptColumns + " FROM call_attempts";
 
     // Literal, not parameters: PostgreSQL uses the partial index call_attempts_open only for a predicate it can prove.
     private const string OpenStates = "('intended', 'dialing', 'unknown')";
@@ -41,15 +41,21 @@ internal abstract partial class SqlOutcomeStore
             var source = Rows(
                 "i",
                 parameters,
+                planOnce: rows.Count <= PlanOnceRows,
                 new RowColumn("attempt_key", "text", rows.Select(r => r.Key).ToArray()),
                 new RowColumn("target_seq", "integer", rows.Select(r => r.TargetSeq).ToArray()),
-                new RowColumn("attempt_no", "integer", rows.Select(r => r.AttemptNo).ToArray()));
+                new RowColumn("attempt_no", "integer", rows.Select(r => r.AttemptNo).ToArray()),
+                new RowColumn("campaign_id", "text", rows.Select(_ => campaignId).ToArray()));
 
             // The do-not-call list is checked in the statement that writes the intent: an attempt of a target
             // with a listed callee is stored as skipped, and a dialer never sees it. RETURNING names the rows
             // this call created. A batch naming a target that does not exist writes nothing (`found`
             // counts the rows that have their target; the command runs without BEGIN on PostgreSQL, so the
             // refusal cannot rely on a rollback); the WHERE also keeps SQLite from reading ON CONFLICT as a join's ON.
+            // Each target is read by a sub-select on its primary key: a join let PostgreSQL, with statistics not
+            // yet updated after an import, scan the whole campaign's targets for every staged row. The key comes
+            // from the staged row, not a constant, so the plan does not depend on the campaign's statistics
+            // and PostgreSQL keeps one plan (planOnce).
             var created = (await conn.QueryAsync<CallAttempt>(Cmd(
                 $"""
                 INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, error_info, intended_at, updated_at)
@@ -58,11 +64,13 @@ internal abstract partial class SqlOutcomeStore
                        CASE WHEN x.blocked IS NULL THEN NULL ELSE 'do-not-call: ' || x.blocked END,
                        @now, @now
                 FROM (
-                    SELECT i.attempt_key, i.target_seq, i.attempt_no,
-                           (SELECT MIN(c.value) FROM {CalleesOf("t.callees")} JOIN do_not_call d ON d.callee = c.value) AS blocked,
-                           count(*) OVER () AS found
-                    FROM {source}
-                    {JoinStaged} targets t ON t.campaign_id = @campaignId AND t.seq = i.target_seq) x
+                    SELECT s.attempt_key, s.target_seq, s.attempt_no,
+                           (SELECT MIN(c.value) FROM {CalleesOf("s.callees")} JOIN do_not_call d ON d.callee = c.value) AS blocked,
+                           count(s.callees) OVER () AS found
+                    FROM (
+                        SELECT i.attempt_key, i.target_seq, i.attempt_no,
+                               (SELECT t.callees FROM targets t WHERE t.campaign_id = i.campaign_id AND t.seq = i.target_seq) AS callees
+                        FROM {source}) s) x
                 WHERE x.found = @staged
                 ORDER BY x.attempt_key
                 ON CONFLICT DO NOTHING

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Campaigns.Storage.Model;
 using Dapper;
@@ -7,8 +8,34 @@ namespace Campaigns.Storage.Sql;
 /// <summary>The claim before dialing, and the guarded moves of an attempt after it.</summary>
 internal abstract partial class SqlOutcomeStore
 {
-    public async Task<DialClaim> ClaimDialAsync(string attemptKey, string claimToken, CancellationToken cancellationToken = default) =>
-        (await ClaimDialsAsync([attemptKey], claimToken, cancellationToken).ConfigureAwait(false))[0];
+    // One key needs no lock ordering: a plain compare-and-set on the primary key, whose plan PostgreSQL
+    // prepares once (the batch form's array makes it plan every call). A racing claimer waits for the
+    // first one's commit, then finds Dialing and moves nothing.
+    public Task<DialClaim> ClaimDialAsync(string attemptKey, string claimToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(attemptKey);
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimToken);
+        return InTransactionAsync(Access.OneBatch, async (conn, tx, ct) =>
+        {
+            var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
+                $"""
+                UPDATE call_attempts SET state = @dialing, claim_token = @claimToken, claimed_at = @now, updated_at = @now
+                WHERE attempt_key = @attemptKey AND state = @intended
+                RETURNING {AttemptColumns}
+                """,
+                new { attemptKey, claimToken, now = Time.GetUtcNow(), dialing = Names.Of(AttemptState.Dialing), intended = Names.Of(AttemptState.Intended) },
+                tx,
+                ct)).ConfigureAwait(false)).SingleOrDefault();
+            if (moved is not null)
+            {
+                return new DialClaim(true, moved);
+            }
+
+            var stored = await conn.QuerySingleOrDefaultAsync<CallAttempt>(Cmd(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx, ct))
+                .ConfigureAwait(false) ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
+            return new DialClaim(stored.State == AttemptState.Dialing && stored.ClaimToken == claimToken, stored);
+        }, cancellationToken);
+    }
 
     public Task<IReadOnlyList<DialClaim>> ClaimDialsAsync(IReadOnlyList<string> attemptKeys, string claimToken, CancellationToken cancellationToken = default)
     {
@@ -76,36 +103,49 @@ internal abstract partial class SqlOutcomeStore
             cancellationToken);
 
     public Task<CallAttempt> MarkSettledAsync(string attemptKey, CancellationToken cancellationToken = default) =>
-        TransitionAsync(attemptKey, AttemptState.Settled, [AttemptState.Dialed], "settled_at = @now", new { }, _ => true, cancellationToken);
+        InTransactionAsync(Access.OneBatch, (conn, tx, ct) => TransitionAsync(conn, tx, attemptKey, Settled, ct), cancellationToken);
+
+    /// <summary>Dialed → Settled; a repeat when already Settled.</summary>
+    protected static Move Settled { get; } = new(AttemptState.Settled, [AttemptState.Dialed], "settled_at = @now", new { }, _ => true);
 
     // Moves the attempt only from the allowed states. Found already in the target state, it is a repeat
     // (a retried step) when `isRepeat` says so; anything else is refused, the row left alone, and the
     // stored row comes back flagged, so the caller acts on the truth.
     private Task<CallAttempt> TransitionAsync(
         string attemptKey, AttemptState to, AttemptState[] from, string set, object values, Func<CallAttempt, bool> isRepeat, CancellationToken cancellationToken) =>
-        InTransactionAsync(Access.OneBatch, async (conn, tx, ct) =>
-        {
-            var parameters = new DynamicParameters(values);
-            parameters.Add("attemptKey", attemptKey);
-            parameters.Add("to", Names.Of(to));
-            parameters.Add("now", Time.GetUtcNow());
-            var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
-                $"""
-                UPDATE call_attempts SET state = @to, updated_at = @now, {set}
-                WHERE attempt_key = @attemptKey AND {In("state", parameters, "from", [.. from.Select(Names.Of)])}
-                RETURNING {AttemptColumns}
-                """,
-                parameters,
-                tx,
-                ct)).ConfigureAwait(false)).SingleOrDefault();
-            if (moved is not null)
-            {
-                return moved;
-            }
+        InTransactionAsync(
+            Access.OneBatch, (conn, tx, ct) => TransitionAsync(conn, tx, attemptKey, new Move(to, from, set, values, isRepeat), ct), cancellationToken);
 
-            // Not moved: read what is stored (a command of its own, which sees what a racing writer committed).
-            var stored = await conn.QuerySingleOrDefaultAsync<CallAttempt>(Cmd(SelectAttempt + " WHERE attempt_key = @attemptKey", parameters, tx, ct))
-                .ConfigureAwait(false) ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
-            return stored.State == to && isRepeat(stored) ? stored : stored with { Refused = true };
-        }, cancellationToken);
+    private async Task<CallAttempt> TransitionAsync(DbConnection conn, DbTransaction? tx, string attemptKey, Move move, CancellationToken ct)
+    {
+        var parameters = new DynamicParameters(move.Values);
+        parameters.Add("attemptKey", attemptKey);
+        parameters.Add("to", Names.Of(move.To));
+        parameters.Add("now", Time.GetUtcNow());
+        var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
+            $"""
+            UPDATE call_attempts SET state = @to, updated_at = @now, {move.Set}
+            WHERE attempt_key = @attemptKey AND {In("state", parameters, "from", [.. move.From.Select(Names.Of)])}
+            RETURNING {AttemptColumns}
+            """,
+            parameters,
+            tx,
+            ct)).ConfigureAwait(false)).SingleOrDefault();
+        return moved ?? await StoredAfterRefusalAsync(conn, tx, attemptKey, move, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After a move did not happen: the stored attempt (read in a command of its own, which sees what a racing
+    /// writer committed), flagged <see cref="CallAttempt.Refused"/> unless the move is a repeat.
+    /// </summary>
+    protected static async Task<CallAttempt> StoredAfterRefusalAsync(DbConnection conn, DbTransaction? tx, string attemptKey, Move move, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(move);
+        var stored = await conn.QuerySingleOrDefaultAsync<CallAttempt>(Cmd(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx, ct))
+            .ConfigureAwait(false) ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
+        return stored.State == move.To && move.IsRepeat(stored) ? stored : stored with { Refused = true };
+    }
+
+    /// <summary>A guarded move of an attempt: to a state, from the states allowed, what else it sets, and when finding it done is a repeat.</summary>
+    protected internal sealed record Move(AttemptState To, AttemptState[] From, string Set, object Values, Func<CallAttempt, bool> IsRepeat);
 }

@@ -16,6 +16,12 @@ namespace Campaigns.Storage.Sql;
 /// </summary>
 internal abstract partial class SqlOutcomeStore : IOutcomeStore
 {
+    /// <summary>
+    /// Row sets up to this size (a dialer's batch of intents, one call's outcomes) are passed so that PostgreSQL
+    /// keeps one plan for the statement (see <see cref="Rows(string, DynamicParameters, bool, RowColumn[])"/>).
+    /// </summary>
+    protected const int PlanOnceRows = 100;
+
     private int transientErrors;
 
     protected SqlOutcomeStore(OutcomeStoreOptions options, ILogger logger, TimeProvider time)
@@ -61,10 +67,17 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
     /// same length), passed as parameters added to <paramref name="parameters"/>: one statement, no temp table.
     /// The fragment may be used more than once in the same command.
     /// </summary>
-    protected abstract string Rows(string alias, DynamicParameters parameters, params RowColumn[] columns);
+    protected string Rows(string alias, DynamicParameters parameters, params RowColumn[] columns) => Rows(alias, parameters, false, columns);
 
     /// <summary>
-    /// The join that keeps the staged rows (<see cref="Rows"/>) as the outer loop: SQLite cannot estimate
+    /// <see cref="Rows(string, DynamicParameters, RowColumn[])"/>; with <paramref name="planOnce"/> the database
+    /// must not see how many rows there are when it plans, so a prepared statement keeps one plan for every call
+    /// (only for small sets in statements that reach every table by a unique key whatever the row count).
+    /// </summary>
+    protected abstract string Rows(string alias, DynamicParameters parameters, bool planOnce, params RowColumn[] columns);
+
+    /// <summary>
+    /// The join that keeps the staged rows (<see cref="Rows(string, DynamicParameters, RowColumn[])"/>) as the outer loop: SQLite cannot estimate
     /// json_each's size and, given the choice, may scan the whole table once per staged row.
     /// </summary>
     protected virtual string JoinStaged => "JOIN";

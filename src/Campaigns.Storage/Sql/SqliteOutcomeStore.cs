@@ -108,7 +108,8 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore, IAsyncDisposable, ID
 
     protected override string CalleesOf(string column) => $"json_each({column}) AS c";
 
-    protected override string Rows(string alias, DynamicParameters parameters, params RowColumn[] columns)
+    // Always one JSON document: SQLite plans every statement anyway, and cheaply.
+    protected override string Rows(string alias, DynamicParameters parameters, bool planOnce, params RowColumn[] columns)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         parameters.Add(alias, JsonRows(columns));
