@@ -4,6 +4,7 @@ using Campaigns.TencentCall;
 using Campaigns.Workflows;
 using Campaigns.Workflows.Contract;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Temporalio.Client;
@@ -21,7 +22,9 @@ public static class WorkerHost
     public static HostApplicationBuilder CreateBuilder(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(TemporalEnvironment());
+        // The Temporal CLI's variables are fallbacks: first in the list, so appsettings.json, Temporal__* variables,
+        // the command line and whatever configure adds all outrank them.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = TemporalEnvironment() });
         configure?.Invoke(builder.Configuration);
 
         var temporal = builder.Configuration.GetSection(TemporalOptions.SectionName).Get<TemporalOptions>() ?? new TemporalOptions();
@@ -60,7 +63,8 @@ public static class WorkerHost
         return builder;
     }
 
-    // The Temporal CLI's environment variables, mapped onto the Temporal section (explicit keys win).
+    // The Temporal CLI's environment variables, mapped onto the Temporal section (explicit keys win; appsettings.json
+    // therefore sets no Temporal:Address or Temporal:Namespace — TemporalOptions holds the defaults).
     private static Dictionary<string, string?> TemporalEnvironment()
     {
         var map = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);

@@ -27,9 +27,8 @@ public sealed class WorkerProcess : IDisposable
     public ConcurrentQueue<string> Output { get; }
 
     /// <summary>
-    /// Starts the worker with <paramref name="config"/> as environment variables (<c>A:B</c> becomes <c>A__B</c>).
-    /// <c>Temporal:Address</c> is also passed as <c>TEMPORAL_ADDRESS</c>, which the worker reads too (and which
-    /// the test process may carry for another server).
+    /// Starts the worker with <paramref name="config"/> as environment variables (<c>A:B</c> becomes <c>A__B</c>);
+    /// they outrank the TEMPORAL_* variables the test process may carry for another server.
     /// </summary>
     public static WorkerProcess Start(IReadOnlyDictionary<string, string?> config)
     {
@@ -38,11 +37,6 @@ public sealed class WorkerProcess : IDisposable
         foreach (var (key, value) in config)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        if (config.TryGetValue("Temporal:Address", out var address))
-        {
-            start.Environment["TEMPORAL_ADDRESS"] = address;
         }
 
         var output = new ConcurrentQueue<string>();
