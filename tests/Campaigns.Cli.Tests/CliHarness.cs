@@ -1,7 +1,6 @@
 using System.Globalization;
 using Campaigns.Simulator;
 using Campaigns.Storage;
-using Campaigns.Testing;
 using Campaigns.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;

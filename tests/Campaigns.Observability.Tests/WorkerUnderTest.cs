@@ -8,8 +8,6 @@ using Campaigns.Workflows.Contract;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Temporalio.Client;
-using Temporalio.Testing;
 
 namespace Campaigns.Observability.Tests;
 
@@ -19,15 +17,15 @@ namespace Campaigns.Observability.Tests;
 /// </summary>
 internal sealed class WorkerUnderTest : IAsyncDisposable
 {
-    private readonly WorkflowEnvironment? local;
+    private readonly TemporalServer temporal;
 
-    private WorkerUnderTest(IHost host, SimulatorHost simulator, string database, ITemporalClient client, string taskQueue, WorkflowEnvironment? local)
+    private WorkerUnderTest(IHost host, SimulatorHost simulator, string database, TemporalServer temporal, string taskQueue)
     {
         Host = host;
         Simulator = simulator;
         Database = database;
-        Campaigns = new CampaignClient(client, taskQueue);
-        this.local = local;
+        Campaigns = new CampaignClient(temporal.Client, taskQueue);
+        this.temporal = temporal;
     }
 
     public IHost Host { get; }
@@ -41,13 +39,14 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
     public static async Task<WorkerUnderTest> StartAsync(IReadOnlyDictionary<string, string?> extra, ILoggerProvider? logs = null)
     {
         const double timeScale = 60;
-        var (client, local) = await ConnectAsync();
+        var temporal = new TemporalServer();
+        await temporal.InitializeAsync();
         var simulator = await SimulatorHost.StartAsync(o => o.TimeScale = timeScale);
         var database = await PostgresServer.CreateDatabaseAsync() + ";Maximum Pool Size=30";
         var taskQueue = "tq-" + Guid.NewGuid().ToString("N");
         var config = new Dictionary<string, string?>
         {
-            ["Temporal:Address"] = client.Connection.Options.TargetHost,
+            ["Temporal:Address"] = temporal.Address,
             ["Temporal:TaskQueue"] = taskQueue,
             ["TencentCall:SdkAppId"] = simulator.Options.SdkAppId.ToString(CultureInfo.InvariantCulture),
             ["TencentCall:SecretKey"] = simulator.Options.SecretKey,
@@ -64,7 +63,7 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
 
         var host = builder.Build();
         await host.StartAsync();
-        return new WorkerUnderTest(host, simulator, database, client, taskQueue, local);
+        return new WorkerUnderTest(host, simulator, database, temporal, taskQueue);
     }
 
     /// <summary>A loopback port nobody listens on now.</summary>
@@ -91,26 +90,6 @@ internal sealed class WorkerUnderTest : IAsyncDisposable
         Host.Dispose();
         await Simulator.DisposeAsync();
         await PostgresServer.DropDatabaseAsync(Database);
-        if (local is not null)
-        {
-            await local.DisposeAsync();
-        }
-    }
-
-    // The server tests/services.sh started (TEMPORAL_ADDRESS), else one from TEMPORAL_CLI_PATH or the SDK's download.
-    private static async Task<(ITemporalClient Client, WorkflowEnvironment? Local)> ConnectAsync()
-    {
-        if (Environment.GetEnvironmentVariable("TEMPORAL_ADDRESS") is { Length: > 0 } address)
-        {
-            return (await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(address) { DataConverter = CampaignJson.DataConverter }), null);
-        }
-
-        var local = await WorkflowEnvironment.StartLocalAsync(new WorkflowEnvironmentStartLocalOptions
-        {
-            DataConverter = CampaignJson.DataConverter,
-            DevServerOptions = new() { ExistingPath = Environment.GetEnvironmentVariable("TEMPORAL_CLI_PATH") },
-            SearchAttributes = [CampaignSearch.CampaignId, CampaignSearch.CampaignStatus],
-        });
-        return (local.Client, local);
+        await temporal.DisposeAsync();
     }
 }

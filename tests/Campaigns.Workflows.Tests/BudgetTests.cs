@@ -1,6 +1,5 @@
 using Campaigns.Simulator;
 using Campaigns.Storage;
-using Campaigns.Testing;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;

@@ -1,4 +1,3 @@
-using Campaigns.Testing;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;
