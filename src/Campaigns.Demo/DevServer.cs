@@ -9,15 +9,17 @@ namespace Campaigns.Demo;
 /// <summary>
 /// A Temporal dev server with its Web UI on free loopback ports and the project's search attributes,
 /// started through the SDK (which stops the process when disposed). Its state is in memory: nothing is
-/// left behind, and a second run starts clean.
+/// left behind, and a second run starts clean. On Linux it runs in a session of its own (<see cref="OwnSession"/>).
 /// </summary>
 public sealed class DevServer : IAsyncDisposable
 {
     private readonly WorkflowEnvironment environment;
+    private readonly OwnSession? session;
 
-    private DevServer(WorkflowEnvironment environment, TemporalCli cli, string address, int uiPort)
+    private DevServer(WorkflowEnvironment environment, OwnSession? session, TemporalCli cli, string address, int uiPort)
     {
         this.environment = environment;
+        this.session = session;
         Cli = cli;
         Address = address;
         UiBase = new Uri($"http://127.0.0.1:{uiPort}/");
@@ -41,22 +43,19 @@ public sealed class DevServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(cli);
         var port = FreePort();
         var uiPort = FreePort(port);
-        var environment = await WorkflowEnvironment.StartLocalAsync(new WorkflowEnvironmentStartLocalOptions
+        var session = cli.Path is null ? null : OwnSession.For(cli.Path);
+        WorkflowEnvironment environment;
+        try
         {
-            TargetHost = $"127.0.0.1:{port}",
-            DataConverter = CampaignJson.DataConverter,
-            UI = true,
-            UIPort = uiPort,
-            SearchAttributes = [CampaignSearch.CampaignId, CampaignSearch.CampaignStatus],
-            DevServerOptions = new()
-            {
-                ExistingPath = cli.Path,
-                LogLevel = "error",
-                // The SDK waits 5 s by default; a shared 2-core machine starting the UI too may need longer.
-                StartupTimeout = TimeSpan.FromSeconds(60),
-            },
-        }).ConfigureAwait(false);
-        return new DevServer(environment, cli, $"127.0.0.1:{port}", uiPort);
+            environment = await StartAsync(session?.Launcher ?? cli.Path, port, uiPort).ConfigureAwait(false);
+        }
+        catch
+        {
+            session?.Dispose();
+            throw;
+        }
+
+        return new DevServer(environment, session, cli, $"127.0.0.1:{port}", uiPort);
     }
 
     /// <summary>The workflow list in the Web UI, filtered by a visibility query such as <c>CampaignId="demo-1"</c>.</summary>
@@ -68,7 +67,28 @@ public sealed class DevServer : IAsyncDisposable
         new Uri(UiBase, $"namespaces/default/workflows/{Uri.EscapeDataString(workflowId)}/{Uri.EscapeDataString(runId)}/{tab}").AbsoluteUri;
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => environment.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await environment.DisposeAsync().ConfigureAwait(false);
+        session?.Dispose();
+    }
+
+    private static Task<WorkflowEnvironment> StartAsync(string? executable, int port, int uiPort) =>
+        WorkflowEnvironment.StartLocalAsync(new WorkflowEnvironmentStartLocalOptions
+        {
+            TargetHost = $"127.0.0.1:{port}",
+            DataConverter = CampaignJson.DataConverter,
+            UI = true,
+            UIPort = uiPort,
+            SearchAttributes = [CampaignSearch.CampaignId, CampaignSearch.CampaignStatus],
+            DevServerOptions = new()
+            {
+                ExistingPath = executable,
+                LogLevel = "error",
+                // The SDK waits 5 s by default; a shared 2-core machine starting the UI too may need longer.
+                StartupTimeout = TimeSpan.FromSeconds(60),
+            },
+        });
 
     // A port the OS just handed out and released; another program may take it before the server binds, which
     // the server's start then reports.

@@ -33,7 +33,11 @@ public sealed partial class DemoProcessTests
         await kept.WaitForLineAsync("--keep-running:", RunTimeout);
         var port = kept.DevServerPort();
         Assert.NotEqual(run.DevServerPort(), port);
-        Assert.NotEmpty(DevServerProcesses.OnPort(port)); // the check below would pass vacuously otherwise
+        var servers = DevServerProcesses.OnPort(port);
+        Assert.NotEmpty(servers); // the checks below would pass vacuously otherwise
+        // A terminal's Ctrl-C goes to the whole foreground group: the server must not be in the demo's, so that the
+        // demo alone hears it and stops the server last, in order.
+        Assert.All(servers, pid => Assert.NotEqual(DevServerProcesses.ProcessGroupOf(kept.Id), DevServerProcesses.ProcessGroupOf(pid)));
         var signal = kept.Interrupt();
         var keptExit = await kept.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.True(keptExit == 130, $"exit code {keptExit} after {signal}; output:\n{kept.Output}");

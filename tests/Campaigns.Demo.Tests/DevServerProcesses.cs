@@ -38,6 +38,14 @@ internal static class DevServerProcesses
         return found;
     }
 
+    /// <summary>The process group of <paramref name="pid"/> (field 5 of /proc/PID/stat, after the command name in parentheses).</summary>
+    public static int ProcessGroupOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture); // state, ppid, pgrp
+    }
+
     /// <summary>Waits (bounded) until no dev server listens on <paramref name="port"/>; fails naming the pids left.</summary>
     public static async Task GoneAsync(int port, TimeSpan timeout)
     {
