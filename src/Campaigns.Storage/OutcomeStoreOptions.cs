@@ -12,7 +12,7 @@ public sealed class OutcomeStoreOptions
     public bool MigrateOnStart { get; set; } = true;
 
     /// <summary>
-    /// Use the embedded SQLite file <c>campaigns.db</c> beside the process when <c>ConnectionStrings:Outcomes</c>
+    /// Use the embedded SQLite file <c>campaigns.db</c> in the working directory when <c>ConnectionStrings:Outcomes</c>
     /// is empty. Off by default: workers of one fleet must share one store, so an empty connection string is
     /// refused rather than silently giving each worker a file of its own.
     /// </summary>
