@@ -5,10 +5,16 @@ namespace Campaigns.Storage.Sql;
 
 /// <summary>
 /// Group commit on PostgreSQL: a batch of claims, dialed marks or settles is one statement (one round trip,
-/// atomic without BEGIN) over the members' rows passed as one jsonb document. It moves only what each member's
-/// own statement would move (the same guards, per row); a member whose row did not move gets null and runs
-/// alone, which gives it the one-call answer (refused, repeat, or an error naming its attempt). The rows are
-/// locked in key order (an ordered FOR UPDATE sub-select), so batches of two workers do not deadlock.
+/// atomic without BEGIN) over the members' rows passed as one jsonb document, so PostgreSQL keeps one plan
+/// whatever the batch's size. It moves only what each member's own statement would move (the same guards, per
+/// row); a member whose row did not move gets null and runs alone, which gives it the one-call answer (refused,
+/// repeat, or an error naming its attempt). Each row is reached by its primary key from the staged row (a
+/// sub-select per row, never a join the planner could turn into a scan of the table when its statistics lag),
+/// and locked in the staged rows' order, which is key order, so batches of two workers do not deadlock.
+/// The lock is the guard: it takes only a row in an allowed state (re-checked on the newest version when a
+/// racing writer got there first) and holds it there until the statement ends, so the UPDATE moves exactly the
+/// rows locked. The UPDATE does not test the state again: given it, PostgreSQL read the whole partial index of
+/// open attempts (call_attempts_open) to intersect it with the keys.
 /// </summary>
 internal sealed partial class PostgresOutcomeStore
 {
@@ -33,13 +39,15 @@ internal sealed partial class PostgresOutcomeStore
                 new RowColumn("claim_token", "text", calls.Select(c => c.Token).ToArray()));
             var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
                 $"""
-                UPDATE call_attempts a SET state = @dialing, claim_token = s.claim_token, claimed_at = @now, updated_at = @now
-                FROM {staged}
-                WHERE a.attempt_key = s.attempt_key AND a.state = @intended
-                  AND a.attempt_key IN (
-                    SELECT l.attempt_key FROM call_attempts l
-                    WHERE l.attempt_key IN (SELECT s.attempt_key FROM {staged}) AND l.state = @intended
-                    ORDER BY l.attempt_key FOR UPDATE OF l)
+                WITH s AS MATERIALIZED (
+                    SELECT s.attempt_key, s.claim_token FROM {staged}
+                ), locked AS MATERIALIZED (
+                    SELECT (SELECT l.attempt_key FROM call_attempts l WHERE l.attempt_key = s.attempt_key AND l.state = @intended FOR UPDATE) AS attempt_key
+                    FROM s
+                )
+                UPDATE call_attempts a SET state = @dialing, claim_token = (SELECT s.claim_token FROM s WHERE s.attempt_key = a.attempt_key),
+                    claimed_at = @now, updated_at = @now
+                WHERE a.attempt_key = ANY(ARRAY(SELECT attempt_key FROM locked))
                 RETURNING {MovedColumns}
                 """,
                 parameters,
@@ -67,15 +75,17 @@ internal sealed partial class PostgresOutcomeStore
             // The same SET as MarkDialedAsync's one-row move (Dialed), with each member's values.
             var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
                 $"""
+                WITH s AS MATERIALIZED (
+                    SELECT s.attempt_key, s.call_id, s.codes FROM {staged}
+                ), locked AS MATERIALIZED (
+                    SELECT (SELECT l.attempt_key FROM call_attempts l WHERE l.attempt_key = s.attempt_key AND {from} FOR UPDATE) AS attempt_key
+                    FROM s
+                )
                 UPDATE call_attempts a SET state = @to, updated_at = @now,
-                    call_id = s.call_id, result_codes = s.codes, dialed_at = @now, error_code = NULL, error_info = NULL
-                FROM {staged}
-                WHERE a.attempt_key = s.attempt_key
-                  AND a.attempt_key IN (
-                    SELECT l.attempt_key FROM call_attempts l
-                    WHERE l.attempt_key IN (SELECT s.attempt_key FROM {staged}) AND {from}
-                    ORDER BY l.attempt_key FOR UPDATE OF l)
-                  AND a.state = ANY(@from)
+                    call_id = (SELECT s.call_id FROM s WHERE s.attempt_key = a.attempt_key),
+                    result_codes = (SELECT s.codes FROM s WHERE s.attempt_key = a.attempt_key),
+                    dialed_at = @now, error_code = NULL, error_info = NULL
+                WHERE a.attempt_key = ANY(ARRAY(SELECT attempt_key FROM locked))
                 RETURNING {MovedColumns}
                 """,
                 parameters,
@@ -108,7 +118,7 @@ internal sealed partial class PostgresOutcomeStore
             var result = (await conn.QueryAsync<string, long, CallAttempt?, (string Key, long Written, CallAttempt? Moved)>(
                 Cmd(
                     $"""
-                    WITH k AS (
+                    WITH k AS MATERIALIZED (
                         SELECT k.attempt_key, k.staged FROM {attempts}
                     ), m AS (
                     {matched}
@@ -117,12 +127,9 @@ internal sealed partial class PostgresOutcomeStore
                     RETURNING attempt_key
                     ), moved AS (
                         UPDATE call_attempts SET state = @to, updated_at = @now, {Settled.Set}
-                        WHERE attempt_key IN (
-                            SELECT l.attempt_key FROM call_attempts l
-                            WHERE l.attempt_key IN (
-                                SELECT k.attempt_key FROM k WHERE k.staged = (SELECT count(*) FROM m WHERE m.attempt_key = k.attempt_key))
-                              AND l.state = @from
-                            ORDER BY l.attempt_key FOR UPDATE OF l)
+                        WHERE attempt_key = ANY(ARRAY(
+                            SELECT (SELECT l.attempt_key FROM call_attempts l WHERE l.attempt_key = k.attempt_key AND l.state = @from FOR UPDATE)
+                            FROM k WHERE k.staged = (SELECT count(*) FROM m WHERE m.attempt_key = k.attempt_key)))
                           AND state = @from
                         RETURNING {AttemptColumns}
                     )

@@ -100,7 +100,7 @@ internal abstract partial class SqlOutcomeStore
         var source = Rows(
             "o",
             parameters,
-            planOnce: attemptKey is not null || (perAttempt && rows.Count <= PlanOnceRows),
+            planOnce: attemptKey is not null || perAttempt,
             [.. perAttemptCounts,
             new RowColumn("attempt_key", "text", rows.Select(o => o.AttemptKey).ToArray()),
             new RowColumn("callee", "text", rows.Select(o => o.Callee).ToArray()),
@@ -125,7 +125,15 @@ internal abstract partial class SqlOutcomeStore
             parameters.Add("attemptKey", attemptKey);
         }
 
-        var from = attemptKey is null
+        // Several attempts' outcomes (perAttempt, PostgreSQL's batched settles) reach each attempt by its key from
+        // the staged row: OFFSET 0 keeps the sub-select a lookup per row, which a stale row count cannot turn into a scan.
+        var from = perAttempt
+            ? $"""
+              FROM {source}
+              CROSS JOIN LATERAL (
+                  SELECT * FROM call_attempts a WHERE a.attempt_key = o.attempt_key AND a.campaign_id = o.campaign_id OFFSET 0) a
+              """
+            : attemptKey is null
             ? $"""
               FROM {source}
               {JoinStaged} call_attempts a ON a.attempt_key = o.attempt_key AND a.campaign_id = o.campaign_id
