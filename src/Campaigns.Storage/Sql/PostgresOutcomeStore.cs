@@ -18,7 +18,7 @@ namespace Campaigns.Storage.Sql;
 /// per-call path as one jsonb document, see <see cref="Rows"/>): one statement per step, no temp table,
 /// and a call's outcomes and its settle share one statement, so the dialer's per-call path is three round trips.
 /// </summary>
-internal sealed class PostgresOutcomeStore : SqlOutcomeStore, IAsyncDisposable, IDisposable
+internal sealed partial class PostgresOutcomeStore : SqlOutcomeStore, IAsyncDisposable, IDisposable
 {
     // Any constant works; it only has to be the same for every process migrating this database.
     private const long MigrationLock = 0x43_61_6D_70_61_69_67;
@@ -71,9 +71,10 @@ internal sealed class PostgresOutcomeStore : SqlOutcomeStore, IAsyncDisposable, 
     /// The attempt moves only when every staged outcome matched it; all parts see the same snapshot, and a
     /// racing settle of the same attempt waits on the outcome rows, then finds the attempt Settled (a repeat).
     /// </summary>
-    public override Task<CallAttempt> SettleAsync(string attemptKey, IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken = default)
+    protected override Task<CallAttempt> SettleAloneAsync(SettleCall call, CancellationToken cancellationToken)
     {
-        var rows = StagedFor(attemptKey, outcomes);
+        ArgumentNullException.ThrowIfNull(call);
+        var (attemptKey, rows) = (call.Key, call.Rows);
         return InTransactionAsync(Access.OneBatch, async (conn, tx, ct) =>
         {
             var (matched, insert, parameters) = UpsertSql(rows, attemptKey);

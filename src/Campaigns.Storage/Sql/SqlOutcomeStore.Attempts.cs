@@ -17,8 +17,10 @@ internal abstract partial class SqlOutcomeStore
     // Literal, not parameters: PostgreSQL uses the partial index call_attempts_open only for a predicate it can prove.
     private const string OpenStates = "('intended', 'dialing', 'unknown')";
 
+    // Concurrent single intents of one campaign go to the database together (group commit).
     public async Task<CallAttempt> RecordIntentAsync(string campaignId, int targetSeq, int attemptNo, CancellationToken cancellationToken = default) =>
-        (await RecordIntentsAsync(campaignId, [(targetSeq, attemptNo)], cancellationToken).ConfigureAwait(false))[0];
+        await IntentLane.RunAsync(new IntentCall(campaignId, targetSeq, attemptNo, AttemptKey.For(campaignId, targetSeq, attemptNo)), cancellationToken)
+            .ConfigureAwait(false);
 
     public Task<IReadOnlyList<CallAttempt>> RecordIntentsAsync(
         string campaignId, IReadOnlyList<(int TargetSeq, int AttemptNo)> attempts, CancellationToken cancellationToken = default)

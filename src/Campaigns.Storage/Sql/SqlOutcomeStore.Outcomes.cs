@@ -18,20 +18,24 @@ internal abstract partial class SqlOutcomeStore
             : InTransactionAsync(Access.OneBatch, (conn, tx, ct) => UpsertAsync(conn, tx, rows, ct), cancellationToken);
     }
 
+    // Concurrent settles go to the database together (group commit).
+    public Task<CallAttempt> SettleAsync(string attemptKey, IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken = default) =>
+        SettleLane.RunAsync(new SettleCall(attemptKey, StagedFor(attemptKey, outcomes)), cancellationToken);
+
     // The base form: the upsert and the move, two commands in one transaction (SQLite has no data-modifying
     // CTEs; its transaction costs no round trip). PostgreSQL overrides this with one statement.
-    public virtual Task<CallAttempt> SettleAsync(string attemptKey, IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken = default)
-    {
-        var rows = StagedFor(attemptKey, outcomes);
-        return InTransactionAsync(Access.Write, async (conn, tx, ct) =>
-        {
-            if (rows.Count > 0)
-            {
-                await UpsertAsync(conn, tx, rows, ct).ConfigureAwait(false);
-            }
+    protected virtual Task<CallAttempt> SettleAloneAsync(SettleCall call, CancellationToken cancellationToken) =>
+        InTransactionAsync(Access.Write, (conn, tx, ct) => SettleInAsync(conn, tx, call, ct), cancellationToken);
 
-            return await TransitionAsync(conn, tx, attemptKey, Settled, ct).ConfigureAwait(false);
-        }, cancellationToken);
+    private async Task<CallAttempt> SettleInAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx, SettleCall call, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (call.Rows.Count > 0)
+        {
+            await UpsertAsync(conn, tx, call.Rows, ct).ConfigureAwait(false);
+        }
+
+        return await TransitionAsync(conn, tx, call.Key, Settled, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -73,7 +77,11 @@ internal abstract partial class SqlOutcomeStore
     /// each with the count of those (<c>matched</c>); <c>Insert</c> writes them from <c>m</c> (a FROM item the
     /// caller defines as Matched) when every staged row matched (<c>@staged</c>).
     /// </summary>
-    protected (string Matched, string Insert, DynamicParameters Parameters) UpsertSql(List<Outcome> rows, string? attemptKey = null)
+    /// <remarks>
+    /// With <paramref name="perAttempt"/> (the settles of several attempts together) the rule holds for each attempt
+    /// apart: each staged row carries its attempt's count (<c>staged</c>), and <c>matched</c> counts per attempt.
+    /// </remarks>
+    protected (string Matched, string Insert, DynamicParameters Parameters) UpsertSql(List<Outcome> rows, string? attemptKey = null, bool perAttempt = false)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var parameters = new DynamicParameters(new
@@ -86,10 +94,14 @@ internal abstract partial class SqlOutcomeStore
             skipped = Names.Of(AttemptState.Skipped),
             staged = rows.Count,
         });
+        RowColumn[] perAttemptCounts = perAttempt
+            ? [new RowColumn("staged", "integer", rows.Select(o => rows.Count(r => r.AttemptKey == o.AttemptKey)).ToArray())]
+            : [];
         var source = Rows(
             "o",
             parameters,
-            planOnce: attemptKey is not null,
+            planOnce: attemptKey is not null || perAttempt,
+            [.. perAttemptCounts,
             new RowColumn("attempt_key", "text", rows.Select(o => o.AttemptKey).ToArray()),
             new RowColumn("callee", "text", rows.Select(o => o.Callee).ToArray()),
             new RowColumn("campaign_id", "text", rows.Select(o => o.CampaignId).ToArray()),
@@ -100,7 +112,7 @@ internal abstract partial class SqlOutcomeStore
             new RowColumn("accept_time", "timestamptz", rows.Select(o => o.AcceptTime?.ToUniversalTime()).ToArray()),
             new RowColumn("end_time", "timestamptz", rows.Select(o => o.EndTime?.ToUniversalTime()).ToArray()),
             new RowColumn("duration_ms", "bigint", rows.Select(o => o.DurationMs).ToArray()),
-            new RowColumn("raw_record", "text", rows.Select(o => o.RawRecord).ToArray()));
+            new RowColumn("raw_record", "text", rows.Select(o => o.RawRecord).ToArray())]);
 
         // Only outcomes that match their attempt are written: same campaign, a callee of its target, and
         // the attempt's CallId (dialed or settled) or none (failed or skipped: never placed). One row that
@@ -113,7 +125,15 @@ internal abstract partial class SqlOutcomeStore
             parameters.Add("attemptKey", attemptKey);
         }
 
-        var from = attemptKey is null
+        // Several attempts' outcomes (perAttempt, PostgreSQL's batched settles) reach each attempt by its key from
+        // the staged row: OFFSET 0 keeps the sub-select a lookup per row, which a stale row count cannot turn into a scan.
+        var from = perAttempt
+            ? $"""
+              FROM {source}
+              CROSS JOIN LATERAL (
+                  SELECT * FROM call_attempts a WHERE a.attempt_key = o.attempt_key AND a.campaign_id = o.campaign_id OFFSET 0) a
+              """
+            : attemptKey is null
             ? $"""
               FROM {source}
               {JoinStaged} call_attempts a ON a.attempt_key = o.attempt_key AND a.campaign_id = o.campaign_id
@@ -124,7 +144,7 @@ internal abstract partial class SqlOutcomeStore
               """;
         var matched =
             $"""
-            SELECT o.*, count(*) OVER () AS matched
+            SELECT o.*, count(*) OVER ({(perAttempt ? "PARTITION BY o.attempt_key" : "")}) AS matched
             {from}
             {JoinStaged} targets t ON t.campaign_id = a.campaign_id AND t.seq = a.target_seq
             WHERE {(attemptKey is null ? "" : "a.attempt_key = @attemptKey AND ")}EXISTS (SELECT 1 FROM {CalleesOf("t.callees")} WHERE c.value = o.callee)
@@ -138,7 +158,7 @@ internal abstract partial class SqlOutcomeStore
             SELECT m.attempt_key, m.callee, m.campaign_id, m.call_id, m.result, m.raw_result,
                    m.start_time, m.accept_time, m.end_time, m.duration_ms, {Json("m.raw_record")}, @now
             FROM m
-            WHERE m.matched = @staged
+            WHERE m.matched = {(perAttempt ? "m.staged" : "@staged")}
             ORDER BY m.attempt_key, m.callee
             ON CONFLICT (attempt_key, callee) DO UPDATE SET
                 call_id = excluded.call_id, result = excluded.result, raw_result = excluded.raw_result,

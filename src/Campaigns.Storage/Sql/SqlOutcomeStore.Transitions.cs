@@ -8,33 +8,37 @@ namespace Campaigns.Storage.Sql;
 /// <summary>The claim before dialing, and the guarded moves of an attempt after it.</summary>
 internal abstract partial class SqlOutcomeStore
 {
-    // One key needs no lock ordering: a plain compare-and-set on the primary key, whose plan PostgreSQL
-    // prepares once (the batch form's array makes it plan every call). A racing claimer waits for the
-    // first one's commit, then finds Dialing and moves nothing.
+    // Concurrent claims go to the database together (group commit); a claim alone is the statement below.
     public Task<DialClaim> ClaimDialAsync(string attemptKey, string claimToken, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(attemptKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(claimToken);
-        return InTransactionAsync(Access.OneBatch, async (conn, tx, ct) =>
-        {
-            var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
-                $"""
-                UPDATE call_attempts SET state = @dialing, claim_token = @claimToken, claimed_at = @now, updated_at = @now
-                WHERE attempt_key = @attemptKey AND state = @intended
-                RETURNING {AttemptColumns}
-                """,
-                new { attemptKey, claimToken, now = Time.GetUtcNow(), dialing = Names.Of(AttemptState.Dialing), intended = Names.Of(AttemptState.Intended) },
-                tx,
-                ct)).ConfigureAwait(false)).SingleOrDefault();
-            if (moved is not null)
-            {
-                return new DialClaim(true, moved);
-            }
+        return ClaimLane.RunAsync(new ClaimCall(attemptKey, claimToken), cancellationToken);
+    }
 
-            var stored = await conn.QuerySingleOrDefaultAsync<CallAttempt>(Cmd(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx, ct))
-                .ConfigureAwait(false) ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
-            return new DialClaim(stored.State == AttemptState.Dialing && stored.ClaimToken == claimToken, stored);
-        }, cancellationToken);
+    // One key needs no lock ordering: a plain compare-and-set on the primary key, whose plan PostgreSQL
+    // prepares once (the batch form's array makes it plan every call). A racing claimer waits for the
+    // first one's commit, then finds Dialing and moves nothing.
+    private async Task<DialClaim> ClaimAsync(DbConnection conn, DbTransaction? tx, ClaimCall call, CancellationToken ct)
+    {
+        var (attemptKey, claimToken) = (call.Key, call.Token);
+        var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
+            $"""
+            UPDATE call_attempts SET state = @dialing, claim_token = @claimToken, claimed_at = @now, updated_at = @now
+            WHERE attempt_key = @attemptKey AND state = @intended
+            RETURNING {AttemptColumns}
+            """,
+            new { attemptKey, claimToken, now = Time.GetUtcNow(), dialing = Names.Of(AttemptState.Dialing), intended = Names.Of(AttemptState.Intended) },
+            tx,
+            ct)).ConfigureAwait(false)).SingleOrDefault();
+        if (moved is not null)
+        {
+            return new DialClaim(true, moved);
+        }
+
+        var stored = await conn.QuerySingleOrDefaultAsync<CallAttempt>(Cmd(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx, ct))
+            .ConfigureAwait(false) ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
+        return new DialClaim(stored.State == AttemptState.Dialing && stored.ClaimToken == claimToken, stored);
     }
 
     public Task<IReadOnlyList<DialClaim>> ClaimDialsAsync(IReadOnlyList<string> attemptKeys, string claimToken, CancellationToken cancellationToken = default)
@@ -75,18 +79,27 @@ internal abstract partial class SqlOutcomeStore
         }, cancellationToken);
     }
 
+    // Concurrent dialed marks go to the database together (group commit).
     public Task<CallAttempt> MarkDialedAsync(string attemptKey, string callId, IReadOnlyDictionary<string, long> resultCodes, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(callId);
-        return TransitionAsync(
-            attemptKey,
-            AttemptState.Dialed,
-            [AttemptState.Intended, AttemptState.Dialing, AttemptState.Unknown],
-            "call_id = @callId, result_codes = @codes, dialed_at = @now, error_code = NULL, error_info = NULL",
-            new { callId, codes = JsonSerializer.Serialize(resultCodes) },
-            stored => stored.CallId == callId,
-            cancellationToken);
+        return DialedLane.RunAsync(new DialedCall(attemptKey, callId, JsonSerializer.Serialize(resultCodes)), cancellationToken);
     }
+
+    /// <summary>Intended, Dialing or Unknown → Dialed with the call's id; a repeat when already Dialed with the same id.</summary>
+    protected static Move Dialed(DialedCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return new(
+            AttemptState.Dialed,
+            DialedFrom,
+            "call_id = @callId, result_codes = @codes, dialed_at = @now, error_code = NULL, error_info = NULL",
+            new { callId = call.CallId, codes = call.Codes },
+            stored => stored.CallId == call.CallId);
+    }
+
+    /// <summary>The states a dialed mark moves an attempt from.</summary>
+    protected static AttemptState[] DialedFrom { get; } = [AttemptState.Intended, AttemptState.Dialing, AttemptState.Unknown];
 
     public Task<CallAttempt> MarkUnknownAsync(string attemptKey, string errorInfo, CancellationToken cancellationToken = default) =>
         TransitionAsync(

@@ -30,6 +30,10 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
         Options = options;
         Logger = logger;
         Time = time;
+        IntentLane = NewIntentLane();
+        ClaimLane = NewClaimLane();
+        DialedLane = NewDialedLane();
+        SettleLane = NewSettleLane();
     }
 
     protected OutcomeStoreOptions Options { get; }
