@@ -71,6 +71,8 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches)
             Cancel = cancel.Token,
             Robot = input.Spec.RobotAccount,
             Abort = abort.Token,
+            // Fires when the worker begins to shut down, before the graceful period ends (then Abort).
+            Stopping = activity.WorkerShutdownToken,
         };
         return await batches.RunAsync(input, context).ConfigureAwait(false);
     }

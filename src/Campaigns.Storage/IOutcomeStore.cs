@@ -89,6 +89,16 @@ public interface IOutcomeStore
     Task<IReadOnlyList<DialClaim>> ClaimDialsAsync(IReadOnlyList<string> attemptKeys, string claimToken, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Gives a claim back: Dialing → Intended, clearing the claim, only while the stored claim is
+    /// <paramref name="claimToken"/>'s. For a holder that knows its start was never sent (answered 101001, or
+    /// not sent at all) and is stopping: the next execution then dials the attempt as if never claimed.
+    /// Returns the stored attempt; <see cref="CallAttempt.Refused"/> when it was not released (another state,
+    /// or another holder's claim); finding it Intended with no claim is a repeat, not refused. An unknown key
+    /// throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    Task<CallAttempt> ReleaseClaimAsync(string attemptKey, string claimToken, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Intended/Dialing/Unknown → Dialed with the CallId and per-callee result codes (from Unknown: reconciliation
     /// found the call). Returns the stored attempt; <see cref="CallAttempt.Refused"/> when it was in another
     /// state (a repeat with the same CallId is not refused).
