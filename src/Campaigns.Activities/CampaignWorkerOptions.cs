@@ -15,6 +15,9 @@ public sealed class CampaignWorkerOptions
     /// <summary>How calls are polled and records fetched.</summary>
     public WatchOptions Watch { get; set; } = new();
 
+    /// <summary>When a failing batch gives up.</summary>
+    public BatchRetryOptions Batches { get; set; } = new();
+
     /// <summary>Every bad key, named.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -45,6 +48,7 @@ public sealed class CampaignWorkerOptions
         Positive(problems, "Campaigns:Watch:ReconcileWindowSeconds", Watch.ReconcileWindowSeconds);
         Positive(problems, "Campaigns:Watch:MaxCallSeconds", Watch.MaxCallSeconds);
         Positive(problems, "Campaigns:Watch:RecordsFilterMinCalls", Watch.RecordsFilterMinCalls);
+        Positive(problems, "Campaigns:Batches:GiveUpAfterAttempts", Batches.GiveUpAfterAttempts);
         return problems;
     }
 
@@ -80,6 +84,20 @@ public sealed class BudgetOptions
 
     /// <summary>Workers sharing the app's budget: each takes an equal part (the fleet size).</summary>
     public int Workers { get; set; } = 1;
+}
+
+/// <summary>
+/// When a batch stops retrying. Only errors that no wait can cure count: a killed or stopping worker, a
+/// database restart, a timeout or a vendor fault is retried for as long as it lasts (those heal), while the
+/// same bug or unreadable row fails every execution alike.
+/// </summary>
+public sealed class BatchRetryOptions
+{
+    /// <summary>
+    /// Executions of a batch (default 5) after which an error that is not a transient fault ends it: the batch
+    /// gives up, its unfinished attempts are counted <c>BatchFailed</c> and never dialed by this campaign.
+    /// </summary>
+    public int GiveUpAfterAttempts { get; set; } = 5;
 }
 
 /// <summary>How calls are watched.</summary>

@@ -35,12 +35,30 @@ public sealed partial class BatchRunner(
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
+        var finished = new ConcurrentDictionary<string, string>(context.PreviousResults, StringComparer.Ordinal);
+        try
+        {
+            return await RunAsync(input, context, finished).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not Temporalio.Exceptions.ApplicationFailureException)
+        {
+            // Every attempt task has ended (WhenAll waits for all): what finished is reported with the error,
+            // so a batch that gives up still accounts for every attempt it did bring to a result.
+            var done = input.Items.Distinct()
+                .Select(i => finished.TryGetValue(AttemptKey.For(input.CampaignId, i.Seq, i.AttemptNo), out var r) ? new ItemResult(i.Seq, i.AttemptNo, r) : null)
+                .OfType<ItemResult>()
+                .ToList();
+            throw new BatchRunException(done, e, e is MissingTargetsException);
+        }
+    }
+
+    private async Task<BatchResult> RunAsync(BatchInput input, BatchContext context, ConcurrentDictionary<string, string> finished)
+    {
         var targets = await LoadTargetsAsync(input, context.Abort).ConfigureAwait(false);
         // Distinct: the same attempt twice in one batch would pass one claim token twice.
         var attempts = await store.RecordIntentsAsync(
             input.CampaignId, input.Items.Select(i => (i.Seq, i.AttemptNo)).Distinct().ToList(), context.Abort).ConfigureAwait(false);
 
-        var finished = new ConcurrentDictionary<string, string>(context.PreviousResults, StringComparer.Ordinal);
         using var beat = new Timer(_ => context.Heartbeat(finished), null, TimeSpan.Zero, TimeSpan.FromSeconds(2));
         var work = attempts.Select(async attempt =>
         {
@@ -66,7 +84,7 @@ public sealed partial class BatchRunner(
         var bySeq = loaded.ToDictionary(t => t.Seq);
         var missing = input.Items.Where(i => !bySeq.ContainsKey(i.Seq)).Select(i => i.Seq).ToList();
         return missing.Count == 0 ? bySeq
-            : throw new InvalidOperationException($"Campaign {input.CampaignId} has no targets {string.Join(", ", missing.Take(10))} in the store");
+            : throw new MissingTargetsException($"Campaign {input.CampaignId} has no targets {string.Join(", ", missing.Take(10))} in the store");
     }
 
     private async Task<string> RunAttemptAsync(BatchInput input, CallAttempt attempt, Target target, BatchContext context)
@@ -384,3 +402,6 @@ public sealed partial class BatchRunner(
     [LoggerMessage(Level = LogLevel.Warning, Message = "end_call {CallId} failed: {Reason}")]
     private partial void LogHangUpFailed(string callId, string reason);
 }
+
+/// <summary>A batch names targets the store does not hold: no retry brings them back.</summary>
+internal sealed class MissingTargetsException(string message) : InvalidOperationException(message);
