@@ -18,6 +18,9 @@ public sealed class CampaignWorkerOptions
     /// <summary>When a failing batch gives up.</summary>
     public BatchRetryOptions Batches { get; set; } = new();
 
+    /// <summary>The periodic re-search for attempts left unresolved.</summary>
+    public SweepOptions Sweep { get; set; } = new();
+
     /// <summary>Every bad key, named.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -49,6 +52,17 @@ public sealed class CampaignWorkerOptions
         Positive(problems, "Campaigns:Watch:MaxCallSeconds", Watch.MaxCallSeconds);
         Positive(problems, "Campaigns:Watch:RecordsFilterMinCalls", Watch.RecordsFilterMinCalls);
         Positive(problems, "Campaigns:Batches:GiveUpAfterAttempts", Batches.GiveUpAfterAttempts);
+        if (Sweep.IntervalSeconds < 0)
+        {
+            problems.Add($"Campaigns:Sweep:IntervalSeconds: {Sweep.IntervalSeconds} must be 0 (off) or positive");
+        }
+
+        if (Sweep.RetentionDays is <= 0 or > 7)
+        {
+            problems.Add($"Campaigns:Sweep:RetentionDays: {Sweep.RetentionDays} must be in (0, 7] (the vendor keeps records 7 days)");
+        }
+
+        Positive(problems, "Campaigns:Sweep:PageSize", Sweep.PageSize);
         return problems;
     }
 
@@ -98,6 +112,22 @@ public sealed class BatchRetryOptions
     /// gives up, its unfinished attempts are counted <c>BatchFailed</c> and never dialed by this campaign.
     /// </summary>
     public int GiveUpAfterAttempts { get; set; } = 5;
+}
+
+/// <summary>
+/// The sweep of unresolved attempts (state Unknown: the start's answer was lost and the batch's own search
+/// found no record): every worker looks for their records again, periodically, while the vendor keeps them.
+/// </summary>
+public sealed class SweepOptions
+{
+    /// <summary>Seconds between two sweeps (default 600, scaled by <see cref="WatchOptions.TimeScale"/>); 0 turns the sweep off.</summary>
+    public double IntervalSeconds { get; set; } = 600;
+
+    /// <summary>Attempts intended longer ago are not searched (default 6.5: the vendor keeps records 7 days).</summary>
+    public double RetentionDays { get; set; } = 6.5;
+
+    /// <summary>Attempts read from the store at a time (default 100).</summary>
+    public int PageSize { get; set; } = 100;
 }
 
 /// <summary>How calls are watched.</summary>

@@ -77,6 +77,15 @@ public interface IOutcomeStore
     Task<IReadOnlyList<CallAttempt>> GetStaleAttemptsAsync(DateTimeOffset olderThan, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Keyset paging of the <see cref="AttemptState.Unknown"/> attempts of every campaign, in attempt-key order:
+    /// up to <paramref name="limit"/> after <paramref name="afterAttemptKey"/> (null: from the start), intended
+    /// at or after <paramref name="intendedSince"/> and last changed before <paramref name="changedBefore"/>.
+    /// What a sweeper re-searches the records for while the vendor still keeps them.
+    /// </summary>
+    Task<IReadOnlyList<CallAttempt>> GetUnknownAttemptsAsync(
+        DateTimeOffset intendedSince, DateTimeOffset changedBefore, string? afterAttemptKey, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Claims the dial of an attempt: compare-and-set Intended → Dialing, storing <paramref name="claimToken"/>
     /// and the time. <see cref="DialClaim.Claimed"/> is true only if this call made the move, or the attempt is
     /// already Dialing under the same token (a repeat by the same execution). Otherwise the stored attempt

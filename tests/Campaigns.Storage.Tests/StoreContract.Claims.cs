@@ -204,4 +204,30 @@ public abstract partial class StoreContract
             }
         }
     }
+
+    [Fact]
+    public async Task UnknownAttempts_PagedAcrossCampaigns_WithinTheTimeRange()
+    {
+        await Store.RegisterCampaignAsync("other", "campaign-other", """{"robot":"r"}""");
+        await Store.AddTargetsAsync(Campaign, Callees("a", "b", "c", "d"));
+        await Store.AddTargetsAsync("other", Callees("e"));
+        var intents = (await Store.RecordIntentsAsync(Campaign, [(1, 1), (2, 1), (3, 1), (4, 1)])).Append(await Store.RecordIntentAsync("other", 1, 1)).ToList();
+        foreach (var a in intents.Where(a => a.TargetSeq != 2))
+        {
+            await Store.MarkUnknownAsync(a.AttemptKey, "answer lost");
+        }
+
+        await Store.MarkDialedAsync(intents[2].AttemptKey, "call-found", new Dictionary<string, long>()); // reconciled: no longer Unknown
+        var expected = new[] { intents[0], intents[3], intents[4] }.Select(a => a.AttemptKey).Order(StringComparer.Ordinal).ToList();
+        var later = DateTimeOffset.UtcNow.AddMinutes(1);
+        var earlier = DateTimeOffset.UtcNow.AddDays(-7);
+
+        var first = await Store.GetUnknownAttemptsAsync(earlier, later, null, 2);
+        var rest = await Store.GetUnknownAttemptsAsync(earlier, later, first[^1].AttemptKey, 2);
+
+        Assert.Equal(expected, first.Concat(rest).Select(a => a.AttemptKey));
+        Assert.All(first.Concat(rest), a => Assert.Equal(AttemptState.Unknown, a.State));
+        Assert.Empty(await Store.GetUnknownAttemptsAsync(earlier, DateTimeOffset.UtcNow.AddDays(-1), null, 10)); // changed too recently
+        Assert.Empty(await Store.GetUnknownAttemptsAsync(later, later, null, 10)); // intended too long ago
+    }
 }
