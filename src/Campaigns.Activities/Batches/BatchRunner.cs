@@ -230,14 +230,17 @@ public sealed partial class BatchRunner(
         }
     }
 
-    // Gives our claim back (the start was never sent); the caller throws what comes back to stop this attempt: the activity fails and its retry
-    // resumes from the store, where the attempt is Intended again. A refused release means the claim is no longer
-    // ours (our execution timed out and another reconciled it): that one decides, we only stop.
+    // Gives our claim back (the start was never sent); the caller throws what comes back, which stops this
+    // attempt: the activity fails and its retry resumes from the store, where the attempt is Intended again. A
+    // refused release means the claim is no longer ours (our execution timed out and another reconciled it):
+    // that one decides, we only stop.
     private async Task<OperationCanceledException> ReleaseAsync(CallAttempt attempt, BatchContext context, string why)
     {
         var released = await store.ReleaseClaimAsync(attempt.AttemptKey, context.ClaimToken, CancellationToken.None).ConfigureAwait(false);
-        LogClaimReleased(attempt.AttemptKey, why, released.Refused ? "refused: " + released.State : "released");
-        return new OperationCanceledException($"Attempt {attempt.AttemptKey} not dialed ({why}); its claim was given back", context.Stopping.IsCancellationRequested ? context.Stopping : context.Abort);
+        var outcome = released.Refused ? $"not ours any more ({released.State})" : "given back";
+        LogClaimReleased(attempt.AttemptKey, why, outcome);
+        return new OperationCanceledException(
+            $"Attempt {attempt.AttemptKey} not dialed ({why}); claim {outcome}", context.Stopping.IsCancellationRequested ? context.Stopping : context.Abort);
     }
 
     // Stores the CallId; a store failure here would lose the one handle on a placed call, so it is logged first.
