@@ -4,13 +4,14 @@ using Campaigns.Storage;
 using Campaigns.Storage.Model;
 using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
+using Microsoft.Extensions.Options;
 using Temporalio.Activities;
 using Temporalio.Exceptions;
 
 namespace Campaigns.Activities;
 
 /// <summary>The campaign workflow's activities, thin over the store and <see cref="BatchRunner"/>.</summary>
-public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches) : ICampaignActivities
+public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches, IOptions<CampaignWorkerOptions> options) : ICampaignActivities
 {
     /// <inheritdoc />
     [Activity("RegisterCampaign")]
@@ -71,8 +72,30 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches)
             Cancel = cancel.Token,
             Robot = input.Spec.RobotAccount,
             Abort = abort.Token,
+            // Fires when the worker begins to shut down, before the graceful period ends (then Abort).
+            Stopping = activity.WorkerShutdownToken,
         };
-        return await batches.RunAsync(input, context).ConfigureAwait(false);
+        try
+        {
+            return await batches.RunAsync(input, context).ConfigureAwait(false);
+        }
+        catch (BatchRunException e) when (e.Deterministic || (!BatchFaults.Heals(e.InnerException!) && info.Attempt >= options.Value.Batches.GiveUpAfterAttempts))
+        {
+            // The same error on every execution (a bug, an unreadable row, targets gone): retrying forever would
+            // freeze the campaign. Give up, reporting what did finish; the workflow counts the rest BatchFailed.
+            var error = e.InnerException!;
+            throw new ApplicationFailureException(
+                $"Batch gave up after {info.Attempt} execution(s): {error.GetType().Name}: {error.Message}",
+                errorType: Results.BatchGaveUpError,
+                nonRetryable: true,
+                details: [new BatchResult(e.Finished)]);
+        }
+        catch (BatchRunException e)
+        {
+            // A fault that heals (or the bound not reached yet): retried by the activity's retry policy.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException!);
+            throw;
+        }
     }
 
     /// <inheritdoc />

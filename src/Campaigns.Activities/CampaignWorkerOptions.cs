@@ -15,6 +15,12 @@ public sealed class CampaignWorkerOptions
     /// <summary>How calls are polled and records fetched.</summary>
     public WatchOptions Watch { get; set; } = new();
 
+    /// <summary>When a failing batch gives up.</summary>
+    public BatchRetryOptions Batches { get; set; } = new();
+
+    /// <summary>The periodic re-search for attempts left unresolved.</summary>
+    public SweepOptions Sweep { get; set; } = new();
+
     /// <summary>Every bad key, named.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -45,6 +51,18 @@ public sealed class CampaignWorkerOptions
         Positive(problems, "Campaigns:Watch:ReconcileWindowSeconds", Watch.ReconcileWindowSeconds);
         Positive(problems, "Campaigns:Watch:MaxCallSeconds", Watch.MaxCallSeconds);
         Positive(problems, "Campaigns:Watch:RecordsFilterMinCalls", Watch.RecordsFilterMinCalls);
+        Positive(problems, "Campaigns:Batches:GiveUpAfterAttempts", Batches.GiveUpAfterAttempts);
+        if (Sweep.IntervalSeconds < 0)
+        {
+            problems.Add($"Campaigns:Sweep:IntervalSeconds: {Sweep.IntervalSeconds} must be 0 (off) or positive");
+        }
+
+        if (Sweep.RetentionDays is <= 0 or > 7)
+        {
+            problems.Add($"Campaigns:Sweep:RetentionDays: {Sweep.RetentionDays} must be in (0, 7] (the vendor keeps records 7 days)");
+        }
+
+        Positive(problems, "Campaigns:Sweep:PageSize", Sweep.PageSize);
         return problems;
     }
 
@@ -80,6 +98,36 @@ public sealed class BudgetOptions
 
     /// <summary>Workers sharing the app's budget: each takes an equal part (the fleet size).</summary>
     public int Workers { get; set; } = 1;
+}
+
+/// <summary>
+/// When a batch stops retrying. Only errors that no wait can cure count: a killed or stopping worker, a
+/// database restart, a timeout or a vendor fault is retried for as long as it lasts (those heal), while the
+/// same bug or unreadable row fails every execution alike.
+/// </summary>
+public sealed class BatchRetryOptions
+{
+    /// <summary>
+    /// Executions of a batch (default 5) after which an error that is not a transient fault ends it: the batch
+    /// gives up, its unfinished attempts are counted <c>BatchFailed</c> and never dialed by this campaign.
+    /// </summary>
+    public int GiveUpAfterAttempts { get; set; } = 5;
+}
+
+/// <summary>
+/// The sweep of unresolved attempts (state Unknown: the start's answer was lost and the batch's own search
+/// found no record): every worker looks for their records again, periodically, while the vendor keeps them.
+/// </summary>
+public sealed class SweepOptions
+{
+    /// <summary>Seconds between two sweeps (default 600, scaled by <see cref="WatchOptions.TimeScale"/>); 0 turns the sweep off.</summary>
+    public double IntervalSeconds { get; set; } = 600;
+
+    /// <summary>Attempts intended longer ago are not searched (default 6.5: the vendor keeps records 7 days).</summary>
+    public double RetentionDays { get; set; } = 6.5;
+
+    /// <summary>Attempts read from the store at a time (default 100).</summary>
+    public int PageSize { get; set; } = 100;
 }
 
 /// <summary>How calls are watched.</summary>

@@ -34,6 +34,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<RecordFinder>();
         services.TryAddSingleton<BatchRunner>();
         services.TryAddSingleton<CampaignActivities>();
+        services.TryAddSingleton<Sweeping.UnresolvedSweeper>();
         return services;
     }
 }

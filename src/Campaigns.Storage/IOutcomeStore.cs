@@ -77,6 +77,15 @@ public interface IOutcomeStore
     Task<IReadOnlyList<CallAttempt>> GetStaleAttemptsAsync(DateTimeOffset olderThan, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Keyset paging of the <see cref="AttemptState.Unknown"/> attempts of every campaign, in attempt-key order:
+    /// up to <paramref name="limit"/> after <paramref name="afterAttemptKey"/> (null: from the start), intended
+    /// at or after <paramref name="intendedSince"/> and last changed before <paramref name="changedBefore"/>.
+    /// What a sweeper re-searches the records for while the vendor still keeps them.
+    /// </summary>
+    Task<IReadOnlyList<CallAttempt>> GetUnknownAttemptsAsync(
+        DateTimeOffset intendedSince, DateTimeOffset changedBefore, string? afterAttemptKey, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Claims the dial of an attempt: compare-and-set Intended → Dialing, storing <paramref name="claimToken"/>
     /// and the time. <see cref="DialClaim.Claimed"/> is true only if this call made the move, or the attempt is
     /// already Dialing under the same token (a repeat by the same execution). Otherwise the stored attempt
@@ -87,6 +96,16 @@ public interface IOutcomeStore
 
     /// <summary><see cref="ClaimDialAsync"/> for a batch, in one transaction; results in the order asked.</summary>
     Task<IReadOnlyList<DialClaim>> ClaimDialsAsync(IReadOnlyList<string> attemptKeys, string claimToken, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives a claim back: Dialing → Intended, clearing the claim, only while the stored claim is
+    /// <paramref name="claimToken"/>'s. For a holder that knows its start was never sent (answered 101001, or
+    /// not sent at all) and is stopping: the next execution then dials the attempt as if never claimed.
+    /// Returns the stored attempt; <see cref="CallAttempt.Refused"/> when it was not released (another state,
+    /// or another holder's claim); finding it Intended with no claim is a repeat, not refused. An unknown key
+    /// throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    Task<CallAttempt> ReleaseClaimAsync(string attemptKey, string claimToken, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Intended/Dialing/Unknown → Dialed with the CallId and per-callee result codes (from Unknown: reconciliation

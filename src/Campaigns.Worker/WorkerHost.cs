@@ -39,6 +39,7 @@ public static class WorkerHost
         builder.Services.AddTencentCall(builder.Configuration);
         builder.Services.AddOutcomeStore(builder.Configuration);
         builder.Services.AddCampaignActivities(builder.Configuration);
+        builder.Services.AddHostedService<UnresolvedSweepService>();
         builder.Services
             .AddHostedTemporalWorker(temporal.Address, temporal.Namespace, temporal.TaskQueue)
             .ConfigureOptions(o =>

@@ -20,6 +20,12 @@ public sealed class CampaignWorkflow
     /// <summary>Targets per batch activity: small enough to retry cheaply, large enough to keep history short.</summary>
     internal const int BatchSize = 100;
 
+    /// <summary>Batches that gave up with none succeeding in between before the campaign fails (the fault is everywhere).</summary>
+    internal const int MaxBatchesGivenUpInARow = 3;
+
+    /// <summary>Distinct error messages of given-up batches kept in the progress.</summary>
+    internal const int MaxErrorsKept = 10;
+
     private readonly CancellationTokenSource batchesCancel = new();
 
     // Never cancelled: the clean-up after a cancel (waiting for batches, the final status) must still run.
@@ -38,6 +44,7 @@ public sealed class CampaignWorkflow
     private DateTimeOffset nextDispatchAt;
     private long inFlight;
     private Exception? fatal;
+    private int batchesGivenUpInARow;
 
     /// <summary>Runs the campaign. <paramref name="campaign"/> is the operator's JSON, validated here first.</summary>
     [WorkflowRun]
@@ -320,11 +327,18 @@ public sealed class CampaignWorkflow
                 DialUntil = window?.ClosesAfter(Workflow.UtcNow),
             };
             var result = await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RunBatchAsync(input), options);
+            batchesGivenUpInARow = 0;
             Apply(result);
         }
         catch (ActivityFailureException e) when (cancelRequested && TemporalException.IsCanceledException(e))
         {
             // Cancelled before it could report: its outcomes are in the store all the same.
+        }
+        catch (ActivityFailureException e) when (e.InnerException is ApplicationFailureException { ErrorType: Results.BatchGaveUpError } gaveUp
+            && Workflow.Patched("batch-gave-up"))
+        {
+            // A patch: runs before this change failed the campaign on any batch failure, and replay that way.
+            GaveUp(items, gaveUp);
         }
         catch (ActivityFailureException e)
         {
@@ -374,6 +388,31 @@ public sealed class CampaignWorkflow
         Workflow.CurrentDetails = Summary();
     }
 
+    // A batch that gave up: what it finished counts as usual; every other attempt of it is BatchFailed, final
+    // and never dialed again (the store keeps whatever state it reached). The campaign goes on: one poisoned
+    // batch must not stop the others. Batches giving up with no batch succeeding between them mean the fault
+    // is everywhere: after MaxBatchesGivenUpInARow the campaign fails, naming the error.
+    private void GaveUp(List<BatchItem> items, ApplicationFailureException failure)
+    {
+        var finished = failure.Details.Count > 0 ? failure.Details.ElementAt<BatchResult>(0) : new BatchResult([]);
+        var done = finished.Items.Select(i => (i.Seq, i.AttemptNo)).ToHashSet();
+        var failed = items.Distinct().Where(i => !done.Contains((i.Seq, i.AttemptNo))).Select(i => new ItemResult(i.Seq, i.AttemptNo, Results.BatchFailed)).ToList();
+        Apply(new BatchResult([.. finished.Items, .. failed]));
+        progress = progress with
+        {
+            Errored = progress.Errored + failed.Count,
+            Errors = progress.Errors.Contains(failure.Message) || progress.Errors.Count >= MaxErrorsKept ? progress.Errors : [.. progress.Errors, failure.Message],
+        };
+        batchesGivenUpInARow++;
+        if (batchesGivenUpInARow >= MaxBatchesGivenUpInARow)
+        {
+            fatal ??= new ApplicationFailureException(
+                $"{batchesGivenUpInARow} batches in a row gave up, the last with: {failure.Message}", errorType: "BatchesFailing", nonRetryable: true);
+        }
+
+        Workflow.CurrentDetails = Summary();
+    }
+
     private bool Done() => nextSeq > targets && pending.Count == 0;
 
     private bool CanDispatch()
@@ -410,7 +449,8 @@ public sealed class CampaignWorkflow
         var closed = window is not null && !window.IsOpen(Workflow.UtcNow) ? $"\n\nOutside the calling window ({window})" : "";
         return $"**{progress.Status}** — {progress.Finished} of {progress.Targets} targets finished, {progress.Dispatched} dispatched{waiting}{closed}"
             + (results.Length > 0 ? $"\n\n{results}" : "")
-            + (progress.Unresolved > 0 ? $"\n\n{progress.Unresolved} unresolved (start answer lost, call not found)" : "");
+            + (progress.Unresolved > 0 ? $"\n\n{progress.Unresolved} unresolved (start answer lost, call not found)" : "")
+            + (progress.Errored > 0 ? $"\n\n{progress.Errored} not dialed: their batch gave up ({progress.Errors[^1]})" : "");
     }
 
     private string? EndedReason() =>

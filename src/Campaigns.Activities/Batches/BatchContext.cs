@@ -23,4 +23,16 @@ public sealed record BatchContext
 
     /// <summary>Stop at once (the worker is shutting down): a retry resumes from the store.</summary>
     public CancellationToken Abort { get; init; }
+
+    /// <summary>
+    /// The worker has begun to shut down (its graceful period runs; <see cref="Abort"/> follows it): send no
+    /// start again that the vendor refused, give the claim back instead. Defaults to <see cref="Abort"/>.
+    /// </summary>
+    public CancellationToken Stopping
+    {
+        get => stopping ?? Abort;
+        init => stopping = value;
+    }
+
+    private readonly CancellationToken? stopping;
 }

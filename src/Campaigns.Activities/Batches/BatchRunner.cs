@@ -35,12 +35,30 @@ public sealed partial class BatchRunner(
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
+        var finished = new ConcurrentDictionary<string, string>(context.PreviousResults, StringComparer.Ordinal);
+        try
+        {
+            return await RunAsync(input, context, finished).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not Temporalio.Exceptions.ApplicationFailureException)
+        {
+            // Every attempt task has ended (WhenAll waits for all): what finished is reported with the error,
+            // so a batch that gives up still accounts for every attempt it did bring to a result.
+            var done = input.Items.Distinct()
+                .Select(i => finished.TryGetValue(AttemptKey.For(input.CampaignId, i.Seq, i.AttemptNo), out var r) ? new ItemResult(i.Seq, i.AttemptNo, r) : null)
+                .OfType<ItemResult>()
+                .ToList();
+            throw new BatchRunException(done, e, e is MissingTargetsException);
+        }
+    }
+
+    private async Task<BatchResult> RunAsync(BatchInput input, BatchContext context, ConcurrentDictionary<string, string> finished)
+    {
         var targets = await LoadTargetsAsync(input, context.Abort).ConfigureAwait(false);
         // Distinct: the same attempt twice in one batch would pass one claim token twice.
         var attempts = await store.RecordIntentsAsync(
             input.CampaignId, input.Items.Select(i => (i.Seq, i.AttemptNo)).Distinct().ToList(), context.Abort).ConfigureAwait(false);
 
-        var finished = new ConcurrentDictionary<string, string>(context.PreviousResults, StringComparer.Ordinal);
         using var beat = new Timer(_ => context.Heartbeat(finished), null, TimeSpan.Zero, TimeSpan.FromSeconds(2));
         var work = attempts.Select(async attempt =>
         {
@@ -66,7 +84,7 @@ public sealed partial class BatchRunner(
         var bySeq = loaded.ToDictionary(t => t.Seq);
         var missing = input.Items.Where(i => !bySeq.ContainsKey(i.Seq)).Select(i => i.Seq).ToList();
         return missing.Count == 0 ? bySeq
-            : throw new InvalidOperationException($"Campaign {input.CampaignId} has no targets {string.Join(", ", missing.Take(10))} in the store");
+            : throw new MissingTargetsException($"Campaign {input.CampaignId} has no targets {string.Join(", ", missing.Take(10))} in the store");
     }
 
     private async Task<string> RunAttemptAsync(BatchInput input, CallAttempt attempt, Target target, BatchContext context)
@@ -110,13 +128,20 @@ public sealed partial class BatchRunner(
             return Results.Deferred; // the calling window closed while this waited for the budget
         }
 
-        // Only the execution that moves Intended → Dialing may send the request.
-        var claim = await store.ClaimDialAsync(attempt.AttemptKey, context.ClaimToken, context.Abort).ConfigureAwait(false);
+        // Only the execution that moves Intended → Dialing may send the request. The claim is not cancelled
+        // half-way: a claim committed but unknown to us would read as "maybe rung" to the next execution.
+        context.Abort.ThrowIfCancellationRequested();
+        var claim = await store.ClaimDialAsync(attempt.AttemptKey, context.ClaimToken, CancellationToken.None).ConfigureAwait(false);
         if (!claim.Claimed)
         {
             return claim.Attempt.State == AttemptState.Intended
                 ? throw new InvalidOperationException($"Attempt {attempt.AttemptKey} could not be claimed")
                 : await RunAttemptAsync(input, claim.Attempt, target, context).ConfigureAwait(false);
+        }
+
+        if (context.Abort.IsCancellationRequested)
+        {
+            throw await ReleaseAsync(attempt, context, "aborted before sending").ConfigureAwait(false);
         }
 
         var request = StartRequest(spec, attempt, target);
@@ -152,14 +177,21 @@ public sealed partial class BatchRunner(
             catch (TencentCallException e) when (e.IsTransient && tries < 8)
             {
                 // 101001, a frequency limit: the vendor says nothing was placed; we still hold the claim.
-                if (context.Cancel.IsCancellationRequested || context.Abort.IsCancellationRequested)
+                if (!await BackOffAsync(tries, context).ConfigureAwait(false))
                 {
-                    // Nothing was placed: record that, so no later execution reads the claim as "maybe rung".
-                    await store.MarkFailedAsync(attempt.AttemptKey, e.ErrorCode, "not sent again: " + (context.Cancel.IsCancellationRequested ? "campaign cancelled" : "worker stopping"), CancellationToken.None).ConfigureAwait(false);
-                    return Results.Cancelled;
+                    if (context.Cancel.IsCancellationRequested)
+                    {
+                        // The campaign is cancelled: nothing was placed and nothing will be. Recorded as Failed
+                        // (the target's result is Cancelled), so no later execution reads the claim as "maybe rung".
+                        await store.MarkFailedAsync(attempt.AttemptKey, e.ErrorCode, "not sent again: campaign cancelled", CancellationToken.None).ConfigureAwait(false);
+                        return Results.Cancelled;
+                    }
+
+                    // The worker is stopping: nothing was placed, so the claim goes back and the next execution
+                    // of the batch dials this callee as if never claimed (Failed here would lose the call).
+                    throw await ReleaseAsync(attempt, context, $"worker stopping after {e.ErrorCode}").ConfigureAwait(false);
                 }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, tries - 1)), time, CancellationToken.None).ConfigureAwait(false);
                 await budget.AcquireAsync(BudgetedApi.StartCall, CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
@@ -181,6 +213,34 @@ public sealed partial class BatchRunner(
             var dialed = await MarkDialedAsync(attempt, started.CallId, codes).ConfigureAwait(false);
             return await ActOnStoredAsync(input, dialed, target, context).ConfigureAwait(false);
         }
+    }
+
+    // Waits before sending a refused start again; false when the campaign is cancelled or the worker stops meanwhile.
+    private async Task<bool> BackOffAsync(int tries, BatchContext context)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancel, context.Stopping, context.Abort);
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, tries - 1)), time, stop.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    // Gives our claim back (the start was never sent); the caller throws what comes back, which stops this
+    // attempt: the activity fails and its retry resumes from the store, where the attempt is Intended again. A
+    // refused release means the claim is no longer ours (our execution timed out and another reconciled it):
+    // that one decides, we only stop.
+    private async Task<OperationCanceledException> ReleaseAsync(CallAttempt attempt, BatchContext context, string why)
+    {
+        var released = await store.ReleaseClaimAsync(attempt.AttemptKey, context.ClaimToken, CancellationToken.None).ConfigureAwait(false);
+        var outcome = released.Refused ? $"not ours any more ({released.State})" : "given back";
+        LogClaimReleased(attempt.AttemptKey, why, outcome);
+        return new OperationCanceledException(
+            $"Attempt {attempt.AttemptKey} not dialed ({why}); claim {outcome}", context.Stopping.IsCancellationRequested ? context.Stopping : context.Abort);
     }
 
     // Stores the CallId; a store failure here would lose the one handle on a placed call, so it is logged first.
@@ -281,9 +341,10 @@ public sealed partial class BatchRunner(
         var found = await records.FindByRoomAsync(spec.RobotAccount!, target.Callees, roomId, since, TimeSpan.FromMilliseconds(spec.RingTimeoutMs), context.Abort)
             .ConfigureAwait(false);
 
-        // Another execution may have got the answer meanwhile (a lost heartbeat, not a dead worker).
+        // Another execution may have got the answer meanwhile (a lost heartbeat, not a dead worker), or given
+        // its claim back (Intended again: it knew its start was never sent, so this one dials it normally).
         var now = await store.GetAttemptAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false) ?? attempt;
-        if (now.State is AttemptState.Dialed or AttemptState.Settled or AttemptState.Failed)
+        if (now.State is AttemptState.Dialed or AttemptState.Settled or AttemptState.Failed or AttemptState.Intended)
         {
             return await RunAttemptAsync(input, now, target, context).ConfigureAwait(false);
         }
@@ -335,9 +396,15 @@ public sealed partial class BatchRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Attempt {AttemptKey} was placed as call {CallId}, but storing that failed: {Reason}")]
     private partial void LogDialedNotStored(string attemptKey, string callId, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Attempt {AttemptKey} not dialed ({Why}): claim {Outcome}")]
+    private partial void LogClaimReleased(string attemptKey, string why, string outcome);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped watching call {CallId}; its record decides the outcome")]
     private partial void LogWatchGaveUp(string callId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "end_call {CallId} failed: {Reason}")]
     private partial void LogHangUpFailed(string callId, string reason);
 }
+
+/// <summary>A batch names targets the store does not hold: no retry brings them back.</summary>
+internal sealed class MissingTargetsException(string message) : InvalidOperationException(message);

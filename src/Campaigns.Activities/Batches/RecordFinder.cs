@@ -74,7 +74,7 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, Re
                 await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
             }
 
-            var found = await SearchAsync(robot, callees, roomId, since, cancellationToken).ConfigureAwait(false);
+            var found = await SearchAsync(robot, callees, roomId, since, null, cancellationToken).ConfigureAwait(false);
             if (found is not null || time.GetUtcNow() >= giveUp)
             {
                 return found;
@@ -84,13 +84,19 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, Re
         }
     }
 
-    private async Task<CallRecord?> SearchAsync(string robot, IReadOnlyList<string> callees, string roomId, DateTimeOffset since, CancellationToken cancellationToken)
+    /// <summary>
+    /// One search, now, for the call placed with <paramref name="roomId"/> between <paramref name="since"/> and
+    /// <paramref name="until"/> (null: now), under the records budget; null when not found (or the vendor failed).
+    /// </summary>
+    public async Task<CallRecord?> SearchAsync(
+        string robot, IReadOnlyList<string> callees, string roomId, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken)
     {
         try
         {
             await budget.AcquireAsync(BudgetedApi.Records, cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
             return await client.FindRecordByRoomAsync(
-                new RecordLookup { RobotAccount = robot, Callees = callees, RoomId = roomId, From = since.AddMinutes(-1), To = time.GetUtcNow() },
+                new RecordLookup { RobotAccount = robot, Callees = callees, RoomId = roomId, From = since.AddMinutes(-1), To = until is { } u && u < now ? u : now },
                 cancellationToken).ConfigureAwait(false);
         }
         catch (TencentCallException e) when (e.IsTransient || e.Kind is TencentErrorKind.Unknown or TencentErrorKind.Invalid)

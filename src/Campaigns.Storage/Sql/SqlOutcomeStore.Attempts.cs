@@ -165,4 +165,21 @@ internal abstract partial class SqlOutcomeStore
             tx,
             ct)).ConfigureAwait(false)], cancellationToken);
     }
+
+    public Task<IReadOnlyList<CallAttempt>> GetUnknownAttemptsAsync(
+        DateTimeOffset intendedSince, DateTimeOffset changedBefore, string? afterAttemptKey, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        // The literal open-state predicate lets PostgreSQL read the partial index call_attempts_open (few rows).
+        return InTransactionAsync<IReadOnlyList<CallAttempt>>(Access.Read, async (conn, tx, ct) => [.. await conn.QueryAsync<CallAttempt>(Cmd(
+            SelectAttempt +
+            $"""
+             WHERE state IN {OpenStates} AND state = @unknown AND updated_at < @changedBefore AND intended_at >= @intendedSince
+              AND attempt_key > @after
+            ORDER BY attempt_key LIMIT @limit
+            """,
+            new { unknown = Names.Of(AttemptState.Unknown), changedBefore, intendedSince, after = afterAttemptKey ?? "", limit },
+            tx,
+            ct)).ConfigureAwait(false)], cancellationToken);
+    }
 }

@@ -79,6 +79,34 @@ internal abstract partial class SqlOutcomeStore
         }, cancellationToken);
     }
 
+    // The token is part of the compare-and-set: a holder that lost its claim (its execution timed out and a
+    // retry reconciled the attempt) can never hand back a claim that is not its own.
+    public Task<CallAttempt> ReleaseClaimAsync(string attemptKey, string claimToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(attemptKey);
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimToken);
+        return InTransactionAsync(Access.OneBatch, async (conn, tx, ct) =>
+        {
+            var released = (await conn.QueryAsync<CallAttempt>(Cmd(
+                $"""
+                UPDATE call_attempts SET state = @intended, claim_token = NULL, claimed_at = NULL, updated_at = @now
+                WHERE attempt_key = @attemptKey AND state = @dialing AND claim_token = @claimToken
+                RETURNING {AttemptColumns}
+                """,
+                new { attemptKey, claimToken, now = Time.GetUtcNow(), dialing = Names.Of(AttemptState.Dialing), intended = Names.Of(AttemptState.Intended) },
+                tx,
+                ct)).ConfigureAwait(false)).SingleOrDefault();
+            if (released is not null)
+            {
+                return released;
+            }
+
+            var stored = await conn.QuerySingleOrDefaultAsync<CallAttempt>(Cmd(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx, ct))
+                .ConfigureAwait(false) ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
+            return stored.State == AttemptState.Intended && stored.ClaimToken is null ? stored : stored with { Refused = true };
+        }, cancellationToken);
+    }
+
     // Concurrent dialed marks go to the database together (group commit).
     public Task<CallAttempt> MarkDialedAsync(string attemptKey, string callId, IReadOnlyDictionary<string, long> resultCodes, CancellationToken cancellationToken = default)
     {

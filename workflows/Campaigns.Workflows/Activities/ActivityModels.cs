@@ -59,4 +59,16 @@ public static class Results
 
     /// <summary>Not dialed yet because the calling window closed: dispatched again when it opens.</summary>
     public const string Deferred = "Deferred";
+
+    /// <summary>
+    /// Its batch gave up on an error no retry cured, before this attempt came to a result: never dialed again
+    /// by the campaign. The store keeps the attempt in whatever state it reached.
+    /// </summary>
+    public const string BatchFailed = "BatchFailed";
+
+    /// <summary>
+    /// The error type of a batch that gave up (non-retryable); its details hold a <see cref="BatchResult"/> of
+    /// the attempts it did finish.
+    /// </summary>
+    public const string BatchGaveUpError = "BatchGaveUp";
 }

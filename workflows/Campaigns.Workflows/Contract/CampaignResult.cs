@@ -46,6 +46,15 @@ public sealed record CampaignProgress
     /// <summary>Attempts whose start answer was lost and whose call could not be found: never redialed automatically.</summary>
     public long Unresolved { get; init; }
 
+    /// <summary>
+    /// Attempts whose batch gave up on an error no retry cured (result <c>BatchFailed</c>): never dialed again
+    /// by this campaign; they count as finished.
+    /// </summary>
+    public long Errored { get; init; }
+
+    /// <summary>Why batches gave up: the distinct error messages (at most 10).</summary>
+    public IReadOnlyList<string> Errors { get; init; } = [];
+
     /// <summary>How many runs (continue-as-new) this campaign took so far.</summary>
     public int Runs { get; init; } = 1;
 }
