@@ -58,15 +58,17 @@ public sealed class FleetTransitionsTests
         }
 
         var worst = Gates.WorstWindow(passes.Select(p => p.At));
+        Console.WriteLine($"fleet transitions: {passes.Count} passes, worst 1-s window {worst} (budget {Budget})");
         Assert.True(worst <= Budget, $"{worst} requests in one second, budget {Budget}");
 
         // Every transition happened, and the fleet did use its budget.
-        Assert.Equal(Budget, Gates.WorstWindow(passes.Where(p => p.At - t0 < TimeSpan.FromSeconds(2)).Select(p => p.At)));
+        // (Spaced 1/12 s apart on a 10 ms clock, a second holds 11 or 12.)
+        Assert.InRange(Gates.WorstWindow(passes.Where(p => p.At - t0 < TimeSpan.FromSeconds(2)).Select(p => p.At)), Budget - 1, Budget);
         Assert.Contains(passes, p => p.Member == "c" && p.At - t0 < TimeSpan.FromSeconds(11));
         Assert.DoesNotContain(passes, p => p.Member == "a" && p.At - t0 >= TimeSpan.FromSeconds(8));
         Assert.DoesNotContain(passes, p => p.Member == "c" && p.At - t0 >= TimeSpan.FromSeconds(11) + Expiry);
         Assert.Equal(1, members["b"].Share.Members);
-        Assert.Equal(Budget, Gates.WorstWindow(passes.Where(p => p.Member == "b" && p.At - t0 >= TimeSpan.FromSeconds(17)).Select(p => p.At)));
+        Assert.InRange(Gates.WorstWindow(passes.Where(p => p.Member == "b" && p.At - t0 >= TimeSpan.FromSeconds(16)).Select(p => p.At)), Budget - 1, Budget);
     }
 
     private sealed class Member(string id, TimeProvider time)
