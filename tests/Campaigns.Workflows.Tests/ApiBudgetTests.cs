@@ -76,6 +76,18 @@ public sealed class ApiBudgetShareTests
     }
 
     [Fact]
+    public void FleetKeys_BadValues_AreRefusedNamingTheKeyAndTheRule()
+    {
+        var problems = new CampaignWorkerOptions { Budget = new BudgetOptions { Workers = 0, HeartbeatSeconds = 0, ExpirySeconds = 3 } }.Problems();
+        Assert.Contains(problems, p => p.StartsWith("Campaigns:Budget:Workers: 0 must be at least 1", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Campaigns:Budget:HeartbeatSeconds: 0 must be positive", StringComparison.Ordinal));
+
+        var tooShort = new CampaignWorkerOptions { Budget = new BudgetOptions { HeartbeatSeconds = 5, ExpirySeconds = 10 } }.Problems();
+        Assert.Equal(["Campaigns:Budget:ExpirySeconds: 10 must be at least 2 × Campaigns:Budget:HeartbeatSeconds + 2 (12)"], tooShort);
+        Assert.Empty(new CampaignWorkerOptions().Problems()); // the defaults: automatic, 2 s, 10 s
+    }
+
+    [Fact]
     public void Fixed_WorkersSetting_OpensAtOnce()
     {
         using var budget = new ApiBudget(
