@@ -55,7 +55,7 @@ public static class CampaignMetrics
             "campaigns.budget.limit",
             ObserveLimits,
             "{request}/s",
-            "requests per second this worker lets through, by API (the vendor's limit × Headroom ÷ Workers)");
+            "requests per second this worker lets through right now, by API (the vendor's limit × Headroom ÷ live fleet members, or ÷ Workers when fixed; 0 while its gates are closed)");
 
     /// <summary>The budget's API as a tag value.</summary>
     public static string NameOf(BudgetedApi api) => api switch

@@ -36,7 +36,14 @@ public sealed class CampaignWorkerOptions
 
         if (Budget.Workers < 1)
         {
-            problems.Add($"Campaigns:Budget:Workers: {Budget.Workers} must be at least 1");
+            problems.Add($"Campaigns:Budget:Workers: {Budget.Workers} must be at least 1 (or unset: the fleet's size is then counted automatically)");
+        }
+
+        Positive(problems, "Campaigns:Budget:HeartbeatSeconds", Budget.HeartbeatSeconds);
+        var shortest = (2 * Budget.HeartbeatSeconds) + BudgetOptions.FenceMarginSeconds;
+        if (Budget.ExpirySeconds < shortest)
+        {
+            problems.Add($"Campaigns:Budget:ExpirySeconds: {Budget.ExpirySeconds} must be at least 2 × Campaigns:Budget:HeartbeatSeconds + {BudgetOptions.FenceMarginSeconds} ({shortest})");
         }
 
         if (Watch.TimeScale <= 0)
@@ -96,8 +103,28 @@ public sealed class BudgetOptions
     /// </summary>
     public double Headroom { get; set; } = 0.9;
 
-    /// <summary>Workers sharing the app's budget: each takes an equal part (the fleet size).</summary>
-    public int Workers { get; set; } = 1;
+    /// <summary>
+    /// Workers sharing the app's budget, each taking an equal part: a fixed fleet size, which disables the fleet
+    /// registry. Unset (the default): the workers registered live in the outcome store are counted, and each
+    /// worker's share follows them as workers join and leave.
+    /// </summary>
+    public int? Workers { get; set; }
+
+    /// <summary>Seconds between two heartbeats of a worker in the fleet registry (default 2; automatic fleet size only).</summary>
+    public double HeartbeatSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// Seconds without a heartbeat after which a worker no longer counts as live (default 10, database clock).
+    /// A worker stops sending 2 s before its own registration could expire, and the others take its share only
+    /// once it expired: at least 2 × <see cref="HeartbeatSeconds"/> + 2, so one late heartbeat does not stop it.
+    /// </summary>
+    public double ExpirySeconds { get; set; } = 10;
+
+    internal static double FenceMarginSeconds => Budget.FleetShare.FenceMargin.TotalSeconds;
+
+    internal TimeSpan Heartbeat => TimeSpan.FromSeconds(HeartbeatSeconds);
+
+    internal TimeSpan Expiry => TimeSpan.FromSeconds(ExpirySeconds);
 }
 
 /// <summary>

@@ -29,6 +29,8 @@ public static class ServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CampaignWorkerOptions>, CampaignWorkerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiBudget>();
+        services.TryAddSingleton<FleetMembership>();
+        services.AddHostedService(sp => sp.GetRequiredService<FleetMembership>());
         services.TryAddSingleton<CallWatcher>();
         services.TryAddSingleton<RecordHarvester>();
         services.TryAddSingleton<RecordFinder>();

@@ -92,6 +92,7 @@ public static class OutcomeStores
     /// <see cref="NpgsqlDataSource"/> registered with the key <c>"Outcomes"</c>; <c>ConnectionStrings:Outcomes</c>;
     /// an un-keyed <see cref="NpgsqlDataSource"/> when that is empty; the embedded SQLite file when
     /// <c>OutcomeStore:Embedded</c> is true. Otherwise resolving the store (at host start) fails naming the key.
+    /// <see cref="IFleetRegistry"/> is the same store.
     /// A hosted service applies pending migrations when the host starts (unless <c>OutcomeStore:MigrateOnStart</c> is false).
     /// </summary>
     public static IServiceCollection AddOutcomeStore(this IServiceCollection services, IConfiguration configuration)
@@ -111,6 +112,8 @@ public static class OutcomeStores
                 ? Create(dataSource, options, logger, time)
                 : Create(string.IsNullOrWhiteSpace(connectionString) && options.Embedded ? DefaultConnectionString : connectionString ?? "", options, logger, time);
         });
+        // The fleet registry lives in the same database (the store implements both).
+        services.TryAddSingleton(sp => (IFleetRegistry)sp.GetRequiredService<IOutcomeStore>());
         if (options.MigrateOnStart)
         {
             services.AddHostedService<MigrateOnStart>();

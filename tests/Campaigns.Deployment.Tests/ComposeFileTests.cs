@@ -19,7 +19,8 @@ public sealed partial class ComposeFileTests
         "Temporal:Address", "Temporal:Namespace", "Temporal:TaskQueue", "Temporal:MetricsPrometheus",
         "TencentCall:SdkAppId", "TencentCall:SecretKey", "TencentCall:AdminIdentifier", "TencentCall:Region",
         "ConnectionStrings:Outcomes",
-        "Campaigns:Budget:Workers", "Campaigns:Budget:Headroom", "Campaigns:Watch:TimeScale",
+        "Campaigns:Budget:Workers", "Campaigns:Budget:Headroom", "Campaigns:Budget:HeartbeatSeconds", "Campaigns:Budget:ExpirySeconds",
+        "Campaigns:Watch:TimeScale",
         "Campaigns:Metrics:PrometheusUrl",
     ];
 
@@ -121,7 +122,11 @@ public sealed partial class ComposeFileTests
         var tencent = host.Services.GetRequiredService<IOptions<TencentCallOptions>>().Value;
         Assert.Equal(Compose.Secrets["TENCENT_SECRET_KEY"], tencent.SecretKey);
         Assert.Null(tencent.BaseUrl); // an unset TENCENT_BASE_URL means the region's domain
-        Assert.Equal(1, host.Services.GetRequiredService<IOptions<CampaignWorkerOptions>>().Value.Budget.Workers);
+        // No fixed fleet size unless CAMPAIGNS_WORKERS is set: `--scale worker=N` shares the budget by itself.
+        var budget = host.Services.GetRequiredService<IOptions<CampaignWorkerOptions>>().Value.Budget;
+        Assert.Null(budget.Workers);
+        Assert.True(host.Services.GetRequiredService<Campaigns.Activities.Budget.ApiBudget>().Automatic);
+        Assert.Equal((2, 10), (budget.HeartbeatSeconds, budget.ExpirySeconds));
         Assert.Equal("outcomes-db", new Npgsql.NpgsqlConnectionStringBuilder(keys["ConnectionStrings:Outcomes"]).Host);
     }
 

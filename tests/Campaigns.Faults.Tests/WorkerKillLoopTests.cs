@@ -16,6 +16,10 @@ public sealed class WorkerKillLoopTests
         var callees = FaultRun.Callees("k", size);
         var clock = Stopwatch.StartNew();
         var id = await run.StartCampaignAsync(callees, rate);
+        // One worker alive at a time, so a fixed fleet size of 1 is exact. Automatic, each replacement would wait
+        // for its SIGKILLed predecessor's registration to expire (README "Scaling out") and the kills would
+        // land while nothing dials.
+        run.WorkerSettings["Campaigns:Budget:Workers"] = "1";
         var worker = run.StartWorker();
         var kills = 0;
         var random = new Random(12);

@@ -49,67 +49,154 @@ public sealed class ApiBudgetTests
             Assert.True(passed[i] - passed[i - 5] >= TimeSpan.FromSeconds(1), $"pass {i} came {passed[i] - passed[i - 5]} after pass {i - 5}");
         }
     }
+}
 
-    private sealed class ManualTime : TimeProvider
+/// <summary>The budget and its gates when the fleet's size changes at run time (pure logic, manual clock).</summary>
+public sealed class ApiBudgetShareTests
+{
+    [Fact]
+    public void Automatic_GatesStayClosedUntilAShareIsApplied_AndTheLimitIsTheLiveShare()
     {
-        private DateTimeOffset now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
-        private readonly List<(DateTimeOffset Due, TaskCompletionSource Done)> waits = [];
+        var time = new ManualTime();
+        using var budget = new ApiBudget(
+            Options.Create(new CampaignWorkerOptions()), Options.Create(new TencentCallOptions()), time);
+        Assert.True(budget.Automatic);
+        Assert.Equal(0, budget.LimitOf(BudgetedApi.StartCall));
 
-        public override DateTimeOffset GetUtcNow()
+        var now = time.GetUtcNow();
+        budget.ApplyShare(new FleetGates(3, now, now + TimeSpan.FromSeconds(8)));
+        Assert.Equal(60, budget.LimitOf(BudgetedApi.StartCall)); // 200 × 0.9 ÷ 3
+        Assert.Equal(60, budget.LimitOf(BudgetedApi.Records));
+
+        // Past the fence (the registration may have expired) the gates are closed without being told.
+        time.Advance(TimeSpan.FromSeconds(8));
+        Assert.Equal(0, budget.LimitOf(BudgetedApi.CallInfo));
+        budget.ApplyShare(FleetGates.Closed);
+        Assert.Equal(0, budget.LimitOf(BudgetedApi.CallInfo));
+    }
+
+    [Fact]
+    public void FleetKeys_BadValues_AreRefusedNamingTheKeyAndTheRule()
+    {
+        var problems = new CampaignWorkerOptions { Budget = new BudgetOptions { Workers = 0, HeartbeatSeconds = 0, ExpirySeconds = 3 } }.Problems();
+        Assert.Contains(problems, p => p.StartsWith("Campaigns:Budget:Workers: 0 must be at least 1", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Campaigns:Budget:HeartbeatSeconds: 0 must be positive", StringComparison.Ordinal));
+
+        var tooShort = new CampaignWorkerOptions { Budget = new BudgetOptions { HeartbeatSeconds = 5, ExpirySeconds = 10 } }.Problems();
+        Assert.Equal(["Campaigns:Budget:ExpirySeconds: 10 must be at least 2 × Campaigns:Budget:HeartbeatSeconds + 2 (12)"], tooShort);
+        Assert.Empty(new CampaignWorkerOptions().Problems()); // the defaults: automatic, 2 s, 10 s
+    }
+
+    [Fact]
+    public void Fixed_WorkersSetting_OpensAtOnce()
+    {
+        using var budget = new ApiBudget(
+            Options.Create(new CampaignWorkerOptions { Budget = new BudgetOptions { Workers = 3 } }), Options.Create(new TencentCallOptions()), new ManualTime());
+        Assert.False(budget.Automatic);
+        Assert.Equal(60, budget.LimitOf(BudgetedApi.StartCall));
+    }
+
+    [Fact]
+    public async Task Gate_ShrunkAtRunTime_CountsWhatWasSent_NoBurst()
+    {
+        var time = new ManualTime();
+        using var gate = new SlidingWindowGate(10, time);
+        var passed = new List<DateTimeOffset>();
+        var start = time.GetUtcNow();
+        while (time.GetUtcNow() < start + TimeSpan.FromSeconds(3))
         {
-            lock (waits)
+            if (time.GetUtcNow() >= start + TimeSpan.FromSeconds(1.5))
             {
-                return now;
+                gate.Configure(4, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
             }
+
+            for (var n = await Gates.PassAllNowAsync(gate); n > 0; n--)
+            {
+                passed.Add(time.GetUtcNow());
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(10));
         }
 
-        public void Advance(TimeSpan by)
+        // Before the change 10 a second; every window that holds a pass after it holds at most 4.
+        var change = start + TimeSpan.FromSeconds(1.5);
+        Assert.Equal(10, Gates.WorstWindow(passed.Where(p => p < change)));
+        foreach (var p in passed.Where(p => p >= change))
         {
-            List<(DateTimeOffset Due, TaskCompletionSource Done)> due;
-            lock (waits)
-            {
-                now += by;
-                due = waits.Where(w => w.Due <= now).ToList();
-                waits.RemoveAll(due.Contains);
-            }
-
-            foreach (var w in due)
-            {
-                w.Done.TrySetResult();
-            }
+            Assert.True(passed.Count(q => q > p - SlidingWindowGate.Window && q <= p) <= 4, $"more than 4 in the second before {p:O}");
         }
 
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            var timer = new ManualTimer(this, callback, state);
-            timer.Change(dueTime, period);
-            return timer;
-        }
+        Assert.Contains(passed, p => p >= change); // it did go on
+    }
 
-        private sealed class ManualTimer(ManualTime owner, TimerCallback callback, object? state) : ITimer
+    [Fact]
+    public async Task Gate_ClosedOrNotYetOpen_LetsNothingThrough_UntilReconfigured()
+    {
+        var time = new ManualTime();
+        using var gate = new SlidingWindowGate(time);
+        Assert.Equal(0, await Gates.PassAllNowAsync(gate));
+
+        var now = time.GetUtcNow();
+        gate.Configure(5, now + TimeSpan.FromSeconds(1), now + TimeSpan.FromSeconds(2));
+        Assert.Equal(0, await Gates.PassAllNowAsync(gate));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await Gates.PassAllNowAsync(gate)); // then spaced 1/5 s apart
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await Gates.PassAllNowAsync(gate)); // fenced
+
+        // A waiter blocked on a closed gate goes through as soon as it is opened.
+        gate.Close();
+        var waiting = gate.PassAsync(CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+        gate.Configure(5, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+}
+
+/// <summary>Driving gates on a frozen manual clock.</summary>
+internal static class Gates
+{
+    /// <summary>Lets through everything <paramref name="gate"/> allows at this instant; returns how many.</summary>
+    public static async Task<int> PassAllNowAsync(SlidingWindowGate gate)
+    {
+        for (var n = 0; ; n++)
         {
-            public bool Change(TimeSpan dueTime, TimeSpan period)
+            using var cancel = new CancellationTokenSource();
+            var pass = gate.PassAsync(cancel.Token);
+            if (!pass.IsCompleted)
             {
-                if (dueTime == Timeout.InfiniteTimeSpan)
+                await cancel.CancelAsync();
+                try
                 {
-                    return true;
+                    await pass;
                 }
-
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                lock (owner.waits)
+                catch (OperationCanceledException)
                 {
-                    owner.waits.Add((owner.now + dueTime, done));
+                    return n;
                 }
-
-                _ = done.Task.ContinueWith(_ => callback(state), TaskScheduler.Default);
-                return true;
             }
-
-            public void Dispose()
+            else
             {
+                await pass;
+            }
+        }
+    }
+
+    /// <summary>The most of <paramref name="times"/> in any 1-second window [t, t + 1 s).</summary>
+    public static int WorstWindow(IEnumerable<DateTimeOffset> times)
+    {
+        var sorted = times.Order().ToList();
+        var worst = 0;
+        for (int i = 0, j = 0; i < sorted.Count; i++)
+        {
+            while (sorted[i] - sorted[j] >= SlidingWindowGate.Window)
+            {
+                j++;
             }
 
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+            worst = Math.Max(worst, i - j + 1);
         }
+
+        return worst;
     }
 }

@@ -38,6 +38,9 @@ internal sealed partial class PostgresOutcomeStore : SqlOutcomeStore, IAsyncDisp
 
     protected override string ForUpdate => " FOR UPDATE";
 
+    // clock_timestamp(), not now(): the time of reading, not of the transaction's start.
+    protected override string NowMs => "CAST(floor(extract(epoch FROM clock_timestamp()) * 1000) AS bigint)";
+
     public override Task MigrateAsync(CancellationToken cancellationToken = default) => MigrateAsync(null, cancellationToken);
 
     /// <summary>Migrates with only the scripts <paramref name="only"/> accepts (tests: an old schema with data in it).</summary>

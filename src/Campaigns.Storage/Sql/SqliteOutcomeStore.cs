@@ -36,6 +36,9 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore, IAsyncDisposable, ID
 
     protected override string ForUpdate => "";
 
+    // julianday('now') has millisecond resolution (unixepoch('subsec') needs SQLite 3.42).
+    protected override string NowMs => "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)";
+
     // SQLite takes the left side of a CROSS JOIN as the outer loop, always.
     protected override string JoinStaged => "CROSS JOIN";
 
