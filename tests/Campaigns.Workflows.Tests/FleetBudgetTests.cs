@@ -1,5 +1,4 @@
 using Campaigns.Simulator;
-using Campaigns.Testing;
 using Campaigns.Workflows.Contract;
 using Npgsql;
 

@@ -1,7 +1,6 @@
 using Campaigns.Simulator;
 using Campaigns.Simulator.Pipeline;
 using Campaigns.Storage.Model;
-using Campaigns.Testing;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;
