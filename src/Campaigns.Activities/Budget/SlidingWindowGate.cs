@@ -6,42 +6,49 @@ namespace Campaigns.Activities.Budget;
 /// waiters that were granted tokens over a second and a half can all resume in one second, and a token
 /// bucket would then let them through together. Requests are also spaced 1/limit s apart: a burst at start
 /// (when new connections are still being opened) would reach the vendor late and land in the next second.
-/// One waiter at a time passes the turnstile.
+/// One waiter at a time passes the turnstile. No timer: an idle gate costs nothing but its memory.
 /// </summary>
 public sealed class SlidingWindowGate(int limit, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
     private readonly Queue<DateTimeOffset> sent = new();
     private readonly SemaphoreSlim turnstile = new(1, 1);
+    private readonly Lock state = new();
     private DateTimeOffset last = DateTimeOffset.MinValue;
 
     /// <summary>The most requests let through in one second.</summary>
     public int Limit { get; } = limit >= 1 ? limit : throw new ArgumentOutOfRangeException(nameof(limit), "at least 1 request per second");
 
     /// <summary>Waits until one more request fits in the trailing second, and counts it as sent now.</summary>
-    public async Task PassAsync(CancellationToken cancellationToken)
+    public Task PassAsync(CancellationToken cancellationToken) => PassAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Waits until one more request fits here, then for <paramref name="then"/> (the gates behind this one),
+    /// and counts the request when <paramref name="then"/> lets it through: a gate in front of a shared one
+    /// counts its requests when they are really sent, not when they joined the shared gate's queue (where
+    /// several could wait and then leave together).
+    /// </summary>
+    public async Task PassAsync(Func<CancellationToken, Task>? then, CancellationToken cancellationToken)
     {
         await turnstile.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            while (true)
+            while (WaitAt(time.GetUtcNow()) is var wait && wait > TimeSpan.Zero)
             {
-                var now = time.GetUtcNow();
-                while (sent.Count > 0 && now - sent.Peek() >= Window)
-                {
-                    sent.Dequeue();
-                }
+                await Task.Delay(wait + TimeSpan.FromMilliseconds(1), time, cancellationToken).ConfigureAwait(false);
+            }
 
-                var spacedUntil = last + (Window / Limit);
-                if (sent.Count < Limit && now >= spacedUntil)
-                {
-                    sent.Enqueue(now);
-                    last = now;
-                    return;
-                }
+            if (then is not null)
+            {
+                // Time only moves on while this waits, and nobody else passes here meanwhile: it still fits.
+                await then(cancellationToken).ConfigureAwait(false);
+            }
 
-                var until = sent.Count < Limit ? spacedUntil : sent.Peek() + Window;
-                await Task.Delay(until - now + TimeSpan.FromMilliseconds(1), time, cancellationToken).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            lock (state)
+            {
+                sent.Enqueue(now);
+                last = now;
             }
         }
         finally
@@ -50,6 +57,37 @@ public sealed class SlidingWindowGate(int limit, TimeProvider time) : IDisposabl
         }
     }
 
+    /// <summary>How long from now until one more request would fit (zero: it fits now), ignoring waiters.</summary>
+    public TimeSpan WaitNow() => WaitAt(time.GetUtcNow());
+
+    /// <summary>When a request last passed (for evicting idle gates).</summary>
+    public DateTimeOffset LastPass
+    {
+        get
+        {
+            lock (state)
+            {
+                return last;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => turnstile.Dispose();
+
+    private TimeSpan WaitAt(DateTimeOffset now)
+    {
+        lock (state)
+        {
+            while (sent.Count > 0 && now - sent.Peek() >= Window)
+            {
+                sent.Dequeue();
+            }
+
+            var spacedUntil = last == DateTimeOffset.MinValue ? now : last + (Window / Limit);
+            var windowUntil = sent.Count < Limit ? now : sent.Peek() + Window;
+            var until = windowUntil > spacedUntil ? windowUntil : spacedUntil;
+            return until > now ? until - now : TimeSpan.Zero;
+        }
+    }
 }
