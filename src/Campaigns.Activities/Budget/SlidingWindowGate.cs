@@ -38,17 +38,23 @@ public sealed class SlidingWindowGate(int limit, TimeProvider time) : IDisposabl
                 await Task.Delay(wait + TimeSpan.FromMilliseconds(1), time, cancellationToken).ConfigureAwait(false);
             }
 
+            // The spacing counts from here (when this gate let the request on), the window from the send: a
+            // request that then waits in a shared gate behind other campaigns' does not also delay the next
+            // one by its whole wait, and no window of this gate ever holds more than the limit of sends.
+            lock (state)
+            {
+                last = time.GetUtcNow();
+            }
+
             if (then is not null)
             {
                 // Time only moves on while this waits, and nobody else passes here meanwhile: it still fits.
                 await then(cancellationToken).ConfigureAwait(false);
             }
 
-            var now = time.GetUtcNow();
             lock (state)
             {
-                sent.Enqueue(now);
-                last = now;
+                sent.Enqueue(time.GetUtcNow());
             }
         }
         finally
@@ -59,18 +65,6 @@ public sealed class SlidingWindowGate(int limit, TimeProvider time) : IDisposabl
 
     /// <summary>How long from now until one more request would fit (zero: it fits now), ignoring waiters.</summary>
     public TimeSpan WaitNow() => WaitAt(time.GetUtcNow());
-
-    /// <summary>When a request last passed (for evicting idle gates).</summary>
-    public DateTimeOffset LastPass
-    {
-        get
-        {
-            lock (state)
-            {
-                return last;
-            }
-        }
-    }
 
     /// <inheritdoc />
     public void Dispose() => turnstile.Dispose();
