@@ -28,10 +28,19 @@ public interface ITencentCallClient
     Task<CallRecord> GetRecordByCallIdAsync(string callId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The final record of a call from the records generation <paramref name="generation"/> (null: the
+    /// configured <see cref="TencentCallOptions.RecordsApi"/>), chosen per request: campaigns may differ.
+    /// </summary>
+    Task<CallRecord> GetRecordByCallIdAsync(string callId, RecordsApiGeneration? generation, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Records of a period, a page at a time (last 7 days only), optionally of one result or call type.
     /// Ask for the next page only while <see cref="CallRecordPage.HasMore"/> is true.
     /// </summary>
     Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of records from the generation <paramref name="generation"/> (null: the configured one).</summary>
+    Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, RecordsApiGeneration? generation, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Finds a placed call without its CallId (its start answer was lost), through the by-filter
@@ -42,4 +51,7 @@ public interface ITencentCallClient
     /// guaranteed), so null is "not found so far", not "never placed".
     /// </summary>
     Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds a placed call by its RoomId in the records of <paramref name="generation"/> (null: the configured one).</summary>
+    Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, RecordsApiGeneration? generation, CancellationToken cancellationToken = default);
 }

@@ -37,7 +37,7 @@ public sealed class TencentCallOptions
     /// <summary>A custom base URL for the v1 records API. Defaults to callkit-intl, or <see cref="BaseUrl"/> when that is set.</summary>
     public Uri? RecordsBaseUrl { get; set; }
 
-    /// <summary>Which records API generation to read from.</summary>
+    /// <summary>Which records API generation to read from when a request does not name one (a campaign's <c>records.api</c> does).</summary>
     public RecordsApiGeneration RecordsApi { get; set; } = RecordsApiGeneration.V4;
 
     /// <summary>How long a generated UserSig is valid.</summary>

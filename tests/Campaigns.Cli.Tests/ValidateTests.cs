@@ -13,6 +13,29 @@ public sealed class ValidateTests(TemporalServer temporal)
     }
 
     [Fact]
+    public async Task Validate_BudgetedExample_IsValid()
+    {
+        await using var h = await CliHarness.StartAsync(temporal, withStore: false);
+        var run = (await h.RunAsync("validate", Path.Combine(AppContext.BaseDirectory, "examples", "budgeted-campaign.json"))).Exits(0);
+        Assert.Contains("campaign budgeted-2026-11, 4 targets inline", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_BadBudgetsAndRecords_ListsEachByPath_Exit2()
+    {
+        await using var h = await CliHarness.StartAsync(temporal, withStore: false);
+        var file = h.File("budgets.json", """
+            { "campaignId": "b1", "robotAccount": "robot", "callees": ["alice"], "rate": { "maxCallsPerSecond": 10 },
+              "budgets": { "startCall": 20, "getCallInfo": 0, "records": 30 }, "records": { "api": "v1" } }
+            """);
+        var run = (await h.RunAsync("validate", file)).Exits(2).NoStackTrace();
+        Assert.Contains("is not a valid campaign (3 problems)", run.Error, StringComparison.Ordinal);
+        Assert.Contains("$.budgets.startCall: 20 disagrees with $.rate.maxCallsPerSecond 10", run.Error, StringComparison.Ordinal);
+        Assert.Contains("$.budgets.getCallInfo: 0 must be 1-200", run.Error, StringComparison.Ordinal);
+        Assert.Contains("$.budgets.records: 30 must be 1-20", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_ImportTemplate_IsValid()
     {
         await using var h = await CliHarness.StartAsync(temporal, withStore: false);

@@ -72,7 +72,10 @@ public sealed class CampaignWorkflow
                 (ICampaignActivities a) => a.RegisterAsync(new RegisterInput(spec, Workflow.Info.WorkflowId)), StoreOptions);
             targets = registered.Targets;
             progress = new CampaignProgress { CampaignId = campaignId, Targets = targets };
-            maxCallsPerSecond = spec.Rate.MaxCallsPerSecond;
+            // budgets.startCall is the same cap as rate.maxCallsPerSecond (the validator refuses two values).
+            // No patch needed: histories recorded before budgets existed have no budgets (the validator then
+            // refused the field), so they compute the same value.
+            maxCallsPerSecond = spec.Rate.MaxCallsPerSecond ?? spec.Budgets?.StartCall;
         }
         else
         {

@@ -101,7 +101,7 @@ public sealed partial class BatchRunner(
                 var stored = await store.GetAttemptResultsAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false);
                 return stored.Values.FirstOrDefault(r => r != Outcomes.NotRung) ?? (stored.Count > 0 ? Outcomes.NotRung : Outcomes.RecordMissing);
             case AttemptState.Dialed:
-                return await WatchAndSettleAsync(attempt, target, attempt.CallId!, Outcomes.Codes(attempt.ResultCodes), context).ConfigureAwait(false);
+                return await WatchAndSettleAsync(input, attempt, target, attempt.CallId!, Outcomes.Codes(attempt.ResultCodes), context).ConfigureAwait(false);
             case AttemptState.Unknown:
             case AttemptState.Dialing:
                 // Claimed by an execution that is gone (or its answer was lost): the call may exist.
@@ -116,7 +116,7 @@ public sealed partial class BatchRunner(
         var spec = input.Spec;
         try
         {
-            await budget.AcquireStartAsync(attempt.CampaignId, spec.Rate.MaxCallsPerSecond, spec.Rate.Weight, context.Cancel).ConfigureAwait(false);
+            await budget.AcquireStartAsync(CampaignBudget.Of(attempt.CampaignId, spec), spec.Rate.Weight, context.Cancel).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.Cancel.IsCancellationRequested)
         {
@@ -192,7 +192,7 @@ public sealed partial class BatchRunner(
                     throw await ReleaseAsync(attempt, context, $"worker stopping after {e.ErrorCode}").ConfigureAwait(false);
                 }
 
-                await budget.AcquireAsync(BudgetedApi.StartCall, CancellationToken.None).ConfigureAwait(false);
+                await budget.AcquireAsync(BudgetedApi.StartCall, CampaignBudget.Of(attempt.CampaignId, spec), CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
             catch (TencentCallException e) when (e.Kind == TencentErrorKind.Auth)
@@ -260,17 +260,19 @@ public sealed partial class BatchRunner(
     // The store's answer decides: a refused move returns the stored attempt, whose state may be further on.
     private async Task<string> ActOnStoredAsync(BatchInput input, CallAttempt stored, Target target, BatchContext context) =>
         stored.State == AttemptState.Dialed && stored.CallId is { } callId
-            ? await WatchAndSettleAsync(stored, target, callId, Outcomes.Codes(stored.ResultCodes), context).ConfigureAwait(false)
+            ? await WatchAndSettleAsync(input, stored, target, callId, Outcomes.Codes(stored.ResultCodes), context).ConfigureAwait(false)
             : await RunAttemptAsync(input, stored, target, context).ConfigureAwait(false);
 
-    private async Task<string> WatchAndSettleAsync(CallAttempt attempt, Target target, string callId, IReadOnlyDictionary<string, long> codes, BatchContext context)
+    private async Task<string> WatchAndSettleAsync(
+        BatchInput input, CallAttempt attempt, Target target, string callId, IReadOnlyDictionary<string, long> codes, BatchContext context)
     {
         using var scope = LogScopes.Call(logger, callId);
+        var campaign = CampaignBudget.Of(attempt.CampaignId, input.Spec);
         var robot = context.Robot;
         CallRecord? record = null;
         if (codes.Count == 0 || codes.Values.Any(c => c == 0))
         {
-            var watched = new WatchedCall(callId) { Robot = robot };
+            var watched = new WatchedCall(callId) { Robot = robot, Budget = campaign };
             using var hangUp = context.Cancel.Register(() => _ = HangUpIfRingingAsync(watched, attempt.CampaignId));
 
             // A call that never ends for us (a robot leg that never hangs up, endless 101001s) must not hold
@@ -291,7 +293,7 @@ public sealed partial class BatchRunner(
                 LogWatchGaveUp(callId + " (" + e.Message + ")");
             }
 
-            record = await records.FetchAsync(callId, attempt.ClaimedAt ?? attempt.IntendedAt, attempt.DialedAt ?? time.GetUtcNow(), context.Abort).ConfigureAwait(false);
+            record = await records.FetchAsync(callId, attempt.ClaimedAt ?? attempt.IntendedAt, attempt.DialedAt ?? time.GetUtcNow(), campaign, context.Abort).ConfigureAwait(false);
         }
 
         var outcomes = Outcomes.Of(attempt, target, callId, codes, record, time.GetUtcNow());
@@ -308,7 +310,7 @@ public sealed partial class BatchRunner(
             var status = watched.LastStatus;
             if (status is null)
             {
-                await budget.AcquireAsync(BudgetedApi.CallInfo, CancellationToken.None).ConfigureAwait(false);
+                await budget.AcquireAsync(BudgetedApi.CallInfo, watched.Budget, CancellationToken.None).ConfigureAwait(false);
                 status = await client.GetCallInfoAsync(watched.CallId).ConfigureAwait(false);
             }
 
@@ -317,7 +319,7 @@ public sealed partial class BatchRunner(
                 return;
             }
 
-            await budget.AcquireAsync(BudgetedApi.EndCall, CancellationToken.None).ConfigureAwait(false);
+            await budget.AcquireAsync(BudgetedApi.EndCall, watched.Budget, CancellationToken.None).ConfigureAwait(false);
             await client.EndCallAsync(watched.CallId).ConfigureAwait(false);
             watcher.PollSoon(watched);
         }
@@ -338,7 +340,8 @@ public sealed partial class BatchRunner(
         var spec = input.Spec;
         var roomId = RoomIdOf(spec, attempt);
         var since = attempt.ClaimedAt ?? attempt.IntendedAt;
-        var found = await records.FindByRoomAsync(spec.RobotAccount!, target.Callees, roomId, since, TimeSpan.FromMilliseconds(spec.RingTimeoutMs), context.Abort)
+        var found = await records.FindByRoomAsync(
+            spec.RobotAccount!, target.Callees, roomId, since, TimeSpan.FromMilliseconds(spec.RingTimeoutMs), CampaignBudget.Of(attempt.CampaignId, spec), context.Abort)
             .ConfigureAwait(false);
 
         // Another execution may have got the answer meanwhile (a lost heartbeat, not a dead worker), or given

@@ -17,15 +17,16 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, Re
     /// <summary>
     /// The record of an ended call started between <paramref name="startedFrom"/> and <paramref name="startedTo"/>,
     /// or null when it did not come within the configured wait. In real time, many calls' records come
-    /// from one by-filter request (<see cref="RecordHarvester"/>).
+    /// from one by-filter request (<see cref="RecordHarvester"/>). <paramref name="campaign"/> gives the records
+    /// generation and the campaign's records cap (null: the worker's generation, no cap).
     /// </summary>
-    public Task<CallRecord?> FetchAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CancellationToken cancellationToken) =>
-        harvester.Enabled
-            ? harvester.WaitAsync(callId, startedFrom, startedTo, cancellationToken)
-            : FetchAsync(callId, cancellationToken);
+    public Task<CallRecord?> FetchAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CampaignBudget? campaign, CancellationToken cancellationToken) =>
+        harvester.EnabledFor(campaign?.RecordsApi ?? budget.DefaultRecordsApi)
+            ? harvester.WaitAsync(callId, startedFrom, startedTo, campaign, cancellationToken)
+            : FetchAsync(callId, campaign, cancellationToken);
 
     /// <summary>The record of an ended call by its CallId, or null when it did not come within the configured wait.</summary>
-    public async Task<CallRecord?> FetchAsync(string callId, CancellationToken cancellationToken)
+    public async Task<CallRecord?> FetchAsync(string callId, CampaignBudget? campaign, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + watch.Scaled(watch.RecordMaxWaitSeconds);
         var pause = watch.Scaled(watch.RecordDelaySeconds);
@@ -34,8 +35,8 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, Re
             await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
             try
             {
-                await budget.AcquireAsync(BudgetedApi.Records, cancellationToken).ConfigureAwait(false);
-                return await client.GetRecordByCallIdAsync(callId, cancellationToken).ConfigureAwait(false);
+                await budget.AcquireRecordAsync(campaign, campaign?.RecordsApi, byCallId: true, cancellationToken).ConfigureAwait(false);
+                return await client.GetRecordByCallIdAsync(callId, campaign?.RecordsApi, cancellationToken).ConfigureAwait(false);
             }
             catch (TencentCallException e) when (e.IsTransient || e.Kind == TencentErrorKind.Unknown)
             {
@@ -61,7 +62,7 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, Re
     /// has no record until it ends). Null when nothing was found.
     /// </summary>
     public async Task<CallRecord?> FindByRoomAsync(
-        string robot, IReadOnlyList<string> callees, string roomId, DateTimeOffset since, TimeSpan ringTimeout, CancellationToken cancellationToken)
+        string robot, IReadOnlyList<string> callees, string roomId, DateTimeOffset since, TimeSpan ringTimeout, CampaignBudget? campaign, CancellationToken cancellationToken)
     {
         using var reconciling = CampaignMetrics.ReconcileStarted();
         var firstLook = since + (ringTimeout / watch.TimeScale) + watch.Scaled(watch.RecordDelaySeconds);
@@ -74,7 +75,7 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, Re
                 await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
             }
 
-            var found = await SearchAsync(robot, callees, roomId, since, null, cancellationToken).ConfigureAwait(false);
+            var found = await SearchAsync(robot, callees, roomId, since, null, campaign, cancellationToken).ConfigureAwait(false);
             if (found is not null || time.GetUtcNow() >= giveUp)
             {
                 return found;
@@ -86,17 +87,20 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, Re
 
     /// <summary>
     /// One search, now, for the call placed with <paramref name="roomId"/> between <paramref name="since"/> and
-    /// <paramref name="until"/> (null: now), under the records budget; null when not found (or the vendor failed).
+    /// <paramref name="until"/> (null: now), under the records budget (and <paramref name="campaign"/>'s records
+    /// cap and generation, when given); null when not found (or the vendor failed).
     /// </summary>
     public async Task<CallRecord?> SearchAsync(
-        string robot, IReadOnlyList<string> callees, string roomId, DateTimeOffset since, DateTimeOffset? until, CancellationToken cancellationToken)
+        string robot, IReadOnlyList<string> callees, string roomId, DateTimeOffset since, DateTimeOffset? until, CampaignBudget? campaign, CancellationToken cancellationToken)
     {
         try
         {
-            await budget.AcquireAsync(BudgetedApi.Records, cancellationToken).ConfigureAwait(false);
+            // A by-filter lookup (200/s on both generations), charged to the campaign's records cap.
+            await budget.AcquireRecordAsync(campaign, campaign?.RecordsApi, byCallId: false, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
             return await client.FindRecordByRoomAsync(
                 new RecordLookup { RobotAccount = robot, Callees = callees, RoomId = roomId, From = since.AddMinutes(-1), To = until is { } u && u < now ? u : now },
+                campaign?.RecordsApi,
                 cancellationToken).ConfigureAwait(false);
         }
         catch (TencentCallException e) when (e.IsTransient || e.Kind is TencentErrorKind.Unknown or TencentErrorKind.Invalid)

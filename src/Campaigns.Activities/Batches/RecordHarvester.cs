@@ -17,6 +17,12 @@ namespace Campaigns.Activities.Batches;
 /// at the deadline. When only a few waiters are due the pump asks by CallId (cheaper than a page).
 /// The filter works on the vendor's clock (record start times): it is used only when that is the
 /// worker's clock (<see cref="WatchOptions.TimeScale"/> 1); a scaled simulator is asked by CallId.
+/// Waiters are kept per records generation (each campaign reads v4 or v1): a page of one generation
+/// serves that generation's waiters only. A campaign with its own records cap (<c>budgets.records</c>)
+/// has its own ranges and pages, each charged to its cap (and the worker's budget), and at most its
+/// cap × one round's length of requests per round, the rest in the next: a capped campaign never holds
+/// up the others. Every other campaign's waiters share pages, charged to the worker's budget only.
+/// A record found on any page goes to its waiter, whoever's page it was.
 /// </summary>
 public sealed partial class RecordHarvester : IDisposable
 {
@@ -27,13 +33,18 @@ public sealed partial class RecordHarvester : IDisposable
     private readonly WatchOptions options;
     private readonly TimeProvider time;
     private readonly ILogger<RecordHarvester> logger;
-    private readonly Dictionary<string, Waiter> waiters = new(StringComparer.Ordinal);
+    private readonly Dictionary<RecordsApiGeneration, Dictionary<string, Waiter>> waiters = new()
+    {
+        [RecordsApiGeneration.V4] = new(StringComparer.Ordinal),
+        [RecordsApiGeneration.V1] = new(StringComparer.Ordinal),
+    };
     private readonly Lock sync = new();
     private readonly CancellationTokenSource stopping = new();
     private Task? pump;
     private static readonly TimeSpan MaxRange = TimeSpan.FromMinutes(1);
-    private volatile bool filterRefused;
-    private int invalidAnswers;
+    private readonly int[] filterRefused = new int[2];
+    private readonly int[] invalidAnswers = new int[2];
+    private readonly TimeSpan tick;
 
     /// <summary>Creates the harvester; its pump starts with the first waiter.</summary>
     public RecordHarvester(ITencentCallClient client, ApiBudget budget, IOptions<CampaignWorkerOptions> options, TimeProvider time, ILogger<RecordHarvester> logger)
@@ -44,10 +55,12 @@ public sealed partial class RecordHarvester : IDisposable
         this.options = options.Value.Watch;
         this.time = time;
         this.logger = logger;
+        tick = TimeSpan.FromMilliseconds(Math.Clamp(this.options.Scaled(1).TotalMilliseconds, 20, 1000));
     }
 
-    /// <summary>Whether records are harvested by filter on this worker (configured on, and unscaled time).</summary>
-    public bool Enabled => options.RecordsByFilter && options.TimeScale == 1 && !filterRefused;
+    /// <summary>Whether records of <paramref name="generation"/> are harvested by filter on this worker (configured on, unscaled time, not refused).</summary>
+    public bool EnabledFor(RecordsApiGeneration generation) =>
+        options.RecordsByFilter && options.TimeScale == 1 && Volatile.Read(ref filterRefused[(int)generation]) == 0;
 
     /// <summary>Record pages read by filter, and records fetched by CallId (for figures and tests).</summary>
     public (long Pages, long ByCallId) Requests => (Interlocked.Read(ref pages), Interlocked.Read(ref byCallId));
@@ -58,9 +71,12 @@ public sealed partial class RecordHarvester : IDisposable
     /// <summary>
     /// The record of the call <paramref name="callId"/>, started between <paramref name="startedFrom"/> and
     /// <paramref name="startedTo"/> and ended by now; null when it did not come within the configured wait.
+    /// <paramref name="campaign"/> gives the records generation and the campaign's records cap (null: the worker's generation, no cap).
     /// </summary>
-    public async Task<CallRecord?> WaitAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CancellationToken cancellationToken)
+    public async Task<CallRecord?> WaitAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CampaignBudget? campaign, CancellationToken cancellationToken)
     {
+        var generation = campaign?.RecordsApi ?? budget.DefaultRecordsApi;
+        var ofGeneration = waiters[generation];
         var now = time.GetUtcNow();
         var delay = options.Scaled(options.RecordDelaySeconds);
         if (startedTo < startedFrom)
@@ -73,10 +89,14 @@ public sealed partial class RecordHarvester : IDisposable
         {
             // The same call awaited twice (a retried batch while the first execution still runs): one lookup,
             // and each caller waits with its own token.
-            if (!waiters.TryGetValue(callId, out waiter!))
+            if (!ofGeneration.TryGetValue(callId, out waiter!))
             {
-                waiter = new Waiter(callId, startedFrom - Slack, startedTo + Slack, now + delay, now + options.Scaled(options.RecordMaxWaitSeconds), delay);
-                waiters[callId] = waiter;
+                waiter = new Waiter(callId, startedFrom - Slack, startedTo + Slack, now + delay, now + options.Scaled(options.RecordMaxWaitSeconds), delay)
+                {
+                    Generation = generation,
+                    Campaign = campaign?.Records is not null ? campaign : null,
+                };
+                ofGeneration[callId] = waiter;
             }
 
             waiter.Callers++;
@@ -92,9 +112,9 @@ public sealed partial class RecordHarvester : IDisposable
             lock (sync)
             {
                 // The last caller gone: nobody needs the record any more.
-                if (--waiter.Callers == 0 && waiters.TryGetValue(callId, out var current) && ReferenceEquals(current, waiter))
+                if (--waiter.Callers == 0 && ofGeneration.TryGetValue(callId, out var current) && ReferenceEquals(current, waiter))
                 {
-                    waiters.Remove(callId);
+                    ofGeneration.Remove(callId);
                 }
             }
         }
@@ -110,7 +130,6 @@ public sealed partial class RecordHarvester : IDisposable
     private async Task PumpAsync()
     {
         var token = stopping.Token;
-        var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.Scaled(1).TotalMilliseconds, 20, 1000));
         while (!token.IsCancellationRequested)
         {
             try
@@ -135,7 +154,7 @@ public sealed partial class RecordHarvester : IDisposable
         List<Waiter> due;
         lock (sync)
         {
-            due = [.. waiters.Values.Where(w => w.NextLook <= now).OrderBy(w => w.From)];
+            due = [.. waiters.Values.SelectMany(w => w.Values).Where(w => w.NextLook <= now).OrderBy(w => w.From)];
         }
 
         if (due.Count == 0)
@@ -145,31 +164,48 @@ public sealed partial class RecordHarvester : IDisposable
 
         try
         {
-            // A call the filter missed twice (a late record, or a start time outside its range: clock skew) and
-            // a call at its last look are asked by CallId, so a record that exists is never marked missing.
-            var byCallId = due.Where(w => w.FilterMisses >= 2 || now >= w.Deadline).ToList();
-            foreach (var range in Ranges(due.Where(w => w.FilterMisses < 2 && now < w.Deadline)))
-            {
-                // A page holds 100 records of the whole app in the range: worth it when enough of ours are due
-                // there; a few stragglers are cheaper asked by CallId.
-                if (Enabled && range.Count >= options.RecordsFilterMinCalls)
-                {
-                    await ReadRangeAsync(range, token).ConfigureAwait(false);
-                }
-                else
-                {
-                    byCallId.AddRange(range);
-                }
-            }
-
-            foreach (var waiter in byCallId)
-            {
-                await ReadOneAsync(waiter, token).ConfigureAwait(false);
-            }
+            // One group per generation, and one per campaign with a records cap: the groups run side by side, so
+            // a campaign held to a few requests a second does not hold up the others' records.
+            var groups = due.GroupBy(w => (w.Generation, w.Campaign?.CampaignId));
+            await Task.WhenAll(groups.Select(g => GroupRoundAsync(g.Key.Generation, g.First().Campaign, [.. g], now, token))).ConfigureAwait(false);
         }
         finally
         {
             Reschedule(due);
+        }
+    }
+
+    private async Task GroupRoundAsync(RecordsApiGeneration generation, CampaignBudget? capped, List<Waiter> due, DateTimeOffset now, CancellationToken token)
+    {
+        // A capped campaign gets what its cap allows in one round; the rest wait for the next (no look counted).
+        var quota = capped?.Records is { } cap ? Math.Max(1, (int)Math.Ceiling(cap * tick.TotalSeconds)) : int.MaxValue;
+
+        // A call the filter missed twice (a late record, or a start time outside its range: clock skew) and
+        // a call at its last look are asked by CallId, so a record that exists is never marked missing.
+        var byCallId = due.Where(w => w.FilterMisses >= 2 || now >= w.Deadline).ToList();
+        foreach (var range in Ranges(due.Where(w => w.FilterMisses < 2 && now < w.Deadline)))
+        {
+            // A page holds 100 records of the whole app in the range: worth it when enough of ours are due
+            // there; a few stragglers are cheaper asked by CallId.
+            if (EnabledFor(generation) && range.Count >= options.RecordsFilterMinCalls && quota > 0)
+            {
+                quota -= await ReadRangeAsync(generation, capped, range, token).ConfigureAwait(false);
+            }
+            else
+            {
+                byCallId.AddRange(range);
+            }
+        }
+
+        foreach (var waiter in byCallId.Where(w => !w.Result.Task.IsCompleted))
+        {
+            if (quota-- <= 0)
+            {
+                waiter.Postponed = true;
+                continue;
+            }
+
+            await ReadOneAsync(waiter, capped, token).ConfigureAwait(false);
         }
     }
 
@@ -182,6 +218,13 @@ public sealed partial class RecordHarvester : IDisposable
             {
                 waiter.Result.TrySetResult(null); // never came: the outcome says RecordMissing
                 Forget(waiter);
+                continue;
+            }
+
+            if (waiter.Postponed)
+            {
+                // Not looked for this round (its campaign's cap was spent): the next round, same gap.
+                waiter.Postponed = false;
                 continue;
             }
 
@@ -214,20 +257,24 @@ public sealed partial class RecordHarvester : IDisposable
         return ranges;
     }
 
-    private async Task ReadRangeAsync(List<Waiter> range, CancellationToken token)
+    // Reads the pages of one range; returns how many requests it made.
+    private async Task<int> ReadRangeAsync(RecordsApiGeneration generation, CampaignBudget? capped, List<Waiter> range, CancellationToken token)
     {
         var from = range[0].From;
         var to = range.Max(w => w.To);
         var failures = 0;
+        var requests = 0;
+        var ofGeneration = waiters[generation];
         for (var page = 1; range.Any(w => !w.Result.Task.IsCompleted);)
         {
             CallRecordPage result;
             try
             {
-                await budget.AcquireAsync(BudgetedApi.Records, token).ConfigureAwait(false);
+                await budget.AcquireRecordAsync(capped, generation, byCallId: false, token).ConfigureAwait(false);
                 Interlocked.Increment(ref pages);
-                result = await client.GetRecordsByFilterAsync(new RecordFilter(from, to, 100, page), token).ConfigureAwait(false);
-                invalidAnswers = 0;
+                requests++;
+                result = await client.GetRecordsByFilterAsync(new RecordFilter(from, to, 100, page), generation, token).ConfigureAwait(false);
+                Volatile.Write(ref invalidAnswers[(int)generation], 0);
             }
             catch (TencentCallException e) when (e.Kind == TencentErrorKind.Auth)
             {
@@ -239,18 +286,18 @@ public sealed partial class RecordHarvester : IDisposable
                     }
                 }
 
-                return;
+                return requests;
             }
             catch (TencentCallException e) when (e.Kind == TencentErrorKind.Invalid)
             {
-                // The vendor refuses the query: after three refusals in a row, by CallId from now on.
-                if (Interlocked.Increment(ref invalidAnswers) >= 3)
+                // The vendor refuses the query: after three refusals in a row, by CallId from now on (for this generation).
+                if (Interlocked.Increment(ref invalidAnswers[(int)generation]) >= 3)
                 {
-                    filterRefused = true;
-                    LogFilterRefused(e.Message);
+                    Volatile.Write(ref filterRefused[(int)generation], 1);
+                    LogFilterRefused(generation.ToString(), e.Message);
                 }
 
-                return;
+                return requests;
             }
             catch (Exception e) when (e is TencentCallException or HttpRequestException || (e is TaskCanceledException && !token.IsCancellationRequested))
             {
@@ -258,7 +305,7 @@ public sealed partial class RecordHarvester : IDisposable
                 LogRoundFailed(e.Message);
                 if (++failures > 2)
                 {
-                    return;
+                    return requests;
                 }
 
                 continue;
@@ -269,7 +316,7 @@ public sealed partial class RecordHarvester : IDisposable
                 Waiter? waiter;
                 lock (sync)
                 {
-                    waiters.TryGetValue(record.CallId, out waiter);
+                    ofGeneration.TryGetValue(record.CallId, out waiter);
                 }
 
                 if (waiter is not null && waiter.Result.TrySetResult(record))
@@ -290,9 +337,11 @@ public sealed partial class RecordHarvester : IDisposable
         {
             waiter.FilterMisses++;
         }
+
+        return requests;
     }
 
-    private async Task ReadOneAsync(Waiter waiter, CancellationToken token)
+    private async Task ReadOneAsync(Waiter waiter, CampaignBudget? capped, CancellationToken token)
     {
         if (waiter.Result.Task.IsCompleted)
         {
@@ -301,9 +350,10 @@ public sealed partial class RecordHarvester : IDisposable
 
         try
         {
-            await budget.AcquireAsync(BudgetedApi.Records, token).ConfigureAwait(false);
+            // v1 by CallId also passes the worker-wide 20/s gate of that API.
+            await budget.AcquireRecordAsync(capped, waiter.Generation, byCallId: true, token).ConfigureAwait(false);
             Interlocked.Increment(ref byCallId);
-            var record = await client.GetRecordByCallIdAsync(waiter.CallId, token).ConfigureAwait(false);
+            var record = await client.GetRecordByCallIdAsync(waiter.CallId, waiter.Generation, token).ConfigureAwait(false);
             if (waiter.Result.TrySetResult(record))
             {
                 Forget(waiter);
@@ -326,9 +376,10 @@ public sealed partial class RecordHarvester : IDisposable
     {
         lock (sync)
         {
-            if (waiters.TryGetValue(waiter.CallId, out var current) && ReferenceEquals(current, waiter))
+            var ofGeneration = waiters[waiter.Generation];
+            if (ofGeneration.TryGetValue(waiter.CallId, out var current) && ReferenceEquals(current, waiter))
             {
-                waiters.Remove(waiter.CallId);
+                ofGeneration.Remove(waiter.CallId);
             }
         }
     }
@@ -336,8 +387,8 @@ public sealed partial class RecordHarvester : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Record harvest round failed, retrying: {Reason}")]
     private partial void LogRoundFailed(string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The records by-filter query was refused ({Reason}); records are fetched by CallId from now on")]
-    private partial void LogFilterRefused(string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Generation} records by-filter query was refused ({Reason}); its records are fetched by CallId from now on")]
+    private partial void LogFilterRefused(string generation, string reason);
 
     private sealed class Waiter(string callId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset nextLook, DateTimeOffset deadline, TimeSpan gap)
     {
@@ -354,6 +405,13 @@ public sealed partial class RecordHarvester : IDisposable
         public TimeSpan Gap { get; set; } = gap;
 
         public int FilterMisses { get; set; }
+
+        public RecordsApiGeneration Generation { get; init; }
+
+        // Set only when the campaign has its own records cap.
+        public CampaignBudget? Campaign { get; init; }
+
+        public bool Postponed { get; set; }
 
         public int Callers { get; set; }
 

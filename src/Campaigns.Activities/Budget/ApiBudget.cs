@@ -1,5 +1,4 @@
-using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
+using Campaigns.TencentCall;
 using Microsoft.Extensions.Options;
 
 namespace Campaigns.Activities.Budget;
@@ -27,35 +26,51 @@ public enum BudgetedApi
 /// <see cref="BudgetOptions.Workers"/> when set (fixed, gates open at once); otherwise the live members of the
 /// fleet registry, applied at run time by <see cref="FleetMembership"/> (<see cref="ApplyShare"/>): the gates
 /// stay closed until this worker is admitted. The headroom absorbs what happens between sending and the
-/// vendor's gateway (network jitter, a stall). A campaign's own <c>maxCallsPerSecond</c> is a token bucket in front.
+/// vendor's gateway (network jitter, a stall).
+/// A campaign's own caps (<c>rate.maxCallsPerSecond</c>, <c>budgets.*</c>) are gates in front, per
+/// campaign and API: a request passes its campaign's gate, then the shared one, and is counted by both
+/// when it really leaves, so a campaign can lower its own use but never raise the app's. v1 by-CallId
+/// record requests (20/s per app) also pass a worker-wide gate of their own, whichever campaign asks
+/// (shared by the fleet like the others).
 /// </summary>
 public sealed class ApiBudget : IDisposable
 {
     private readonly Dictionary<BudgetedApi, SlidingWindowGate> gates;
-    private readonly ConcurrentDictionary<(string CampaignId, int Rate), RateLimiter> campaignLimiters = new();
+    private readonly SlidingWindowGate v1ByCallId;
+    private readonly CampaignGates campaignGates;
     private readonly WeightedTurns startTurns = new();
     private readonly Dictionary<BudgetedApi, double> budgets;
+    private readonly RecordsApiGeneration defaultRecords;
+    private readonly double v1Budget;
 
     /// <summary>Builds the limiters from the options.</summary>
-    public ApiBudget(IOptions<CampaignWorkerOptions> options, IOptions<TencentCall.TencentCallOptions> tencent, TimeProvider time)
+    public ApiBudget(IOptions<CampaignWorkerOptions> options, IOptions<TencentCallOptions> tencent, TimeProvider time)
+        : this(options, tencent, time, TimeSpan.FromMinutes(2))
+    {
+    }
+
+    /// <summary>Builds the limiters; a campaign's gates are forgotten after <paramref name="campaignIdleAfter"/> unused.</summary>
+    internal ApiBudget(IOptions<CampaignWorkerOptions> options, IOptions<TencentCallOptions> tencent, TimeProvider time, TimeSpan campaignIdleAfter)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tencent);
         var budget = options.Value.Budget;
-
-        // The v1 records API allows 20 requests/s by CallId (not 200): a worker on v1 never asks more.
-        var records = tencent.Value.RecordsApi == TencentCall.RecordsApiGeneration.V1
-            ? Math.Min(budget.RecordsPerSecond, 20)
-            : budget.RecordsPerSecond;
+        defaultRecords = tencent.Value.RecordsApi;
         budgets = new()
         {
             [BudgetedApi.StartCall] = budget.StartCallsPerSecond * budget.Headroom,
             [BudgetedApi.CallInfo] = budget.CallInfoPerSecond * budget.Headroom,
             [BudgetedApi.EndCall] = budget.EndCallPerSecond * budget.Headroom,
-            [BudgetedApi.Records] = records * budget.Headroom,
+            [BudgetedApi.Records] = budget.RecordsPerSecond * budget.Headroom,
         };
+
+        // The v1 records API allows 20 requests/s by CallId (not 200), for the whole app: every campaign on v1 shares it.
+        v1Budget = Math.Min(budget.RecordsPerSecond, 20) * budget.Headroom;
         Automatic = budget.Workers is null;
-        gates = budgets.ToDictionary(kv => kv.Key, kv => budget.Workers is { } workers ? new SlidingWindowGate(ShareOf(kv.Value, workers), time) : new SlidingWindowGate(time));
+        SlidingWindowGate Gate(double limit) => budget.Workers is { } workers ? new SlidingWindowGate(ShareOf(limit, workers), time) : new SlidingWindowGate(time);
+        gates = budgets.ToDictionary(kv => kv.Key, kv => Gate(kv.Value));
+        v1ByCallId = Gate(v1Budget);
+        campaignGates = new CampaignGates(time, campaignIdleAfter);
         CampaignMetrics.Observe(this);
     }
 
@@ -66,7 +81,7 @@ public sealed class ApiBudget : IDisposable
     public int LimitOf(BudgetedApi api) => gates[api].Limit;
 
     /// <summary>When the last request of any API passed (null: none yet).</summary>
-    public DateTimeOffset? LastPassed => gates.Values.Max(g => g.LastPassed);
+    public DateTimeOffset? LastPassed => gates.Values.Append(v1ByCallId).Max(g => g.LastPassed);
 
     /// <summary>
     /// Sets every gate to its share for <paramref name="share"/>'s live members, open in its interval (closed
@@ -74,7 +89,7 @@ public sealed class ApiBudget : IDisposable
     /// </summary>
     public void ApplyShare(FleetGates share)
     {
-        foreach (var (api, gate) in gates)
+        foreach (var (gate, budget) in gates.Select(g => (g.Value, budgets[g.Key])).Append((v1ByCallId, v1Budget)))
         {
             if (share.Members < 1)
             {
@@ -82,37 +97,76 @@ public sealed class ApiBudget : IDisposable
             }
             else
             {
-                gate.Configure(ShareOf(budgets[api], share.Members), share.OpenFrom, share.OpenUntil);
+                gate.Configure(ShareOf(budget, share.Members), share.OpenFrom, share.OpenUntil);
             }
         }
     }
+
+    /// <summary>v1 by-CallId record requests per second this worker lets through (all campaigns together).</summary>
+    public int V1ByCallIdLimit => v1ByCallId.Limit;
+
+    /// <summary>The worker's records generation (<c>TencentCall:RecordsApi</c>), for campaigns that do not choose.</summary>
+    public RecordsApiGeneration DefaultRecordsApi => defaultRecords;
+
+    /// <summary>Per-campaign gates currently kept (idle ones are forgotten); for tests.</summary>
+    public int CampaignGateCount => campaignGates.Count;
 
     // At least one request a second, or the API could never be used (a fleet larger than the budget: README "Scaling out").
     private static int ShareOf(double budget, int workers) => Math.Max(1, (int)Math.Floor(budget / workers));
 
     /// <summary>Waits for one request of <paramref name="api"/>: call it right before sending.</summary>
-    public async ValueTask AcquireAsync(BudgetedApi api, CancellationToken cancellationToken)
+    public ValueTask AcquireAsync(BudgetedApi api, CancellationToken cancellationToken) => AcquireAsync(api, null, cancellationToken);
+
+    /// <summary>Waits for one request of <paramref name="api"/> for <paramref name="campaign"/> (its cap, then the worker's budget).</summary>
+    public async ValueTask AcquireAsync(BudgetedApi api, CampaignBudget? campaign, CancellationToken cancellationToken)
     {
         var since = CampaignMetrics.Now();
-        await gates[api].PassAsync(cancellationToken).ConfigureAwait(false);
+        await PassAsync(campaign, api, gates[api].PassAsync, cancellationToken).ConfigureAwait(false);
         CampaignMetrics.BudgetPassed(api, since);
+    }
+
+    /// <summary>
+    /// Waits for one record request of <paramref name="campaign"/> to <paramref name="generation"/> (null: the
+    /// worker's): its records cap, then the worker's records budget, and for a v1 by-CallId request also the
+    /// worker-wide v1 by-CallId gate.
+    /// </summary>
+    public async ValueTask AcquireRecordAsync(CampaignBudget? campaign, RecordsApiGeneration? generation, bool byCallId, CancellationToken cancellationToken)
+    {
+        var since = CampaignMetrics.Now();
+        var records = gates[BudgetedApi.Records];
+        Func<CancellationToken, Task> shared = (generation ?? defaultRecords) == RecordsApiGeneration.V1 && byCallId
+            ? ct => v1ByCallId.PassAsync(records.PassAsync, ct)
+            : records.PassAsync;
+        await PassAsync(campaign, BudgetedApi.Records, shared, cancellationToken).ConfigureAwait(false);
+        CampaignMetrics.BudgetPassed(BudgetedApi.Records, since);
     }
 
     /// <summary>
     /// Waits for one start of a campaign: its own rate first (if any), then its weighted turn among the
     /// campaigns waiting on this worker (<see cref="WeightedTurns"/>), then the worker's budget.
     /// </summary>
-    public async ValueTask AcquireStartAsync(string campaignId, int? campaignRate, int weight, CancellationToken cancellationToken)
-    {
-        if (campaignRate is { } rate)
-        {
-            var limiter = campaignLimiters.GetOrAdd((campaignId, rate), key => Bucket(key.Rate));
-            using var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-        }
+    public ValueTask AcquireStartAsync(string campaignId, int? campaignRate, int weight, CancellationToken cancellationToken) =>
+        AcquireStartAsync(new CampaignBudget(campaignId) { StartCall = campaignRate }, weight, cancellationToken);
 
-        using var turn = await startTurns.WaitAsync(campaignId, weight, cancellationToken).ConfigureAwait(false);
-        await AcquireAsync(BudgetedApi.StartCall, cancellationToken).ConfigureAwait(false);
+    /// <summary>Waits for one start of <paramref name="campaign"/> with <paramref name="weight"/> (see the other overload).</summary>
+    public async ValueTask AcquireStartAsync(CampaignBudget campaign, int weight, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        var since = CampaignMetrics.Now();
+        await PassAsync(campaign, BudgetedApi.StartCall, async ct =>
+        {
+            using var turn = await startTurns.WaitAsync(campaign.CampaignId, weight, ct).ConfigureAwait(false);
+            await gates[BudgetedApi.StartCall].PassAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        CampaignMetrics.BudgetPassed(BudgetedApi.StartCall, since);
     }
+
+    /// <summary>
+    /// How long until <paramref name="campaign"/>'s cap on <paramref name="api"/> lets one more request through
+    /// (zero: now, or no cap): a queue serving many campaigns skips a capped one instead of waiting on it.
+    /// </summary>
+    public TimeSpan CapWait(BudgetedApi api, CampaignBudget? campaign) =>
+        campaign?.CapOf(api) is not null ? campaignGates.WaitNow(campaign.CampaignId, api) : TimeSpan.Zero;
 
     /// <inheritdoc />
     public void Dispose()
@@ -123,25 +177,19 @@ public sealed class ApiBudget : IDisposable
             gate.Dispose();
         }
 
-        foreach (var limiter in campaignLimiters.Values)
-        {
-            limiter.Dispose();
-        }
+        v1ByCallId.Dispose();
+        campaignGates.Dispose();
     }
 
-    private static TokenBucketRateLimiter Bucket(double perSecond)
+    private async Task PassAsync(CampaignBudget? campaign, BudgetedApi api, Func<CancellationToken, Task> shared, CancellationToken cancellationToken)
     {
-        // 20 refills a second; the bucket holds a tenth of a second's worth (at least one request).
-        var perPeriod = Math.Max(1, (int)Math.Floor(perSecond / 20));
-        var period = TimeSpan.FromSeconds(perPeriod / perSecond);
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        if (campaign?.CapOf(api) is not { } cap)
         {
-            TokenLimit = Math.Max(1, (int)Math.Floor(perSecond / 10)),
-            TokensPerPeriod = perPeriod,
-            ReplenishmentPeriod = period,
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
+            await shared(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        using var lease = campaignGates.Rent(campaign.CampaignId, api, cap);
+        await lease.Gate.PassAsync(shared, cancellationToken).ConfigureAwait(false);
     }
 }

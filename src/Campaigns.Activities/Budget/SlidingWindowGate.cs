@@ -1,12 +1,12 @@
 namespace Campaigns.Activities.Budget;
 
 /// <summary>
-/// Lets at most <see cref="Limit"/> requests through in any 1-second window, however aligned, measured when the
+/// Lets at most <c>limit</c> requests through in any 1-second window, however aligned, measured when the
 /// caller is about to send (not when a token was granted): under CPU pressure the continuations of many
 /// waiters that were granted tokens over a second and a half can all resume in one second, and a token
 /// bucket would then let them through together. Requests are also spaced 1/limit s apart: a burst at start
 /// (when new connections are still being opened) would reach the vendor late and land in the next second.
-/// One waiter at a time passes the turnstile.
+/// One waiter at a time passes the turnstile. No timer: an idle gate costs nothing but its memory.
 /// <para>
 /// The limit may change at run time (<see cref="Configure"/>, the fleet's share): the window keeps what was
 /// already sent, so a smaller limit lets nothing through until the trailing second holds fewer than the new
@@ -23,7 +23,7 @@ public sealed class SlidingWindowGate : IDisposable
     private readonly TimeProvider time;
     private readonly Queue<DateTimeOffset> sent = new();
     private readonly SemaphoreSlim turnstile = new(1, 1);
-    private readonly Lock sync = new();
+    private readonly Lock state = new();
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int limit;
     private DateTimeOffset openFrom = DateTimeOffset.MinValue;
@@ -48,7 +48,7 @@ public sealed class SlidingWindowGate : IDisposable
         get
         {
             var now = time.GetUtcNow();
-            lock (sync)
+            lock (state)
             {
                 return now >= openFrom && now < openUntil ? limit : 0;
             }
@@ -60,7 +60,7 @@ public sealed class SlidingWindowGate : IDisposable
     {
         get
         {
-            lock (sync)
+            lock (state)
             {
                 return last == DateTimeOffset.MinValue ? null : last;
             }
@@ -75,7 +75,7 @@ public sealed class SlidingWindowGate : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(perSecond);
         TaskCompletionSource wake;
-        lock (sync)
+        lock (state)
         {
             limit = perSecond;
             openFrom = from;
@@ -91,48 +91,61 @@ public sealed class SlidingWindowGate : IDisposable
     public void Close() => Configure(0, DateTimeOffset.MinValue, DateTimeOffset.MinValue);
 
     /// <summary>Waits until the gate is open and one more request fits in the trailing second, and counts it as sent now.</summary>
-    public async Task PassAsync(CancellationToken cancellationToken)
+    public Task PassAsync(CancellationToken cancellationToken) => PassAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Waits until one more request fits here, then for <paramref name="then"/> (the gates behind this one),
+    /// and counts the request when <paramref name="then"/> lets it through: a gate in front of a shared one
+    /// counts its requests when they are really sent, not when they joined the shared gate's queue (where
+    /// several could wait and then leave together).
+    /// </summary>
+    public async Task PassAsync(Func<CancellationToken, Task>? then, CancellationToken cancellationToken)
     {
         await turnstile.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             while (true)
             {
-                var now = time.GetUtcNow();
-                int perSecond;
-                DateTimeOffset from, until;
                 Task configured;
-                lock (sync)
+                TimeSpan? wait;
+                lock (state)
                 {
-                    (perSecond, from, until, configured) = (limit, openFrom, openUntil, changed.Task);
+                    configured = changed.Task;
+                    wait = WaitAtLocked(time.GetUtcNow());
                 }
 
-                while (sent.Count > 0 && now - sent.Peek() >= Window)
-                {
-                    sent.Dequeue();
-                }
-
-                if (perSecond < 1 || now >= until)
+                if (wait is null)
                 {
                     await configured.WaitAsync(cancellationToken).ConfigureAwait(false); // closed until reconfigured
                     continue;
                 }
 
-                var spacedUntil = last + (Window / perSecond);
-                if (now >= from && sent.Count < perSecond && now >= spacedUntil)
+                if (wait <= TimeSpan.Zero)
                 {
-                    sent.Enqueue(now);
-                    lock (sync)
-                    {
-                        last = now;
-                    }
-
-                    return;
+                    break;
                 }
 
-                var next = now < from ? from : sent.Count < perSecond ? spacedUntil : sent.Peek() + Window;
-                await Task.WhenAny(Task.Delay(next - now + TimeSpan.FromMilliseconds(1), time, cancellationToken), configured).ConfigureAwait(false);
+                await Task.WhenAny(Task.Delay(wait.Value + TimeSpan.FromMilliseconds(1), time, cancellationToken), configured).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            // The spacing counts from here (when this gate let the request on), the window from the send: a
+            // request that then waits in a shared gate behind other campaigns' does not also delay the next
+            // one by its whole wait, and no window of this gate ever holds more than the limit of sends.
+            lock (state)
+            {
+                last = time.GetUtcNow();
+            }
+
+            if (then is not null)
+            {
+                // Time only moves on while this waits, and nobody else passes here meanwhile: it still fits.
+                await then(cancellationToken).ConfigureAwait(false);
+            }
+
+            lock (state)
+            {
+                sent.Enqueue(time.GetUtcNow());
             }
         }
         finally
@@ -141,6 +154,44 @@ public sealed class SlidingWindowGate : IDisposable
         }
     }
 
+    /// <summary>
+    /// How long from now until one more request would fit (zero: it fits now), ignoring waiters; a closed
+    /// gate answers one window (ask again then).
+    /// </summary>
+    public TimeSpan WaitNow()
+    {
+        lock (state)
+        {
+            return WaitAtLocked(time.GetUtcNow()) ?? Window;
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose() => turnstile.Dispose();
+
+    // Null: closed (until reconfigured). Otherwise the wait until the gate opens, the spacing has passed and
+    // the trailing second holds fewer requests than the limit (after a shrink it may hold more: wait for the
+    // oldest to leave, then look again).
+    private TimeSpan? WaitAtLocked(DateTimeOffset now)
+    {
+        while (sent.Count > 0 && now - sent.Peek() >= Window)
+        {
+            sent.Dequeue();
+        }
+
+        if (limit < 1 || now >= openUntil)
+        {
+            return null;
+        }
+
+        if (now < openFrom)
+        {
+            return openFrom - now;
+        }
+
+        var spacedUntil = last == DateTimeOffset.MinValue ? now : last + (Window / limit);
+        var windowUntil = sent.Count < limit ? now : sent.Peek() + Window;
+        var until = windowUntil > spacedUntil ? windowUntil : spacedUntil;
+        return until > now ? until - now : TimeSpan.Zero;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Campaigns.Activities.Batches;
+using Campaigns.Activities.Budget;
 using Campaigns.Storage;
 using Campaigns.Storage.Model;
 using Campaigns.Workflows.Contract;
@@ -89,7 +90,7 @@ public sealed partial class UnresolvedSweeper(
         // spans minutes, not the days since (a by-filter search reads every call of the app in its range).
         var started = attempt.ClaimedAt ?? attempt.IntendedAt;
         var record = await records.SearchAsync(
-            spec.RobotAccount!, target.Callees, BatchRunner.RoomIdOf(spec, attempt), started, started + TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
+            spec.RobotAccount!, target.Callees, BatchRunner.RoomIdOf(spec, attempt), started, started + TimeSpan.FromMinutes(10), CampaignBudget.Of(attempt.CampaignId, spec), cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
             return false;

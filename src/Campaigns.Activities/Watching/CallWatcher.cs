@@ -12,7 +12,8 @@ namespace Campaigns.Activities.Watching;
 /// budget is shared by all calls, so there is no timer per call: one queue ordered by when each call is due
 /// spends the budget on the most overdue call first, and a call's gap between polls grows while it goes on
 /// (a call that has rung or talked for a while is less likely to end in the next second than a young one is
-/// to be answered). When the budget is short, calls are simply polled later, never more often.
+/// to be answered). When the budget is short, calls are simply polled later, never more often; a campaign
+/// with its own cap (<c>budgets.getCallInfo</c>) has its calls polled later still, without delaying others.
 /// </summary>
 public sealed partial class CallWatcher : IDisposable
 {
@@ -113,15 +114,36 @@ public sealed partial class CallWatcher : IDisposable
             Watched? next = null;
             lock (gate)
             {
-                while (due.TryPeek(out var head, out var at) && (head.Version != head.Entry.Version || head.Entry.Done.Task.IsCompleted))
+                while (due.TryPeek(out var item, out var dueAt))
                 {
-                    due.Dequeue(); // superseded by a later Enqueue, or already finished
-                }
+                    if (item.Version != item.Entry.Version || item.Entry.Done.Task.IsCompleted)
+                    {
+                        due.Dequeue(); // superseded by a later Enqueue, or already finished
+                        continue;
+                    }
 
-                if (due.TryPeek(out var item, out var dueAt) && (dueAt <= time.GetUtcNow() || item.Entry.Cancel.IsCancellationRequested))
-                {
+                    if (dueAt > time.GetUtcNow() && !item.Entry.Cancel.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
+                    // A campaign at its own get_call_info cap does not hold up the others' polls: its call
+                    // waits (in the queue, by due time) until the cap lets one more through.
+                    var capWait = item.Entry.Cancel.IsCancellationRequested ? TimeSpan.Zero : budget.CapWait(BudgetedApi.CallInfo, item.Entry.Call.Budget);
+                    if (capWait > TimeSpan.Zero)
+                    {
+                        // The more overdue, the earlier among the campaign's calls (a tie would leave the order to chance).
+                        var now = time.GetUtcNow();
+                        var earlier = TimeSpan.FromTicks(Math.Min((now - dueAt).Ticks / 1000, capWait.Ticks / 2));
+                        due.Dequeue();
+                        item.Entry.Version++;
+                        due.Enqueue((item.Entry, item.Entry.Version), now + capWait - earlier);
+                        continue;
+                    }
+
                     next = due.Dequeue().Entry;
                     next.Polling = true;
+                    break;
                 }
             }
 
@@ -140,7 +162,7 @@ public sealed partial class CallWatcher : IDisposable
 
             try
             {
-                await budget.AcquireAsync(BudgetedApi.CallInfo, token).ConfigureAwait(false);
+                await budget.AcquireAsync(BudgetedApi.CallInfo, next.Call.Budget, token).ConfigureAwait(false);
                 await polls.WaitAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -220,6 +242,9 @@ public sealed class WatchedCall(string callId)
 
     /// <summary>The robot placing the call (not a callee in the live status).</summary>
     public string? Robot { get; init; }
+
+    /// <summary>The campaign's own caps (its <c>budgets.getCallInfo</c>), if any.</summary>
+    public CampaignBudget? Budget { get; init; }
 
     /// <summary>Polls spent on the call.</summary>
     public int Polls { get; set; }

@@ -79,15 +79,21 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
         return !reply.Settled;
     }
 
-    public Task<CallRecord> GetRecordByCallIdAsync(string callId, CancellationToken cancellationToken = default)
+    public Task<CallRecord> GetRecordByCallIdAsync(string callId, CancellationToken cancellationToken = default) =>
+        GetRecordByCallIdAsync(callId, null, cancellationToken);
+
+    public Task<CallRecord> GetRecordByCallIdAsync(string callId, RecordsApiGeneration? generation, CancellationToken cancellationToken = default)
     {
         RequireCallId(callId, TencentApi.GetRecordByCallId);
-        return options.Value.RecordsApi == RecordsApiGeneration.V4
+        return (generation ?? options.Value.RecordsApi) == RecordsApiGeneration.V4
             ? GetRecordV4Async(callId, cancellationToken)
             : GetRecordV1Async(callId, cancellationToken);
     }
 
-    public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default)
+    public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default) =>
+        GetRecordsByFilterAsync(filter, null, cancellationToken);
+
+    public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, RecordsApiGeneration? generation, CancellationToken cancellationToken = default)
     {
         var problems = RecordFilterValidator.Validate(filter);
         if (problems.Count > 0)
@@ -95,12 +101,15 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
             throw new TencentCallValidationException(TencentApi.GetRecordsByFilter, problems);
         }
 
-        return options.Value.RecordsApi == RecordsApiGeneration.V4
+        return (generation ?? options.Value.RecordsApi) == RecordsApiGeneration.V4
             ? GetRecordsV4Async(filter, cancellationToken)
             : GetRecordsV1Async(filter, cancellationToken);
     }
 
-    public async Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, CancellationToken cancellationToken = default)
+    public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, CancellationToken cancellationToken = default) =>
+        FindRecordByRoomAsync(lookup, null, cancellationToken);
+
+    public async Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, RecordsApiGeneration? generation, CancellationToken cancellationToken = default)
     {
         var problems = RecordFilterValidator.Validate(lookup);
         if (problems.Count > 0)
@@ -112,7 +121,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
         var filter = new RecordFilter(lookup.From.AddSeconds(-1), lookup.To.AddSeconds(1), lookup.NumberPerPage);
         for (var page = 1; page <= lookup.MaxPages; page++)
         {
-            var result = await GetRecordsByFilterAsync(filter with { Page = page }, cancellationToken).ConfigureAwait(false);
+            var result = await GetRecordsByFilterAsync(filter with { Page = page }, generation, cancellationToken).ConfigureAwait(false);
             if (result.Records.FirstOrDefault(r => Matches(r, lookup)) is { } found)
             {
                 return found;
@@ -128,7 +137,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
             $"record lookup read {lookup.MaxPages} pages without reaching the end: narrow the window",
             TencentErrorKind.Invalid,
             TencentApi.GetRecordsByFilter,
-            options.Value.RecordsApi == RecordsApiGeneration.V4 ? ApiGeneration.V4 : ApiGeneration.V1);
+            (generation ?? options.Value.RecordsApi) == RecordsApiGeneration.V4 ? ApiGeneration.V4 : ApiGeneration.V1);
     }
 
     private static bool Matches(CallRecord record, RecordLookup lookup) =>

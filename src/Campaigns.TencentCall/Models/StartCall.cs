@@ -30,7 +30,7 @@ public sealed record StartCallRequest
 
     /// <summary>
     /// Optional TRTC room id. With <see cref="RoomIdType"/> 2 any string of 1–64 bytes: it comes back in
-    /// the call's record, so a per-attempt value finds the call later (<see cref="ITencentCallClient.FindRecordByRoomAsync"/>).
+    /// the call's record, so a per-attempt value finds the call later (<see cref="ITencentCallClient.FindRecordByRoomAsync(RecordLookup, System.Threading.CancellationToken)"/>).
     /// </summary>
     public string? RoomId { get; init; }
 

@@ -43,6 +43,15 @@ public sealed record CampaignSpec
     /// <summary>How fast this campaign may dial, within the worker's per-app budget.</summary>
     public RateSpec Rate { get; init; } = new();
 
+    /// <summary>
+    /// This campaign's own caps on each vendor API, in requests per second (default: none, the app's budget).
+    /// They can only lower the campaign's use: the worker's app-wide budget stays the ceiling for everyone.
+    /// </summary>
+    public BudgetsSpec? Budgets { get; init; }
+
+    /// <summary>Where this campaign's call records are read from (default: the worker's <c>TencentCall:RecordsApi</c>).</summary>
+    public RecordsSpec? Records { get; init; }
+
     /// <summary>Which results are dialed again (default: none).</summary>
     public RedialSpec Redial { get; init; } = new();
 
@@ -93,4 +102,44 @@ public sealed record RateSpec
     /// two campaigns with weights 3 and 1 get 3/4 and 1/4 of the starts; a campaign alone gets all of them.
     /// </summary>
     public int Weight { get; init; } = 1;
+}
+
+/// <summary>
+/// A campaign's caps per vendor API, requests per second, each 1–200 (null: the app's budget, i.e. whatever
+/// the worker's shared budget leaves). A cap holds for this campaign only, in any 1-second window; the
+/// worker's per-app budget (<c>Campaigns:Budget:*</c>, shared by every campaign) is still passed after it.
+/// </summary>
+public sealed record BudgetsSpec
+{
+    /// <summary>
+    /// <c>start_call_by_robot</c> per second: the same cap as <c>rate.maxCallsPerSecond</c> (give either, or both
+    /// with the same value; the <c>setRate</c> update replaces it).
+    /// </summary>
+    public int? StartCall { get; init; }
+
+    /// <summary><c>get_call_info</c> polls per second for this campaign's calls (a lower cap polls its calls less often).</summary>
+    public int? GetCallInfo { get; init; }
+
+    /// <summary><c>end_call</c> per second (hang-ups when the campaign is cancelled).</summary>
+    public int? EndCall { get; init; }
+
+    /// <summary>Record requests per second (by CallId, by-filter pages, reconcile lookups); at most 20 with <c>records.api</c> v1.</summary>
+    public int? Records { get; init; }
+}
+
+/// <summary>Where a campaign's call records come from.</summary>
+public sealed record RecordsSpec
+{
+    /// <summary><c>v4</c> or <c>v1</c> (null: the worker's <c>TencentCall:RecordsApi</c>, v4 by default).</summary>
+    public RecordsApi? Api { get; init; }
+}
+
+/// <summary>The generations of the vendor's call-records API.</summary>
+public enum RecordsApi
+{
+    /// <summary><c>v4/call_record_http_srv</c> on the regional domain (200 requests/s per API; the documented one beside robot calls).</summary>
+    V4,
+
+    /// <summary><c>v1/records</c> on callkit-intl (by CallId at most 20 requests/s per app; by filter 200/s).</summary>
+    V1,
 }

@@ -110,10 +110,52 @@ public static class CampaignValidator
             problems.Add($"$.rate.weight: {spec.Rate.Weight} must be 1-100 (the campaign's share of the start budget beside other campaigns)");
         }
 
+        CheckBudgets(spec, problems);
         CheckRedial(spec.Redial, problems);
         if (spec.CallingWindow is { } window)
         {
             CallingWindow.Parse(window, problems);
+        }
+    }
+
+    /// <summary>Requests per second the vendor allows per API per app (the most a campaign's cap may say).</summary>
+    public const int VendorPerSecond = 200;
+
+    /// <summary>Requests per second the v1 by-CallId record query allows per app.</summary>
+    public const int V1RecordsByCallIdPerSecond = 20;
+
+    private static void CheckBudgets(CampaignSpec spec, List<string> problems)
+    {
+        if (spec.Budgets is not { } budgets)
+        {
+            return;
+        }
+
+        void Range(string name, int? value, int max, string why)
+        {
+            if (value is { } v && (v < 1 || v > max))
+            {
+                problems.Add($"$.budgets.{name}: {v} must be 1-{max} ({why})");
+            }
+        }
+
+        const string Vendor = "requests/s of this campaign; the vendor allows 200/s per app";
+        Range("startCall", budgets.StartCall, VendorPerSecond, Vendor);
+        Range("getCallInfo", budgets.GetCallInfo, VendorPerSecond, Vendor);
+        Range("endCall", budgets.EndCall, VendorPerSecond, Vendor);
+        if (spec.Records?.Api == RecordsApi.V1)
+        {
+            Range("records", budgets.Records, V1RecordsByCallIdPerSecond, "with records.api v1: the v1 by-CallId record query allows 20 requests/s per app");
+        }
+        else
+        {
+            Range("records", budgets.Records, VendorPerSecond, Vendor);
+        }
+
+        // The same cap under two names: two different values would leave the operator guessing which holds.
+        if (budgets.StartCall is { } start && spec.Rate.MaxCallsPerSecond is { } rate && start != rate)
+        {
+            problems.Add($"$.budgets.startCall: {start} disagrees with $.rate.maxCallsPerSecond {rate}: both cap this campaign's starts/s; give one, or the same value");
         }
     }
 

@@ -1,0 +1,57 @@
+using Campaigns.TencentCall;
+using Campaigns.Workflows.Contract;
+
+namespace Campaigns.Activities.Budget;
+
+/// <summary>
+/// One campaign's own caps per API (requests per second; null: none, the worker's shared budget alone) and
+/// the records generation its calls are read from (null: the worker's <c>TencentCall:RecordsApi</c>).
+/// </summary>
+public sealed record CampaignBudget(string CampaignId)
+{
+    /// <summary><c>start_call_by_robot</c> per second.</summary>
+    public int? StartCall { get; init; }
+
+    /// <summary><c>get_call_info</c> per second.</summary>
+    public int? CallInfo { get; init; }
+
+    /// <summary><c>end_call</c> per second.</summary>
+    public int? EndCall { get; init; }
+
+    /// <summary>Record requests per second.</summary>
+    public int? Records { get; init; }
+
+    /// <summary>The records generation of the campaign (null: the worker's default).</summary>
+    public RecordsApiGeneration? RecordsApi { get; init; }
+
+    /// <summary>The campaign's cap on <paramref name="api"/>, if any.</summary>
+    public int? CapOf(BudgetedApi api) => api switch
+    {
+        BudgetedApi.StartCall => StartCall,
+        BudgetedApi.CallInfo => CallInfo,
+        BudgetedApi.EndCall => EndCall,
+        _ => Records,
+    };
+
+    /// <summary>
+    /// The caps of a campaign as its batch carries them. The start cap is <c>rate.maxCallsPerSecond</c> only:
+    /// the workflow folds <c>budgets.startCall</c> into it at the start, and a <c>setRate</c> update replaces it.
+    /// </summary>
+    public static CampaignBudget Of(string campaignId, CampaignSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new CampaignBudget(campaignId)
+        {
+            StartCall = spec.Rate.MaxCallsPerSecond,
+            CallInfo = spec.Budgets?.GetCallInfo,
+            EndCall = spec.Budgets?.EndCall,
+            Records = spec.Budgets?.Records,
+            RecordsApi = spec.Records?.Api switch
+            {
+                Workflows.Contract.RecordsApi.V1 => RecordsApiGeneration.V1,
+                Workflows.Contract.RecordsApi.V4 => RecordsApiGeneration.V4,
+                _ => null,
+            },
+        };
+    }
+}
