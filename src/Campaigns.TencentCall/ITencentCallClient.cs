@@ -54,4 +54,11 @@ public interface ITencentCallClient
 
     /// <summary>Finds a placed call by its RoomId in the records of <paramref name="generation"/> (null: the configured one).</summary>
     Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, RecordsApiGeneration? generation, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Finds a placed call by its RoomId, awaiting <paramref name="beforeEachPage"/> before every page request:
+    /// a lookup may read many pages, and each is a request the vendor counts against its per-app limit.
+    /// </summary>
+    Task<CallRecord?> FindRecordByRoomAsync(
+        RecordLookup lookup, RecordsApiGeneration? generation, Func<CancellationToken, ValueTask>? beforeEachPage, CancellationToken cancellationToken = default);
 }

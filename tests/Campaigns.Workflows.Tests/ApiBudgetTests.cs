@@ -40,7 +40,7 @@ public sealed class ApiBudgetTests
         using var budget = new ApiBudget(
             Options.Create(new CampaignWorkerOptions
             {
-                Budget = new BudgetOptions { StartCallsPerSecond = 50, CallInfoPerSecond = 50, EndCallPerSecond = 50, RecordsPerSecond = 50, Headroom = 1 },
+                Budget = new BudgetOptions { StartCallsPerSecond = 50, CallInfoPerSecond = 50, EndCallPerSecond = 50, RecordsPerSecond = 50, Headroom = 1, Workers = 1 },
             }),
             Options.Create(new TencentCallOptions()),
             time);
@@ -109,7 +109,7 @@ public sealed class ApiBudgetTests
     {
         var time = new ManualTime();
         using var budget = new ApiBudget(
-            Options.Create(new CampaignWorkerOptions()), Options.Create(new TencentCallOptions()), time, TimeSpan.FromMinutes(1));
+            Options.Create(new CampaignWorkerOptions { Budget = new BudgetOptions { Workers = 1 } }), Options.Create(new TencentCallOptions()), time, TimeSpan.FromMinutes(1));
 
         // Two campaigns with caps on two APIs, and one start rate (the token buckets this replaced were never removed).
         await budget.AcquireAsync(BudgetedApi.CallInfo, new CampaignBudget("a") { CallInfo = 10 }, CancellationToken.None);
@@ -136,7 +136,7 @@ public sealed class ApiBudgetTests
     public async Task CapWait_TellsWhenACappedCampaignMayGoAgain()
     {
         var time = new ManualTime();
-        using var budget = new ApiBudget(Options.Create(new CampaignWorkerOptions()), Options.Create(new TencentCallOptions()), time);
+        using var budget = new ApiBudget(Options.Create(new CampaignWorkerOptions { Budget = new BudgetOptions { Workers = 1 } }), Options.Create(new TencentCallOptions()), time);
         var capped = new CampaignBudget("capped") { CallInfo = 2 };
 
         Assert.Equal(TimeSpan.Zero, budget.CapWait(BudgetedApi.CallInfo, capped));

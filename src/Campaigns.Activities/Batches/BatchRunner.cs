@@ -111,12 +111,19 @@ public sealed partial class BatchRunner(
         }
     }
 
+    // How long after its gate pass a start may still be sent on that pass: a tenth of the window, so that a
+    // second holds at most 1.1 × the gate's share (under the vendor's limit with the default Headroom 0.9).
+    private static readonly TimeSpan StaleGatePass = TimeSpan.FromMilliseconds(100);
+
     private async Task<string> DialAsync(BatchInput input, CallAttempt attempt, Target target, BatchContext context)
     {
         var spec = input.Spec;
+        var campaignBudget = CampaignBudget.Of(attempt.CampaignId, spec);
+        DateTimeOffset passed;
         try
         {
-            await budget.AcquireStartAsync(CampaignBudget.Of(attempt.CampaignId, spec), spec.Rate.Weight, context.Cancel).ConfigureAwait(false);
+            await budget.AcquireStartAsync(campaignBudget, spec.Rate.Weight, context.Cancel).ConfigureAwait(false);
+            passed = time.GetUtcNow();
         }
         catch (OperationCanceledException) when (context.Cancel.IsCancellationRequested)
         {
@@ -142,6 +149,20 @@ public sealed partial class BatchRunner(
         if (context.Abort.IsCancellationRequested)
         {
             throw await ReleaseAsync(attempt, context, "aborted before sending").ConfigureAwait(false);
+        }
+
+        // The gate counted this start when it let it on. A claim that then took long (a database stall, with
+        // every other start of the worker queued behind the same stall) must not send it late, all of them in
+        // one burst the vendor would count in one second: past StaleGatePass the start passes the gate again.
+        if (time.GetUtcNow() - passed > StaleGatePass && !await AcquireHoldingClaimAsync(campaignBudget, context).ConfigureAwait(false))
+        {
+            if (context.Cancel.IsCancellationRequested)
+            {
+                _ = await ReleaseAsync(attempt, context, "campaign cancelled before sending").ConfigureAwait(false);
+                return Results.Cancelled; // never dialed: the intent is Intended again
+            }
+
+            throw await ReleaseAsync(attempt, context, "worker stopping before sending").ConfigureAwait(false);
         }
 
         var request = StartRequest(spec, attempt, target);
@@ -177,7 +198,7 @@ public sealed partial class BatchRunner(
             catch (TencentCallException e) when (e.IsTransient && tries < 8)
             {
                 // 101001, a frequency limit: the vendor says nothing was placed; we still hold the claim.
-                if (!await BackOffAsync(tries, context).ConfigureAwait(false))
+                if (!await BackOffAsync(tries, campaignBudget, context).ConfigureAwait(false))
                 {
                     if (context.Cancel.IsCancellationRequested)
                     {
@@ -192,7 +213,6 @@ public sealed partial class BatchRunner(
                     throw await ReleaseAsync(attempt, context, $"worker stopping after {e.ErrorCode}").ConfigureAwait(false);
                 }
 
-                await budget.AcquireAsync(BudgetedApi.StartCall, CampaignBudget.Of(attempt.CampaignId, spec), CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
             catch (TencentCallException e) when (e.Kind == TencentErrorKind.Auth)
@@ -215,13 +235,31 @@ public sealed partial class BatchRunner(
         }
     }
 
-    // Waits before sending a refused start again; false when the campaign is cancelled or the worker stops meanwhile.
-    private async Task<bool> BackOffAsync(int tries, BatchContext context)
+    // Waits before sending a refused start again, then for the budget; false when the campaign is cancelled or
+    // the worker stops meanwhile (the budget's gates may also stay closed: a fleet member no longer admitted).
+    private async Task<bool> BackOffAsync(int tries, CampaignBudget campaignBudget, BatchContext context)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancel, context.Stopping, context.Abort);
         try
         {
             await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, tries - 1)), time, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        return await AcquireHoldingClaimAsync(campaignBudget, context).ConfigureAwait(false);
+    }
+
+    // One start's budget while this execution holds the claim; false when the campaign is cancelled or the
+    // worker stops meanwhile (then the caller gives the claim back or records the cancel; nothing was sent).
+    private async Task<bool> AcquireHoldingClaimAsync(CampaignBudget campaignBudget, BatchContext context)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancel, context.Stopping, context.Abort);
+        try
+        {
+            await budget.AcquireAsync(BudgetedApi.StartCall, campaignBudget, stop.Token).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -95,12 +95,13 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, Re
     {
         try
         {
-            // A by-filter lookup (200/s on both generations), charged to the campaign's records cap.
-            await budget.AcquireRecordAsync(campaign, campaign?.RecordsApi, byCallId: false, cancellationToken).ConfigureAwait(false);
+            // A by-filter lookup (200/s on both generations): every page it reads is a request, each charged to
+            // the records budget and the campaign's records cap (a wide range can take many pages).
             var now = time.GetUtcNow();
             return await client.FindRecordByRoomAsync(
                 new RecordLookup { RobotAccount = robot, Callees = callees, RoomId = roomId, From = since.AddMinutes(-1), To = until is { } u && u < now ? u : now },
                 campaign?.RecordsApi,
+                ct => budget.AcquireRecordAsync(campaign, campaign?.RecordsApi, byCallId: false, ct),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (TencentCallException e) when (e.IsTransient || e.Kind is TencentErrorKind.Unknown or TencentErrorKind.Invalid)

@@ -109,7 +109,11 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
     public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, CancellationToken cancellationToken = default) =>
         FindRecordByRoomAsync(lookup, null, cancellationToken);
 
-    public async Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, RecordsApiGeneration? generation, CancellationToken cancellationToken = default)
+    public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, RecordsApiGeneration? generation, CancellationToken cancellationToken = default) =>
+        FindRecordByRoomAsync(lookup, generation, null, cancellationToken);
+
+    public async Task<CallRecord?> FindRecordByRoomAsync(
+        RecordLookup lookup, RecordsApiGeneration? generation, Func<CancellationToken, ValueTask>? beforeEachPage, CancellationToken cancellationToken = default)
     {
         var problems = RecordFilterValidator.Validate(lookup);
         if (problems.Count > 0)
@@ -121,6 +125,11 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
         var filter = new RecordFilter(lookup.From.AddSeconds(-1), lookup.To.AddSeconds(1), lookup.NumberPerPage);
         for (var page = 1; page <= lookup.MaxPages; page++)
         {
+            if (beforeEachPage is not null)
+            {
+                await beforeEachPage(cancellationToken).ConfigureAwait(false);
+            }
+
             var result = await GetRecordsByFilterAsync(filter with { Page = page }, generation, cancellationToken).ConfigureAwait(false);
             if (result.Records.FirstOrDefault(r => Matches(r, lookup)) is { } found)
             {

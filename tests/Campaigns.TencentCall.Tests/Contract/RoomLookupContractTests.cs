@@ -38,6 +38,33 @@ public sealed class RoomLookupContractTests : SimulatorTest
     }
 
     [Fact]
+    public async Task FindRecordByRoom_CallsBeforeEachPage_OncePerPageRequest()
+    {
+        // A lookup may read many pages, each a request the vendor counts: the caller's budget must see each one.
+        var client = Sim.CreateClient();
+        var from = await Sim.NowAsync();
+        for (var i = 0; i < 7; i++)
+        {
+            await client.StartCallByRobotAsync(new StartCallRequest
+            {
+                RobotAccount = "robot", Callees = ["busy-l"], RoomId = "paged-" + i, RoomIdType = 2,
+            });
+        }
+
+        var to = await Sim.NowAsync();
+        var lookup = new RecordLookup { RobotAccount = "robot", Callees = ["busy-l"], RoomId = "paged-never-sent", From = from, To = to, NumberPerPage = 2 };
+        await Scenario.EventuallyAsync(() => client.FindRecordByRoomAsync(lookup with { RoomId = "paged-6" }));
+        var before = (await Sim.RequestsAsync()).Apis[Simulator.ApiNames.V4RecordsByFilter].Total;
+
+        var calls = 0;
+        Assert.Null(await client.FindRecordByRoomAsync(lookup, null, _ => { calls++; return ValueTask.CompletedTask; }));
+
+        var pages = (await Sim.RequestsAsync()).Apis[Simulator.ApiNames.V4RecordsByFilter].Total - before;
+        Assert.True(pages >= 2, $"7 records 2 per page read in {pages} pages");
+        Assert.Equal(pages, calls);
+    }
+
+    [Fact]
     public async Task StringRoomId_ComesBackInTheRecord_WithItsType()
     {
         var client = Sim.CreateClient();
