@@ -21,7 +21,7 @@ status=0
 dotnet build Campaigns.sln -c Release -nologo -v quiet || exit 1
 # One test assembly at a time (-m:1): several suites start servers and measure rates against budgets, and
 # on 2 cores running them side by side makes the machine, not the code, the bottleneck.
-dotnet test Campaigns.sln -c Release --no-build -nologo -m:1 "$@" 2>&1 | tee "$log" || status=$?
+dotnet test Campaigns.sln -c Release --no-build -nologo -m:1 --blame-hang-timeout 10m --blame-hang-dump-type none "$@" 2>&1 | tee "$log" || status=$?
 
 # Each test assembly prints "Passed!  - Failed: 0, Passed: 97, Skipped: 0, Total: 97, ..."; add them up.
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
