@@ -36,6 +36,11 @@ public sealed class FleetBudgetTests(TemporalServer temporal)
             ["Campaigns:Budget:CallInfoPerSecond"] = $"{Limit}",
             ["Campaigns:Budget:EndCallPerSecond"] = $"{Limit}",
             ["Campaigns:Budget:RecordsPerSecond"] = $"{Limit}",
+
+            // 32 of 40: the simulator counts on receipt, and at 40/s on a loaded 2-core machine network and
+            // scheduler jitter alone once pushed 2 requests past 40 with the default 0.9 (36). Pinned to
+            // Workers=1, two workers would still take 64: the test still fails without the fleet share.
+            ["Campaigns:Budget:Headroom"] = "0.8",
         };
         using var one = WorkerProcess.Start(config);
         using var two = WorkerProcess.Start(config);
@@ -71,7 +76,7 @@ public sealed class FleetBudgetTests(TemporalServer temporal)
         var requests = await simulator.RequestsAsync();
         foreach (var (api, stats) in requests.Apis.Where(p => p.Value.Total > 0))
         {
-            Console.WriteLine($"fleet budget: {api} total {stats.Total}, worst 1-s window received {stats.WorstWindowReceived} (limit {stats.Limit}, fleet budget {Limit * 9 / 10}), rate-limited {stats.RateLimited}");
+            Console.WriteLine($"fleet budget: {api} total {stats.Total}, worst 1-s window received {stats.WorstWindowReceived} (limit {stats.Limit}, fleet budget {Limit * 8 / 10}), rate-limited {stats.RateLimited}");
             Assert.Equal(0, stats.RateLimited);
             Assert.True(stats.WorstWindowReceived <= stats.Limit, $"{api}: {stats.WorstWindowReceived} requests in one second, limit {stats.Limit}");
         }
