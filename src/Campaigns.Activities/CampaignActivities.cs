@@ -37,7 +37,9 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
         }
 
         await store.SetCampaignStatusAsync(campaignId, CampaignStatus.Running, cancellationToken: ct).ConfigureAwait(false);
-        return new RegisterResult(progress.Targets);
+        // The pace of a campaign without a cap: the fleet's whole start budget (every worker's share together).
+        var budget = options.Value.Budget;
+        return new RegisterResult(progress.Targets) { StartsPerSecond = budget.StartCallsPerSecond * budget.Headroom };
     }
 
     /// <inheritdoc />
@@ -77,7 +79,8 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
         };
         try
         {
-            return await batches.RunAsync(input, context).ConfigureAwait(false);
+            var result = await batches.RunAsync(input, context).ConfigureAwait(false);
+            return input.Runs is null ? result : BatchRuns.Compact(result.Items);
         }
         catch (BatchRunException e) when (e.Deterministic || (!BatchFaults.Heals(e.InnerException!) && info.Attempt >= options.Value.Batches.GiveUpAfterAttempts))
         {
@@ -88,7 +91,7 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
                 $"Batch gave up after {info.Attempt} execution(s): {error.GetType().Name}: {error.Message}",
                 errorType: Results.BatchGaveUpError,
                 nonRetryable: true,
-                details: [new BatchResult(e.Finished)]);
+                details: [input.Runs is null ? new BatchResult(e.Finished) : BatchRuns.Compact(e.Finished)]);
         }
         catch (BatchRunException e)
         {

@@ -34,6 +34,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<CallWatcher>();
         services.TryAddSingleton<RecordHarvester>();
         services.TryAddSingleton<RecordFinder>();
+        services.TryAddSingleton<LiveCallSlots>();
         services.TryAddSingleton<BatchRunner>();
         services.TryAddSingleton<CampaignActivities>();
         services.TryAddSingleton<Sweeping.UnresolvedSweeper>();

@@ -16,7 +16,7 @@ public sealed class CampaignValidatorTests
         Assert.Equal(30_000, result.Spec!.RingTimeoutMs);
         Assert.Equal("cmp-{attemptKey}", result.Spec.RoomIdTemplate);
         Assert.Equal(Contract.MediaKind.Audio, result.Spec.MediaType);
-        Assert.Equal(2000, result.Spec.Rate.MaxCallsInFlight);
+        Assert.Null(result.Spec.Rate.MaxCallsInFlight);
     }
 
     [Fact]

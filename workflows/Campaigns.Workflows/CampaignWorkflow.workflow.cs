@@ -17,8 +17,25 @@ namespace Campaigns.Workflows;
 [Workflow("CampaignWorkflow")]
 public sealed class CampaignWorkflow
 {
-    /// <summary>Targets per batch activity: small enough to retry cheaply, large enough to keep history short.</summary>
+    /// <summary>Targets per batch activity before live-call slots (histories recorded then replay with it).</summary>
     internal const int BatchSize = 100;
+
+    /// <summary>
+    /// Targets per batch activity: about 2.8 s of dialing at the vendor's 180/s share. Large enough that a
+    /// 100,000-target campaign stays in one run (events and payload bytes per target), small enough that a
+    /// pause or the end of the calling window stops dialing within a few seconds and a retry stays cheap.
+    /// </summary>
+    internal const int MaxBatchSize = 500;
+
+    /// <summary>
+    /// Batches running at once. Batches live until their last record (up to the worker's record wait, 10
+    /// minutes), so at the full rate about 400 run at once; this bound keeps well under Temporal's default
+    /// limit of 2,000 pending activities per workflow. It is not what limits live calls (the worker does).
+    /// </summary>
+    internal const int MaxActiveBatches = 1000;
+
+    /// <summary>The default <c>rate.maxCallsInFlight</c> before live-call slots: a batch held its slots until its last record.</summary>
+    internal const int LegacyMaxCallsInFlight = 2000;
 
     /// <summary>Batches that gave up with none succeeding in between before the campaign fails (the fault is everywhere).</summary>
     internal const int MaxBatchesGivenUpInARow = 3;
@@ -46,6 +63,14 @@ public sealed class CampaignWorkflow
     private Exception? fatal;
     private int batchesGivenUpInARow;
 
+    // Live-call slots (a patch): the worker limits calls ringing or talking (rate.maxCallsInFlight), batches
+    // no longer hold slots until their records come, dispatch pacing accumulates on a timeline, batches are
+    // larger and their inputs and results compact. Histories recorded before replay the old way.
+    private bool liveSlots;
+
+    // Starts per second the fleet's budget allows (the worker says at registration): the pace without a cap.
+    private double? fleetStartRate;
+
     /// <summary>Runs the campaign. <paramref name="campaign"/> is the operator's JSON, validated here first.</summary>
     [WorkflowRun]
     public async Task<CampaignProgress> RunAsync(JsonElement campaign, CarryOver? carryOver = null)
@@ -66,11 +91,13 @@ public sealed class CampaignWorkflow
         window = spec.CallingWindow is { } w ? CallingWindow.Parse(w, []) : null;
         var campaignId = spec.CampaignId!;
         Workflow.UpsertTypedSearchAttributes(CampaignSearch.CampaignId.ValueSet(campaignId));
+        liveSlots = Workflow.Patched("live-call-slots");
         if (carryOver is null)
         {
             var registered = await Workflow.ExecuteActivityAsync(
                 (ICampaignActivities a) => a.RegisterAsync(new RegisterInput(spec, Workflow.Info.WorkflowId)), StoreOptions);
             targets = registered.Targets;
+            fleetStartRate = registered.StartsPerSecond;
             progress = new CampaignProgress { CampaignId = campaignId, Targets = targets };
             // budgets.startCall is the same cap as rate.maxCallsPerSecond (the validator refuses two values).
             // No patch needed: histories recorded before budgets existed have no budgets (the validator then
@@ -84,6 +111,7 @@ public sealed class CampaignWorkflow
             progress = carryOver.Progress with { Runs = carryOver.Progress.Runs + 1 };
             paused = carryOver.Paused;
             maxCallsPerSecond = carryOver.MaxCallsPerSecond;
+            fleetStartRate = carryOver.FleetStartRate;
             pending = [.. carryOver.Pending];
         }
 
@@ -122,6 +150,7 @@ public sealed class CampaignWorkflow
                 Progress = progress,
                 Paused = paused,
                 MaxCallsPerSecond = maxCallsPerSecond,
+                FleetStartRate = fleetStartRate,
                 Pending = pending,
             }));
         }
@@ -271,7 +300,18 @@ public sealed class CampaignWorkflow
     {
         var size = BatchSizeNow();
         var now = Workflow.UtcNow;
-        nextDispatchAt = now + TimeSpan.FromSeconds((double)size / (maxCallsPerSecond ?? 200));
+        if (liveSlots)
+        {
+            // A running timeline (next += interval): a late timer or a slow workflow task is caught up by the
+            // next batch instead of lost on every one. After a pause, a closed window or an idle spell (more
+            // than a batch behind) the timeline restarts from now, so nothing bursts.
+            var interval = TimeSpan.FromSeconds(size / PaceRate());
+            nextDispatchAt = (nextDispatchAt < now - interval ? now : nextDispatchAt) + interval;
+        }
+        else
+        {
+            nextDispatchAt = now + TimeSpan.FromSeconds((double)size / (maxCallsPerSecond ?? 200));
+        }
         var items = pending.Where(p => p.DueAt <= now).Take(size).Select(p => new BatchItem(p.Seq, p.AttemptNo)).ToList();
         if (items.Count > 0)
         {
@@ -287,8 +327,18 @@ public sealed class CampaignWorkflow
         return items;
     }
 
-    // A batch holds about five seconds of this campaign's dialing, so pause and the window take effect quickly.
-    private int BatchSizeNow() => maxCallsPerSecond is { } rate ? Math.Clamp(rate * 5, 1, BatchSize) : BatchSize;
+    // A batch holds at most about five seconds of this campaign's dialing, so pause and the window take effect quickly.
+    private int BatchSizeNow() =>
+        !liveSlots ? (maxCallsPerSecond is { } rate ? Math.Clamp(rate * 5, 1, BatchSize) : BatchSize)
+        : Math.Clamp((int)(PaceRate() * 5), 1, MaxBatchSize);
+
+    // The campaign's cap, else what the fleet's start budget allows (200/s when the worker did not say).
+    private double PaceRate() => maxCallsPerSecond ?? fleetStartRate ?? 200;
+
+    // Batches are dispatched one batch ahead of the timeline, so the worker always has the next one queued
+    // behind its start gate and never idles while a workflow task or an activity task is on its way.
+    private DateTimeOffset DispatchDueAt =>
+        !liveSlots || nextDispatchAt == default ? nextDispatchAt : nextDispatchAt - TimeSpan.FromSeconds(BatchSizeNow() / PaceRate());
 
     private TimeSpan? NextWake()
     {
@@ -301,9 +351,10 @@ public sealed class CampaignWorkflow
         // Only future instants: what is due already waits for a batch to finish (a change), not for a timer.
         var future = pending.Where(p => p.DueAt > now).ToList();
         var wake = future.Count > 0 ? future.Min(p => p.DueAt) : (DateTimeOffset?)null;
-        if (nextDispatchAt > now && (nextSeq <= targets || pending.Count > 0) && (wake is null || nextDispatchAt < wake))
+        var dueAt = DispatchDueAt;
+        if (dueAt > now && (nextSeq <= targets || pending.Count > 0) && (wake is null || dueAt < wake))
         {
-            wake = nextDispatchAt;
+            wake = dueAt;
         }
 
         if (window is not null && !window.IsOpen(now) && window.OpensAfter(now) is { } opens && (wake is null || opens > wake))
@@ -326,12 +377,15 @@ public sealed class CampaignWorkflow
                 // The dial settings only: the targets are in the store, and a 10k-callee list in every
                 // batch's scheduled event would grow the history by megabytes.
                 Spec = spec with { Callees = null, Groups = null, Rate = spec.Rate with { MaxCallsPerSecond = maxCallsPerSecond } },
-                Items = items,
+                // Compact (runs of sequence numbers) since live-call slots: a batch's input and result are most of
+                // a run's history bytes, and one run should hold a 100,000-target campaign.
+                Items = liveSlots ? [] : items,
+                Runs = liveSlots ? BatchRuns.Of(items) : null,
                 DialUntil = window?.ClosesAfter(Workflow.UtcNow),
             };
             var result = await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RunBatchAsync(input), options);
             batchesGivenUpInARow = 0;
-            Apply(result);
+            Apply(BatchRuns.Expand(result, items));
         }
         catch (ActivityFailureException e) when (cancelRequested && TemporalException.IsCanceledException(e))
         {
@@ -351,6 +405,7 @@ public sealed class CampaignWorkflow
         {
             activeBatches--;
             inFlight -= items.Count;
+            changes++; // a batch slot is free: dispatch may go on
         }
     }
 
@@ -397,7 +452,7 @@ public sealed class CampaignWorkflow
     // is everywhere: after MaxBatchesGivenUpInARow the campaign fails, naming the error.
     private void GaveUp(List<BatchItem> items, ApplicationFailureException failure)
     {
-        var finished = failure.Details.Count > 0 ? failure.Details.ElementAt<BatchResult>(0) : new BatchResult([]);
+        var finished = BatchRuns.Expand(failure.Details.Count > 0 ? failure.Details.ElementAt<BatchResult>(0) : new BatchResult([]), items);
         var done = finished.Items.Select(i => (i.Seq, i.AttemptNo)).ToHashSet();
         var failed = items.Distinct().Where(i => !done.Contains((i.Seq, i.AttemptNo))).Select(i => new ItemResult(i.Seq, i.AttemptNo, Results.BatchFailed)).ToList();
         Apply(new BatchResult([.. finished.Items, .. failed]));
@@ -426,14 +481,23 @@ public sealed class CampaignWorkflow
         }
 
         var now = Workflow.UtcNow;
-        if (now < nextDispatchAt)
+        if (now < DispatchDueAt)
         {
             return false;
         }
 
         var work = nextSeq <= targets || pending.Any(p => p.DueAt <= now);
-        return work && (window is null || window.IsOpen(now))
-            && inFlight + BatchSizeNow() <= Math.Max(spec.Rate.MaxCallsInFlight, BatchSizeNow());
+        if (!work || (window is not null && !window.IsOpen(now)))
+        {
+            return false;
+        }
+
+        // Live-call slots: the worker holds a call's slot from its start to its end, so waiting for records
+        // never stops dispatch; here only the number of running batches is bounded. Before: a batch held its
+        // size in slots until its last record came.
+        return liveSlots
+            ? activeBatches < MaxActiveBatches
+            : inFlight + BatchSizeNow() <= Math.Max(spec.Rate.MaxCallsInFlight ?? LegacyMaxCallsInFlight, BatchSizeNow());
     }
 
     private bool ShouldContinueAsNew() => Workflow.ContinueAsNewSuggested;

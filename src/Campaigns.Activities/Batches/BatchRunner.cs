@@ -25,6 +25,7 @@ public sealed partial class BatchRunner(
     ApiBudget budget,
     CallWatcher watcher,
     RecordFinder records,
+    LiveCallSlots liveCalls,
     IOptions<CampaignWorkerOptions> options,
     TimeProvider time,
     ILogger<BatchRunner> logger)
@@ -44,7 +45,7 @@ public sealed partial class BatchRunner(
         {
             // Every attempt task has ended (WhenAll waits for all): what finished is reported with the error,
             // so a batch that gives up still accounts for every attempt it did bring to a result.
-            var done = input.Items.Distinct()
+            var done = input.AllItems().Distinct()
                 .Select(i => finished.TryGetValue(AttemptKey.For(input.CampaignId, i.Seq, i.AttemptNo), out var r) ? new ItemResult(i.Seq, i.AttemptNo, r) : null)
                 .OfType<ItemResult>()
                 .ToList();
@@ -57,7 +58,7 @@ public sealed partial class BatchRunner(
         var targets = await LoadTargetsAsync(input, context.Abort).ConfigureAwait(false);
         // Distinct: the same attempt twice in one batch would pass one claim token twice.
         var attempts = await store.RecordIntentsAsync(
-            input.CampaignId, input.Items.Select(i => (i.Seq, i.AttemptNo)).Distinct().ToList(), context.Abort).ConfigureAwait(false);
+            input.CampaignId, input.AllItems().Select(i => (i.Seq, i.AttemptNo)).Distinct().ToList(), context.Abort).ConfigureAwait(false);
 
         using var beat = new Timer(_ => context.Heartbeat(finished), null, TimeSpan.Zero, TimeSpan.FromSeconds(2));
         var work = attempts.Select(async attempt =>
@@ -78,11 +79,12 @@ public sealed partial class BatchRunner(
 
     private async Task<Dictionary<int, Target>> LoadTargetsAsync(BatchInput input, CancellationToken cancellationToken)
     {
-        var from = input.Items.Min(i => i.Seq);
-        var to = input.Items.Max(i => i.Seq);
+        var items = input.AllItems();
+        var from = items.Min(i => i.Seq);
+        var to = items.Max(i => i.Seq);
         var loaded = await store.GetTargetsAsync(input.CampaignId, from - 1, to - from + 1, cancellationToken).ConfigureAwait(false);
         var bySeq = loaded.ToDictionary(t => t.Seq);
-        var missing = input.Items.Where(i => !bySeq.ContainsKey(i.Seq)).Select(i => i.Seq).ToList();
+        var missing = items.Where(i => !bySeq.ContainsKey(i.Seq)).Select(i => i.Seq).ToList();
         return missing.Count == 0 ? bySeq
             : throw new MissingTargetsException($"Campaign {input.CampaignId} has no targets {string.Join(", ", missing.Take(10))} in the store");
     }
@@ -119,6 +121,23 @@ public sealed partial class BatchRunner(
     {
         var spec = input.Spec;
         var campaignBudget = CampaignBudget.Of(attempt.CampaignId, spec);
+
+        // A slot of the campaign's live calls first (rate.maxCallsInFlight): held until the call has ended, never
+        // while its record is awaited; given back by the using on every path where nothing was placed.
+        IDisposable slot;
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(context.Cancel, context.Abort))
+        {
+            try
+            {
+                slot = await liveCalls.AcquireAsync(attempt.CampaignId, spec.Rate.MaxCallsInFlight ?? RateSpec.DefaultMaxCallsInFlight, wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (context.Cancel.IsCancellationRequested)
+            {
+                return Results.Cancelled; // never dialed: the intent stays Intended
+            }
+        }
+
+        using var live = slot;
         DateTimeOffset passed;
         try
         {
@@ -183,7 +202,7 @@ public sealed partial class BatchRunner(
                 // so every callee of the target is watched and given the record's result.
                 CampaignMetrics.CallPlaced();
                 var known = await MarkDialedAsync(attempt, callId, new Dictionary<string, long>()).ConfigureAwait(false);
-                return await ActOnStoredAsync(input, known, target, context).ConfigureAwait(false);
+                return await ActOnStoredAsync(input, known, target, context, live).ConfigureAwait(false);
             }
             catch (TencentCallException e) when (e.RequestMayHaveTakenEffect || e.Kind == TencentErrorKind.Unknown)
             {
@@ -231,7 +250,7 @@ public sealed partial class BatchRunner(
             CampaignMetrics.CallPlaced();
             var codes = Outcomes.Codes(started);
             var dialed = await MarkDialedAsync(attempt, started.CallId, codes).ConfigureAwait(false);
-            return await ActOnStoredAsync(input, dialed, target, context).ConfigureAwait(false);
+            return await ActOnStoredAsync(input, dialed, target, context, live).ConfigureAwait(false);
         }
     }
 
@@ -296,13 +315,15 @@ public sealed partial class BatchRunner(
     }
 
     // The store's answer decides: a refused move returns the stored attempt, whose state may be further on.
-    private async Task<string> ActOnStoredAsync(BatchInput input, CallAttempt stored, Target target, BatchContext context) =>
+    private async Task<string> ActOnStoredAsync(BatchInput input, CallAttempt stored, Target target, BatchContext context, IDisposable? slot = null) =>
         stored.State == AttemptState.Dialed && stored.CallId is { } callId
-            ? await WatchAndSettleAsync(input, stored, target, callId, Outcomes.Codes(stored.ResultCodes), context).ConfigureAwait(false)
+            ? await WatchAndSettleAsync(input, stored, target, callId, Outcomes.Codes(stored.ResultCodes), context, slot).ConfigureAwait(false)
             : await RunAttemptAsync(input, stored, target, context).ConfigureAwait(false);
 
+    // The call's live slot (null: a call found Dialed, counted here while it is watched) is given back as soon
+    // as the call has ended, before its record is awaited.
     private async Task<string> WatchAndSettleAsync(
-        BatchInput input, CallAttempt attempt, Target target, string callId, IReadOnlyDictionary<string, long> codes, BatchContext context)
+        BatchInput input, CallAttempt attempt, Target target, string callId, IReadOnlyDictionary<string, long> codes, BatchContext context, IDisposable? slot = null)
     {
         using var scope = LogScopes.Call(logger, callId);
         var campaign = CampaignBudget.Of(attempt.CampaignId, input.Spec);
@@ -310,6 +331,7 @@ public sealed partial class BatchRunner(
         CallRecord? record = null;
         if (codes.Count == 0 || codes.Values.Any(c => c == 0))
         {
+            using var live = slot ?? liveCalls.Hold(attempt.CampaignId);
             var watched = new WatchedCall(callId) { Robot = robot, Budget = campaign };
             using var hangUp = context.Cancel.Register(() => _ = HangUpIfRingingAsync(watched, attempt.CampaignId));
 
@@ -331,9 +353,12 @@ public sealed partial class BatchRunner(
                 LogWatchGaveUp(callId + " (" + e.Message + ")");
             }
 
+            live.Dispose(); // ended (or no longer watched): the next start may go while the record is awaited
+
             record = await records.FetchAsync(callId, attempt.ClaimedAt ?? attempt.IntendedAt, attempt.DialedAt ?? time.GetUtcNow(), campaign, context.Abort).ConfigureAwait(false);
         }
 
+        slot?.Dispose(); // nobody was rung (every callee refused at the start): the slot was never a live call
         var outcomes = Outcomes.Of(attempt, target, callId, codes, record, time.GetUtcNow());
         await store.SettleAsync(attempt.AttemptKey, outcomes, context.Abort).ConfigureAwait(false);
         return Outcomes.TargetResult(outcomes);

@@ -6,7 +6,14 @@ namespace Campaigns.Workflows.Activities;
 public sealed record RegisterInput(CampaignSpec Spec, string WorkflowId);
 
 /// <summary>The campaign as stored: how many targets it has.</summary>
-public sealed record RegisterResult(long Targets);
+public sealed record RegisterResult(long Targets)
+{
+    /// <summary>
+    /// Starts per second the fleet's budget allows (limit × headroom), the pace of a campaign without a cap of
+    /// its own (null from workers before this field: 200).
+    /// </summary>
+    public double? StartsPerSecond { get; init; }
+}
 
 /// <summary>One target's attempt to dial: target sequence number and attempt number (1 = first dial).</summary>
 public sealed record BatchItem(int Seq, int AttemptNo);
@@ -23,8 +30,17 @@ public sealed record BatchInput
     /// <summary>The dial settings of the campaign.</summary>
     public required CampaignSpec Spec { get; init; }
 
-    /// <summary>The attempts of this batch.</summary>
+    /// <summary>The attempts of this batch (empty when <see cref="Runs"/> names them).</summary>
     public required IReadOnlyList<BatchItem> Items { get; init; }
+
+    /// <summary>
+    /// The attempts of this batch, compact: runs of <c>[firstSeq, count, attemptNo]</c> (a first-pass batch is one
+    /// run). Null from workflows before live-call slots, which list <see cref="Items"/>.
+    /// </summary>
+    public IReadOnlyList<int[]>? Runs { get; init; }
+
+    /// <summary>Every attempt of the batch, from <see cref="Runs"/> or <see cref="Items"/>.</summary>
+    public IReadOnlyList<BatchItem> AllItems() => Runs is null ? Items : BatchRuns.ItemsOf(Runs);
 
     /// <summary>No start after this instant (the calling window closes): the rest come back as Deferred.</summary>
     public DateTimeOffset? DialUntil { get; init; }
@@ -33,8 +49,15 @@ public sealed record BatchInput
 /// <summary>How one attempt ended (see <see cref="Results"/> for the values).</summary>
 public sealed record ItemResult(int Seq, int AttemptNo, string Result);
 
-/// <summary>The results of a batch, one per attempt.</summary>
-public sealed record BatchResult(IReadOnlyList<ItemResult> Items);
+/// <summary>
+/// The results of a batch: one per attempt in <see cref="Items"/>, or compact in <see cref="Seqs"/> (result →
+/// target sequence numbers) when the batch's input came as <see cref="BatchInput.Runs"/>.
+/// </summary>
+public sealed record BatchResult(IReadOnlyList<ItemResult> Items)
+{
+    /// <summary>Result → the sequence numbers of the batch's attempts with that result (each seq is in a batch once).</summary>
+    public IReadOnlyDictionary<string, int[]>? Seqs { get; init; }
+}
 
 /// <summary>The result names used in progress, outcomes and redial rules.</summary>
 public static class Results

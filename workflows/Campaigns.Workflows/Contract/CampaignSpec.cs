@@ -94,8 +94,15 @@ public sealed record RateSpec
     /// <summary>At most this many calls started per second (null: as fast as the worker's budget allows).</summary>
     public int? MaxCallsPerSecond { get; init; }
 
-    /// <summary>Calls in flight at once for this campaign (default 2000).</summary>
-    public int MaxCallsInFlight { get; init; } = 2000;
+    /// <summary>The default of <see cref="MaxCallsInFlight"/>: 200 starts/s × 100 s, above what calls of a minute need at the vendor's rate.</summary>
+    public const int DefaultMaxCallsInFlight = 20_000;
+
+    /// <summary>
+    /// Live calls at once for this campaign on a worker: started and not yet ended (ringing or talking). A call
+    /// frees its slot when it ends, while its record is still awaited. Null: <see cref="DefaultMaxCallsInFlight"/>.
+    /// It protects the callees' side (agents, lines, a robot's capacity) and the worker's polling budget.
+    /// </summary>
+    public int? MaxCallsInFlight { get; init; }
 
     /// <summary>
     /// This campaign's share of the start budget while other campaigns also wait for it, 1–100 (default 1):

@@ -21,6 +21,9 @@ public sealed record CarryOver
     /// <summary>The current start rate.</summary>
     public int? MaxCallsPerSecond { get; init; }
 
+    /// <summary>Starts per second the fleet's budget allows, as the worker said at registration.</summary>
+    public double? FleetStartRate { get; init; }
+
     /// <summary>Attempts waiting for their redial time (or for the calling window).</summary>
     public IReadOnlyList<PendingAttempt> Pending { get; init; } = [];
 }

@@ -100,9 +100,9 @@ public static class CampaignValidator
             problems.Add($"$.rate.maxCallsPerSecond: {rate} must be 1-200 (the vendor allows 200 starts/s per app)");
         }
 
-        if (spec.Rate.MaxCallsInFlight is < 1 or > 20_000)
+        if (spec.Rate.MaxCallsInFlight is < 1 or > 100_000)
         {
-            problems.Add($"$.rate.maxCallsInFlight: {spec.Rate.MaxCallsInFlight} must be 1-20000");
+            problems.Add($"$.rate.maxCallsInFlight: {spec.Rate.MaxCallsInFlight} must be 1-100000 (live calls at once: ringing or talking)");
         }
 
         if (spec.Rate.Weight is < 1 or > 100)
