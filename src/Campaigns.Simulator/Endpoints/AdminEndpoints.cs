@@ -13,6 +13,12 @@ public sealed record PlacedCall(
 
     /// <summary>The RoomId the start carried (empty when none).</summary>
     public string RoomId { get; init; } = "";
+
+    /// <summary>When the call started, on the simulator's clock (which runs <c>TimeScale</c> times faster than the wall clock).</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When the call ends (or ended), on the simulator's clock: from <see cref="StartedAt"/>, its live span.</summary>
+    public DateTimeOffset EndsAt { get; init; }
 }
 
 /// <summary>A scripted fault: the next <see cref="Count"/> requests of <see cref="Api"/> suffer <see cref="Fault"/>.</summary>
@@ -40,6 +46,8 @@ public static class AdminEndpoints
             {
                 Rung = [.. c.Rung.Select(p => p.Callee)],
                 RoomId = c.RoomId,
+                StartedAt = c.Start,
+                EndsAt = c.End,
             }));
 
         // Rings per callee (only callees actually rung), kept even after their calls are evicted:

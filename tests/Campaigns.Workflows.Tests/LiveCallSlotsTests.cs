@@ -1,0 +1,73 @@
+using Campaigns.Workflows.Activities;
+using Campaigns.Workflows.Contract;
+
+namespace Campaigns.Workflows.Tests;
+
+/// <summary>
+/// Production-shaped calls, scaled down (simulator ×30: rings 2–20 s, talks 5–60 s, 15 % ring out, records
+/// 5 s after the end with spread, 2 % of records minutes late, 1 % never): dispatch never waits for a record,
+/// and <c>rate.maxCallsInFlight</c> bounds the calls that are ringing or talking, from the simulator's call log.
+/// </summary>
+[Collection(TemporalTests.Name)]
+public sealed class LiveCallSlotsTests(TemporalServer temporal)
+{
+    private const double TimeScale = 30;
+
+    [Fact]
+    public async Task ProductionMix_DispatchNeverWaitsForRecords_AndLiveCallsStayWithinMaxCallsInFlight()
+    {
+        const int liveLimit = 40;
+        const int targets = 600;
+        await using var h = await CampaignHarness.StartAsync(temporal, o =>
+        {
+            // The simulator's defaults are the production mix; these only make the rare cases certain to appear.
+            o.Records.LateRate = 0.02;
+            o.Records.MissingRate = 0.01;
+            o.Seed = 17;
+        }, TimeScale);
+        var id = CampaignHarness.NewId();
+        var callees = Enumerable.Range(1, targets).Select(i => $"p{i:D4}").ToList();
+        var handle = await h.Campaigns.StartAsync(new CampaignSpec
+        {
+            CampaignId = id,
+            RobotAccount = "robot",
+            Callees = callees,
+            RingTimeoutMs = 30_000,
+            Rate = new RateSpec { MaxCallsInFlight = liveLimit },
+        });
+
+        var result = await handle.GetResultAsync();
+
+        Assert.Equal(CampaignStatuses.Completed, result.Status);
+        Assert.Equal(targets, result.Finished);
+        await RingAssertions.EachRungOnceWithOneOutcomeAsync(h, id, callees);
+
+        // Live calls from the call log (the simulator's clock): never more than the limit at once. The worker
+        // holds a slot from before the start until it has seen the end, which covers the vendor's span.
+        var calls = await h.Simulator.CallsAsync();
+        Assert.Equal(targets, calls.Count);
+        var events = calls.SelectMany(c => new[] { (At: c.StartedAt, Delta: +1), (At: c.EndsAt, Delta: -1) })
+            .OrderBy(e => e.At).ThenBy(e => e.Delta); // an end and a start at the same instant: the end first
+        var live = 0;
+        var peak = 0;
+        foreach (var e in events)
+        {
+            live += e.Delta;
+            peak = Math.Max(peak, live);
+        }
+
+        // Dispatch never waited for a record: the longest pause between two consecutive starts is far shorter
+        // than a missing record's wait (RecordMaxWaitSeconds 600 s, 20 s here). Before live-call slots a
+        // batch held its slots until its last record, so starts paused for the whole wait.
+        var starts = calls.Select(c => c.StartedAt).Order().ToList();
+        var longestPause = starts.Zip(starts.Skip(1), (a, b) => b - a).Max();
+        var recordMissing = result.ByResult.GetValueOrDefault(Results.RecordMissing);
+        var span = starts[^1] - starts[0];
+        Console.WriteLine(
+            $"live calls: peak {peak} of {liveLimit}; starts over {span.TotalSeconds / TimeScale:F1} s real ({targets / (span.TotalSeconds / TimeScale):F1}/s); " +
+            $"longest pause between starts {longestPause.TotalSeconds / TimeScale:F2} s real; RecordMissing {recordMissing}");
+        Assert.InRange(peak, 1, liveLimit);
+        Assert.True(longestPause < TimeSpan.FromSeconds(150), $"starts paused {longestPause.TotalSeconds} s (simulator time) while records were awaited");
+        Assert.True(recordMissing > 0, "the mix should include records that never come (the test must meet the wait it proves dispatch ignores)");
+    }
+}
