@@ -14,6 +14,18 @@ internal sealed class ManualTime : TimeProvider
         }
     }
 
+    /// <summary>When the earliest timer is due (null: none waits).</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            lock (waits)
+            {
+                return waits.Count == 0 ? null : waits.Min(w => w.Due);
+            }
+        }
+    }
+
     public void Advance(TimeSpan by)
     {
         List<(DateTimeOffset Due, TaskCompletionSource Done)> due;

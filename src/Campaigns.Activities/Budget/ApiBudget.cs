@@ -42,6 +42,7 @@ public sealed class ApiBudget : IDisposable
     private readonly Dictionary<BudgetedApi, double> budgets;
     private readonly RecordsApiGeneration defaultRecords;
     private readonly double v1Budget;
+    private readonly TimeProvider time;
 
     /// <summary>Builds the limiters from the options.</summary>
     public ApiBudget(IOptions<CampaignWorkerOptions> options, IOptions<TencentCallOptions> tencent, TimeProvider time)
@@ -54,6 +55,7 @@ public sealed class ApiBudget : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tencent);
+        this.time = time;
         var budget = options.Value.Budget;
         defaultRecords = tencent.Value.RecordsApi;
         budgets = new()
@@ -70,9 +72,20 @@ public sealed class ApiBudget : IDisposable
         SlidingWindowGate Gate(double limit) => budget.Workers is { } workers ? new SlidingWindowGate(ShareOf(limit, workers), time) : new SlidingWindowGate(time);
         gates = budgets.ToDictionary(kv => kv.Key, kv => Gate(kv.Value));
         v1ByCallId = Gate(v1Budget);
-        campaignGates = new CampaignGates(time, campaignIdleAfter);
+        campaignGates = new CampaignGates(time, campaignIdleAfter) { OnSent = (campaign, api, at) => OnSent?.Invoke(api, campaign, at) };
+        foreach (var (api, gate) in gates)
+        {
+            gate.OnSent = at => OnSent?.Invoke(api, null, at);
+        }
+
         CampaignMetrics.Observe(this);
     }
+
+    /// <summary>
+    /// Called with each request a gate counts as sent: the API, the campaign (null: the worker's shared gate)
+    /// and when; for tests (exact times, where the caller's own clock reading may come later).
+    /// </summary>
+    internal Action<BudgetedApi, string?, DateTimeOffset>? OnSent { get; set; }
 
     /// <summary>Whether the fleet size comes from the registry (no <see cref="BudgetOptions.Workers"/>): closed until <see cref="ApplyShare"/>.</summary>
     public bool Automatic { get; }
@@ -155,10 +168,47 @@ public sealed class ApiBudget : IDisposable
         var since = CampaignMetrics.Now();
         await PassAsync(campaign, BudgetedApi.StartCall, async ct =>
         {
+            // One turn at a time reaches the shared gate: its slot may be as early as when this joined the
+            // turns, so that a late turn (a thread-pool hop, a stall) is caught up instead of lost.
+            var ready = time.GetUtcNow();
             using var turn = await startTurns.WaitAsync(campaign.CampaignId, weight, ct).ConfigureAwait(false);
-            await gates[BudgetedApi.StartCall].PassAsync(ct).ConfigureAwait(false);
+            await gates[BudgetedApi.StartCall].PassAsync(ready, null, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         CampaignMetrics.BudgetPassed(BudgetedApi.StartCall, since);
+    }
+
+    /// <summary>
+    /// Re-checks a start that already passed <see cref="AcquireStartAsync(CampaignBudget, int, CancellationToken)"/>
+    /// (or <see cref="AcquireAsync(BudgetedApi, CampaignBudget?, CancellationToken)"/>) but was not sent then
+    /// and is about to be sent late, e.g. after a slow claim in the database: call it right before sending,
+    /// instead of acquiring again. It waits only until the trailing second of <paramref name="campaign"/>'s
+    /// start gate (if capped) and of the worker's start gate has room (and the gates are open), and counts the
+    /// start as sent now; it takes no slot of their timelines and no weighted turn, so the starts behind keep
+    /// their slots (acquiring again would spend a second slot for one start). This overload does not know when
+    /// the stale pass was: that pass stays counted in the window (it holds one start more than was sent,
+    /// never fewer); prefer the overload given it.
+    /// </summary>
+    public ValueTask RecheckStartAsync(CampaignBudget campaign, CancellationToken cancellationToken) =>
+        RecheckStartAsync(campaign, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="RecheckStartAsync(CampaignBudget, CancellationToken)"/> for a start that passed the budget
+    /// at <paramref name="passed"/> (when <see cref="AcquireStartAsync(CampaignBudget, int, CancellationToken)"/>
+    /// returned): nothing was sent at that pass, so it is taken out of each window while surely still in it
+    /// (then the start counts once, now, not twice).
+    /// </summary>
+    public async ValueTask RecheckStartAsync(CampaignBudget campaign, DateTimeOffset? passed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        var shared = gates[BudgetedApi.StartCall];
+        if (campaign.CapOf(BudgetedApi.StartCall) is not { } cap)
+        {
+            await shared.RecheckAsync(passed, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        using var lease = campaignGates.Rent(campaign.CampaignId, BudgetedApi.StartCall, cap);
+        await lease.Gate.RecheckAsync(passed, ct => shared.RecheckAsync(passed, null, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

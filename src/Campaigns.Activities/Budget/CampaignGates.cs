@@ -24,6 +24,9 @@ internal sealed class CampaignGates(TimeProvider time, TimeSpan idleAfter) : IDi
         }
     }
 
+    /// <summary>Called with each request a campaign gate counts as sent (campaign, API, when); for tests.</summary>
+    public Action<string, BudgetedApi, DateTimeOffset>? OnSent { get; set; }
+
     /// <summary>Takes the gate of <paramref name="campaignId"/> for <paramref name="api"/> at <paramref name="rate"/>; dispose the lease when passed.</summary>
     public Lease Rent(string campaignId, BudgetedApi api, int rate)
     {
@@ -39,7 +42,9 @@ internal sealed class CampaignGates(TimeProvider time, TimeSpan idleAfter) : IDi
                     entry.Gate.Dispose();
                 }
 
-                entry = new Entry(new SlidingWindowGate(rate, time));
+                var gate = new SlidingWindowGate(rate, time);
+                gate.OnSent = at => OnSent?.Invoke(campaignId, api, at);
+                entry = new Entry(gate);
                 gates[(campaignId, api)] = entry;
             }
 
