@@ -27,6 +27,7 @@ public sealed class LiveCallSlotsTests(TemporalServer temporal)
         }, TimeScale);
         var id = CampaignHarness.NewId();
         var callees = Enumerable.Range(1, targets).Select(i => $"p{i:D4}").ToList();
+        var requested = DateTimeOffset.UtcNow;
         var handle = await h.Campaigns.StartAsync(new CampaignSpec
         {
             CampaignId = id,
@@ -63,8 +64,9 @@ public sealed class LiveCallSlotsTests(TemporalServer temporal)
         var longestPause = starts.Zip(starts.Skip(1), (a, b) => b - a).Max();
         var recordMissing = result.ByResult.GetValueOrDefault(Results.RecordMissing);
         var span = starts[^1] - starts[0];
+        var firstRing = calls.Min(c => c.PlacedAt) - requested; // both on this machine's wall clock
         Console.WriteLine(
-            $"live calls: peak {peak} of {liveLimit}; starts over {span.TotalSeconds / TimeScale:F1} s real ({targets / (span.TotalSeconds / TimeScale):F1}/s); " +
+            $"workflow start → first ring {firstRing.TotalSeconds:F2} s; live calls: peak {peak} of {liveLimit}; starts over {span.TotalSeconds / TimeScale:F1} s real ({targets / (span.TotalSeconds / TimeScale):F1}/s); " +
             $"longest pause between starts {longestPause.TotalSeconds / TimeScale:F2} s real; RecordMissing {recordMissing}");
         Assert.InRange(peak, 1, liveLimit);
         Assert.True(longestPause < TimeSpan.FromSeconds(150), $"starts paused {longestPause.TotalSeconds} s (simulator time) while records were awaited");

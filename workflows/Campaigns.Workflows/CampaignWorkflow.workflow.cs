@@ -71,6 +71,9 @@ public sealed class CampaignWorkflow
     // Starts per second the fleet's budget allows (the worker says at registration): the pace without a cap.
     private double? fleetStartRate;
 
+    // Batches dispatched by this run (the first ones are smaller: BatchSizeNow).
+    private int batchesThisRun;
+
     /// <summary>Runs the campaign. <paramref name="campaign"/> is the operator's JSON, validated here first.</summary>
     [WorkflowRun]
     public async Task<CampaignProgress> RunAsync(JsonElement campaign, CarryOver? carryOver = null)
@@ -94,8 +97,13 @@ public sealed class CampaignWorkflow
         liveSlots = Workflow.Patched("live-call-slots");
         if (carryOver is null)
         {
-            var registered = await Workflow.ExecuteActivityAsync(
-                (ICampaignActivities a) => a.RegisterAsync(new RegisterInput(spec, Workflow.Info.WorkflowId)), StoreOptions);
+            // Since live-call slots registration is a local activity: it runs in this workflow task's worker
+            // with no round trip through the server's task queue, so the first batch (and the first ring) comes
+            // sooner, and the inline callee list is not copied into the history as an activity input.
+            var registerInput = new RegisterInput(spec, Workflow.Info.WorkflowId);
+            var registered = liveSlots
+                ? await Workflow.ExecuteLocalActivityAsync((ICampaignActivities a) => a.RegisterAsync(registerInput), LocalStoreOptions)
+                : await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RegisterAsync(registerInput), StoreOptions);
             targets = registered.Targets;
             fleetStartRate = registered.StartsPerSecond;
             progress = new CampaignProgress { CampaignId = campaignId, Targets = targets };
@@ -230,6 +238,13 @@ public sealed class CampaignWorkflow
         Refuse(change.MaxCallsPerSecond is < 1 or > 200 ? "maxCallsPerSecond must be 1-200 (or null for the worker's budget)" : EndedReason());
     }
 
+    private LocalActivityOptions LocalStoreOptions => new()
+    {
+        StartToCloseTimeout = TimeSpan.FromMinutes(2),
+        CancellationToken = detached.Token,
+        RetryPolicy = new RetryPolicy { MaximumInterval = TimeSpan.FromSeconds(30) },
+    };
+
     private ActivityOptions StoreOptions => new()
     {
         StartToCloseTimeout = TimeSpan.FromMinutes(2),
@@ -282,6 +297,7 @@ public sealed class CampaignWorkflow
             if (CanDispatch())
             {
                 var items = NextItems();
+                batchesThisRun++;
                 _ = RunBatchAsync(items, BatchOptions(items));
                 continue;
             }
@@ -328,9 +344,11 @@ public sealed class CampaignWorkflow
     }
 
     // A batch holds at most about five seconds of this campaign's dialing, so pause and the window take effect quickly.
+    // The first batches of a run ramp up from 50 (50, 100, 200, 400, 500): the first ring waits for its batch's
+    // intents to be stored, and 50 are stored faster than 500.
     private int BatchSizeNow() =>
         !liveSlots ? (maxCallsPerSecond is { } rate ? Math.Clamp(rate * 5, 1, BatchSize) : BatchSize)
-        : Math.Clamp((int)(PaceRate() * 5), 1, MaxBatchSize);
+        : Math.Clamp((int)(PaceRate() * 5), 1, Math.Min(MaxBatchSize, 50 << Math.Min(batchesThisRun, 4)));
 
     // The campaign's cap, else what the fleet's start budget allows (200/s when the worker did not say).
     private double PaceRate() => maxCallsPerSecond ?? fleetStartRate ?? 200;

@@ -113,6 +113,11 @@ public sealed partial class BatchRunner(
         }
     }
 
+    // This worker's part of the campaign's live calls: the limit is the campaign's, split evenly over the fleet
+    // (like the budget), so the fleet together never has more live calls than the campaign allows.
+    private int LiveCallLimit(CampaignSpec spec) =>
+        Math.Max(1, (int)Math.Ceiling((double)(spec.Rate.MaxCallsInFlight ?? RateSpec.DefaultMaxCallsInFlight) / Math.Max(1, budget.FleetSize)));
+
     // How long after its gate pass a start may still be sent on that pass: a tenth of the window, so that a
     // second holds at most 1.1 × the gate's share (under the vendor's limit with the default Headroom 0.9).
     private static readonly TimeSpan StaleGatePass = TimeSpan.FromMilliseconds(100);
@@ -129,7 +134,7 @@ public sealed partial class BatchRunner(
         {
             try
             {
-                slot = await liveCalls.AcquireAsync(attempt.CampaignId, spec.Rate.MaxCallsInFlight ?? RateSpec.DefaultMaxCallsInFlight, wait.Token).ConfigureAwait(false);
+                slot = await liveCalls.AcquireAsync(attempt.CampaignId, LiveCallLimit(spec), wait.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (context.Cancel.IsCancellationRequested)
             {
@@ -172,8 +177,9 @@ public sealed partial class BatchRunner(
 
         // The gate counted this start when it let it on. A claim that then took long (a database stall, with
         // every other start of the worker queued behind the same stall) must not send it late, all of them in
-        // one burst the vendor would count in one second: past StaleGatePass the start passes the gate again.
-        if (time.GetUtcNow() - passed > StaleGatePass && !await AcquireHoldingClaimAsync(campaignBudget, context).ConfigureAwait(false))
+        // one burst the vendor would count in one second: past StaleGatePass the start is counted again in the
+        // 1-second windows (the stale pass taken out), without taking a second slot on the gate's timeline.
+        if (time.GetUtcNow() - passed > StaleGatePass && !await RecheckHoldingClaimAsync(campaignBudget, passed, context).ConfigureAwait(false))
         {
             if (context.Cancel.IsCancellationRequested)
             {
@@ -279,6 +285,22 @@ public sealed partial class BatchRunner(
         try
         {
             await budget.AcquireAsync(BudgetedApi.StartCall, campaignBudget, stop.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    // A stale start's re-count in the budget's windows while this execution holds the claim; false when the
+    // campaign is cancelled or the worker stops meanwhile (as AcquireHoldingClaimAsync).
+    private async Task<bool> RecheckHoldingClaimAsync(CampaignBudget campaignBudget, DateTimeOffset passed, BatchContext context)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancel, context.Stopping, context.Abort);
+        try
+        {
+            await budget.RecheckStartAsync(campaignBudget, passed, stop.Token).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

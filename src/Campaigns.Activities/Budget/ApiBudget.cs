@@ -42,6 +42,7 @@ public sealed class ApiBudget : IDisposable
     private readonly Dictionary<BudgetedApi, double> budgets;
     private readonly RecordsApiGeneration defaultRecords;
     private readonly double v1Budget;
+    private int fleetSize;
     private readonly TimeProvider time;
 
     /// <summary>Builds the limiters from the options.</summary>
@@ -69,6 +70,7 @@ public sealed class ApiBudget : IDisposable
         // The v1 records API allows 20 requests/s by CallId (not 200), for the whole app: every campaign on v1 shares it.
         v1Budget = Math.Min(budget.RecordsPerSecond, 20) * budget.Headroom;
         Automatic = budget.Workers is null;
+        fleetSize = budget.Workers ?? 1;
         SlidingWindowGate Gate(double limit) => budget.Workers is { } workers ? new SlidingWindowGate(ShareOf(limit, workers), time) : new SlidingWindowGate(time);
         gates = budgets.ToDictionary(kv => kv.Key, kv => Gate(kv.Value));
         v1ByCallId = Gate(v1Budget);
@@ -87,6 +89,13 @@ public sealed class ApiBudget : IDisposable
     /// </summary>
     internal Action<BudgetedApi, string?, DateTimeOffset>? OnSent { get; set; }
 
+    /// <summary>
+    /// Workers sharing the budget, as this worker last heard (the fixed <see cref="BudgetOptions.Workers"/>, else
+    /// the live members of the fleet registry; 1 before the first share): campaign-wide limits that each worker
+    /// enforces alone, such as <c>rate.maxCallsInFlight</c>, are split by it.
+    /// </summary>
+    public int FleetSize => Volatile.Read(ref fleetSize);
+
     /// <summary>Whether the fleet size comes from the registry (no <see cref="BudgetOptions.Workers"/>): closed until <see cref="ApplyShare"/>.</summary>
     public bool Automatic { get; }
 
@@ -102,6 +111,11 @@ public sealed class ApiBudget : IDisposable
     /// </summary>
     public void ApplyShare(FleetGates share)
     {
+        if (share.Members >= 1)
+        {
+            Volatile.Write(ref fleetSize, share.Members);
+        }
+
         foreach (var (gate, budget) in gates.Select(g => (g.Value, budgets[g.Key])).Append((v1ByCallId, v1Budget)))
         {
             if (share.Members < 1)
