@@ -21,7 +21,11 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
         var ct = ActivityExecutionContext.Current.CancellationToken;
         var spec = input.Spec;
         var campaignId = spec.CampaignId!;
-        await store.RegisterCampaignAsync(campaignId, input.WorkflowId, JsonSerializer.Serialize(spec, CampaignJson.Options), ct).ConfigureAwait(false);
+        var definition = JsonSerializer.Serialize(spec, CampaignJson.Options);
+        var row = input.RunId is { } runId
+            ? await store.ClaimCampaignAsync(campaignId, input.WorkflowId, runId, definition, ct).ConfigureAwait(false)
+            : await store.RegisterCampaignAsync(campaignId, input.WorkflowId, definition, ct).ConfigureAwait(false);
+        RefuseAnotherRun(row, input);
         var targets = (spec.Callees ?? []).Select(c => (IReadOnlyList<string>)[c]).Concat(spec.Groups ?? []).ToList();
         if (targets.Count > 0)
         {
@@ -40,6 +44,33 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
         // The pace of a campaign without a cap: the fleet's whole start budget (every worker's share together).
         var budget = options.Value.Budget;
         return new RegisterResult(progress.Targets) { StartsPerSecond = budget.StartCallsPerSecond * budget.Headroom };
+    }
+
+    // One campaign id, one campaign: a run that did not take the campaign changes nothing and dials nobody (its
+    // leftovers, Intended attempts of a cancelled campaign, or redials recomputed with new rules, would ring
+    // people again). Non-retryable: no retry makes the campaign id free.
+    private static void RefuseAnotherRun(CampaignRow row, RegisterInput input)
+    {
+        var id = row.CampaignId;
+        if (!string.Equals(row.WorkflowId, input.WorkflowId, StringComparison.Ordinal))
+        {
+            throw new ApplicationFailureException(
+                $"Campaign {id} belongs to workflow {row.WorkflowId} ({Name(row.Status)}); a campaign id is used once: start this campaign with a new campaignId",
+                errorType: CampaignErrors.CampaignIdTaken,
+                nonRetryable: true);
+        }
+
+        var final = row.Status is CampaignStatus.Completed or CampaignStatus.Cancelled or CampaignStatus.Failed;
+        var otherRun = input.RunId is not null && row.RunId is not null && !string.Equals(row.RunId, input.RunId, StringComparison.Ordinal);
+        if (final || otherRun)
+        {
+            throw new ApplicationFailureException(
+                $"Campaign {id} was already run (it is {Name(row.Status)} in the store); a campaign id is used once: to call its targets again, start a new campaign with a new campaignId",
+                errorType: CampaignErrors.CampaignAlreadyRun,
+                nonRetryable: true);
+        }
+
+        static string Name(CampaignStatus status) => status.ToString().ToLowerInvariant();
     }
 
     /// <inheritdoc />

@@ -14,6 +14,15 @@ public interface IOutcomeStore
     /// <summary>Registers a campaign; registering it again returns the stored row unchanged.</summary>
     Task<CampaignRow> RegisterCampaignAsync(string campaignId, string workflowId, string definitionJson, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Registers a campaign for the run chain <paramref name="runId"/>, or hands a campaign still
+    /// <see cref="CampaignStatus.Registered"/> under the same <paramref name="workflowId"/> (imported targets, a
+    /// stub definition, a run that never started dispatching) to it with <paramref name="definitionJson"/>.
+    /// Otherwise the stored row is returned unchanged: the caller compares its workflow id, run id and status
+    /// with its own (a campaign id is used once).
+    /// </summary>
+    Task<CampaignRow> ClaimCampaignAsync(string campaignId, string workflowId, string runId, string definitionJson, CancellationToken cancellationToken = default);
+
     /// <summary>The campaign, or null.</summary>
     Task<CampaignRow?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken = default);
 

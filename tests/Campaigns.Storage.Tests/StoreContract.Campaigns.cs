@@ -26,6 +26,37 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task ClaimCampaign_RegisteredStub_IsTakenWithTheRunsDefinition_ThenKeptFromOtherRuns()
+    {
+        // The fixture's campaign is a stub (registered, never started): the run takes it with its definition.
+        var mine = await Store.ClaimCampaignAsync(Campaign, "campaign-" + Campaign, "run-1", """{"robot":"real"}""");
+        Assert.Equal(("run-1", CampaignStatus.Registered), (mine.RunId, mine.Status));
+        Assert.Contains("real", mine.Definition, StringComparison.Ordinal);
+
+        // Once it runs, another run chain (or another workflow id) gets the stored row unchanged.
+        await Store.SetCampaignStatusAsync(Campaign, CampaignStatus.Running);
+        var other = await Store.ClaimCampaignAsync(Campaign, "campaign-" + Campaign, "run-2", """{"robot":"other"}""");
+        Assert.Equal(("run-1", CampaignStatus.Running), (other.RunId, other.Status));
+        Assert.Contains("real", other.Definition, StringComparison.Ordinal);
+        var foreign = await Store.ClaimCampaignAsync(Campaign, "elsewhere", "run-3", """{"robot":"other"}""");
+        Assert.Equal(("campaign-" + Campaign, "run-1"), (foreign.WorkflowId, foreign.RunId));
+
+        // A new campaign id is registered for its run at once.
+        var fresh = await Store.ClaimCampaignAsync("fresh", "campaign-fresh", "run-9", """{"robot":"r"}""");
+        Assert.Equal(("campaign-fresh", "run-9", CampaignStatus.Registered), (fresh.WorkflowId, fresh.RunId, fresh.Status));
+    }
+
+    [Fact]
+    public async Task ClaimCampaign_StubUnderAnotherWorkflowId_IsNotTaken()
+    {
+        var foreign = await Store.ClaimCampaignAsync(Campaign, "other-workflow", "run-1", """{"robot":"changed"}""");
+
+        Assert.Equal("campaign-" + Campaign, foreign.WorkflowId);
+        Assert.Null(foreign.RunId);
+        Assert.Contains("\"r\"", foreign.Definition, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SetCampaignStatus_StoresStatusAndTotals()
     {
         await Store.SetCampaignStatusAsync(Campaign, CampaignStatus.Completed, """{"answered":3}""");

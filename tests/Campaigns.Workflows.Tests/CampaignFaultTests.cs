@@ -57,6 +57,7 @@ public sealed class CampaignFaultTests(TemporalServer temporal)
 
         var result = await handle.GetResultAsync();
 
+        Console.WriteLine("101001 storm: " + string.Join(", ", result.ByResult.Select(kv => $"{kv.Key} {kv.Value}")));
         Assert.Equal(60, result.Finished);
         Assert.Equal(0, result.Unresolved);
         await RingAssertions.EachRungOnceWithOneOutcomeAsync(h, id, callees);

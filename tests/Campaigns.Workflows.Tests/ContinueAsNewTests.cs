@@ -4,7 +4,7 @@ using Temporalio.Testing;
 namespace Campaigns.Workflows.Tests;
 
 /// <summary>
-/// A dev server of its own that suggests continue-as-new after 60 events: a campaign runs as several runs,
+/// A dev server of its own that suggests continue-as-new after 20 events (batches of up to 500 keep runs short): a campaign runs as several runs,
 /// carrying its cursor and counters, and still dials every target once.
 /// </summary>
 public sealed class ContinueAsNewTests
@@ -16,7 +16,7 @@ public sealed class ContinueAsNewTests
         await using var env = await WorkflowEnvironment.StartLocalAsync(new WorkflowEnvironmentStartLocalOptions
         {
             DataConverter = CampaignJson.DataConverter,
-            DevServerOptions = new() { ExistingPath = string.IsNullOrEmpty(cli) ? null : cli, ExtraArgs = ["--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=60"] },
+            DevServerOptions = new() { ExistingPath = string.IsNullOrEmpty(cli) ? null : cli, ExtraArgs = ["--dynamic-config-value", "limit.historyCount.suggestContinueAsNew=20"] },
             SearchAttributes = [CampaignSearch.CampaignId, CampaignSearch.CampaignStatus],
         });
         var server = TemporalServer.Of(env.Client);

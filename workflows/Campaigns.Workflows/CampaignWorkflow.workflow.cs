@@ -95,12 +95,21 @@ public sealed class CampaignWorkflow
         var campaignId = spec.CampaignId!;
         Workflow.UpsertTypedSearchAttributes(CampaignSearch.CampaignId.ValueSet(campaignId));
         liveSlots = Workflow.Patched("live-call-slots");
+        if (Workflow.Info.WorkflowId != CampaignSearch.WorkflowIdOf(campaignId) && Workflow.Patched("one-campaign-id"))
+        {
+            // Another workflow id would run the same campaign id beside (or after) its own workflow.
+            throw new ApplicationFailureException(
+                $"Campaign {campaignId} must run as workflow {CampaignSearch.WorkflowIdOf(campaignId)}, not {Workflow.Info.WorkflowId}: start it with that workflow id (or use a new campaignId)",
+                errorType: CampaignErrors.WrongWorkflowId,
+                nonRetryable: true);
+        }
+
         if (carryOver is null)
         {
             // Since live-call slots registration is a local activity: it runs in this workflow task's worker
             // with no round trip through the server's task queue, so the first batch (and the first ring) comes
             // sooner, and the inline callee list is not copied into the history as an activity input.
-            var registerInput = new RegisterInput(spec, Workflow.Info.WorkflowId);
+            var registerInput = new RegisterInput(spec, Workflow.Info.WorkflowId) { RunId = liveSlots ? Workflow.Info.FirstExecutionRunId : null };
             var registered = liveSlots
                 ? await Workflow.ExecuteLocalActivityAsync((ICampaignActivities a) => a.RegisterAsync(registerInput), LocalStoreOptions)
                 : await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RegisterAsync(registerInput), StoreOptions);

@@ -40,6 +40,12 @@ public sealed record CampaignRow
     /// <summary>Where it stands.</summary>
     public CampaignStatus Status { get; init; }
 
+    /// <summary>
+    /// The run chain that took the campaign (Temporal's first execution run id; null: only imported, or
+    /// registered before this was stored).
+    /// </summary>
+    public string? RunId { get; init; }
+
     /// <summary>When it was registered.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 

@@ -6,7 +6,7 @@ namespace Campaigns.Storage.Sql;
 /// <summary>Campaigns (status only moves forward) and progress counts.</summary>
 internal abstract partial class SqlOutcomeStore
 {
-    private const string SelectCampaign = "SELECT campaign_id, workflow_id, definition, status, created_at, updated_at, totals FROM campaigns WHERE campaign_id = @campaignId";
+    private const string SelectCampaign = "SELECT campaign_id, workflow_id, run_id, definition, status, created_at, updated_at, totals FROM campaigns WHERE campaign_id = @campaignId";
 
     public Task<CampaignRow> RegisterCampaignAsync(string campaignId, string workflowId, string definitionJson, CancellationToken cancellationToken = default)
     {
@@ -23,6 +23,30 @@ internal abstract partial class SqlOutcomeStore
                 ON CONFLICT (campaign_id) DO NOTHING
                 """,
                 new { campaignId, workflowId, definitionJson, status = Names.Of(CampaignStatus.Registered), now },
+                tx,
+                ct)).ConfigureAwait(false);
+            return await conn.QuerySingleAsync<CampaignRow>(Cmd(SelectCampaign, new { campaignId }, tx, ct)).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    public Task<CampaignRow> ClaimCampaignAsync(string campaignId, string workflowId, string runId, string definitionJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(campaignId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(workflowId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(definitionJson);
+        return InTransactionAsync(Access.Write, async (conn, tx, ct) =>
+        {
+            var now = Time.GetUtcNow();
+            var registered = Names.Of(CampaignStatus.Registered);
+            await conn.ExecuteAsync(Cmd(
+                $"""
+                INSERT INTO campaigns (campaign_id, workflow_id, run_id, definition, status, created_at, updated_at)
+                VALUES (@campaignId, @workflowId, @runId, {Json("@definitionJson")}, @registered, @now, @now)
+                ON CONFLICT (campaign_id) DO UPDATE SET run_id = excluded.run_id, definition = excluded.definition, updated_at = excluded.updated_at
+                WHERE campaigns.status = @registered AND campaigns.workflow_id = excluded.workflow_id
+                """,
+                new { campaignId, workflowId, runId, definitionJson, registered, now },
                 tx,
                 ct)).ConfigureAwait(false);
             return await conn.QuerySingleAsync<CampaignRow>(Cmd(SelectCampaign, new { campaignId }, tx, ct)).ConfigureAwait(false);

@@ -3,7 +3,14 @@ using Campaigns.Workflows.Contract;
 namespace Campaigns.Workflows.Activities;
 
 /// <summary>What <see cref="ICampaignActivities.RegisterAsync"/> needs: the validated campaign and its JSON.</summary>
-public sealed record RegisterInput(CampaignSpec Spec, string WorkflowId);
+public sealed record RegisterInput(CampaignSpec Spec, string WorkflowId)
+{
+    /// <summary>
+    /// The run chain registering (the first execution's run id, the same across continue-as-new); null from
+    /// workflows before this field (then only a final status refuses).
+    /// </summary>
+    public string? RunId { get; init; }
+}
 
 /// <summary>The campaign as stored: how many targets it has.</summary>
 public sealed record RegisterResult(long Targets)
