@@ -13,6 +13,9 @@ public sealed record PlacedCall(
 
     /// <summary>The RoomId the start carried (empty when none).</summary>
     public string RoomId { get; init; } = "";
+
+    /// <summary>When the call ends (or ended), in the simulator's clock: the wall clock at TimeScale 1.</summary>
+    public DateTimeOffset? End { get; init; }
 }
 
 /// <summary>A scripted fault: the next <see cref="Count"/> requests of <see cref="Api"/> suffer <see cref="Fault"/>.</summary>
@@ -40,6 +43,7 @@ public static class AdminEndpoints
             {
                 Rung = [.. c.Rung.Select(p => p.Callee)],
                 RoomId = c.RoomId,
+                End = c.End,
             }));
 
         // Rings per callee (only callees actually rung), kept even after their calls are evicted:
