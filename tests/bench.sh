@@ -16,4 +16,4 @@ source "$root/tests/services.sh"
 # The trap comes first: a service that fails half-way through starting is still stopped.
 trap services_stop EXIT
 services_start
-dotnet run -c Release --project tests/Campaigns.Bench -- "$@" 2>&1 | grep -v -E '^(info|      )'
+dotnet run -c Release --project tests/Campaigns.Bench -- "$@" 2>&1 | grep --line-buffered -v -E '^(info|      )'
