@@ -1,13 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Campaigns.Simulator;
+using Campaigns.Simulator.Endpoints;
+using Campaigns.Simulator.Pipeline;
 using Campaigns.Storage;
 using Campaigns.TencentCall;
 using Campaigns.Testing;
 using Campaigns.Workflows;
 using Campaigns.Workflows.Contract;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Api.TaskQueue.V1;
 using Temporalio.Api.WorkflowService.V1;
@@ -15,72 +17,99 @@ using Temporalio.Client;
 
 namespace Campaigns.Bench;
 
+/// <summary>The calls a campaign benchmark meets: the simulator's settings and the campaign's ring timeout.</summary>
+internal sealed record CallMix(string Name, string Description, int RingTimeoutMs, double RecordDelaySeconds, IReadOnlyList<string> SimulatorSettings)
+{
+    /// <summary>
+    /// The simulator's own defaults (SimulatorOptions): rings 2–20 s before an answer or a reject, talks 5–60 s,
+    /// 15 % NotAnswer and 5 % Offline ring out the timeout, 10 % busy, 1 % not rung; records a median 5 s after
+    /// the end (log-normal spread 0.5), 2 % of them 1–10 minutes late, 1 % never. A 30 s ring timeout.
+    /// </summary>
+    public static CallMix Production(int targets) => new(
+        "production",
+        "the simulator's defaults: ring 2–20 s, talk 5–60 s; answer 60 %, reject 10 %, busy 10 %, NotAnswer 15 % + Offline 5 % ring the whole timeout, "
+        + "not rung 1 %; record median 5 s after the end (spread 0.5), 2 % 1–10 min late, 1 % never",
+        30_000, 5, Limits(targets, ["--Simulator:TimeScale=1"]));
+
+    /// <summary>Short calls, so the campaign's length is its dispatch: ring 1–2 s, talk 1–2 s, record 1 s after the end, none late or missing.</summary>
+    public static CallMix Short(int targets) => new(
+        "short",
+        "short calls: ring 1–2 s, talk 1–2 s, no Offline or NotAnswer callees; record 1 s after the end (no spread, none late or missing)",
+        10_000, 1, Limits(targets,
+        [
+            "--Simulator:TimeScale=1",
+            "--Simulator:RecordDelaySeconds=1",
+            "--Simulator:Records:DelaySpread=0",
+            "--Simulator:Records:LateRate=0",
+            "--Simulator:Records:MissingRate=0",
+            "--Simulator:Scenario:RingMinSeconds=1",
+            "--Simulator:Scenario:RingMaxSeconds=2",
+            "--Simulator:Scenario:TalkMinSeconds=1",
+            "--Simulator:Scenario:TalkMaxSeconds=2",
+            "--Simulator:Scenario:OfflineRate=0",
+            "--Simulator:Scenario:NotAnswerRate=0",
+        ]));
+
+    // Every call of the run kept in full (MaxCalls; 200,000 by default), and the per-second request counts
+    // (StatsSeconds; 3,600 by default) for a run of up to 6 hours.
+    private static string[] Limits(int targets, string[] settings) =>
+        [.. settings, $"--Simulator:Limits:MaxCalls={Math.Max(200_000, targets * 2)}", "--Simulator:Limits:StatsSeconds=21600"];
+}
+
 /// <summary>
 /// One campaign end to end on this machine, every part a process of its own as in production: the Temporal dev
 /// server (tests/services.sh), the simulator, a worker on PostgreSQL, all at real time (TimeScale 1: the
-/// by-filter record searches need the vendor's clock to be the wall clock) with short calls. Then the same
-/// campaign by a plain async program against a fresh simulator. Prints one table of figures, asserts nothing.
+/// by-filter record searches need the vendor's clock to be the wall clock). Then the same campaign by a plain
+/// async script (<see cref="PlainCampaign"/>) against a fresh simulator. Prints one table of figures, asserts nothing.
 /// </summary>
 internal static class CampaignBench
 {
     private const int Budget = 200;
     private const double Headroom = 0.9;
+    private const double Share = Budget * Headroom;
     private const double FirstPollSeconds = 5;
     private const double MaxPollSeconds = 30;
-    private const double RecordDelaySeconds = 1;
-    private const int RingTimeoutMs = 10_000;
+    private const double RecordMaxWaitSeconds = 600;
 
-    // Short calls: a ring of 1-2 s, a talk of 1-2 s, the record 1 s after the end (no spread, none late or
-    // missing); no Offline or NotAnswer callees, who would ring the whole 10 s timeout.
-    private static string[] SimulatorSettings(int targets) =>
-    [
-        "--Simulator:TimeScale=1",
-        "--Simulator:RecordDelaySeconds=1",
-        "--Simulator:Records:DelaySpread=0",
-        "--Simulator:Records:LateRate=0",
-        "--Simulator:Records:MissingRate=0",
-        "--Simulator:Scenario:RingMinSeconds=1",
-        "--Simulator:Scenario:RingMaxSeconds=2",
-        "--Simulator:Scenario:TalkMinSeconds=1",
-        "--Simulator:Scenario:TalkMaxSeconds=2",
-        "--Simulator:Scenario:OfflineRate=0",
-        "--Simulator:Scenario:NotAnswerRate=0",
-        $"--Simulator:Limits:MaxCalls={Math.Max(200_000, targets * 2)}",
-    ];
-
-    public static async Task RunAsync(int targets, bool withPlain, string command)
+    public static async Task RunAsync(int targets, CallMix mix, bool withPlain, string command)
     {
         var temporalAddress = Need("TEMPORAL_ADDRESS");
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         var callees = Enumerable.Range(1, targets).Select(i => "b" + i.ToString("D6", CultureInfo.InvariantCulture)).ToList();
-        Console.WriteLine($"campaign benchmark: {targets} targets, start budget {Budget}/s (worker headroom {Headroom}: {Budget * Headroom}/s)");
+        Console.WriteLine($"campaign benchmark: {targets} targets, {mix.Name} calls, start budget {Budget}/s (worker headroom {Headroom}: {Share}/s)");
 
-        var durable = await RunDurableAsync(temporalAddress, callees);
-        PlainResult? plain = null;
+        var durable = await RunDurableAsync(temporalAddress, callees, mix);
+        RunFigures? plain = null;
         if (withPlain)
         {
-            plain = await RunPlainAsync(callees);
+            plain = await RunPlainAsync(callees, mix);
         }
 
         var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
-        Print(targets, durable, plain, command, loadBefore, loadAfter);
+        Print(targets, mix, durable, plain, command, loadBefore, loadAfter);
     }
 
-    private sealed record DurableResult(
-        TimeSpan Wall, DateTimeOffset WorkflowStart, List<Simulator.Endpoints.PlacedCall> Calls, Simulator.Pipeline.RequestsSnapshot Requests,
-        List<int> EventsPerRun, long? WorkerPeakRss, long? SimulatorPeakRss, TimeSpan LongestCall, CampaignProgress Result, string FirstRingSteps);
-
-    private sealed record PlainResult(TimeSpan Wall, int Placed, int Lost, int Recorded, List<Simulator.Endpoints.PlacedCall> Calls, Simulator.Pipeline.RequestsSnapshot Requests);
-
-    private static async Task<DurableResult> RunDurableAsync(string temporalAddress, List<string> callees)
+    /// <summary>What one run left behind, from which every figure is computed.</summary>
+    private sealed record RunFigures(
+        string Name, DateTimeOffset T0, List<PlacedCall> Calls, Dictionary<string, DateTimeOffset> OutcomeByCall, List<DateTimeOffset> OutcomeTimes,
+        RequestsSnapshot Requests, long? PeakRss, string RssNote, string Summary)
     {
-        using var simulator = await ExternalSimulator.StartAsync(SimulatorSettings(callees.Count));
+        public List<int> EventsPerRun { get; init; } = [];
+
+        public long? SimulatorPeakRss { get; init; }
+
+        public string FirstRingSteps { get; init; } = "";
+    }
+
+    private static async Task<RunFigures> RunDurableAsync(string temporalAddress, List<string> callees, CallMix mix)
+    {
+        using var simulator = await ExternalSimulator.StartAsync([.. mix.SimulatorSettings]);
         var database = await PostgresServer.CreateDatabaseAsync();
         var id = "bench-" + Guid.NewGuid().ToString("N")[..10];
         var taskQueue = "bench-" + Guid.NewGuid().ToString("N");
 
         // A campaign this large is imported into the store first (inline targets stop at 10,000).
-        var spec = new CampaignSpec { CampaignId = id, RobotAccount = "robot", TargetsImported = true, RingTimeoutMs = RingTimeoutMs };
+        var spec = new CampaignSpec { CampaignId = id, RobotAccount = "robot", TargetsImported = true, RingTimeoutMs = mix.RingTimeoutMs };
         var store = OutcomeStores.Create(database);
         await store.MigrateAsync();
         await store.RegisterCampaignAsync(id, CampaignSearch.WorkflowIdOf(id), JsonSerializer.Serialize(spec, CampaignJson.Options));
@@ -100,17 +129,36 @@ internal static class CampaignBench
             ["Campaigns:Watch:TimeScale"] = "1",
             ["Campaigns:Watch:FirstPollSeconds"] = FirstPollSeconds.ToString(CultureInfo.InvariantCulture),
             ["Campaigns:Watch:MaxPollIntervalSeconds"] = MaxPollSeconds.ToString(CultureInfo.InvariantCulture),
-            ["Campaigns:Watch:RecordDelaySeconds"] = RecordDelaySeconds.ToString(CultureInfo.InvariantCulture),
+            ["Campaigns:Watch:RecordDelaySeconds"] = mix.RecordDelaySeconds.ToString(CultureInfo.InvariantCulture),
+            ["Campaigns:Watch:RecordMaxWaitSeconds"] = RecordMaxWaitSeconds.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         var client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(temporalAddress) { DataConverter = CampaignJson.DataConverter });
         await WaitForPollersAsync(client, taskQueue);
 
         var campaigns = new CampaignClient(client, taskQueue);
-        var clock = Stopwatch.StartNew();
+        // A bound on the run, generous for a stalling dispatcher: four times the dispatch at the share, plus
+        // the longest record wait twice over; past it the workflow is terminated and the figures are those so far.
+        var bound = TimeSpan.FromSeconds((4 * callees.Count / Share) + (2 * RecordMaxWaitSeconds) + 600);
+        var t0 = DateTimeOffset.UtcNow;
         var handle = await campaigns.StartAsync(spec);
-        var result = await handle.GetResultAsync();
-        var wall = clock.Elapsed;
+        string summary;
+        using (var progress = Progress("durable", simulator, callees.Count))
+        {
+            using var timeout = new CancellationTokenSource(bound);
+            try
+            {
+                var result = await handle.GetResultAsync(rpcOptions: new RpcOptions { CancellationToken = timeout.Token });
+                summary = $"{result.Status}, {result.Finished} finished, unresolved {result.Unresolved}: "
+                          + string.Join(", ", result.ByResult.OrderByDescending(x => x.Value).Select(x => $"{x.Key} {x.Value}"));
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                await handle.TerminateAsync("the benchmark's bound passed");
+                summary = $"NOT FINISHED within the bound of {bound.TotalSeconds:F0} s: terminated, figures so far";
+            }
+        }
+
         var workerRss = worker.PeakRssBytes();
         var simulatorRss = simulator.PeakRssBytes();
 
@@ -131,36 +179,70 @@ internal static class CampaignBench
 
         var calls = await simulator.CallsAsync();
         var requests = await simulator.RequestsAsync();
-        var longest = TimeSpan.Zero;
-        await foreach (var row in store.ReadOutcomesAsync(id))
-        {
-            if (row.StartTime is { } s && row.EndTime is { } e && e - s > longest)
-            {
-                longest = e - s;
-            }
-        }
+        var (byCall, times) = await SettledAsync(database, id);
 
         worker.Kill();
         await ((IAsyncDisposable)store).DisposeAsync();
         await PostgresServer.DropDatabaseAsync(database);
-        return new DurableResult(wall, firstStart, calls, requests, events, workerRss, simulatorRss, longest, result, FirstRingSteps(firstHistory!, calls));
+        return new RunFigures("durable", t0, calls, byCall, times, requests, workerRss, "worker process VmHWM", summary)
+        {
+            EventsPerRun = events,
+            SimulatorPeakRss = simulatorRss,
+            FirstRingSteps = firstHistory is null || calls.Count == 0 ? "" : FirstRingSteps(firstHistory, calls, firstStart),
+        };
+    }
+
+    // When the store recorded each outcome: call_attempts.settled_at (set by every settle path, the worker's
+    // clock) of a settled attempt; a failed or skipped attempt (no call) counts at its updated_at.
+    private static async Task<(Dictionary<string, DateTimeOffset> ByCall, List<DateTimeOffset> Times)> SettledAsync(string database, string campaignId)
+    {
+        var byCall = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var times = new List<DateTimeOffset>();
+        await using var conn = new NpgsqlConnection(database);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT call_id, CASE WHEN state = 'settled' THEN settled_at ELSE updated_at END
+            FROM call_attempts
+            WHERE campaign_id = @id AND (state = 'settled' OR state IN ('failed', 'skipped'))
+            """, conn);
+        cmd.Parameters.AddWithValue("id", campaignId);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            if (reader.IsDBNull(1))
+            {
+                continue;
+            }
+
+            var at = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc));
+            times.Add(at);
+            if (!reader.IsDBNull(0))
+            {
+                byCall[reader.GetString(0)] = at;
+            }
+        }
+
+        return (byCall, times);
     }
 
     // Where the time from workflow start to the first ring goes: the first workflow task, the registration
     // activity (store), the first batch's scheduling, then the batch itself (intents, claim, start).
-    private static string FirstRingSteps(Temporalio.Common.WorkflowHistory history, List<Simulator.Endpoints.PlacedCall> calls)
+    private static string FirstRingSteps(Temporalio.Common.WorkflowHistory history, List<PlacedCall> calls, DateTimeOffset workflowStart)
     {
         var start = history.Events.First().EventTime.ToDateTimeOffset();
         string At(DateTimeOffset? t) => t is { } v ? string.Create(CultureInfo.InvariantCulture, $"{(v - start).TotalMilliseconds:F0}") : "?";
         var firstTask = history.Events.FirstOrDefault(e => e.EventType == EventType.WorkflowTaskCompleted)?.EventTime.ToDateTimeOffset();
         var registered = history.Events.FirstOrDefault(e => e.EventType == EventType.ActivityTaskCompleted)?.EventTime.ToDateTimeOffset();
         var batch = history.Events.FirstOrDefault(e => e.EventType == EventType.ActivityTaskScheduled && e.ActivityTaskScheduledEventAttributes.ActivityType.Name == "RunBatch")?.EventTime.ToDateTimeOffset();
-        return $"first workflow task done {At(firstTask)} ms, registration done {At(registered)} ms, first batch scheduled {At(batch)} ms, first ring {At(calls.Min(c => c.PlacedAt))} ms";
+        var firstRing = calls.Min(c => c.PlacedAt);
+        return $"{(firstRing - workflowStart).TotalMilliseconds:F0} ms (first workflow task done {At(firstTask)} ms, registration done {At(registered)} ms, "
+               + $"first batch scheduled {At(batch)} ms, first ring {At(firstRing)} ms)";
     }
 
-    private static async Task<PlainResult> RunPlainAsync(List<string> callees)
+    private static async Task<RunFigures> RunPlainAsync(List<string> callees, CallMix mix)
     {
-        using var simulator = await ExternalSimulator.StartAsync(SimulatorSettings(callees.Count));
+        using var simulator = await ExternalSimulator.StartAsync([.. mix.SimulatorSettings]);
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddTencentCall(o =>
@@ -170,13 +252,59 @@ internal static class CampaignBench
             o.BaseUrl = simulator.BaseUrl;
         });
         await using var provider = services.BuildServiceProvider();
-        using var plain = new PlainCampaign(
-            provider.GetRequiredService<ITencentCallClient>(), (int)Math.Floor(Budget * Headroom),
-            new PlainCampaign.Timing(FirstPollSeconds, MaxPollSeconds, RecordDelaySeconds, 600));
-        var wall = await plain.RunAsync(callees, "robot", RingTimeoutMs);
+        var plain = new PlainCampaign(
+            provider.GetRequiredService<ITencentCallClient>(), Share,
+            new PlainCampaign.Timing(FirstPollSeconds, MaxPollSeconds, mix.RecordDelaySeconds, RecordMaxWaitSeconds));
+
+        // The script runs in this process: its peak RSS is this process's VmHWM, reset first where the kernel
+        // allows it (writing 5 to /proc/self/clear_refs), so the durable part's data is not counted.
+        var rssNote = ResetPeakRss() ? "this process's VmHWM, reset before the script" : "this process's VmHWM (could not reset: includes the durable part)";
+        TimeSpan wall;
+        using (Progress("plain", simulator, callees.Count))
+        {
+            wall = await plain.RunAsync(callees, "robot", mix.RingTimeoutMs);
+        }
+
+        var rss = ProcStatus.PeakRssBytes(Environment.ProcessId);
         var calls = await simulator.CallsAsync();
         var requests = await simulator.RequestsAsync();
-        return new PlainResult(wall, plain.Placed, plain.Lost, plain.Recorded, calls, requests);
+        var byCall = plain.OutcomesByCall();
+        return new RunFigures("plain", plain.T0, calls, byCall, [.. byCall.Values], requests, rss, rssNote,
+            $"{wall.TotalSeconds:F1} s wall; {plain.Placed} placed, {plain.Lost} lost, {plain.Recorded} records fetched, {plain.GaveUp} given up after {RecordMaxWaitSeconds:F0} s");
+    }
+
+    private static bool ResetPeakRss()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    // A line every 30 s while a run lasts (calls placed so far), so a stall shows while it happens.
+    private static Timer Progress(string name, ExternalSimulator simulator, int targets)
+    {
+        var clock = Stopwatch.StartNew();
+        return new Timer(
+            _ =>
+            {
+                try
+                {
+                    var summary = simulator.SummaryAsync().GetAwaiter().GetResult();
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [{name}] {clock.Elapsed.TotalSeconds:F0} s: {summary.Rings} of {targets} rung"));
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                }
+            },
+            null,
+            TimeSpan.FromSeconds(30),
+            TimeSpan.FromSeconds(30));
     }
 
     private static async Task WaitForPollersAsync(TemporalClient client, string taskQueue)
@@ -199,51 +327,192 @@ internal static class CampaignBench
         throw new TimeoutException("the worker did not poll its task queue within 2 minutes");
     }
 
-    private static void Print(int targets, DurableResult d, PlainResult? p, string command, string loadBefore, string loadAfter)
+    /// <summary>The figures of one run, computed from what it left behind.</summary>
+    private sealed class Computed
+    {
+        public Computed(RunFigures r, int targets)
+        {
+            var placed = r.Calls.Select(c => c.PlacedAt).Order().ToList();
+            Placed = placed.Count;
+            if (placed.Count > 0)
+            {
+                FirstStart = placed[0] - r.T0;
+                LastStart = placed[^1] - r.T0;
+                var span = (placed[^1] - placed[0]).TotalSeconds;
+                Rate = placed.Count > 1 && span > 0 ? (placed.Count - 1) / span : double.NaN;
+                var bins = new int[(int)Math.Floor(span / 10) + 1];
+                foreach (var p in placed)
+                {
+                    bins[(int)Math.Floor((p - placed[0]).TotalSeconds / 10)]++;
+                }
+
+                Bins = bins;
+                // Full intervals only (the last one is cut short by the last start): targets remained in each.
+                var full = bins.Take(bins.Length - 1).ToList();
+                MinBin = full.Count > 0 ? full.Min() : null;
+                MeanBin = full.Count > 0 ? full.Average() : null;
+            }
+
+            // Live calls: +1 at each start, -1 at each end (ends first at the same instant).
+            var live = 0;
+            foreach (var (_, delta) in r.Calls
+                         .SelectMany(c => new[] { (c.StartedAt, 1), (c.EndsAt < c.StartedAt ? c.StartedAt : c.EndsAt, -1) })
+                         .OrderBy(e => e.Item1).ThenBy(e => e.Item2))
+            {
+                live += delta;
+                PeakLive = Math.Max(PeakLive, live);
+            }
+
+            LongestCall = r.Calls.Select(c => c.EndsAt - c.StartedAt).DefaultIfEmpty().Max();
+
+            var latencies = r.Calls.Where(c => r.OutcomeByCall.ContainsKey(c.CallId))
+                .Select(c => (r.OutcomeByCall[c.CallId] - c.EndsAt).TotalSeconds).Order().ToList();
+            LatencyP50 = Percentile(latencies, 0.50);
+            LatencyP99 = Percentile(latencies, 0.99);
+            LatencyMax = latencies.Count > 0 ? latencies[^1] : double.NaN;
+
+            var outcomes = r.OutcomeTimes.Order().ToList();
+            Outcomes = outcomes.Count;
+            var n95 = (int)Math.Ceiling(0.95 * targets);
+            To95 = outcomes.Count >= n95 ? outcomes[n95 - 1] - r.T0 : null;
+            To100 = outcomes.Count >= targets ? outcomes[targets - 1] - r.T0 : null;
+            LastOutcome = outcomes.Count > 0 ? outcomes[^1] - r.T0 : null;
+
+            double PerCall(params string[] apis) => apis.Sum(a => r.Requests.Apis.TryGetValue(a, out var s) ? s.Total : 0) / (double)Math.Max(1, Placed);
+            InfoPerCall = PerCall(Simulator.ApiNames.GetCallInfo);
+            RecordsPerCall = PerCall(Simulator.ApiNames.V4RecordByCallId, Simulator.ApiNames.V4RecordsByFilter, Simulator.ApiNames.V1RecordByCallId, Simulator.ApiNames.V1RecordsByFilter);
+            Worst = string.Join(", ", r.Requests.Apis.Where(a => a.Value.Total > 0).OrderBy(a => a.Key, StringComparer.Ordinal)
+                .Select(a => $"{a.Key} {a.Value.WorstWindowReceived}/{a.Value.Limit} ({a.Value.RateLimited} refused)"));
+        }
+
+        public int Placed { get; }
+
+        public TimeSpan FirstStart { get; }
+
+        public TimeSpan LastStart { get; }
+
+        public double Rate { get; } = double.NaN;
+
+        public int[] Bins { get; } = [];
+
+        public int? MinBin { get; }
+
+        public double? MeanBin { get; }
+
+        public int PeakLive { get; }
+
+        public TimeSpan LongestCall { get; }
+
+        public double LatencyP50 { get; }
+
+        public double LatencyP99 { get; }
+
+        public double LatencyMax { get; }
+
+        public int Outcomes { get; }
+
+        public TimeSpan? To95 { get; }
+
+        public TimeSpan? To100 { get; }
+
+        public TimeSpan? LastOutcome { get; }
+
+        public double InfoPerCall { get; }
+
+        public double RecordsPerCall { get; }
+
+        public string Worst { get; }
+
+        private static double Percentile(List<double> sorted, double p) =>
+            sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    private static void Print(int targets, CallMix mix, RunFigures durable, RunFigures? plain, string command, string loadBefore, string loadAfter)
     {
         var ic = CultureInfo.InvariantCulture;
-        var placed = d.Calls.OrderBy(c => c.PlacedAt).ToList();
-        var span = (placed[^1].PlacedAt - placed[0].PlacedAt).TotalSeconds;
-        var rate = (placed.Count - 1) / span;
-        var share = Budget * Headroom;
-        // Floor: every start at the full budget, then the longest call and its record delay.
-        var floor = (targets / (double)Budget) + d.LongestCall.TotalSeconds + RecordDelaySeconds;
-        var floorAtShare = (targets / share) + d.LongestCall.TotalSeconds + RecordDelaySeconds;
-        double PerCall(Simulator.Pipeline.RequestsSnapshot r, params string[] apis) =>
-            apis.Sum(a => r.Apis.TryGetValue(a, out var s) ? s.Total : 0) / (double)placed.Count;
-        var recordsApis = new[] { ApiNames.V4RecordByCallId, ApiNames.V4RecordsByFilter, ApiNames.V1RecordByCallId, ApiNames.V1RecordsByFilter };
-        var firstRing = placed[0].PlacedAt - d.WorkflowStart;
+        var d = new Computed(durable, targets);
+        var p = plain is null ? null : new Computed(plain, targets);
+        // Floor: every start at the worker's share, then the longest call and the median record delay.
+        var longest = p is null || d.LongestCall >= p.LongestCall ? d.LongestCall : p.LongestCall;
+        var floor = (targets / Share) + longest.TotalSeconds + mix.RecordDelaySeconds;
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
-        var mb = (long? b) => b is { } v ? string.Create(ic, $"{v / 1048576.0:F0} MB") : "n/a";
+        string Mb(long? b) => b is { } v ? string.Create(ic, $"{v / 1048576.0:F0} MB") : "n/a";
+        string S(TimeSpan? t) => t is { } v ? string.Create(ic, $"{v.TotalSeconds:F1} s") : "n/a";
+        string Ratio(TimeSpan? a, TimeSpan? b) => a is { } x && b is { } y && y > TimeSpan.Zero ? string.Create(ic, $"{x / y:F3}") : "n/a";
+        string F(double v, string format) => double.IsNaN(v) ? "n/a" : v.ToString(format, ic);
 
         Console.WriteLine();
         Console.WriteLine(string.Create(ic, $"machine: {Environment.ProcessorCount} cores, {cpu}; load average before {loadBefore}, after {loadAfter}"));
         Console.WriteLine($"command: {command}");
+        Console.WriteLine($"calls: {mix.Description}");
+        Console.WriteLine($"simulator: {string.Join(' ', mix.SimulatorSettings)}");
+        Console.WriteLine(string.Create(ic,
+            $"campaign: RingTimeoutMs {mix.RingTimeoutMs}, no redial; worker: defaults but Campaigns:Watch:FirstPollSeconds={FirstPollSeconds}, MaxPollIntervalSeconds={MaxPollSeconds}, "
+            + $"RecordDelaySeconds={mix.RecordDelaySeconds}, RecordMaxWaitSeconds={RecordMaxWaitSeconds}, TimeScale=1; plain script: the same watch timings, starts on a timeline at {Share:F0}/s"));
         Console.WriteLine();
-        Console.WriteLine("| figure | measured | goal |");
-        Console.WriteLine("|---|---|---|");
-        Row($"dispatch rate (starts placed ÷ time from first to last start)", $"{rate:F1}/s = {rate / Budget:F3} × 200/s, {rate / share:F3} × {share:F0}/s (the worker's share)", "≥ 0.95 × budget");
-        Row("campaign wall time (workflow start → result)", $"{d.Wall.TotalSeconds:F1} s", "");
-        Row("physical floor (targets ÷ 200/s + longest call + record delay)", $"{floor:F1} s (longest call {d.LongestCall.TotalSeconds:F0} s, record delay {RecordDelaySeconds:F0} s); at {share:F0}/s {floorAtShare:F1} s", "");
-        Row("wall ÷ floor", $"{d.Wall.TotalSeconds / floor:F3} (÷ the floor at {share:F0}/s: {d.Wall.TotalSeconds / floorAtShare:F3})", "≤ 1.05");
+        Console.WriteLine("| figure | durable | plain | goal |");
+        Console.WriteLine("|---|---|---|---|");
+        Row("calls placed (simulator's log)", $"{d.Placed}", p is null ? "" : $"{p.Placed}", $"{targets}");
+        Row("time to first / last start (from workflow start / script start)", $"{S(d.FirstStart)} / {S(d.LastStart)}", p is null ? "" : $"{S(p.FirstStart)} / {S(p.LastStart)}", "");
+        Row($"dispatch rate, first to last start (÷ the worker's share {Share:F0}/s)", Rate(d), p is null ? "" : Rate(p), "≥ 0.95");
+        Row("starts per 10 s: min / mean over full intervals", Bins(d), p is null ? "" : Bins(p), $"{Share * 10:F0}");
+        Row("peak live calls (started, not yet ended)", $"{d.PeakLive}", p is null ? "" : $"{p.PeakLive}", "");
+        Row("outcome latency, call end → outcome stored (plain: record fetched), p50 / p99 / max",
+            Latency(d), p is null ? "" : Latency(p), "");
+        Row("time to 95 % of outcomes", S(d.To95), p is null ? "" : S(p.To95), "");
+        Row("time to 100 % of outcomes (else: outcomes, last one)", To100(d), p is null ? "" : To100(p), "");
+        Row("get_call_info requests per call", F(d.InfoPerCall, "F3"), p is null ? "" : F(p.InfoPerCall, "F3"), "≤ 1.0");
+        Row("records API requests per call", F(d.RecordsPerCall, "F3"), p is null ? "" : F(p.RecordsPerCall, "F3"), "≤ 0.05");
+        Row("worst 1-second window received per API (limit, refused)", d.Worst, p?.Worst ?? "", "≤ limit");
+        Row("peak RSS", $"{Mb(durable.PeakRss)} ({durable.RssNote})", plain is null ? "" : $"{Mb(plain.PeakRss)} ({plain.RssNote})", "≤ 250 MB at 100k");
+        Row("simulator peak RSS (VmHWM)", Mb(durable.SimulatorPeakRss), "", "");
+        Row("history events per target; largest run's event count",
+            durable.EventsPerRun.Count == 0 ? "n/a" : string.Create(ic, $"{durable.EventsPerRun.Sum() / (double)targets:F3} ({durable.EventsPerRun.Sum()} events, {durable.EventsPerRun.Count} runs); largest {durable.EventsPerRun.Max()}"),
+            "", "≤ 10,240 per run at 100k");
+        Row("workflow start → first ring", durable.FirstRingSteps, "", "≤ 1 s");
+        Row("result", durable.Summary, plain?.Summary ?? "", "");
+        Console.WriteLine();
+        Console.WriteLine(string.Create(ic,
+            $"physical floor = targets ÷ share + longest call + record delay = {targets} ÷ {Share:F0}/s + {longest.TotalSeconds:F1} s + {mix.RecordDelaySeconds:F0} s (the simulator's median) = {floor:F1} s"));
+        Console.WriteLine($"time to 95 % ÷ floor: durable {Div(d.To95, floor)}" + (p is null ? "" : $", plain {Div(p.To95, floor)}"));
         if (p is not null)
         {
-            Row("plain async program, same limits and sequence, wall time", $"{p.Wall.TotalSeconds:F1} s ({p.Placed} placed, {p.Lost} lost, {p.Recorded} records)", "");
-            Row("durable ÷ plain", $"{d.Wall.TotalSeconds / p.Wall.TotalSeconds:F3}", "≤ 1.05");
+            Console.WriteLine($"durable ÷ plain: time to last start {Ratio(d.LastStart, p.LastStart)}, time to 95 % of outcomes {Ratio(d.To95, p.To95)}");
         }
 
-        Row("get_call_info requests per call", $"{PerCall(d.Requests, ApiNames.GetCallInfo):F3}" + (p is null ? "" : $" (plain {PerCall(p.Requests, ApiNames.GetCallInfo):F3})"), "≤ 1.0");
-        Row("records API requests per call", $"{PerCall(d.Requests, recordsApis):F3}" + (p is null ? "" : $" (plain {PerCall(p.Requests, recordsApis):F3})"), "≤ 0.05");
-        var worst = string.Join(", ", d.Requests.Apis.Where(a => a.Value.Total > 0).Select(a => $"{a.Key} {a.Value.WorstWindowReceived}/{a.Value.Limit} ({a.Value.RateLimited} refused)"));
-        Row("worst 1-second window received per API", worst, "≤ limit");
-        Row("history events per target (all runs)", $"{d.EventsPerRun.Sum() / (double)targets:F3} ({d.EventsPerRun.Sum()} events, {d.EventsPerRun.Count} runs)", "");
-        Row("largest run's event count", $"{d.EventsPerRun.Max()}", "≤ 10,240");
-        Row("worker peak RSS (VmHWM)", mb(d.WorkerPeakRss), "≤ 250 MB at 100k");
-        Row("simulator peak RSS (VmHWM)", mb(d.SimulatorPeakRss), "");
-        Row("workflow start → first ring", $"{firstRing.TotalMilliseconds:F0} ms ({d.FirstRingSteps})", "≤ 1 s");
-        Row("result", $"{d.Result.Status}, {d.Result.Finished} finished, unresolved {d.Result.Unresolved}: {string.Join(", ", d.Result.ByResult.OrderByDescending(x => x.Value).Select(x => $"{x.Key} {x.Value}"))}", "");
+        Console.WriteLine();
+        Console.WriteLine($"starts per 10 s from the first start, durable: {Series(d.Bins)}");
+        if (p is not null)
+        {
+            Console.WriteLine($"starts per 10 s from the first start, plain:   {Series(p.Bins)}");
+        }
 
-        void Row(string figure, string value, string goal) => Console.WriteLine($"| {figure} | {value} | {goal} |");
+        string Rate(Computed c) => string.Create(ic, $"{F(c.Rate, "F1")}/s = {F(c.Rate / Share, "F3")} × {Share:F0}/s");
+        string Bins(Computed c) => c.MinBin is { } min ? string.Create(ic, $"{min} / {c.MeanBin:F1} ({c.Bins.Length - 1} full intervals)") : "n/a (under 10 s)";
+        string Latency(Computed c) => $"{F(c.LatencyP50, "F1")} / {F(c.LatencyP99, "F1")} / {F(c.LatencyMax, "F1")} s";
+        string To100(Computed c) => c.To100 is { } t ? S(t) : $"n/a ({c.Outcomes} of {targets}; last {S(c.LastOutcome)})";
+        string Div(TimeSpan? t, double f) => t is { } v ? string.Create(ic, $"{v.TotalSeconds / f:F3}") : "n/a";
+        void Row(string figure, string durableValue, string plainValue, string goal) =>
+            Console.WriteLine($"| {figure} | {durableValue} | {(plain is null ? "(no-plain)" : plainValue)} | {goal} |");
+    }
+
+    // Compact: runs of the same count as "count×times".
+    private static string Series(int[] bins)
+    {
+        var parts = new List<string>();
+        for (var i = 0; i < bins.Length;)
+        {
+            var j = i;
+            while (j < bins.Length && bins[j] == bins[i])
+            {
+                j++;
+            }
+
+            parts.Add(j - i > 2 ? string.Create(CultureInfo.InvariantCulture, $"{bins[i]}×{j - i}") : string.Join(' ', Enumerable.Repeat(bins[i].ToString(CultureInfo.InvariantCulture), j - i)));
+            i = j;
+        }
+
+        return string.Join(' ', parts);
     }
 
     private static string Need(string variable) => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } v ? v
