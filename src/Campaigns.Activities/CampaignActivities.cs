@@ -61,7 +61,9 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
         }
 
         var final = row.Status is CampaignStatus.Completed or CampaignStatus.Cancelled or CampaignStatus.Failed;
-        var otherRun = input.RunId is not null && row.RunId is not null && !string.Equals(row.RunId, input.RunId, StringComparison.Ordinal);
+        // A row from before run ids were stored (null) that is past Registered was taken by a chain that never
+        // registers again (continue-as-new skips registration): a chain registering now is another one.
+        var otherRun = input.RunId is not null && (row.RunId is null ? row.Status != CampaignStatus.Registered : !string.Equals(row.RunId, input.RunId, StringComparison.Ordinal));
         if (final || otherRun)
         {
             throw new ApplicationFailureException(
@@ -74,14 +76,16 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
     }
 
     /// <inheritdoc />
+    [Activity("RunBatchRuns")]
+    public Task<BatchResult> RunBatchRunsAsync(BatchInput input) => RunBatchAsync(input);
+
+    /// <inheritdoc />
     [Activity("RunBatch")]
     public async Task<BatchResult> RunBatchAsync(BatchInput input)
     {
         var activity = ActivityExecutionContext.Current;
         var info = activity.Info;
-        var previous = info.HeartbeatDetails.Count > 0
-            ? await info.HeartbeatDetailAtAsync<Dictionary<string, string>>(0).ConfigureAwait(false)
-            : null;
+        var previous = await PreviousResultsAsync(info).ConfigureAwait(false);
 
         // One token fires for every reason; a requested cancel is graceful (hang up, settle), anything else aborts.
         using var cancel = new CancellationTokenSource();
@@ -101,7 +105,7 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
         {
             ClaimToken = $"{info.WorkflowId}/{info.WorkflowRunId}/{info.ActivityId}/{info.Attempt}",
             PreviousResults = previous ?? [],
-            Heartbeat = results => activity.Heartbeat(results),
+            Heartbeat = results => activity.Heartbeat(results.Count),
             Cancel = cancel.Token,
             Robot = input.Spec.RobotAccount,
             Abort = abort.Token,
@@ -129,6 +133,26 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
             // A fault that heals (or the bound not reached yet): retried by the activity's retry policy.
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException!);
             throw;
+        }
+    }
+
+    // Executions before compact heartbeats reported every finished result (attempt key → result); newer ones
+    // report only a count (a big map per batch, times hundreds of batches waiting for records, would grow the
+    // workflow's mutable state toward Temporal's limit). A retry then reads settled results from the store.
+    private static async Task<Dictionary<string, string>?> PreviousResultsAsync(ActivityInfo info)
+    {
+        if (info.HeartbeatDetails.Count == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await info.HeartbeatDetailAtAsync<Dictionary<string, string>>(0).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            return null; // a count
         }
     }
 

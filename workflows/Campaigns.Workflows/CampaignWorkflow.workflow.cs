@@ -37,6 +37,16 @@ public sealed class CampaignWorkflow
     /// <summary>The default <c>rate.maxCallsInFlight</c> before live-call slots: a batch held its slots until its last record.</summary>
     internal const int LegacyMaxCallsInFlight = 2000;
 
+    /// <summary>The validator's bound on <c>rate.maxCallsInFlight</c> before live-call slots.</summary>
+    internal const int LegacyMaxInFlightBound = 20_000;
+
+    /// <summary>
+    /// How long a batch's attempts may wait on the worker for a live-call slot and the start gate before they
+    /// come back <c>Deferred</c> (never claimed) to be dispatched again later: dispatch feels the worker's
+    /// back-pressure, and a pause or a rate change reaches what was dispatched within about this long.
+    /// </summary>
+    internal static readonly TimeSpan StartWindow = TimeSpan.FromSeconds(30);
+
     /// <summary>Batches that gave up with none succeeding in between before the campaign fails (the fault is everywhere).</summary>
     internal const int MaxBatchesGivenUpInARow = 3;
 
@@ -91,11 +101,20 @@ public sealed class CampaignWorkflow
         }
 
         spec = validation.Spec!;
+        if (spec.Rate.MaxCallsInFlight > LegacyMaxInFlightBound && !Workflow.Patched("in-flight-100k"))
+        {
+            // Histories from when the bound was 20000 replay as they ran (this input failed validation then).
+            throw new ApplicationFailureException(
+                $"Invalid campaign: $.rate.maxCallsInFlight: {spec.Rate.MaxCallsInFlight} must be 1-20000", errorType: "InvalidCampaign", nonRetryable: true);
+        }
+
         window = spec.CallingWindow is { } w ? CallingWindow.Parse(w, []) : null;
         var campaignId = spec.CampaignId!;
         Workflow.UpsertTypedSearchAttributes(CampaignSearch.CampaignId.ValueSet(campaignId));
         liveSlots = Workflow.Patched("live-call-slots");
-        if (Workflow.Info.WorkflowId != CampaignSearch.WorkflowIdOf(campaignId) && Workflow.Patched("one-campaign-id"))
+        // Checked when a chain starts only: a campaign started under another id before this check existed goes on
+        // through its continue-as-new runs.
+        if (carryOver is null && Workflow.Info.WorkflowId != CampaignSearch.WorkflowIdOf(campaignId) && Workflow.Patched("one-campaign-id"))
         {
             // Another workflow id would run the same campaign id beside (or after) its own workflow.
             throw new ApplicationFailureException(
@@ -359,8 +378,8 @@ public sealed class CampaignWorkflow
         !liveSlots ? (maxCallsPerSecond is { } rate ? Math.Clamp(rate * 5, 1, BatchSize) : BatchSize)
         : Math.Clamp((int)(PaceRate() * 5), 1, Math.Min(MaxBatchSize, 50 << Math.Min(batchesThisRun, 4)));
 
-    // The campaign's cap, else what the fleet's start budget allows (200/s when the worker did not say).
-    private double PaceRate() => maxCallsPerSecond ?? fleetStartRate ?? 200;
+    // The campaign's cap, else what the fleet's start budget allows (the default 200 × 0.9 when the worker did not say).
+    private double PaceRate() => maxCallsPerSecond ?? fleetStartRate ?? 180;
 
     // Batches are dispatched one batch ahead of the timeline, so the worker always has the next one queued
     // behind its start gate and never idles while a workflow task or an activity task is on its way.
@@ -392,6 +411,20 @@ public sealed class CampaignWorkflow
         return wake is { } at && at > now ? at - now : null;
     }
 
+    // No start after the calling window closes, nor (since live-call slots) after StartWindow: what the worker
+    // could not start by then (slots or budget short) comes back Deferred instead of queuing there.
+    private DateTimeOffset? DialUntil()
+    {
+        var closes = window?.ClosesAfter(Workflow.UtcNow);
+        if (!liveSlots)
+        {
+            return closes;
+        }
+
+        var by = Workflow.UtcNow + StartWindow;
+        return closes is { } c && c < by ? c : by;
+    }
+
     private async Task RunBatchAsync(List<BatchItem> items, ActivityOptions options)
     {
         activeBatches++;
@@ -408,9 +441,11 @@ public sealed class CampaignWorkflow
                 // a run's history bytes, and one run should hold a 100,000-target campaign.
                 Items = liveSlots ? [] : items,
                 Runs = liveSlots ? BatchRuns.Of(items) : null,
-                DialUntil = window?.ClosesAfter(Workflow.UtcNow),
+                DialUntil = DialUntil(),
             };
-            var result = await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RunBatchAsync(input), options);
+            var result = liveSlots
+                ? await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RunBatchRunsAsync(input), options)
+                : await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RunBatchAsync(input), options);
             batchesGivenUpInARow = 0;
             Apply(BatchRuns.Expand(result, items));
         }
@@ -441,12 +476,14 @@ public sealed class CampaignWorkflow
         var byResult = new Dictionary<string, long>(progress.ByResult, StringComparer.Ordinal);
         var finished = 0;
         var unresolved = 0;
+        var deferred = 0;
         var now = Workflow.UtcNow;
         foreach (var item in result.Items)
         {
             if (item.Result == Results.Deferred)
             {
                 pending.Add(new PendingAttempt(item.Seq, item.AttemptNo, now));
+                deferred++;
                 continue;
             }
 
@@ -469,6 +506,14 @@ public sealed class CampaignWorkflow
             Unresolved = progress.Unresolved + unresolved,
             Attempts = progress.Attempts + result.Items.Count(i => i.Result != Results.Deferred),
         };
+        if (liveSlots && deferred > 0 && (window is null || window.IsOpen(now)))
+        {
+            // The worker could not start them within StartWindow (live-call slots or the budget are the limit, not
+            // this pace): wait half a window before the next batch, so dispatch follows what the worker starts.
+            var later = now + StartWindow / 2;
+            nextDispatchAt = nextDispatchAt > later ? nextDispatchAt : later;
+        }
+
         changes++;
         Workflow.CurrentDetails = Summary();
     }

@@ -114,9 +114,15 @@ public sealed partial class BatchRunner(
     }
 
     // This worker's part of the campaign's live calls: the limit is the campaign's, split evenly over the fleet
-    // (like the budget), so the fleet together never has more live calls than the campaign allows.
+    // (like the budget), so the fleet together never has more live calls than the campaign allows; a campaign
+    // whose batches run unevenly across the workers uses less than its limit.
+    // Rounded down (at least 1 a worker), so the fleet's sum stays within the limit unless the limit is below
+    // the fleet's size.
     private int LiveCallLimit(CampaignSpec spec) =>
-        Math.Max(1, (int)Math.Ceiling((double)(spec.Rate.MaxCallsInFlight ?? RateSpec.DefaultMaxCallsInFlight) / Math.Max(1, budget.FleetSize)));
+        Math.Max(1, (spec.Rate.MaxCallsInFlight ?? RateSpec.DefaultMaxCallsInFlight) / Math.Max(1, budget.FleetSize));
+
+    // A CancellationTokenSource delay: not negative, and within its range (a window closing days away is a day here).
+    private static TimeSpan Clamp(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : wait;
 
     // How long after its gate pass a start may still be sent on that pass: a tenth of the window, so that a
     // second holds at most 1.1 × the gate's share (under the vendor's limit with the default Headroom 0.9).
@@ -129,34 +135,38 @@ public sealed partial class BatchRunner(
 
         // A slot of the campaign's live calls first (rate.maxCallsInFlight): held until the call has ended, never
         // while its record is awaited; given back by the using on every path where nothing was placed.
+        // Both waits (a live-call slot, then the start budget) end at the batch's DialUntil (the calling window's
+        // close, or the workflow's start window): what could not start by then comes back Deferred, never claimed,
+        // and the workflow dispatches it again later instead of letting it queue here.
+        using var wait = input.DialUntil is { } dialUntil
+            ? new CancellationTokenSource(Clamp(dialUntil - time.GetUtcNow()), time)
+            : new CancellationTokenSource();
+        using var waitOrStop = CancellationTokenSource.CreateLinkedTokenSource(wait.Token, context.Cancel, context.Abort);
         IDisposable slot;
-        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(context.Cancel, context.Abort))
+        try
         {
-            try
-            {
-                slot = await liveCalls.AcquireAsync(attempt.CampaignId, LiveCallLimit(spec), wait.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (context.Cancel.IsCancellationRequested)
-            {
-                return Results.Cancelled; // never dialed: the intent stays Intended
-            }
+            slot = await liveCalls.AcquireAsync(attempt.CampaignId, LiveCallLimit(spec), waitOrStop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.Cancel.IsCancellationRequested || (wait.IsCancellationRequested && !context.Abort.IsCancellationRequested))
+        {
+            return context.Cancel.IsCancellationRequested ? Results.Cancelled : Results.Deferred; // never dialed: the intent stays Intended
         }
 
         using var live = slot;
         DateTimeOffset passed;
         try
         {
-            await budget.AcquireStartAsync(campaignBudget, spec.Rate.Weight, context.Cancel).ConfigureAwait(false);
+            await budget.AcquireStartAsync(campaignBudget, spec.Rate.Weight, waitOrStop.Token).ConfigureAwait(false);
             passed = time.GetUtcNow();
         }
-        catch (OperationCanceledException) when (context.Cancel.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.Cancel.IsCancellationRequested || (wait.IsCancellationRequested && !context.Abort.IsCancellationRequested))
         {
-            return Results.Cancelled; // never dialed: the intent stays Intended
+            return context.Cancel.IsCancellationRequested ? Results.Cancelled : Results.Deferred; // never dialed: the intent stays Intended
         }
 
         if (input.DialUntil is { } until && time.GetUtcNow() >= until)
         {
-            return Results.Deferred; // the calling window closed while this waited for the budget
+            return Results.Deferred; // the calling window (or the start window) closed while this waited for the budget
         }
 
         // Only the execution that moves Intended → Dialing may send the request. The claim is not cancelled
@@ -165,6 +175,7 @@ public sealed partial class BatchRunner(
         var claim = await store.ClaimDialAsync(attempt.AttemptKey, context.ClaimToken, CancellationToken.None).ConfigureAwait(false);
         if (!claim.Claimed)
         {
+            live.Dispose(); // another execution has it: its call is counted where it is watched
             return claim.Attempt.State == AttemptState.Intended
                 ? throw new InvalidOperationException($"Attempt {attempt.AttemptKey} could not be claimed")
                 : await RunAttemptAsync(input, claim.Attempt, target, context).ConfigureAwait(false);
@@ -213,6 +224,7 @@ public sealed partial class BatchRunner(
             catch (TencentCallException e) when (e.RequestMayHaveTakenEffect || e.Kind == TencentErrorKind.Unknown)
             {
                 // The request left and its answer is lost or unintelligible: the callee may be ringing. Never resend.
+                live.Dispose(); // not watched while it is looked up (that can take minutes): the slot goes on
                 var unknown = await store.MarkUnknownAsync(attempt.AttemptKey, $"{e.Kind} {e.ErrorCode}: {e.Message}", CancellationToken.None).ConfigureAwait(false);
                 LogStartLost(attempt.AttemptKey, e.Message);
                 CampaignMetrics.StartLost();

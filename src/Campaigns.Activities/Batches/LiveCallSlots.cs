@@ -44,7 +44,13 @@ public sealed class LiveCallSlots
         lock (sync)
         {
             var pool = PoolOf(campaignId);
-            pool.Limit = limit; // the latest batch's setting (a campaign's limit is the same for all its batches)
+            var raised = limit > pool.Limit && pool.Limit != int.MaxValue;
+            pool.Limit = limit; // the latest batch's setting (the fleet's size can change it)
+            if (raised)
+            {
+                HandOut(campaignId, pool); // a raised limit serves those already waiting first
+            }
+
             if (pool.Waiters.Count == 0 && pool.Live < limit)
             {
                 pool.Live++;
@@ -101,17 +107,21 @@ public sealed class LiveCallSlots
         {
             var pool = pools[campaignId];
             pool.Live--;
-            // Hand freed slots to the waiters in order (a cancelled waiter is skipped: its slot goes to the next).
-            while (pool.Live < pool.Limit && pool.Waiters.First is { } first)
-            {
-                pool.Waiters.RemoveFirst();
-                if (first.Value.TrySetResult(new Slot(this, campaignId)))
-                {
-                    pool.Live++;
-                }
-            }
-
+            HandOut(campaignId, pool);
             Forget(campaignId, pool);
+        }
+    }
+
+    // Hands free slots to the waiters in order (a cancelled waiter is skipped: its slot goes to the next). Under the lock.
+    private void HandOut(string campaignId, Pool pool)
+    {
+        while (pool.Live < pool.Limit && pool.Waiters.First is { } first)
+        {
+            pool.Waiters.RemoveFirst();
+            if (first.Value.TrySetResult(new Slot(this, campaignId)))
+            {
+                pool.Live++;
+            }
         }
     }
 

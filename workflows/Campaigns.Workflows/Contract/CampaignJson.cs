@@ -17,7 +17,8 @@ public static class CampaignJson
     /// <summary>The data converter for every Temporal client, worker and replayer of this project.</summary>
     public static DataConverter DataConverter { get; } = DataConverter.Default with
     {
-        PayloadConverter = new DefaultPayloadConverter(Options),
+        // An input that is not JSON at all reaches the workflow as a validation problem, not a task failure loop.
+        PayloadConverter = new CampaignPayloadConverter(new DefaultPayloadConverter(Options)),
     };
 
     private static JsonSerializerOptions Create()

@@ -38,13 +38,28 @@ public static class CampaignValidator
         }
     }
 
+    private static string KindOf(JsonElement json) => json.ValueKind switch
+    {
+        JsonValueKind.Undefined => "an empty input",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        _ => "true or false",
+    };
+
     /// <summary>Validates a campaign's JSON (the workflow's entry point).</summary>
     public static ValidationResult Validate(JsonElement json)
     {
         var problems = new List<string>();
         if (json.ValueKind != JsonValueKind.Object)
         {
-            return new ValidationResult(null, ["$: a campaign is a JSON object"]);
+            return new ValidationResult(null, [$"$: a campaign is a JSON object, not {KindOf(json)}"]);
+        }
+
+        if (json.TryGetProperty(CampaignPayloadConverter.UndecodableProperty, out var undecodable) && undecodable.ValueKind == JsonValueKind.String)
+        {
+            return new ValidationResult(null, ["$: the input could not be read: " + undecodable.GetString()]);
         }
 
         var spec = JsonBinder.Bind<CampaignSpec>(json, problems);
