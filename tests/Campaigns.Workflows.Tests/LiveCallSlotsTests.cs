@@ -72,4 +72,44 @@ public sealed class LiveCallSlotsTests(TemporalServer temporal)
         Assert.True(longestPause < TimeSpan.FromSeconds(150), $"starts paused {longestPause.TotalSeconds} s (simulator time) while records were awaited");
         Assert.True(recordMissing > 0, "the mix should include records that never come (the test must meet the wait it proves dispatch ignores)");
     }
+
+    [Fact]
+    public async Task SmallLiveLimit_AttemptsNotStartedWithinTheStartWindow_ComeBackAndAreDialedLater_EachOnce()
+    {
+        // 2 live calls of about 1.3 s (×30) each start about 1.5 calls/s: 90 targets take about a minute, longer
+        // than a batch's 30 s start window, so attempts come back Deferred (never claimed) and are dispatched again.
+        const int targets = 90;
+        await using var h = await CampaignHarness.StartAsync(temporal, o => o.Seed = 5, TimeScale);
+        var id = CampaignHarness.NewId();
+        var callees = Enumerable.Range(1, targets).Select(i => $"w{i:D3}").ToList();
+        var handle = await h.Campaigns.StartAsync(new CampaignSpec
+        {
+            CampaignId = id,
+            RobotAccount = "robot",
+            Callees = callees,
+            RingTimeoutMs = 30_000,
+            Rate = new RateSpec { MaxCallsInFlight = 2 },
+        });
+
+        var result = await handle.GetResultAsync();
+
+        Assert.Equal(CampaignStatuses.Completed, result.Status);
+        Assert.Equal(targets, result.Finished);
+        Assert.DoesNotContain(Results.Deferred, result.ByResult.Keys);
+        await RingAssertions.EachRungOnceWithOneOutcomeAsync(h, id, callees);
+        var calls = await h.Simulator.CallsAsync();
+        var live = 0;
+        var peak = 0;
+        foreach (var e in calls.SelectMany(c => new[] { (At: c.StartedAt, Delta: +1), (At: c.EndsAt, Delta: -1) }).OrderBy(e => e.At).ThenBy(e => e.Delta))
+        {
+            live += e.Delta;
+            peak = Math.Max(peak, live);
+        }
+
+        var history = await handle.FetchHistoryAsync();
+        var batches = history.Events.Count(e => e.ActivityTaskScheduledEventAttributes is not null);
+        Console.WriteLine($"small live limit: {targets} targets, peak live {peak} of 2, {batches} batch activities, {history.Events.Count} events");
+        Assert.InRange(peak, 1, 2);
+        Assert.True(batches > 2, "the attempts that waited past the start window were dispatched again");
+    }
 }
