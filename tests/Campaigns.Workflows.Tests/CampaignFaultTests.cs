@@ -60,7 +60,14 @@ public sealed class CampaignFaultTests(TemporalServer temporal)
         Console.WriteLine("101001 storm: " + string.Join(", ", result.ByResult.Select(kv => $"{kv.Key} {kv.Value}")));
         Assert.Equal(60, result.Finished);
         Assert.Equal(0, result.Unresolved);
-        await RingAssertions.EachRungOnceWithOneOutcomeAsync(h, id, callees);
+        // A start refused 8 times in a row (35 % of requests fail here) is stored NotPlaced: never rung, no
+        // outcome, by design. Every other callee is rung once with one outcome.
+        var notPlaced = (int)result.ByResult.GetValueOrDefault("NotPlaced");
+        var rung = (await h.Simulator.RingsAsync()).Keys.ToHashSet();
+        var withOutcome = (await CampaignEndToEndTests.ReadOutcomesAsync(h, id)).Select(o => o.Callee).ToHashSet();
+        var neither = callees.Where(c => !rung.Contains(c) && !withOutcome.Contains(c)).ToList();
+        Assert.True(neither.Count <= notPlaced, $"{neither.Count} callees neither rung nor with an outcome, {notPlaced} NotPlaced");
+        await RingAssertions.EachRungOnceWithOneOutcomeAsync(h, id, [.. callees.Except(neither)]);
         var requests = await h.Simulator.RequestsAsync();
         Assert.True(requests.Apis[ApiNames.StartCallByRobot].Total > 60, "the storm refused some starts");
     }
