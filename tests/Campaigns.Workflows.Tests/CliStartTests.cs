@@ -63,7 +63,8 @@ public sealed partial class CliStartTests(TemporalServer temporal)
 
     private static List<string> Arguments(string line) => [.. line.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
 
-    private static async Task<(int Exit, string Output)> RunAsync(string file, IEnumerable<string> args)
+    /// <summary>Runs a process (the Temporal CLI) and returns its exit code and its output.</summary>
+    internal static async Task<(int Exit, string Output)> RunAsync(string file, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Campaigns.Workflows.Contract;
 using Temporalio.Client;
@@ -117,25 +116,11 @@ public sealed class OneCampaignIdTests(TemporalServer temporal)
             : throw new InvalidOperationException("TEMPORAL_CLI_PATH is not set: run the tests with 'bash tests/run.sh'");
         var file = Path.Combine(Path.GetTempPath(), workflowId + ".json");
         await File.WriteAllTextAsync(file, json);
-        var (exit, output) = await RunAsync(cli, ["workflow", "start", "--type", "CampaignWorkflow", "--task-queue", h.TaskQueue, "--workflow-id", workflowId, "--input-file", file, "--address", h.Temporal.Address]);
+        var (exit, output) = await CliStartTests.RunAsync(cli, ["workflow", "start", "--type", "CampaignWorkflow", "--task-queue", h.TaskQueue, "--workflow-id", workflowId, "--input-file", file, "--address", h.Temporal.Address]);
         File.Delete(file);
         Assert.True(exit == 0, output);
         var failed = await Assert.ThrowsAsync<WorkflowFailedException>(() => h.Temporal.Client.GetWorkflowHandle(workflowId).GetResultAsync());
         var cause = failed.InnerException is ActivityFailureException activity ? activity.InnerException : failed.InnerException;
         return Assert.IsType<ApplicationFailureException>(cause);
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string file, IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
     }
 }
