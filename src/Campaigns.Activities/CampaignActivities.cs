@@ -122,6 +122,11 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
             // The same error on every execution (a bug, an unreadable row, targets gone): retrying forever would
             // freeze the campaign. Give up, reporting what did finish; the workflow counts the rest BatchFailed.
             var error = e.InnerException!;
+            // Nothing of it is left open: its intents never claimed are closed (never dialed by the campaign); an
+            // attempt it left Dialing, Dialed or Unknown is the sweeper's, which settles or reconciles it.
+            var finished = e.Finished.Select(i => AttemptKey.For(input.CampaignId, i.Seq, i.AttemptNo)).ToHashSet(StringComparer.Ordinal);
+            var open = input.AllItems().Select(i => AttemptKey.For(input.CampaignId, i.Seq, i.AttemptNo)).Where(k => !finished.Contains(k)).Distinct().ToList();
+            await store.CloseIntendedAsync(input.CampaignId, "not dialed: its batch gave up (" + error.GetType().Name + ")", open, CancellationToken.None).ConfigureAwait(false);
             throw new ApplicationFailureException(
                 $"Batch gave up after {info.Attempt} execution(s): {error.GetType().Name}: {error.Message}",
                 errorType: Results.BatchGaveUpError,
@@ -134,6 +139,52 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException!);
             throw;
         }
+    }
+
+    /// <inheritdoc />
+    [Activity("FinishCancelled")]
+    public async Task<BatchResult> FinishCancelledAsync(BatchInput input)
+    {
+        var activity = ActivityExecutionContext.Current;
+        var info = activity.Info;
+        var items = input.AllItems().Distinct().ToList();
+        var results = new List<ItemResult>();
+        if (items.Count > 0)
+        {
+            // The campaign is cancelled before anything starts: nothing is dialed, ringing calls are hung up,
+            // answered ones watched and recorded, lost starts reconciled (BatchRunner under Cancel).
+            using var cancelled = new CancellationTokenSource();
+            await cancelled.CancelAsync().ConfigureAwait(false);
+            var context = new BatchContext
+            {
+                ClaimToken = $"{info.WorkflowId}/{info.WorkflowRunId}/{info.ActivityId}/{info.Attempt}",
+                Heartbeat = done => activity.Heartbeat(done.Count),
+                Cancel = cancelled.Token,
+                Robot = input.Spec.RobotAccount,
+                Abort = activity.CancellationToken,
+                Stopping = activity.WorkerShutdownToken,
+            };
+            try
+            {
+                results.AddRange((await batches.RunAsync(input with { DialUntil = null }, context).ConfigureAwait(false)).Items);
+            }
+            catch (BatchRunException e) when (e.Deterministic || (!BatchFaults.Heals(e.InnerException!) && info.Attempt >= options.Value.Batches.GiveUpAfterAttempts))
+            {
+                // As a batch that gives up: what finished is reported, the rest is BatchFailed and the sweeper's.
+                var done = e.Finished.Select(i => (i.Seq, i.AttemptNo)).ToHashSet();
+                results.AddRange(e.Finished);
+                results.AddRange(items.Where(i => !done.Contains((i.Seq, i.AttemptNo))).Select(i => new ItemResult(i.Seq, i.AttemptNo, Results.BatchFailed)));
+            }
+            catch (BatchRunException e)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException!);
+                throw;
+            }
+        }
+
+        // Deferred attempts waiting to be dispatched again, intents of batches that gave up: none is dialed now.
+        await store.CloseIntendedAsync(input.CampaignId, BatchRunner.CancelledInfo, null, activity.CancellationToken).ConfigureAwait(false);
+        return input.Runs is null ? new BatchResult(results) : BatchRuns.Compact(results);
     }
 
     // Executions before compact heartbeats reported every finished result (attempt key → result); newer ones

@@ -35,6 +35,9 @@ public static class CampaignMetrics
     private static readonly Counter<long> Lost = Meter.CreateCounter<long>(
         "campaigns.attempts.start_lost", "{attempt}", "starts whose answer was lost (timeout, reset, 5xx after sending): reconciled by RoomId, never redialed");
 
+    private static readonly Counter<long> StaleClaims = Meter.CreateCounter<long>(
+        "campaigns.attempts.stale_claims", "{attempt}", "starts not sent because their claim was older than the stale-start fence (a stalled execution): given back, never sent late");
+
     private static readonly Counter<long> UnresolvedAttempts = Meter.CreateCounter<long>(
         "campaigns.attempts.unresolved", "{attempt}", "attempts whose lost start was not found in the records within the reconcile window");
 
@@ -74,6 +77,9 @@ public static class CampaignMetrics
 
     /// <summary>A start's answer was lost.</summary>
     public static void StartLost() => Lost.Add(1);
+
+    /// <summary>A start not sent because its claim had grown too old (the stale-start fence).</summary>
+    public static void StaleClaim() => StaleClaims.Add(1);
 
     /// <summary>A lost start was not found: the attempt stays Unresolved.</summary>
     public static void Unresolved() => UnresolvedAttempts.Add(1);

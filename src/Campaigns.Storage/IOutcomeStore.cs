@@ -155,6 +155,38 @@ public interface IOutcomeStore
     /// </summary>
     Task<CallAttempt> SettleAsync(string attemptKey, IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A call found for an attempt whose start was lost or left unsettled (Intended, Dialing or Unknown): the
+    /// move to Dialed with <paramref name="callId"/>, the outcomes and the move to Settled, in ONE transaction, so
+    /// a failure leaves the attempt where it was (never Dialed with no one left to settle it). Returns the stored
+    /// attempt, <see cref="CallAttempt.Refused"/> when it was in another state (nothing written) — already Dialed
+    /// or Settled with the same CallId is a repeat and is settled.
+    /// </summary>
+    Task<CallAttempt> ResolveFoundAsync(string attemptKey, string callId, IReadOnlyList<Outcome> outcomes, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every attempt of the campaign still Intended (never claimed) becomes Failed with <paramref name="errorInfo"/>
+    /// (only those of <paramref name="attemptKeys"/>, when given): what a cancelled campaign, or a batch that gives
+    /// up, does last, so no intent is left for anyone to dial. Returns how many moved.
+    /// </summary>
+    Task<int> CloseIntendedAsync(string campaignId, string errorInfo, IReadOnlyList<string>? attemptKeys = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Keyset paging of the <see cref="AttemptState.Dialed"/> attempts of every campaign last changed before
+    /// <paramref name="changedBefore"/>, in attempt-key order after <paramref name="afterAttemptKey"/> (null: from
+    /// the start): calls placed whose batch is gone (gave up, or its campaign ended) and that nobody settles.
+    /// </summary>
+    Task<IReadOnlyList<CallAttempt>> GetStaleDialedAttemptsAsync(
+        DateTimeOffset changedBefore, string? afterAttemptKey, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Keyset paging of the <see cref="AttemptState.Dialing"/> attempts of every campaign last changed before
+    /// <paramref name="changedBefore"/>, in attempt-key order: claims whose execution died between the claim and
+    /// the answer, and whose batch no longer runs.
+    /// </summary>
+    Task<IReadOnlyList<CallAttempt>> GetStaleDialingAttemptsAsync(
+        DateTimeOffset changedBefore, string? afterAttemptKey, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Outcomes of a campaign in target order, streamed.</summary>
     IAsyncEnumerable<OutcomeExportRow> ReadOutcomesAsync(string campaignId, CancellationToken cancellationToken = default);
 

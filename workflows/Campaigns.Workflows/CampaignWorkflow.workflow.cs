@@ -84,6 +84,16 @@ public sealed class CampaignWorkflow
     // Batches dispatched by this run (the first ones are smaller: BatchSizeNow).
     private int batchesThisRun;
 
+    // After a cancel: the attempts of batches that ended with no report (cancelled between two executions, or
+    // timed out while every worker was down), settled by FinishCancelled before the campaign ends.
+    private readonly List<BatchItem> abandoned = [];
+
+    // A patch: since it, a cancelled campaign settles what its batches could not report and closes its open
+    // intents (FinishCancelled), and a batch failing after a cancel no longer fails the campaign.
+    private bool? settleAfterCancel;
+
+    private bool SettleAfterCancel => settleAfterCancel ??= Workflow.Patched("settle-after-cancel");
+
     /// <summary>Runs the campaign. <paramref name="campaign"/> is the operator's JSON, validated here first.</summary>
     [WorkflowRun]
     public async Task<CampaignProgress> RunAsync(JsonElement campaign, CarryOver? carryOver = null)
@@ -174,6 +184,14 @@ public sealed class CampaignWorkflow
             }
 
             throw fatal;
+        }
+
+        if (cancelRequested && SettleAfterCancel)
+        {
+            // Nothing left open: what no batch reported is settled now, and the campaign's intents are closed.
+            var items = abandoned.Distinct().ToList();
+            var finished = await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.FinishCancelledAsync(InputFor(items)), FinishOptions(items.Count));
+            Apply(BatchRuns.Expand(finished, items));
         }
 
         if (!cancelRequested && ShouldContinueAsNew())
@@ -296,6 +314,34 @@ public sealed class CampaignWorkflow
         Summary = items.All(i => i.AttemptNo == 1)
             ? $"targets {items[0].Seq}-{items[^1].Seq}"
             : $"{items.Count} redials from target {items[0].Seq}",
+    };
+
+    // The finish after a cancel: as long as a batch may live (its calls watched, its records awaited), never
+    // cancelled itself, retried until a worker is back.
+    private ActivityOptions FinishOptions(int count) => new()
+    {
+        StartToCloseTimeout = TimeSpan.FromHours(6),
+        HeartbeatTimeout = TimeSpan.FromSeconds(20),
+        CancellationToken = detached.Token,
+        RetryPolicy = new RetryPolicy
+        {
+            MaximumInterval = TimeSpan.FromSeconds(30),
+            NonRetryableErrorTypes = ["InvalidCampaign", "TencentAuth", "TencentInvalid"],
+        },
+        Summary = $"settle {count} attempts after the cancel",
+    };
+
+    private BatchInput InputFor(List<BatchItem> items) => new()
+    {
+        CampaignId = spec.CampaignId!,
+        // The dial settings only: the targets are in the store, and a 10k-callee list in every
+        // batch's scheduled event would grow the history by megabytes.
+        Spec = spec with { Callees = null, Groups = null, Rate = spec.Rate with { MaxCallsPerSecond = maxCallsPerSecond } },
+        // Compact (runs of sequence numbers) since live-call slots: a batch's input and result are most of
+        // a run's history bytes, and one run should hold a 100,000-target campaign.
+        Items = liveSlots ? [] : items,
+        Runs = liveSlots ? BatchRuns.Of(items) : null,
+        DialUntil = DialUntil(),
     };
 
     private async Task DispatchAsync()
@@ -431,18 +477,7 @@ public sealed class CampaignWorkflow
         inFlight += items.Count;
         try
         {
-            var input = new BatchInput
-            {
-                CampaignId = spec.CampaignId!,
-                // The dial settings only: the targets are in the store, and a 10k-callee list in every
-                // batch's scheduled event would grow the history by megabytes.
-                Spec = spec with { Callees = null, Groups = null, Rate = spec.Rate with { MaxCallsPerSecond = maxCallsPerSecond } },
-                // Compact (runs of sequence numbers) since live-call slots: a batch's input and result are most of
-                // a run's history bytes, and one run should hold a 100,000-target campaign.
-                Items = liveSlots ? [] : items,
-                Runs = liveSlots ? BatchRuns.Of(items) : null,
-                DialUntil = DialUntil(),
-            };
+            var input = InputFor(items);
             var result = liveSlots
                 ? await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RunBatchRunsAsync(input), options)
                 : await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RunBatchAsync(input), options);
@@ -451,13 +486,24 @@ public sealed class CampaignWorkflow
         }
         catch (ActivityFailureException e) when (cancelRequested && TemporalException.IsCanceledException(e))
         {
-            // Cancelled before it could report: its outcomes are in the store all the same.
+            // Cancelled before it could report (between two executions): settled by FinishCancelled since the
+            // patch; before it, its outcomes were in the store, its open attempts left open.
+            if (SettleAfterCancel)
+            {
+                abandoned.AddRange(items);
+            }
         }
         catch (ActivityFailureException e) when (e.InnerException is ApplicationFailureException { ErrorType: Results.BatchGaveUpError } gaveUp
             && Workflow.Patched("batch-gave-up"))
         {
             // A patch: runs before this change failed the campaign on any batch failure, and replay that way.
             GaveUp(items, gaveUp);
+        }
+        catch (ActivityFailureException) when (cancelRequested && SettleAfterCancel)
+        {
+            // Failed after the cancel (a heartbeat timeout while every worker was down): the campaign was
+            // cancelled, not broken; what the batch left is settled by FinishCancelled when a worker is back.
+            abandoned.AddRange(items);
         }
         catch (ActivityFailureException e)
         {

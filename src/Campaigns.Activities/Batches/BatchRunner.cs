@@ -97,7 +97,7 @@ public sealed partial class BatchRunner(
             case AttemptState.Skipped:
                 return Results.Skipped;
             case AttemptState.Failed:
-                return Results.NotPlaced;
+                return ResultOfFailed(attempt);
             case AttemptState.Settled:
                 // Settled by an earlier execution after its last heartbeat: the stored outcomes say how.
                 var stored = await store.GetAttemptResultsAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false);
@@ -132,6 +132,17 @@ public sealed partial class BatchRunner(
     {
         var spec = input.Spec;
         var campaignBudget = CampaignBudget.Of(attempt.CampaignId, spec);
+        if (context.Cancel.IsCancellationRequested)
+        {
+            return await ClosedByCancelAsync(input, attempt, target, context).ConfigureAwait(false);
+        }
+
+        if (await RedialHeldBecauseAsync(attempt, context.Abort).ConfigureAwait(false) is { } held)
+        {
+            var stored = await store.MarkFailedAsync(attempt.AttemptKey, null, held, CancellationToken.None).ConfigureAwait(false);
+            LogRedialHeld(attempt.AttemptKey, held);
+            return stored.Refused ? await RunAttemptAsync(input, stored, target, context).ConfigureAwait(false) : Results.RedialHeld;
+        }
 
         // A slot of the campaign's live calls first (rate.maxCallsInFlight): held until the call has ended, never
         // while its record is awaited; given back by the using on every path where nothing was placed.
@@ -149,7 +160,8 @@ public sealed partial class BatchRunner(
         }
         catch (OperationCanceledException) when (context.Cancel.IsCancellationRequested || (wait.IsCancellationRequested && !context.Abort.IsCancellationRequested))
         {
-            return context.Cancel.IsCancellationRequested ? Results.Cancelled : Results.Deferred; // never dialed: the intent stays Intended
+            // Never dialed: deferred, the intent stays Intended (dispatched again); cancelled, it is closed.
+            return context.Cancel.IsCancellationRequested ? await ClosedByCancelAsync(input, attempt, target, context).ConfigureAwait(false) : Results.Deferred;
         }
 
         using var live = slot;
@@ -161,7 +173,8 @@ public sealed partial class BatchRunner(
         }
         catch (OperationCanceledException) when (context.Cancel.IsCancellationRequested || (wait.IsCancellationRequested && !context.Abort.IsCancellationRequested))
         {
-            return context.Cancel.IsCancellationRequested ? Results.Cancelled : Results.Deferred; // never dialed: the intent stays Intended
+            // Never dialed: deferred, the intent stays Intended (dispatched again); cancelled, it is closed.
+            return context.Cancel.IsCancellationRequested ? await ClosedByCancelAsync(input, attempt, target, context).ConfigureAwait(false) : Results.Deferred;
         }
 
         if (input.DialUntil is { } until && time.GetUtcNow() >= until)
@@ -171,7 +184,10 @@ public sealed partial class BatchRunner(
 
         // Only the execution that moves Intended → Dialing may send the request. The claim is not cancelled
         // half-way: a claim committed but unknown to us would read as "maybe rung" to the next execution.
+        // Timed from before the claim is asked: the stored claimed_at is no earlier, so a start sent within
+        // MaxClaimAge of this instant left within MaxClaimAge of claimed_at.
         context.Abort.ThrowIfCancellationRequested();
+        var claimAsked = time.GetUtcNow();
         var claim = await store.ClaimDialAsync(attempt.AttemptKey, context.ClaimToken, CancellationToken.None).ConfigureAwait(false);
         if (!claim.Claimed)
         {
@@ -194,8 +210,7 @@ public sealed partial class BatchRunner(
         {
             if (context.Cancel.IsCancellationRequested)
             {
-                _ = await ReleaseAsync(attempt, context, "campaign cancelled before sending").ConfigureAwait(false);
-                return Results.Cancelled; // never dialed: the intent is Intended again
+                return await ClosedByCancelAsync(input, attempt, target, context).ConfigureAwait(false); // we hold the claim: never sent
             }
 
             throw await ReleaseAsync(attempt, context, "worker stopping before sending").ConfigureAwait(false);
@@ -207,6 +222,13 @@ public sealed partial class BatchRunner(
             // Only the start itself is inside this try: an error while watching or fetching the record
             // must never be read as "the start failed" (that would redial a callee who answered).
             StartCallResult started;
+            if (time.GetUtcNow() - claimAsked > MaxClaimAge)
+            {
+                // Frozen (or throttled) too long since the claim: a retry of this batch may already be reconciling
+                // it as "sent at claim time". Never send now; give the claim back, and it is dialed later afresh.
+                return await StaleClaimAsync(input, attempt, target, context, refusedBefore: tries > 1).ConfigureAwait(false);
+            }
+
             try
             {
                 // Not cancelled by a worker shutdown: once sent, the answer must be stored (bounded by the
@@ -241,7 +263,7 @@ public sealed partial class BatchRunner(
                     {
                         // The campaign is cancelled: nothing was placed and nothing will be. Recorded as Failed
                         // (the target's result is Cancelled), so no later execution reads the claim as "maybe rung".
-                        await store.MarkFailedAsync(attempt.AttemptKey, e.ErrorCode, "not sent again: campaign cancelled", CancellationToken.None).ConfigureAwait(false);
+                        await store.MarkFailedAsync(attempt.AttemptKey, e.ErrorCode, CancelledInfo + $" (not sent again after {e.ErrorCode})", CancellationToken.None).ConfigureAwait(false);
                         return Results.Cancelled;
                     }
 
@@ -489,6 +511,9 @@ public sealed partial class BatchRunner(
 
     internal static string RoomIdOf(CampaignSpec spec, CallAttempt attempt) =>
         spec.RoomIdTemplate.Replace("{attemptKey}", attempt.AttemptKey, StringComparison.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redial {AttemptKey} not sent: {Why}")]
+    private partial void LogRedialHeld(string attemptKey, string why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Start of attempt {AttemptKey} may have placed a call (answer lost): {Reason}; reconciling by RoomId")]
     private partial void LogStartLost(string attemptKey, string reason);

@@ -3,6 +3,7 @@ using Campaigns.Activities.Batches;
 using Campaigns.Activities.Budget;
 using Campaigns.Storage;
 using Campaigns.Storage.Model;
+using Campaigns.TencentCall;
 using Campaigns.Workflows.Contract;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,13 @@ namespace Campaigns.Activities.Sweeping;
 /// never dials: the only requests it sends are record searches, drawn from the worker's records budget.
 /// </summary>
 public sealed partial class UnresolvedSweeper(
-    IOutcomeStore store, RecordFinder records, IOptions<CampaignWorkerOptions> options, TimeProvider time, ILogger<UnresolvedSweeper> logger)
+    IOutcomeStore store,
+    RecordFinder records,
+    ITencentCallClient client,
+    ApiBudget budget,
+    IOptions<CampaignWorkerOptions> options,
+    TimeProvider time,
+    ILogger<UnresolvedSweeper> logger)
 {
     /// <summary>One pass over every Unknown attempt still within the vendor's record retention.</summary>
     public async Task<SweepResult> SweepOnceAsync(CancellationToken cancellationToken)
@@ -56,7 +63,9 @@ public sealed partial class UnresolvedSweeper(
                     LogSwept(searched, found);
                 }
 
-                return new SweepResult(searched, found);
+                // Then what no batch finishes any more: claims left Dialing, calls left Dialed (StaleAttempts.cs).
+                var stale = await SweepStaleAsync(specs, cancellationToken).ConfigureAwait(false);
+                return new SweepResult(searched, found) { Claims = stale.Claims, Calls = stale.Calls };
             }
 
             after = page[^1].AttemptKey;
@@ -79,9 +88,7 @@ public sealed partial class UnresolvedSweeper(
 
     private async Task<bool> ResolveAsync(CallAttempt attempt, CampaignSpec spec, CancellationToken cancellationToken)
     {
-        var target = (await store.GetTargetsAsync(attempt.CampaignId, attempt.TargetSeq - 1, 1, cancellationToken).ConfigureAwait(false))
-            .FirstOrDefault(t => t.Seq == attempt.TargetSeq);
-        if (target is null)
+        if (await TargetOfAsync(attempt, cancellationToken).ConfigureAwait(false) is not { } target)
         {
             return false;
         }
@@ -96,14 +103,14 @@ public sealed partial class UnresolvedSweeper(
             return false;
         }
 
-        var dialed = await store.MarkDialedAsync(attempt.AttemptKey, record.CallId, new Dictionary<string, long>(), CancellationToken.None).ConfigureAwait(false);
-        if (dialed.Refused || dialed.CallId != record.CallId)
+        // Dialed and settled in one transaction: a failure leaves it Unknown, searched again next time.
+        var outcomes = Outcomes.Of(attempt with { State = AttemptState.Dialed, CallId = record.CallId }, target, record.CallId, new Dictionary<string, long>(), record, time.GetUtcNow());
+        var resolved = await store.ResolveFoundAsync(attempt.AttemptKey, record.CallId, outcomes, CancellationToken.None).ConfigureAwait(false);
+        if (resolved.Refused)
         {
             return false; // resolved meanwhile by someone else: theirs stands
         }
 
-        var outcomes = Outcomes.Of(dialed, target, record.CallId, new Dictionary<string, long>(), record, time.GetUtcNow());
-        await store.SettleAsync(attempt.AttemptKey, outcomes, CancellationToken.None).ConfigureAwait(false);
         var result = Outcomes.TargetResult(outcomes);
         LogResolved(attempt.AttemptKey, record.CallId, result);
         return true;
@@ -119,5 +126,15 @@ public sealed partial class UnresolvedSweeper(
     private partial void LogUnreadableCampaign(string campaignId, string reason);
 }
 
-/// <summary>What one sweep did: attempts searched for, and found (now Dialed and settled).</summary>
-public sealed record SweepResult(int Searched, int Found);
+/// <summary>
+/// What one sweep did: Unknown attempts searched for, and found (now settled); stale claims finished (found and
+/// settled, or handed on as Unknown); stale calls settled from their records.
+/// </summary>
+public sealed record SweepResult(int Searched, int Found)
+{
+    /// <summary>Claims left Dialing by an execution that is gone, finished (settled, or Unknown).</summary>
+    public int Claims { get; init; }
+
+    /// <summary>Calls left Dialed by a batch that is gone, settled.</summary>
+    public int Calls { get; init; }
+}

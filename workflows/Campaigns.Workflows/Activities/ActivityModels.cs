@@ -84,6 +84,12 @@ public static class Results
     /// <summary>The call ended but its record never came within the wait.</summary>
     public const string RecordMissing = "RecordMissing";
 
+    /// <summary>
+    /// A redial not sent: the call before it may have been answered (its start's answer was lost and the call not
+    /// found, or its record never came) and nothing has ruled that out since. Final: never redialed.
+    /// </summary>
+    public const string RedialHeld = "RedialHeld";
+
     /// <summary>Not dialed because the campaign was cancelled.</summary>
     public const string Cancelled = "Cancelled";
 

@@ -28,6 +28,16 @@ public interface ICampaignActivities
     [Activity("RunBatchRuns")]
     Task<BatchResult> RunBatchRunsAsync(BatchInput input);
 
+    /// <summary>
+    /// After a cancel, finishes what the campaign's batches could not report (a batch cancelled between two
+    /// executions, or timed out while every worker was down): each of <see cref="BatchInput.Runs"/> is settled as
+    /// a batch under cancel would (never dialed now, ringing calls hung up, answered calls watched and recorded,
+    /// lost starts reconciled), then every intent of the campaign still open is closed. Answers the compact result
+    /// of those attempts.
+    /// </summary>
+    [Activity("FinishCancelled")]
+    Task<BatchResult> FinishCancelledAsync(BatchInput input);
+
     /// <summary>Sets the campaign's status in the store (and its final totals as JSON).</summary>
     [Activity("SetCampaignStatus")]
     Task SetStatusAsync(string campaignId, string status, string? totalsJson);
