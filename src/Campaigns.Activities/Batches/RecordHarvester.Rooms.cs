@@ -41,18 +41,6 @@ public sealed partial class RecordHarvester
         }, cancellationToken);
     }
 
-    /// <summary>Room waiters now waiting (for figures and tests).</summary>
-    public int RoomWaiters
-    {
-        get
-        {
-            lock (sync)
-            {
-                return rooms.Values.Sum(r => r.Count);
-            }
-        }
-    }
-
     // Every waiter, by CallId and by room; under the lock.
     private IEnumerable<Waiter> AllWaiters() => waiters.Values.SelectMany(w => w.Values).Concat(rooms.Values.SelectMany(r => r.Values));
 
