@@ -10,9 +10,13 @@ namespace Campaigns.Activities.Batches;
 /// Fetches call records, which lag the end of a call by a few seconds and sometimes never come: every
 /// wait here is bounded, and a record that never comes yields null (the outcome says RecordMissing).
 /// </summary>
-public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, RecordHarvester harvester, IOptions<CampaignWorkerOptions> options, TimeProvider time)
+public sealed class RecordFinder(
+    ITencentCallClient client, ApiBudget budget, RecordHarvester harvester, IOptions<CampaignWorkerOptions> options, IOptions<TencentCallOptions> tencent, TimeProvider time)
 {
     private readonly WatchOptions watch = options.Value.Watch;
+
+    // The longest a start request is in flight: part of the window a lost start's call can have begun in.
+    private readonly TimeSpan requestTimeout = tencent.Value.RequestTimeout;
 
     /// <summary>
     /// The record of an ended call started between <paramref name="startedFrom"/> and <paramref name="startedTo"/>,
@@ -56,33 +60,22 @@ public sealed class RecordFinder(ITencentCallClient client, ApiBudget budget, Re
     }
 
     /// <summary>
-    /// Finds the call placed with <paramref name="roomId"/> by <paramref name="robot"/> since <paramref name="since"/>
-    /// (how a start whose answer was lost is reconciled: no API finds a call by UserData). Looks once the ring
-    /// timeout plus the record delay has passed, then again while the reconcile window lasts (an answered call
-    /// has no record until it ends). Null when nothing was found.
+    /// Finds the call placed with <paramref name="roomId"/> by <paramref name="robot"/>, claimed at <paramref name="since"/>
+    /// (how a start whose answer was lost is reconciled: no API finds a call by UserData). Only the few seconds its
+    /// call can have begun in are searched (<see cref="LostStartWindow"/>), on the harvester's shared pages
+    /// (<see cref="RecordHarvester.FindRoomAsync"/>): first once the ring timeout plus the record delay has passed,
+    /// then again while the reconcile window lasts (an answered call has no record until it ends; the record is
+    /// found by its start time, so the range stays narrow). Null when nothing was found.
     /// </summary>
     public async Task<CallRecord?> FindByRoomAsync(
         string robot, IReadOnlyList<string> callees, string roomId, DateTimeOffset since, TimeSpan ringTimeout, CampaignBudget? campaign, CancellationToken cancellationToken)
     {
         using var reconciling = CampaignMetrics.ReconcileStarted();
+        var (from, to) = LostStartWindow.Of(since, requestTimeout);
         var firstLook = since + (ringTimeout / watch.TimeScale) + watch.Scaled(watch.RecordDelaySeconds);
         var giveUp = since + watch.Scaled(watch.ReconcileWindowSeconds);
-        var wait = firstLook - time.GetUtcNow();
-        while (true)
-        {
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-            }
-
-            var found = await SearchAsync(robot, callees, roomId, since, null, campaign, cancellationToken).ConfigureAwait(false);
-            if (found is not null || time.GetUtcNow() >= giveUp)
-            {
-                return found;
-            }
-
-            wait = TimeSpan.FromTicks(Math.Min(watch.Scaled(30).Ticks, (giveUp - time.GetUtcNow()).Ticks));
-        }
+        var lookup = new RecordLookup { RobotAccount = robot, Callees = callees, RoomId = roomId, From = from, To = to };
+        return await harvester.FindRoomAsync(lookup, firstLook, giveUp, campaign, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

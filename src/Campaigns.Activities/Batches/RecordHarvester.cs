@@ -22,7 +22,8 @@ namespace Campaigns.Activities.Batches;
 /// has its own ranges and pages, each charged to its cap (and the worker's budget), and at most its
 /// cap × one round's length of requests per round, the rest in the next: a capped campaign never holds
 /// up the others. Every other campaign's waiters share pages, charged to the worker's budget only.
-/// A record found on any page goes to its waiter, whoever's page it was.
+/// A record found on any page goes to its waiter, whoever's page it was. Calls whose start answer was lost
+/// are awaited by RoomId on the same pages (RecordHarvester.Rooms.cs).
 /// </summary>
 public sealed partial class RecordHarvester : IDisposable
 {
@@ -76,7 +77,6 @@ public sealed partial class RecordHarvester : IDisposable
     public async Task<CallRecord?> WaitAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CampaignBudget? campaign, CancellationToken cancellationToken)
     {
         var generation = campaign?.RecordsApi ?? budget.DefaultRecordsApi;
-        var ofGeneration = waiters[generation];
         var now = time.GetUtcNow();
         var delay = options.Scaled(options.RecordDelaySeconds);
         if (startedTo < startedFrom)
@@ -84,19 +84,25 @@ public sealed partial class RecordHarvester : IDisposable
             (startedFrom, startedTo) = (startedTo, startedFrom); // clocks of two machines disagree
         }
 
+        return await AwaitAsync(waiters[generation], callId, () => new Waiter(callId, startedFrom - Slack, startedTo + Slack, now + delay, now + options.Scaled(options.RecordMaxWaitSeconds), delay)
+        {
+            Generation = generation,
+            Campaign = campaign?.Records is not null ? campaign : null,
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Waits for the waiter of <key> in <table>, made by <create> unless there is one.
+    private async Task<CallRecord?> AwaitAsync(Dictionary<string, Waiter> table, string key, Func<Waiter> create, CancellationToken cancellationToken)
+    {
         Waiter waiter;
         lock (sync)
         {
             // The same call awaited twice (a retried batch while the first execution still runs): one lookup,
             // and each caller waits with its own token.
-            if (!ofGeneration.TryGetValue(callId, out waiter!))
+            if (!table.TryGetValue(key, out waiter!))
             {
-                waiter = new Waiter(callId, startedFrom - Slack, startedTo + Slack, now + delay, now + options.Scaled(options.RecordMaxWaitSeconds), delay)
-                {
-                    Generation = generation,
-                    Campaign = campaign?.Records is not null ? campaign : null,
-                };
-                ofGeneration[callId] = waiter;
+                waiter = create();
+                table[key] = waiter;
             }
 
             waiter.Callers++;
@@ -112,9 +118,9 @@ public sealed partial class RecordHarvester : IDisposable
             lock (sync)
             {
                 // The last caller gone: nobody needs the record any more.
-                if (--waiter.Callers == 0 && ofGeneration.TryGetValue(callId, out var current) && ReferenceEquals(current, waiter))
+                if (--waiter.Callers == 0 && table.TryGetValue(key, out var current) && ReferenceEquals(current, waiter))
                 {
-                    ofGeneration.Remove(callId);
+                    table.Remove(key);
                 }
             }
         }
@@ -154,7 +160,7 @@ public sealed partial class RecordHarvester : IDisposable
         List<Waiter> due;
         lock (sync)
         {
-            due = [.. waiters.Values.SelectMany(w => w.Values).Where(w => w.NextLook <= now).OrderBy(w => w.From)];
+            due = [.. AllWaiters().Where(w => w.NextLook <= now).OrderBy(w => w.From)];
         }
 
         if (due.Count == 0)
@@ -182,18 +188,23 @@ public sealed partial class RecordHarvester : IDisposable
 
         // A call the filter missed twice (a late record, or a start time outside its range: clock skew) and
         // a call at its last look are asked by CallId, so a record that exists is never marked missing.
-        var byCallId = due.Where(w => w.FilterMisses >= 2 || now >= w.Deadline).ToList();
-        foreach (var range in Ranges(due.Where(w => w.FilterMisses < 2 && now < w.Deadline)))
+        // A room waiter has no CallId: only a page finds it.
+        var byCallId = due.Where(w => w.Room is null && (w.FilterMisses >= 2 || now >= w.Deadline)).ToList();
+        foreach (var range in Ranges(due.Where(w => w.Room is not null || (w.FilterMisses < 2 && now < w.Deadline))))
         {
             // A page holds 100 records of the whole app in the range: worth it when enough of ours are due
-            // there; a few stragglers are cheaper asked by CallId.
-            if (EnabledFor(generation) && range.Count >= options.RecordsFilterMinCalls && quota > 0)
+            // there (or a room waiter is); a few stragglers are cheaper asked by CallId.
+            var room = range.Any(w => w.Room is not null);
+            if ((room || (EnabledFor(generation) && range.Count >= options.RecordsFilterMinCalls)) && quota > 0)
             {
                 quota -= await ReadRangeAsync(generation, capped, range, token).ConfigureAwait(false);
+                continue;
             }
-            else
+
+            byCallId.AddRange(range.Where(w => w.Room is null));
+            foreach (var waiter in range.Where(w => w.Room is not null))
             {
-                byCallId.AddRange(range);
+                waiter.Postponed = true; // its campaign's cap is spent this round
             }
         }
 
@@ -229,7 +240,7 @@ public sealed partial class RecordHarvester : IDisposable
             }
 
             // Doubling gaps, and one last look at the deadline itself.
-            waiter.Gap = TimeSpan.FromTicks(Math.Min(waiter.Gap.Ticks * 2, options.Scaled(300).Ticks));
+            waiter.Gap = TimeSpan.FromTicks(Math.Min(waiter.Gap.Ticks * 2, MaxGap(waiter).Ticks));
             waiter.NextLook = now + waiter.Gap < waiter.Deadline ? now + waiter.Gap : waiter.Deadline;
         }
     }
@@ -323,6 +334,12 @@ public sealed partial class RecordHarvester : IDisposable
                 {
                     Forget(waiter);
                 }
+
+                // Every room waiter is matched, due or not: a lost start is found on pages read for others.
+                if (RoomOf(generation, record) is { } room && room.Result.TrySetResult(record))
+                {
+                    Forget(room);
+                }
             }
 
             if (!result.HasMore || result.Records.Count == 0)
@@ -376,10 +393,10 @@ public sealed partial class RecordHarvester : IDisposable
     {
         lock (sync)
         {
-            var ofGeneration = waiters[waiter.Generation];
-            if (ofGeneration.TryGetValue(waiter.CallId, out var current) && ReferenceEquals(current, waiter))
+            var table = TableOf(waiter);
+            if (table.TryGetValue(waiter.CallId, out var current) && ReferenceEquals(current, waiter))
             {
-                ofGeneration.Remove(waiter.CallId);
+                table.Remove(waiter.CallId);
             }
         }
     }
@@ -390,9 +407,12 @@ public sealed partial class RecordHarvester : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Generation} records by-filter query was refused ({Reason}); its records are fetched by CallId from now on")]
     private partial void LogFilterRefused(string generation, string reason);
 
+    // A call awaited by CallId, or (Room set) by RoomId: then CallId holds the RoomId, its key.
     private sealed class Waiter(string callId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset nextLook, DateTimeOffset deadline, TimeSpan gap)
     {
         public string CallId { get; } = callId;
+
+        public RecordLookup? Room { get; init; }
 
         public DateTimeOffset From { get; } = from;
 

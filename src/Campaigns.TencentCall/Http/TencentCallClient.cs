@@ -131,7 +131,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
             }
 
             var result = await GetRecordsByFilterAsync(filter with { Page = page }, generation, cancellationToken).ConfigureAwait(false);
-            if (result.Records.FirstOrDefault(r => Matches(r, lookup)) is { } found)
+            if (result.Records.FirstOrDefault(lookup.Matches) is { } found)
             {
                 return found;
             }
@@ -148,11 +148,6 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
             TencentApi.GetRecordsByFilter,
             (generation ?? options.Value.RecordsApi) == RecordsApiGeneration.V4 ? ApiGeneration.V4 : ApiGeneration.V1);
     }
-
-    private static bool Matches(CallRecord record, RecordLookup lookup) =>
-        string.Equals(record.RoomId, lookup.RoomId, StringComparison.Ordinal)
-        && string.Equals(record.Caller, lookup.RobotAccount, StringComparison.Ordinal)
-        && record.Callees.Order(StringComparer.Ordinal).SequenceEqual(lookup.Callees.Order(StringComparer.Ordinal), StringComparer.Ordinal);
 
     private async Task<CallRecord> GetRecordV4Async(string callId, CancellationToken cancellationToken)
     {

@@ -146,4 +146,11 @@ public sealed record RecordLookup
 
     /// <summary>At most this many pages are read, so a huge window cannot loop for ever.</summary>
     public int MaxPages { get; init; } = 1000;
+
+    /// <summary>Whether <paramref name="record"/> is the call looked for: its RoomId, robot and callees (in any order).</summary>
+    public bool Matches(CallRecord record) =>
+        record is not null
+        && string.Equals(record.RoomId, RoomId, StringComparison.Ordinal)
+        && string.Equals(record.Caller, RobotAccount, StringComparison.Ordinal)
+        && record.Callees.Order(StringComparer.Ordinal).SequenceEqual(Callees.Order(StringComparer.Ordinal), StringComparer.Ordinal);
 }
