@@ -172,6 +172,13 @@ public interface IOutcomeStore
     Task<int> CloseIntendedAsync(string campaignId, string errorInfo, IReadOnlyList<string>? attemptKeys = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The claim's holder records that its start was never placed (refused, or never sent): Dialing → Failed, only
+    /// while the stored claim is <paramref name="claimToken"/>'s. Returns the stored attempt, <see cref="CallAttempt.Refused"/>
+    /// when it was not moved (another state, or another holder's claim); found Failed already is a repeat.
+    /// </summary>
+    Task<CallAttempt> FailClaimAsync(string attemptKey, string claimToken, long? errorCode, string errorInfo, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Keyset paging of the <see cref="AttemptState.Dialed"/> attempts of every campaign last changed before
     /// <paramref name="changedBefore"/>, in attempt-key order after <paramref name="afterAttemptKey"/> (null: from
     /// the start): calls placed whose batch is gone (gave up, or its campaign ended) and that nobody settles.

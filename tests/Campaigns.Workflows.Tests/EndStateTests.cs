@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Campaigns.Activities.Batches;
 using Campaigns.Simulator;
 using Campaigns.Storage.Model;
+using Microsoft.Extensions.Configuration;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;
@@ -124,6 +125,49 @@ public sealed class EndStateTests(TemporalServer temporal)
 
         Assert.Empty(late);
         Console.WriteLine($"SIGSTOP {frozenFor.TotalSeconds:0} s: rings {rings.Values.Sum()}, finished {result.Finished}, unresolved {result.Unresolved}, max rings per callee {rings.Values.DefaultIfEmpty().Max()}");
+    }
+
+    [Fact]
+    public async Task ClaimsAnsweredPastTheFence_NeverSent_DialedAfreshLater_NobodyRungTwice()
+    {
+        // The SIGSTOP test above freezes the whole worker, which rarely lands between a claim and its send. Here
+        // ten claims are answered 15 s late (a stall right after the claim committed), deterministically: none of
+        // them may be sent on that old claim; each is given back and dialed afresh.
+        await using var h = await CampaignHarness.StartAsync(temporal, FewSecondCalls, timeScale: 1, config: FastWatch);
+        await h.StopWorkerAsync();
+        var builder = Worker.WorkerHost.CreateBuilder([], c => c.AddInMemoryCollection(WithFastWatch(h.WorkerConfig())));
+        StallingStore.Install(builder, n => n is > 20 and <= 30, TimeSpan.FromSeconds(15));
+        using var worker = builder.Build();
+        await worker.StartAsync();
+        var skew = await h.Simulator.NowAsync() - DateTimeOffset.UtcNow;
+        var id = CampaignHarness.NewId();
+        var callees = Enumerable.Range(1, 80).Select(i => $"f{i:D2}").ToList();
+        var handle = await h.Campaigns.StartAsync(new CampaignSpec
+        {
+            CampaignId = id, RobotAccount = "robot", Callees = callees, RingTimeoutMs = 10_000, Rate = new() { MaxCallsPerSecond = 20 },
+        });
+
+        var result = await handle.GetResultAsync();
+        await worker.StopAsync();
+
+        Assert.Equal(CampaignStatuses.Completed, result.Status);
+        Assert.Equal(callees.Count, result.Finished);
+        var rings = await h.Simulator.RingsAsync();
+        Assert.All(rings, r => Assert.Equal(1, r.Value));
+        Assert.Equal(callees.Count, rings.Count); // the stalled ones too: dialed afresh, not lost
+        var late = new List<string>();
+        foreach (var call in await h.Simulator.CallsAsync())
+        {
+            var attempt = await h.Store.GetAttemptByCallIdAsync(call.CallId);
+            if (attempt?.ClaimedAt is { } claimed && call.PlacedAt - skew - claimed > BatchRunner.MaxClaimAge + TimeSpan.FromSeconds(3))
+            {
+                late.Add($"{call.CallId} placed {(call.PlacedAt - skew - claimed).TotalSeconds:0.0} s after its claim");
+            }
+        }
+
+        Assert.Empty(late);
+        Assert.True(StallingStore.Stalled >= 10, $"only {StallingStore.Stalled} claims stalled");
+        Console.WriteLine($"stalled claims: {StallingStore.Stalled}, rings {rings.Values.Sum()}, finished {result.Finished}, results {string.Join(", ", result.ByResult.Select(r => $"{r.Key} {r.Value}"))}");
     }
 
     [Fact]

@@ -171,6 +171,15 @@ public sealed class CampaignWorkflow
             batchesCancel.Cancel();
         });
         await DispatchAsync();
+        if (cancelRequested && SettleAfterCancel)
+        {
+            // Nothing left open: what no batch reported is settled now, and the campaign's intents are closed
+            // (before a failure is raised too: a cancelled campaign whose batches gave up still closes them).
+            var items = abandoned.Distinct().ToList();
+            var finished = await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.FinishCancelledAsync(InputFor(items)), FinishOptions(items.Count));
+            Apply(BatchRuns.Expand(finished, items));
+        }
+
         if (fatal is not null)
         {
             // The store and the search attribute say Failed, so `list --status Failed` finds it (a patch:
@@ -184,14 +193,6 @@ public sealed class CampaignWorkflow
             }
 
             throw fatal;
-        }
-
-        if (cancelRequested && SettleAfterCancel)
-        {
-            // Nothing left open: what no batch reported is settled now, and the campaign's intents are closed.
-            var items = abandoned.Distinct().ToList();
-            var finished = await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.FinishCancelledAsync(InputFor(items)), FinishOptions(items.Count));
-            Apply(BatchRuns.Expand(finished, items));
         }
 
         if (!cancelRequested && ShouldContinueAsNew())
@@ -580,7 +581,8 @@ public sealed class CampaignWorkflow
             Errors = progress.Errors.Contains(failure.Message) || progress.Errors.Count >= MaxErrorsKept ? progress.Errors : [.. progress.Errors, failure.Message],
         };
         batchesGivenUpInARow++;
-        if (batchesGivenUpInARow >= MaxBatchesGivenUpInARow)
+        // After a cancel the campaign ends Cancelled whatever its batches did (since settle-after-cancel).
+        if (batchesGivenUpInARow >= MaxBatchesGivenUpInARow && !(cancelRequested && SettleAfterCancel))
         {
             fatal ??= new ApplicationFailureException(
                 $"{batchesGivenUpInARow} batches in a row gave up, the last with: {failure.Message}", errorType: "BatchesFailing", nonRetryable: true);

@@ -1,5 +1,6 @@
 using Campaigns.Storage.Model;
 using Campaigns.Workflows.Activities;
+using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Activities.Batches;
 
@@ -24,65 +25,75 @@ public sealed partial class BatchRunner
     /// <summary>The error text of a redial held back because the call before it may have been answered.</summary>
     internal const string HeldInfo = "redial held";
 
-    // Results whose call may have been answered without our knowing (the start's answer was lost and the call
-    // not found, or the call was placed and its record never came): a redial could ring someone who answered.
-    private static readonly string[] MayHideAnAnswer = [Outcomes.RecordMissing];
+    // The error text a cancel stored before this file existed (a retried execution still reads it as Cancelled).
+    private const string CancelledInfoBefore = "not sent again: campaign cancelled";
 
     // The result of an attempt stored Failed: by what stopped it (a retried execution reports it again).
     private static string ResultOfFailed(CallAttempt attempt) =>
-        attempt.ErrorInfo?.StartsWith(CancelledInfo, StringComparison.Ordinal) == true ? Results.Cancelled
+        attempt.ErrorInfo is { } info && (info.StartsWith(CancelledInfo, StringComparison.Ordinal) || info.StartsWith(CancelledInfoBefore, StringComparison.Ordinal)) ? Results.Cancelled
         : attempt.ErrorInfo?.StartsWith(HeldInfo, StringComparison.Ordinal) == true ? Results.RedialHeld
         : Results.NotPlaced;
 
-    // A cancel stopped the attempt before its start left: closed as Failed (never placed), so nobody dials it
-    // later and the store holds no open intent. Refused: another execution moved it meanwhile, and its state decides.
-    private async Task<string> ClosedByCancelAsync(BatchInput input, CallAttempt attempt, Target target, BatchContext context)
+    // Closes an attempt nobody has claimed (Intended → Failed with why, compare-and-set on Intended) and answers
+    // result. Not Intended any more: another execution claimed or moved it meanwhile, and its state decides.
+    private async Task<string> CloseUnclaimedAsync(BatchInput input, CallAttempt attempt, Target target, BatchContext context, string why, string result)
     {
-        var closed = await store.MarkFailedAsync(attempt.AttemptKey, null, CancelledInfo, CancellationToken.None).ConfigureAwait(false);
-        return closed.Refused ? await RunAttemptAsync(input, closed, target, context).ConfigureAwait(false) : Results.Cancelled;
+        if (await store.CloseIntendedAsync(attempt.CampaignId, why, [attempt.AttemptKey], CancellationToken.None).ConfigureAwait(false) == 1)
+        {
+            return result;
+        }
+
+        var stored = await store.GetAttemptAsync(attempt.AttemptKey, CancellationToken.None).ConfigureAwait(false) ?? attempt;
+        return await RunAttemptAsync(input, stored, target, context).ConfigureAwait(false);
     }
 
-    // Why a redial must not be sent (null: it may): the attempt before it may have been answered, and nothing
-    // (the batch, nor the sweeper since) has ruled that out. Unknown, Dialing or Dialed: its end is not known yet;
-    // Settled with RecordMissing: placed, and who answered is unknown.
-    private async Task<string?> RedialHeldBecauseAsync(CallAttempt attempt, CancellationToken cancellationToken)
+    // A cancel stopped the attempt before it was claimed: closed as Failed (never placed), so nobody dials it
+    // later and the store holds no open intent.
+    private Task<string> ClosedByCancelAsync(BatchInput input, CallAttempt attempt, Target target, BatchContext context) =>
+        CloseUnclaimedAsync(input, attempt, target, context, CancelledInfo, Results.Cancelled);
+
+    // We hold the claim and know our start was never placed (never sent, or refused): Dialing → Failed under our
+    // token only, so a claim taken over meanwhile is never closed by us; refused, the stored state decides.
+    private async Task<string> FailOwnClaimAsync(BatchInput input, CallAttempt attempt, Target target, BatchContext context, long? errorCode, string why, string result)
+    {
+        var failed = await store.FailClaimAsync(attempt.AttemptKey, context.ClaimToken, errorCode, why, CancellationToken.None).ConfigureAwait(false);
+        return failed.Refused ? await RunAttemptAsync(input, failed, target, context).ConfigureAwait(false) : result;
+    }
+
+    // Why a redial must not be sent (null: it may). It may only when the attempt before it is known not to have
+    // been answered: Settled with a result a redial rule names (never RecordMissing: placed, and who answered is
+    // unknown), or Failed by the vendor's refusal (NotPlaced) with a rule on that. Anything else holds it: Unknown,
+    // Dialing or Dialed (its end is not known; a rule on Unresolved waits for the sweep to find the call), a
+    // result no rule names (the sweep found the call answered), or no row at all.
+    private async Task<string?> RedialHeldBecauseAsync(CallAttempt attempt, CampaignSpec spec, CancellationToken cancellationToken)
     {
         if (attempt.AttemptNo <= 1)
         {
             return null;
         }
 
+        var redialed = spec.Redial.Rules.Select(r => r.Result).Where(r => r is not (Outcomes.RecordMissing or Results.Unresolved)).ToHashSet(StringComparer.Ordinal);
         var before = await store.GetAttemptAsync(AttemptKey.For(attempt.CampaignId, attempt.TargetSeq, attempt.AttemptNo - 1), cancellationToken).ConfigureAwait(false);
-        switch (before?.State)
+        var earlier = before?.State switch
         {
-            case AttemptState.Unknown or AttemptState.Dialing or AttemptState.Dialed:
-                return $"{HeldInfo}: attempt {before.AttemptNo} is {before.State} (its call may have been answered and is not ruled out)";
-            case AttemptState.Settled:
-                var results = await store.GetAttemptResultsAsync(before.AttemptKey, cancellationToken).ConfigureAwait(false);
-                return results.Values.Any(r => MayHideAnAnswer.Contains(r, StringComparer.Ordinal))
-                    ? $"{HeldInfo}: attempt {before.AttemptNo} was placed and its record never came (it may have been answered)"
-                    : null;
-            default:
-                return null;
-        }
+            AttemptState.Settled => Outcomes.TargetResult([.. (await store.GetAttemptResultsAsync(before.AttemptKey, cancellationToken).ConfigureAwait(false)).Values
+                .Select(r => new Outcome { AttemptKey = before.AttemptKey, CampaignId = before.CampaignId, Callee = "", Result = r })]),
+            AttemptState.Failed => ResultOfFailed(before),
+            _ => null,
+        };
+        return earlier is not null && redialed.Contains(earlier) ? null
+            : $"{HeldInfo}: attempt {attempt.AttemptNo - 1} is {before?.State.ToString() ?? "missing"}{(earlier is null ? "" : " with " + earlier)}, which may hide an answered call";
     }
 
-    // A claim older than MaxClaimAge at the moment of sending. Cancelled: closed. Refused before (101001s): the
-    // vendor said each send placed nothing, and the retries have had their time: NotPlaced, as after the last
-    // retry. Otherwise the claim is given back and the attempt comes back Deferred, to be dialed afresh later;
-    // a release refused means another execution moved it, and its state decides.
-    private async Task<string> StaleClaimAsync(BatchInput input, CallAttempt attempt, Target target, BatchContext context, bool refusedBefore)
+    // A claim older than MaxClaimAge at the moment of sending. Cancelled: closed. Otherwise the claim is given back
+    // (nothing was placed: never sent, or every send refused with 101001) and the attempt comes back Deferred, to be
+    // dialed afresh later; a release refused means another execution moved it, and its state decides.
+    private async Task<string> StaleClaimAsync(BatchInput input, CallAttempt attempt, Target target, BatchContext context)
     {
         CampaignMetrics.StaleClaim();
         if (context.Cancel.IsCancellationRequested)
         {
-            return await ClosedByCancelAsync(input, attempt, target, context).ConfigureAwait(false);
-        }
-
-        if (refusedBefore)
-        {
-            var failed = await store.MarkFailedAsync(attempt.AttemptKey, null, $"refused by the vendor until the claim was {MaxClaimAge.TotalSeconds:0} s old", CancellationToken.None).ConfigureAwait(false);
-            return failed.Refused ? await RunAttemptAsync(input, failed, target, context).ConfigureAwait(false) : Results.NotPlaced;
+            return await FailOwnClaimAsync(input, attempt, target, context, null, CancelledInfo, Results.Cancelled).ConfigureAwait(false);
         }
 
         var released = await store.ReleaseClaimAsync(attempt.AttemptKey, context.ClaimToken, CancellationToken.None).ConfigureAwait(false);

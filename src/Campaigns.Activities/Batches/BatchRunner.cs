@@ -128,6 +128,9 @@ public sealed partial class BatchRunner(
     // second holds at most 1.1 × the gate's share (under the vendor's limit with the default Headroom 0.9).
     private static readonly TimeSpan StaleGatePass = TimeSpan.FromMilliseconds(100);
 
+    // The first back-off after a start refused with 101001 or a frequency limit; each next one doubles.
+    private const double BackOffBaseMs = 50;
+
     private async Task<string> DialAsync(BatchInput input, CallAttempt attempt, Target target, BatchContext context)
     {
         var spec = input.Spec;
@@ -137,11 +140,10 @@ public sealed partial class BatchRunner(
             return await ClosedByCancelAsync(input, attempt, target, context).ConfigureAwait(false);
         }
 
-        if (await RedialHeldBecauseAsync(attempt, context.Abort).ConfigureAwait(false) is { } held)
+        if (await RedialHeldBecauseAsync(attempt, spec, context.Abort).ConfigureAwait(false) is { } held)
         {
-            var stored = await store.MarkFailedAsync(attempt.AttemptKey, null, held, CancellationToken.None).ConfigureAwait(false);
             LogRedialHeld(attempt.AttemptKey, held);
-            return stored.Refused ? await RunAttemptAsync(input, stored, target, context).ConfigureAwait(false) : Results.RedialHeld;
+            return await CloseUnclaimedAsync(input, attempt, target, context, held, Results.RedialHeld).ConfigureAwait(false);
         }
 
         // A slot of the campaign's live calls first (rate.maxCallsInFlight): held until the call has ended, never
@@ -187,7 +189,7 @@ public sealed partial class BatchRunner(
         // Timed from before the claim is asked: the stored claimed_at is no earlier, so a start sent within
         // MaxClaimAge of this instant left within MaxClaimAge of claimed_at.
         context.Abort.ThrowIfCancellationRequested();
-        var claimAsked = time.GetUtcNow();
+        var claimAsked = time.GetTimestamp(); // monotonic: a wall-clock step must not open the fence
         var claim = await store.ClaimDialAsync(attempt.AttemptKey, context.ClaimToken, CancellationToken.None).ConfigureAwait(false);
         if (!claim.Claimed)
         {
@@ -210,7 +212,7 @@ public sealed partial class BatchRunner(
         {
             if (context.Cancel.IsCancellationRequested)
             {
-                return await ClosedByCancelAsync(input, attempt, target, context).ConfigureAwait(false); // we hold the claim: never sent
+                return await FailOwnClaimAsync(input, attempt, target, context, null, CancelledInfo, Results.Cancelled).ConfigureAwait(false); // never sent
             }
 
             throw await ReleaseAsync(attempt, context, "worker stopping before sending").ConfigureAwait(false);
@@ -222,11 +224,11 @@ public sealed partial class BatchRunner(
             // Only the start itself is inside this try: an error while watching or fetching the record
             // must never be read as "the start failed" (that would redial a callee who answered).
             StartCallResult started;
-            if (time.GetUtcNow() - claimAsked > MaxClaimAge)
+            if (time.GetElapsedTime(claimAsked) > MaxClaimAge)
             {
                 // Frozen (or throttled) too long since the claim: a retry of this batch may already be reconciling
                 // it as "sent at claim time". Never send now; give the claim back, and it is dialed later afresh.
-                return await StaleClaimAsync(input, attempt, target, context, refusedBefore: tries > 1).ConfigureAwait(false);
+                return await StaleClaimAsync(input, attempt, target, context).ConfigureAwait(false);
             }
 
             try
@@ -263,8 +265,7 @@ public sealed partial class BatchRunner(
                     {
                         // The campaign is cancelled: nothing was placed and nothing will be. Recorded as Failed
                         // (the target's result is Cancelled), so no later execution reads the claim as "maybe rung".
-                        await store.MarkFailedAsync(attempt.AttemptKey, e.ErrorCode, CancelledInfo + $" (not sent again after {e.ErrorCode})", CancellationToken.None).ConfigureAwait(false);
-                        return Results.Cancelled;
+                        return await FailOwnClaimAsync(input, attempt, target, context, e.ErrorCode, CancelledInfo + $" (not sent again after {e.ErrorCode})", Results.Cancelled).ConfigureAwait(false);
                     }
 
                     // The worker is stopping: nothing was placed, so the claim goes back and the next execution
@@ -301,7 +302,8 @@ public sealed partial class BatchRunner(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancel, context.Stopping, context.Abort);
         try
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, tries - 1)), time, stop.Token).ConfigureAwait(false);
+            // 50 ms doubling: the 8 tries (6.35 s of back-off) fit within MaxClaimAge with room for the budget's waits.
+            await Task.Delay(TimeSpan.FromMilliseconds(BackOffBaseMs * Math.Pow(2, tries - 1)), time, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

@@ -79,20 +79,22 @@ public sealed class RecordFinder(
     }
 
     /// <summary>
-    /// One search, now, for the call placed with <paramref name="roomId"/> between <paramref name="since"/> and
-    /// <paramref name="until"/> (null: now), under the records budget (and <paramref name="campaign"/>'s records
-    /// cap and generation, when given); null when not found (or the vendor failed).
+    /// One search, now, for the call of a start claimed at <paramref name="claimed"/> with <paramref name="roomId"/>
+    /// whose answer was lost: over the few seconds its call can have begun in (<see cref="LostStartWindow"/>), under
+    /// the records budget (and <paramref name="campaign"/>'s records cap and generation, when given); null when not
+    /// found (or the vendor failed). What the sweeper asks, long after the batch stopped looking.
     /// </summary>
-    public async Task<CallRecord?> SearchAsync(
-        string robot, IReadOnlyList<string> callees, string roomId, DateTimeOffset since, DateTimeOffset? until, CampaignBudget? campaign, CancellationToken cancellationToken)
+    public async Task<CallRecord?> SearchLostStartAsync(
+        string robot, IReadOnlyList<string> callees, string roomId, DateTimeOffset claimed, CampaignBudget? campaign, CancellationToken cancellationToken)
     {
         try
         {
             // A by-filter lookup (200/s on both generations): every page it reads is a request, each charged to
-            // the records budget and the campaign's records cap (a wide range can take many pages).
+            // the records budget and the campaign's records cap; the narrow range keeps it to a page or two.
+            var (from, to) = LostStartWindow.Of(claimed, requestTimeout);
             var now = time.GetUtcNow();
             return await client.FindRecordByRoomAsync(
-                new RecordLookup { RobotAccount = robot, Callees = callees, RoomId = roomId, From = since.AddMinutes(-1), To = until is { } u && u < now ? u : now },
+                new RecordLookup { RobotAccount = robot, Callees = callees, RoomId = roomId, From = from, To = to < now ? to : now },
                 campaign?.RecordsApi,
                 ct => budget.AcquireRecordAsync(campaign, campaign?.RecordsApi, byCallId: false, ct),
                 cancellationToken).ConfigureAwait(false);

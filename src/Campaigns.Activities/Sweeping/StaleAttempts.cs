@@ -16,9 +16,6 @@ namespace Campaigns.Activities.Sweeping;
 /// </summary>
 public sealed partial class UnresolvedSweeper
 {
-    // A lost start's call, if any, began within the fence after its claim plus a request's lifetime.
-    private static readonly TimeSpan SentWithin = BatchRunner.MaxClaimAge + TimeSpan.FromMinutes(1);
-
     private async Task<(int Claims, int Calls)> SweepStaleAsync(Dictionary<string, CampaignSpec?> specs, CancellationToken cancellationToken)
     {
         var watch = options.Value.Watch;
@@ -90,8 +87,8 @@ public sealed partial class UnresolvedSweeper
 
         var claimed = attempt.ClaimedAt ?? attempt.IntendedAt;
         var roomId = BatchRunner.RoomIdOf(spec, attempt);
-        var record = await records.SearchAsync(
-            spec.RobotAccount, target.Callees, roomId, claimed, claimed + SentWithin, CampaignBudget.Of(attempt.CampaignId, spec), cancellationToken).ConfigureAwait(false);
+        var record = await records.SearchLostStartAsync(
+            spec.RobotAccount, target.Callees, roomId, claimed, CampaignBudget.Of(attempt.CampaignId, spec), cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
             var unknown = await store.MarkUnknownAsync(attempt.AttemptKey, "claim left by an execution that is gone; no call found for room " + roomId, CancellationToken.None).ConfigureAwait(false);

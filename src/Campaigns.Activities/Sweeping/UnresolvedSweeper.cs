@@ -93,11 +93,11 @@ public sealed partial class UnresolvedSweeper(
             return false;
         }
 
-        // The start left right after the claim: its call began within the request's lifetime, so the search
-        // spans minutes, not the days since (a by-filter search reads every call of the app in its range).
-        var started = attempt.ClaimedAt ?? attempt.IntendedAt;
-        var record = await records.SearchAsync(
-            spec.RobotAccount!, target.Callees, BatchRunner.RoomIdOf(spec, attempt), started, started + TimeSpan.FromMinutes(10), CampaignBudget.Of(attempt.CampaignId, spec), cancellationToken).ConfigureAwait(false);
+        // The start left within the stale-start fence of its claim: its call began within seconds of it, so the
+        // search spans those seconds, not the days since (a by-filter search reads every call of the app in its range).
+        var claimed = attempt.ClaimedAt ?? attempt.IntendedAt;
+        var record = await records.SearchLostStartAsync(
+            spec.RobotAccount!, target.Callees, BatchRunner.RoomIdOf(spec, attempt), claimed, CampaignBudget.Of(attempt.CampaignId, spec), cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
             return false;

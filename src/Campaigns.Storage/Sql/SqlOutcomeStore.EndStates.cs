@@ -53,6 +53,34 @@ internal abstract partial class SqlOutcomeStore
             ct)), cancellationToken);
     }
 
+    // The token is part of the compare-and-set, as for a release: a holder whose claim was taken over (its
+    // execution timed out, the attempt reconciled or claimed afresh) can never close someone else's attempt.
+    public Task<CallAttempt> FailClaimAsync(string attemptKey, string claimToken, long? errorCode, string errorInfo, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(attemptKey);
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimToken);
+        return InTransactionAsync(Access.OneBatch, async (conn, tx, ct) =>
+        {
+            var failed = (await conn.QueryAsync<CallAttempt>(Cmd(
+                $"""
+                UPDATE call_attempts SET state = @failed, error_code = @errorCode, error_info = @errorInfo, updated_at = @now
+                WHERE attempt_key = @attemptKey AND state = @dialing AND claim_token = @claimToken
+                RETURNING {AttemptColumns}
+                """,
+                new { attemptKey, claimToken, errorCode, errorInfo, now = Time.GetUtcNow(), failed = Names.Of(AttemptState.Failed), dialing = Names.Of(AttemptState.Dialing) },
+                tx,
+                ct)).ConfigureAwait(false)).SingleOrDefault();
+            if (failed is not null)
+            {
+                return failed;
+            }
+
+            var stored = await conn.QuerySingleOrDefaultAsync<CallAttempt>(Cmd(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx, ct))
+                .ConfigureAwait(false) ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
+            return stored.State == AttemptState.Failed && stored.ClaimToken == claimToken ? stored : stored with { Refused = true };
+        }, cancellationToken);
+    }
+
     // Served by the partial index call_attempts_dialed (migration 0006): few rows, whatever the table's size.
     public Task<IReadOnlyList<CallAttempt>> GetStaleDialedAttemptsAsync(
         DateTimeOffset changedBefore, string? afterAttemptKey, int limit, CancellationToken cancellationToken = default) =>
