@@ -26,7 +26,7 @@ internal abstract partial class SqlOutcomeStore
                 return dialed;
             }
 
-            return dialed.State == AttemptState.Settled ? dialed : await SettleInAsync(conn, tx, settle, ct).ConfigureAwait(false);
+            return dialed.State == AttemptState.Settled ? dialed with { Refused = false } : await SettleInAsync(conn, tx, settle, ct).ConfigureAwait(false);
         }, cancellationToken);
     }
 
