@@ -179,6 +179,13 @@ public interface IOutcomeStore
     Task<CallAttempt> FailClaimAsync(string attemptKey, string claimToken, long? errorCode, string errorInfo, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// A reconciler found no call for the claim <paramref name="claimToken"/>: Dialing → Unknown, only while the stored
+    /// claim is still that one (a claim given back and taken afresh since is left alone). Returns the stored attempt,
+    /// <see cref="CallAttempt.Refused"/> when it was not moved; found Unknown under that claim already is a repeat.
+    /// </summary>
+    Task<CallAttempt> MarkClaimUnknownAsync(string attemptKey, string claimToken, string errorInfo, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Keyset paging of the <see cref="AttemptState.Dialed"/> attempts of every campaign last changed before
     /// <paramref name="changedBefore"/>, in attempt-key order after <paramref name="afterAttemptKey"/> (null: from
     /// the start): calls placed whose batch is gone (gave up, or its campaign ended) and that nobody settles.

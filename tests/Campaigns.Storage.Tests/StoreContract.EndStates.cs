@@ -94,4 +94,20 @@ public abstract partial class StoreContract
         Assert.Empty(await Store.GetStaleDialedAttemptsAsync(DateTimeOffset.UtcNow.AddMinutes(-1), null, 10));
         Assert.Empty(await Store.GetStaleDialingAttemptsAsync(later, claimed.AttemptKey, 10));
     }
+
+    [Fact]
+    public async Task MarkClaimUnknown_OnlyTheClaimSearchedFor_NeverOneTakenAfresh()
+    {
+        await Store.AddTargetsAsync(Campaign, Callees("a"));
+        var intent = await Store.RecordIntentAsync(Campaign, 1, 1);
+        await Store.ClaimDialAsync(intent.AttemptKey, "old");
+        await Store.ReleaseClaimAsync(intent.AttemptKey, "old");
+        await Store.ClaimDialAsync(intent.AttemptKey, "fresh");
+
+        var stale = await Store.MarkClaimUnknownAsync(intent.AttemptKey, "old", "not found");
+        var fresh = await Store.MarkClaimUnknownAsync(intent.AttemptKey, "fresh", "not found");
+
+        Assert.Equal((AttemptState.Dialing, true), (stale.State, stale.Refused));
+        Assert.Equal((AttemptState.Unknown, false, "not found"), (fresh.State, fresh.Refused, fresh.ErrorInfo));
+    }
 }

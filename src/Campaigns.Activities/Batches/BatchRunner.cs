@@ -468,16 +468,18 @@ public sealed partial class BatchRunner(
         // Another execution may have got the answer meanwhile (a lost heartbeat, not a dead worker), or given
         // its claim back (Intended again: it knew its start was never sent, so this one dials it normally).
         var now = await store.GetAttemptAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false) ?? attempt;
-        if (now.State is AttemptState.Dialed or AttemptState.Settled or AttemptState.Failed or AttemptState.Intended)
+        if (now.State is AttemptState.Dialed or AttemptState.Settled or AttemptState.Failed or AttemptState.Intended
+            || (now.State == AttemptState.Dialing && now.ClaimedAt != attempt.ClaimedAt))
         {
+            // Claimed afresh since (given back, then claimed again): that claim is looked for on its own.
             return await RunAttemptAsync(input, now, target, context).ConfigureAwait(false);
         }
 
         if (found is null)
         {
-            if (now.State != AttemptState.Unknown)
+            if (now.State == AttemptState.Dialing)
             {
-                var marked = await store.MarkUnknownAsync(attempt.AttemptKey, "start answer lost; no record found for room " + roomId, CancellationToken.None).ConfigureAwait(false);
+                var marked = await store.MarkClaimUnknownAsync(attempt.AttemptKey, now.ClaimToken!, "start answer lost; no record found for room " + roomId, CancellationToken.None).ConfigureAwait(false);
                 if (marked.Refused)
                 {
                     return await RunAttemptAsync(input, marked, target, context).ConfigureAwait(false);

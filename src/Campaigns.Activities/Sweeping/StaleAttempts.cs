@@ -91,7 +91,7 @@ public sealed partial class UnresolvedSweeper
             spec.RobotAccount, target.Callees, roomId, claimed, CampaignBudget.Of(attempt.CampaignId, spec), cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
-            var unknown = await store.MarkUnknownAsync(attempt.AttemptKey, "claim left by an execution that is gone; no call found for room " + roomId, CancellationToken.None).ConfigureAwait(false);
+            var unknown = await store.MarkClaimUnknownAsync(attempt.AttemptKey, attempt.ClaimToken!, "claim left by an execution that is gone; no call found for room " + roomId, CancellationToken.None).ConfigureAwait(false);
             return !unknown.Refused;
         }
 

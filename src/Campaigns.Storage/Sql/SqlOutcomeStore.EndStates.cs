@@ -55,29 +55,39 @@ internal abstract partial class SqlOutcomeStore
 
     // The token is part of the compare-and-set, as for a release: a holder whose claim was taken over (its
     // execution timed out, the attempt reconciled or claimed afresh) can never close someone else's attempt.
-    public Task<CallAttempt> FailClaimAsync(string attemptKey, string claimToken, long? errorCode, string errorInfo, CancellationToken cancellationToken = default)
+    public Task<CallAttempt> FailClaimAsync(string attemptKey, string claimToken, long? errorCode, string errorInfo, CancellationToken cancellationToken = default) =>
+        MoveClaimAsync(attemptKey, claimToken, AttemptState.Failed, "error_code = @errorCode, error_info = @errorInfo", new { errorCode, errorInfo }, cancellationToken);
+
+    // The same compare-and-set for a reconciler: only the claim it searched for becomes Unknown, never one taken
+    // afresh since (released and claimed again, whose start may be on its way).
+    public Task<CallAttempt> MarkClaimUnknownAsync(string attemptKey, string claimToken, string errorInfo, CancellationToken cancellationToken = default) =>
+        MoveClaimAsync(attemptKey, claimToken, AttemptState.Unknown, "error_info = @errorInfo", new { errorInfo }, cancellationToken);
+
+    private Task<CallAttempt> MoveClaimAsync(string attemptKey, string claimToken, AttemptState to, string set, object values, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(attemptKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(claimToken);
         return InTransactionAsync(Access.OneBatch, async (conn, tx, ct) =>
         {
-            var failed = (await conn.QueryAsync<CallAttempt>(Cmd(
+            var parameters = new DynamicParameters(values);
+            parameters.AddDynamicParams(new { attemptKey, claimToken, now = Time.GetUtcNow(), to = Names.Of(to), dialing = Names.Of(AttemptState.Dialing) });
+            var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
                 $"""
-                UPDATE call_attempts SET state = @failed, error_code = @errorCode, error_info = @errorInfo, updated_at = @now
+                UPDATE call_attempts SET state = @to, updated_at = @now, {set}
                 WHERE attempt_key = @attemptKey AND state = @dialing AND claim_token = @claimToken
                 RETURNING {AttemptColumns}
                 """,
-                new { attemptKey, claimToken, errorCode, errorInfo, now = Time.GetUtcNow(), failed = Names.Of(AttemptState.Failed), dialing = Names.Of(AttemptState.Dialing) },
+                parameters,
                 tx,
                 ct)).ConfigureAwait(false)).SingleOrDefault();
-            if (failed is not null)
+            if (moved is not null)
             {
-                return failed;
+                return moved;
             }
 
             var stored = await conn.QuerySingleOrDefaultAsync<CallAttempt>(Cmd(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx, ct))
                 .ConfigureAwait(false) ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
-            return stored.State == AttemptState.Failed && stored.ClaimToken == claimToken ? stored : stored with { Refused = true };
+            return stored.State == to && stored.ClaimToken == claimToken ? stored : stored with { Refused = true };
         }, cancellationToken);
     }
 
