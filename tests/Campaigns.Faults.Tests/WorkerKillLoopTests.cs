@@ -102,13 +102,15 @@ public sealed class WorkerKillLoopTests
         var wall = clock.Elapsed;
 
         var starts = (await run.Simulator.RequestsAsync()).Apis[ApiNames.StartCallByRobot];
+        var reclaims = run.Workers.Sum(w => w.Output.Count(line => line.Contains("reclaimed the row of", StringComparison.Ordinal)));
         Console.WriteLine(
-            $"crash loop ({store}, automatic fleet): {size} callees, {kills} kills, dialing {dialed.TotalSeconds:F0} s, " +
+            $"crash loop ({store}, automatic fleet): {size} callees, {kills} kills, {reclaims} rows reclaimed, dialing {dialed.TotalSeconds:F0} s, " +
             $"completed in {wall.TotalSeconds:F0} s; starts: worst 1-s window received {starts.WorstWindowReceived} (limit {starts.Limit}), rate-limited {starts.RateLimited}");
         Assert.True(kills >= 3, $"only {kills} kills landed while the campaign dialed");
         var report = await CampaignInvariants.CheckAsync(run, $"crash loop ({store}), {kills} kills", id, callees, result, wall);
         Assert.Equal(1, report.MaxRingsPerCallee);
         Assert.Equal(0, starts.RateLimited);
+        Assert.True(reclaims > 0, "no restarted worker reclaimed its predecessor's row");
         Assert.True(wall <= TimeSpan.FromSeconds(240), $"the crash loop took {wall.TotalSeconds:F0} s ({kills} kills), goal 240 s");
     }
 }
