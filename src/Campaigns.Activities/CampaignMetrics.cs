@@ -53,6 +53,9 @@ public static class CampaignMetrics
     private static readonly Histogram<double> BudgetWait = Meter.CreateHistogram<double>(
         "campaigns.budget.wait", "s", "time a request waited for the worker's per-API budget, by API", tags: null, advice: SecondsBuckets);
 
+    private static readonly Counter<long> LoopRestarts = Meter.CreateCounter<long>(
+        "campaigns.loops.restarts", "{restart}", "a worker's long-lived loop (call_watcher, fleet_membership, …) failed and was restarted after a back-off, by loop");
+
     static CampaignMetrics() =>
         Meter.CreateObservableGauge(
             "campaigns.budget.limit",
@@ -98,6 +101,9 @@ public static class CampaignMetrics
         Watched.Add(1);
         _ = ended.ContinueWith(static _ => Watched.Add(-1), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
+
+    /// <summary>The long-lived loop <paramref name="loop"/> (a fixed name) failed and is restarted (<see cref="GuardedLoop"/>).</summary>
+    public static void LoopRestarted(string loop) => LoopRestarts.Add(1, new KeyValuePair<string, object?>("loop", loop));
 
     /// <summary>A timestamp for <see cref="BudgetPassed"/>.</summary>
     public static long Now() => Stopwatch.GetTimestamp();

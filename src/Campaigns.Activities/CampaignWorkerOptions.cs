@@ -120,6 +120,14 @@ public sealed class BudgetOptions
     /// </summary>
     public double ExpirySeconds { get; set; } = 10;
 
+    /// <summary>
+    /// A directory of this host where the workers of a fleet take their instance slots (default: the temporary
+    /// directory's <c>campaigns</c>; automatic fleet size only): a restarted worker takes its dead predecessor's
+    /// slot and reclaims its registry row, so it sends again one window after the restart instead of after the
+    /// row's expiry. Every worker of one host (or container) must see the same directory; empty turns this off.
+    /// </summary>
+    public string? InstanceDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "campaigns");
+
     internal static double FenceMarginSeconds => Budget.FleetShare.FenceMargin.TotalSeconds;
 
     internal TimeSpan Heartbeat => TimeSpan.FromSeconds(HeartbeatSeconds);

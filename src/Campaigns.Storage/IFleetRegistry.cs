@@ -10,10 +10,26 @@ namespace Campaigns.Storage;
 public interface IFleetRegistry
 {
     /// <summary>
+    /// The database the registry lives in, without credentials (host, port and database, or the SQLite file):
+    /// workers on one host that share it share their instance slots (<c>FleetInstanceSlot</c>).
+    /// </summary>
+    string Name { get; }
+
+    /// <summary>
     /// Registers <paramref name="memberId"/> (again, under a new version, if its row is still there) live for
     /// <paramref name="expiry"/>, and returns the live members. The member's own acknowledgement starts at its version.
     /// </summary>
-    Task<FleetView> JoinAsync(string memberId, TimeSpan expiry, CancellationToken cancellationToken = default);
+    Task<FleetView> JoinAsync(string memberId, TimeSpan expiry, CancellationToken cancellationToken = default) =>
+        JoinAsync(memberId, expiry, [], cancellationToken);
+
+    /// <summary>
+    /// <see cref="JoinAsync(string, TimeSpan, CancellationToken)"/> for a worker that has proved
+    /// <paramref name="deadMembers"/> dead (they can send nothing any more): if one of them is still live, the
+    /// newest becomes <paramref name="memberId"/>'s row (its version, acknowledgement and so its share kept, live
+    /// for <paramref name="expiry"/> from now) instead of a new version that every live member would have to
+    /// acknowledge, a dead one never. A caller must not send before what the dead member sent has left the window.
+    /// </summary>
+    Task<FleetView> JoinAsync(string memberId, TimeSpan expiry, IReadOnlyCollection<string> deadMembers, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Keeps <paramref name="memberId"/> live for <paramref name="expiry"/> more, records that it has applied
@@ -29,6 +45,9 @@ public interface IFleetRegistry
 /// <summary>The live members as the database saw them at <see cref="Now"/> (its clock), in joining order.</summary>
 public sealed record FleetView(IReadOnlyList<FleetMember> Members, DateTimeOffset Now)
 {
+    /// <summary>The dead member whose row a join took over (null: none, the join took a new version).</summary>
+    public string? Reclaimed { get; init; }
+
     /// <summary>The highest membership version among the live members (0 when none).</summary>
     public long Version => Members.Count == 0 ? 0 : Members.Max(m => m.JoinedVersion);
 

@@ -30,10 +30,12 @@ public sealed class FaultRun : IAsyncDisposable
 
     private readonly List<WorkerProcess> workers = [];
     private readonly string? ownDatabaseAdmin;
+    private readonly string? embeddedFile;
     private IOutcomeStore? store;
 
-    private FaultRun(ExternalSimulator simulator, string database, string temporalAddress, ITemporalClient client, string? ownDatabaseAdmin)
+    private FaultRun(ExternalSimulator simulator, string database, string temporalAddress, ITemporalClient client, string? ownDatabaseAdmin, string? embeddedFile = null)
     {
+        this.embeddedFile = embeddedFile;
         Simulator = simulator;
         Database = database;
         TemporalAddress = temporalAddress;
@@ -98,6 +100,20 @@ public sealed class FaultRun : IAsyncDisposable
 
         var client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(temporalAddress) { DataConverter = CampaignJson.DataConverter });
         return new FaultRun(simulator, database + ";Maximum Pool Size=30", temporalAddress, client, postgresAdmin);
+    }
+
+    /// <summary>
+    /// <see cref="StartAsync"/> on the embedded store instead of PostgreSQL: a fresh SQLite file that every
+    /// worker of the run (all on this machine) shares.
+    /// </summary>
+    public static async Task<FaultRun> StartEmbeddedAsync(string[]? simulatorSettings = null)
+    {
+        var temporalAddress = Environment.GetEnvironmentVariable("TEMPORAL_ADDRESS") is { Length: > 0 } a ? a
+            : throw new InvalidOperationException("TEMPORAL_ADDRESS is not set: run the tests with 'bash tests/run.sh', which starts a Temporal dev server");
+        var simulator = await ExternalSimulator.StartAsync([.. QuickCalls, .. simulatorSettings ?? []]);
+        var file = Path.Combine(Path.GetTempPath(), "f_" + Guid.NewGuid().ToString("N")[..16] + ".db");
+        var client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(temporalAddress) { DataConverter = CampaignJson.DataConverter });
+        return new FaultRun(simulator, $"Data Source={file}", temporalAddress, client, null, file);
     }
 
     /// <summary>The worker's whole configuration.</summary>
@@ -178,7 +194,14 @@ public sealed class FaultRun : IAsyncDisposable
         }
 
         Simulator.Dispose();
-        if (ownDatabaseAdmin is null)
+        if (embeddedFile is not null)
+        {
+            foreach (var file in new[] { embeddedFile, embeddedFile + "-wal", embeddedFile + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+        else if (ownDatabaseAdmin is null)
         {
             await PostgresServer.DropDatabaseAsync(Database);
         }

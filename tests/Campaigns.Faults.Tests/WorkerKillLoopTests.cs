@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Campaigns.Simulator;
 
 namespace Campaigns.Faults.Tests;
 
@@ -43,5 +44,73 @@ public sealed class WorkerKillLoopTests
         Assert.True(kills >= 3, $"only {kills} kills landed while the campaign dialed");
         var report = await CampaignInvariants.CheckAsync(run, $"worker SIGKILLed {kills}×", id, callees, result, clock.Elapsed);
         Assert.Equal(1, report.MaxRingsPerCallee);
+    }
+
+    /// <summary>
+    /// Issue 18 item 7: a crash loop with the fleet size automatic (no <c>Workers</c> pin). Each restarted worker
+    /// finds the registry row of its SIGKILLed predecessor still live; it must keep dialing (reclaim that row,
+    /// wait one budget window) instead of waiting for the row to expire, and never exceed the vendor's limit
+    /// (lowered to 100/s in the simulator and the workers, no campaign cap: the fleet's share is what paces).
+    /// </summary>
+    [Fact]
+    public async Task CrashLoop_AutomaticFleet_OnPostgres_KeepsDialingWithinTheBudget()
+    {
+        await using var run = await FaultRun.StartAsync([$"--Simulator:RateLimits:DefaultPerSecond={CrashLoopLimit}"]);
+        await CrashLoopAsync(run, "PostgreSQL");
+    }
+
+    /// <summary><see cref="CrashLoop_AutomaticFleet_OnPostgres_KeepsDialingWithinTheBudget"/> on the embedded (SQLite) store.</summary>
+    [Fact]
+    public async Task CrashLoop_AutomaticFleet_OnEmbeddedStore_KeepsDialingWithinTheBudget()
+    {
+        await using var run = await FaultRun.StartEmbeddedAsync([$"--Simulator:RateLimits:DefaultPerSecond={CrashLoopLimit}"]);
+        await CrashLoopAsync(run, "embedded SQLite");
+    }
+
+    private const int CrashLoopLimit = 100;
+
+    private static async Task CrashLoopAsync(FaultRun run, string store)
+    {
+        var size = FaultSuite.Targets(1500);
+        foreach (var api in new[] { "StartCallsPerSecond", "CallInfoPerSecond", "EndCallPerSecond", "RecordsPerSecond" })
+        {
+            run.WorkerSettings[$"Campaigns:Budget:{api}"] = $"{CrashLoopLimit}";
+        }
+
+        var callees = FaultRun.Callees("c", size);
+        var clock = Stopwatch.StartNew();
+        var id = await run.StartCampaignAsync(callees);
+        var worker = run.StartWorker();
+        var kills = 0;
+        var random = new Random(18);
+        while (clock.Elapsed < TimeSpan.FromMinutes(12))
+        {
+            // Every ~3 s (±1.5 s), until dialing is over: what is left is settling, which the last worker finishes.
+            await Task.Delay(TimeSpan.FromSeconds(1.5 + (random.NextDouble() * 3)));
+            if ((await run.Simulator.SummaryAsync()).Rings >= size * 0.95)
+            {
+                break;
+            }
+
+            worker.Kill();
+            kills++;
+            worker = run.StartWorker();
+        }
+
+        var dialed = clock.Elapsed;
+        var result = await run.ResultAsync(id, TimeSpan.FromMinutes(15));
+        var wall = clock.Elapsed;
+
+        var starts = (await run.Simulator.RequestsAsync()).Apis[ApiNames.StartCallByRobot];
+        var reclaims = run.Workers.Sum(w => w.Output.Count(line => line.Contains("reclaimed the row of", StringComparison.Ordinal)));
+        Console.WriteLine(
+            $"crash loop ({store}, automatic fleet): {size} callees, {kills} kills, {reclaims} rows reclaimed, dialing {dialed.TotalSeconds:F0} s, " +
+            $"completed in {wall.TotalSeconds:F0} s; starts: worst 1-s window received {starts.WorstWindowReceived} (limit {starts.Limit}), rate-limited {starts.RateLimited}");
+        Assert.True(kills >= 3, $"only {kills} kills landed while the campaign dialed");
+        var report = await CampaignInvariants.CheckAsync(run, $"crash loop ({store}), {kills} kills", id, callees, result, wall);
+        Assert.Equal(1, report.MaxRingsPerCallee);
+        Assert.Equal(0, starts.RateLimited);
+        Assert.True(reclaims > 0, "no restarted worker reclaimed its predecessor's row");
+        Assert.True(wall <= TimeSpan.FromSeconds(240), $"the crash loop took {wall.TotalSeconds:F0} s ({kills} kills), goal 240 s");
     }
 }

@@ -88,6 +88,39 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task Fleet_JoinReclaimingADeadMember_TakesItsRowAndShare_WithoutANewVersion()
+    {
+        await Fleet.JoinAsync("a", Minute);
+        await Fleet.JoinAsync("dead", Minute);
+        await Fleet.HeartbeatAsync("a", 2, Minute); // a acknowledged dead's version: its share is reserved
+
+        var view = await Fleet.JoinAsync("heir", Minute, ["gone-long-ago", "dead"]);
+
+        Assert.Equal("dead", view.Reclaimed);
+        Assert.Equal([("a", 1L, 2L), ("heir", 2L, 2L)], view.Members.Select(m => (m.MemberId, m.JoinedVersion, m.AcknowledgedVersion)));
+        Assert.Equal(2, view.Version); // nobody has a new version to acknowledge
+        Assert.Null(await Fleet.HeartbeatAsync("dead", 2, Minute));
+        Assert.NotNull(await Fleet.HeartbeatAsync("heir", 2, Minute));
+
+        // Nothing of the dead left live: an ordinary join.
+        var next = await Fleet.JoinAsync("newcomer", Minute, ["dead", "gone-long-ago"]);
+        Assert.Null(next.Reclaimed);
+        Assert.Equal(3, next.Find("newcomer")!.JoinedVersion);
+    }
+
+    [Fact]
+    public async Task Fleet_ReclaimingAnExpiredMember_IsAnOrdinaryJoin()
+    {
+        await Fleet.JoinAsync("dead", TimeSpan.FromMilliseconds(300));
+        await Eventually.TrueAsync(async () => (await ((IFleetRegistry)SecondStore()).JoinAsync("probe", Minute)).Find("dead") is null, "dead expired", 30);
+
+        var view = await Fleet.JoinAsync("heir", Minute, ["dead"]);
+
+        Assert.Null(view.Reclaimed);
+        Assert.Equal(view.Version, view.Find("heir")!.JoinedVersion);
+    }
+
+    [Fact]
     public async Task Fleet_EightConcurrentJoins_TakeDistinctVersions_AndEachSeesEveryEarlierOne()
     {
         var second = (IFleetRegistry)SecondStore();

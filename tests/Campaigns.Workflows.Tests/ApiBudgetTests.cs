@@ -116,6 +116,95 @@ public sealed class ApiBudgetTests
         Assert.True(Gates.WorstWindow(allSent) <= 50, $"the worker's budget was exceeded: {Gates.WorstWindow(allSent)} in one second");
     }
 
+    [Theory]
+    [InlineData(5, 20)]
+    [InlineData(20, 5)]
+    public async Task SetRate_ABatchHoldingTheGateBeforeIt_IsPacedAtTheNewRateAfterIt(int oldRate, int newRate)
+    {
+        // Issue 18 item 8: one gate per campaign, reconfigured in place. Batch "old" was scheduled before the
+        // setRate and keeps its caps; batch "new" carries the new rate. Once new has passed once, old's own
+        // requests are paced at the new rate, and the campaign never has two gates (two rates side by side).
+        var time = new ManualTime();
+        var t0 = time.GetUtcNow();
+        using var budget = new ApiBudget(
+            Options.Create(new CampaignWorkerOptions { Budget = new BudgetOptions { StartCallsPerSecond = 200, Headroom = 1, Workers = 1 } }),
+            Options.Create(new TencentCallOptions()),
+            time);
+        var old = new CampaignBudget("c") { StartCall = oldRate, Issued = t0 - TimeSpan.FromMinutes(2) };
+        var renewed = old with { StartCall = newRate, Issued = t0 - TimeSpan.FromMinutes(1) };
+        var sent = new List<DateTimeOffset>();
+        budget.OnSent = (api, campaign, at) =>
+        {
+            if (campaign == "c")
+            {
+                lock (sent)
+                {
+                    sent.Add(at);
+                }
+            }
+        };
+
+        using var stop = new CancellationTokenSource();
+        async Task Loop()
+        {
+            try
+            {
+                while (true)
+                {
+                    await budget.AcquireStartAsync(old, 1, stop.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        async Task RunFor(TimeSpan span)
+        {
+            var end = time.GetUtcNow() + span;
+            while (time.GetUtcNow() < end)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(5));
+                await Task.Delay(1); // lets the continuations the advance released run
+            }
+        }
+
+        // The old batch's calls wait on the gate, several at once, for 3 s at the old rate.
+        var loops = Enumerable.Range(0, 8).Select(_ => Loop()).ToList();
+        await RunFor(TimeSpan.FromSeconds(3));
+        var changedAt = time.GetUtcNow();
+
+        // setRate: a batch scheduled after it passes once (on manual time, with the clock moving on).
+        var first = budget.AcquireStartAsync(renewed, 1, CancellationToken.None).AsTask();
+        while (!first.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(5));
+            await Task.Delay(1);
+        }
+
+        await first;
+        await RunFor(TimeSpan.FromSeconds(4));
+        await stop.CancelAsync();
+        time.Advance(TimeSpan.FromSeconds(2));
+        await Task.WhenAll(loops);
+
+        List<DateTimeOffset> Between(DateTimeOffset from, DateTimeOffset to)
+        {
+            lock (sent)
+            {
+                return [.. sent.Where(at => at >= from && at < to)];
+            }
+        }
+
+        // Settled (one window after the change): the old batch's requests at the new rate, never the old one.
+        var after = Between(changedAt + TimeSpan.FromSeconds(1), changedAt + TimeSpan.FromSeconds(4));
+        Console.WriteLine($"setRate {oldRate} -> {newRate}/s: {Between(t0, changedAt).Count} sends in 3 s before, {after.Count} in the 3 s from 1 s after; worst second after {Gates.WorstWindow(after)}");
+        Assert.Equal(1, budget.CampaignGateCount);
+        Assert.True(Gates.WorstWindow(after) <= newRate, $"{Gates.WorstWindow(after)} sends in one second after setRate {newRate}");
+        Assert.InRange(after.Count, 2 * newRate, 3 * newRate); // (the manual clock runs ahead of the continuations it releases)
+        Assert.True(Gates.WorstWindow(Between(t0, changedAt + TimeSpan.FromSeconds(4))) <= Math.Max(oldRate, newRate), "a second held more than the larger rate");
+    }
+
     [Fact]
     public async Task CampaignGates_IdleOnes_AreForgotten()
     {

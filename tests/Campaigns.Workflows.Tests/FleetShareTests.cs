@@ -108,6 +108,36 @@ public sealed class FleetShareTests
         Assert.False(share.Registered);
     }
 
+    [Fact]
+    public void Reclaimer_OfAnAdmittedRow_IsAdmittedAtOnce_ButOpensOnlyAQuietTimeAfterThePredecessorDied()
+    {
+        // b's predecessor died holding b's slot at T0 (proved then); its row (version 2, acknowledged by a) is b's now.
+        var share = new FleetShare("b", Expiry);
+        share.Joined(View(("a", 1, 2), ("b", 2, 2)), T0 + S(1), T0 + S(1), notBefore: T0 + FleetShare.ReclaimQuiet);
+
+        Assert.True(share.Admitted);
+        Assert.Equal(new FleetGates(2, T0 + FleetShare.ReclaimQuiet, T0 + S(1) + Expiry - FleetShare.FenceMargin), share.Gates);
+        Assert.True(FleetShare.ReclaimQuiet >= SlidingWindowGate.Window);
+        Assert.True(FleetShare.ReclaimQuiet < Expiry - FleetShare.FenceMargin, "reclaiming must be faster than waiting for the row to expire");
+
+        // Alone, too: what the predecessor sent just before it died is still in the window.
+        var alone = new FleetShare("c", Expiry);
+        alone.Joined(View(("c", 3, 3)), T0 + S(0.2), T0 + S(0.2), notBefore: T0 + FleetShare.ReclaimQuiet);
+        Assert.False(alone.Gates.OpenAt(T0 + FleetShare.ReclaimQuiet - Ms(1)));
+        Assert.True(alone.Gates.OpenAt(T0 + FleetShare.ReclaimQuiet));
+    }
+
+    [Fact]
+    public void Reclaimer_OfARowNotYetAdmitted_WaitsForTheAcknowledgementsLikeItsPredecessor()
+    {
+        var share = new FleetShare("b", Expiry);
+        share.Joined(View(("a", 1, 1), ("b", 2, 2)), T0, T0, notBefore: T0 + FleetShare.ReclaimQuiet);
+        Assert.Equal(FleetGates.Closed, share.Gates);
+
+        share.Observed(View(("a", 1, 2), ("b", 2, 2)), T0 + S(3), T0 + S(3));
+        Assert.Equal(T0 + S(4), share.Gates.OpenFrom);
+    }
+
     internal static FleetView View(params (string Id, long Version, long Acked)[] members) =>
         new([.. members.Select(m => new FleetMember { MemberId = m.Id, JoinedVersion = m.Version, AcknowledgedVersion = m.Acked })], T0);
 

@@ -215,14 +215,16 @@ public sealed class ApiBudget : IDisposable
     {
         ArgumentNullException.ThrowIfNull(campaign);
         var shared = gates[BudgetedApi.StartCall];
-        if (campaign.CapOf(BudgetedApi.StartCall) is not { } cap)
+        using var lease = campaign.CapOf(BudgetedApi.StartCall) is null && campaign.Issued is null
+            ? CampaignGates.Lease.None
+            : campaignGates.Rent(campaign.CampaignId, BudgetedApi.StartCall, campaign.CapOf(BudgetedApi.StartCall), campaign.Issued);
+        if (lease.Gate is not { } gate)
         {
             await shared.RecheckAsync(passed, null, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        using var lease = campaignGates.Rent(campaign.CampaignId, BudgetedApi.StartCall, cap);
-        await lease.Gate.RecheckAsync(passed, ct => shared.RecheckAsync(passed, null, ct), cancellationToken).ConfigureAwait(false);
+        await gate.RecheckAsync(passed, ct => shared.RecheckAsync(passed, null, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -230,7 +232,7 @@ public sealed class ApiBudget : IDisposable
     /// (zero: now, or no cap): a queue serving many campaigns skips a capped one instead of waiting on it.
     /// </summary>
     public TimeSpan CapWait(BudgetedApi api, CampaignBudget? campaign) =>
-        campaign?.CapOf(api) is not null ? campaignGates.WaitNow(campaign.CampaignId, api) : TimeSpan.Zero;
+        campaign is not null && (campaign.CapOf(api) is not null || campaign.Issued is not null) ? campaignGates.WaitNow(campaign.CampaignId, api) : TimeSpan.Zero;
 
     /// <inheritdoc />
     public void Dispose()
@@ -247,13 +249,21 @@ public sealed class ApiBudget : IDisposable
 
     private async Task PassAsync(CampaignBudget? campaign, BudgetedApi api, Func<CancellationToken, Task> shared, CancellationToken cancellationToken)
     {
-        if (campaign?.CapOf(api) is not { } cap)
+        // A campaign with no cap and no issue time has no gate; with an issue time it may have a gate its newer
+        // caps removed, or one older batches still use (CampaignGates: the newest caps win).
+        if (campaign is null || (campaign.CapOf(api) is null && campaign.Issued is null))
         {
             await shared(cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        using var lease = campaignGates.Rent(campaign.CampaignId, api, cap);
-        await lease.Gate.PassAsync(shared, cancellationToken).ConfigureAwait(false);
+        using var lease = campaignGates.Rent(campaign.CampaignId, api, campaign.CapOf(api), campaign.Issued);
+        if (lease.Gate is not { } gate)
+        {
+            await shared(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await gate.PassAsync(shared, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using Campaigns.TencentCall;
 using Campaigns.Workflows.Contract;
+using Temporalio.Activities;
 
 namespace Campaigns.Activities.Budget;
 
@@ -20,6 +21,12 @@ public sealed record CampaignBudget(string CampaignId)
 
     /// <summary>Record requests per second.</summary>
     public int? Records { get; init; }
+
+    /// <summary>
+    /// When the workflow issued these caps: the time its batch was scheduled (null: not in a batch). A campaign's
+    /// gates follow the newest caps (<c>setRate</c>), older batches included (<see cref="CampaignGates"/>).
+    /// </summary>
+    public DateTimeOffset? Issued { get; init; }
 
     /// <summary>The records generation of the campaign (null: the worker's default).</summary>
     public RecordsApiGeneration? RecordsApi { get; init; }
@@ -42,6 +49,7 @@ public sealed record CampaignBudget(string CampaignId)
         ArgumentNullException.ThrowIfNull(spec);
         return new CampaignBudget(campaignId)
         {
+            Issued = IssuedNow(),
             StartCall = spec.Rate.MaxCallsPerSecond,
             CallInfo = spec.Budgets?.GetCallInfo,
             EndCall = spec.Budgets?.EndCall,
@@ -54,4 +62,11 @@ public sealed record CampaignBudget(string CampaignId)
             },
         };
     }
+
+    // A batch's caps come with its input, which the workflow wrote when it scheduled the batch: a batch
+    // scheduled later carries a setRate made earlier. Retries keep the first scheduling time (and the input).
+    private static DateTimeOffset? IssuedNow() =>
+        ActivityExecutionContext.HasCurrent
+            ? new DateTimeOffset(DateTime.SpecifyKind(ActivityExecutionContext.Current.Info.ScheduledTime, DateTimeKind.Utc))
+            : null;
 }

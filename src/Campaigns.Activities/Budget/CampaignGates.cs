@@ -5,6 +5,15 @@ namespace Campaigns.Activities.Budget;
 /// use and forgotten once idle: a worker runs campaign after campaign for months, so a table that only
 /// grows would leak. The gates have no timer (<see cref="SlidingWindowGate"/> waits with Task.Delay), so an
 /// idle one costs memory only until the next sweep.
+/// <para>
+/// One gate per (campaign, API), whatever rate its users ask for: a <c>setRate</c> update reaches the batches
+/// dispatched after it, while older batches of the campaign still run with the caps they were given. The newest
+/// caps win (<see cref="CampaignBudget.Issued"/>): they reconfigure the gate in place, so the batches already
+/// waiting on it, or coming back to it with their older caps, are paced at the new rate at once, and the
+/// campaign never runs at two rates (two gates) side by side. A cap removed by newer caps (<c>setRate</c> to
+/// the worker's budget) lets older batches pass without the campaign's gate. Caps issued with no time (outside a
+/// batch) never override timed ones; among themselves the last one rented wins.
+/// </para>
 /// </summary>
 internal sealed class CampaignGates(TimeProvider time, TimeSpan idleAfter) : IDisposable
 {
@@ -27,29 +36,47 @@ internal sealed class CampaignGates(TimeProvider time, TimeSpan idleAfter) : IDi
     /// <summary>Called with each request a campaign gate counts as sent (campaign, API, when); for tests.</summary>
     public Action<string, BudgetedApi, DateTimeOffset>? OnSent { get; set; }
 
-    /// <summary>Takes the gate of <paramref name="campaignId"/> for <paramref name="api"/> at <paramref name="rate"/>; dispose the lease when passed.</summary>
-    public Lease Rent(string campaignId, BudgetedApi api, int rate)
+    /// <summary>
+    /// Takes the gate of <paramref name="campaignId"/> for <paramref name="api"/>, reconfigured to <paramref name="rate"/>
+    /// if caps issued at <paramref name="issued"/> are the newest (see the class); dispose the lease when passed.
+    /// Its <see cref="Lease.Gate"/> is null when the newest caps have none for the API (pass the shared gates only).
+    /// </summary>
+    public Lease Rent(string campaignId, BudgetedApi api, int? rate, DateTimeOffset? issued = null)
     {
         var now = time.GetUtcNow();
         lock (sync)
         {
             Sweep(now);
-            if (!gates.TryGetValue((campaignId, api), out var entry) || entry.Gate.Limit != rate)
+            if (!gates.TryGetValue((campaignId, api), out var entry))
             {
-                // A new rate (a setRate update) gets a new gate; the old one is left to its current users.
-                if (entry is { Users: 0 })
+                if (rate is not { } first)
                 {
-                    entry.Gate.Dispose();
+                    return Lease.None;
                 }
 
-                var gate = new SlidingWindowGate(rate, time);
+                var gate = new SlidingWindowGate(first, time);
                 gate.OnSent = at => OnSent?.Invoke(campaignId, api, at);
-                entry = new Entry(gate);
+                entry = new Entry(gate) { Rate = first, Issued = issued };
                 gates[(campaignId, api)] = entry;
+            }
+            else if (issued is null ? entry.Issued is null : entry.Issued is null || issued >= entry.Issued)
+            {
+                // The newest caps (or, untimed, the latest): the one gate follows them, its users with it.
+                entry.Issued = issued ?? entry.Issued;
+                entry.Rate = rate;
+                if (rate is { } newer && newer != entry.Gate.Limit)
+                {
+                    entry.Gate.Configure(newer, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+                }
+            }
+
+            entry.LastUsed = now;
+            if (entry.Rate is null)
+            {
+                return Lease.None;
             }
 
             entry.Users++;
-            entry.LastUsed = now;
             return new Lease(this, entry);
         }
     }
@@ -59,7 +86,7 @@ internal sealed class CampaignGates(TimeProvider time, TimeSpan idleAfter) : IDi
     {
         lock (sync)
         {
-            return gates.TryGetValue((campaignId, api), out var entry) ? entry.Gate.WaitNow() : TimeSpan.Zero;
+            return gates.TryGetValue((campaignId, api), out var entry) && entry.Rate is not null ? entry.Gate.WaitNow() : TimeSpan.Zero;
         }
     }
 
@@ -111,13 +138,18 @@ internal sealed class CampaignGates(TimeProvider time, TimeSpan idleAfter) : IDi
         public int Users { get; set; }
 
         public DateTimeOffset LastUsed { get; set; }
+
+        // The rate of the newest caps (null: they have none for this API), and when they were issued.
+        public int? Rate { get; set; }
+
+        public DateTimeOffset? Issued { get; set; }
     }
 
     /// <summary>A gate in use: not evicted until disposed.</summary>
     internal sealed class Lease : IDisposable
     {
-        private readonly CampaignGates owner;
-        private readonly Entry entry;
+        private readonly CampaignGates? owner;
+        private readonly Entry? entry;
         private int disposed;
 
         public Lease(CampaignGates owner, Entry entry)
@@ -126,13 +158,21 @@ internal sealed class CampaignGates(TimeProvider time, TimeSpan idleAfter) : IDi
             this.entry = entry;
         }
 
-        public SlidingWindowGate Gate => entry.Gate;
+        private Lease()
+        {
+        }
+
+        /// <summary>No campaign gate to pass.</summary>
+        public static Lease None { get; } = new();
+
+        /// <summary>The campaign's gate (null: none, the shared gates only).</summary>
+        public SlidingWindowGate? Gate => entry?.Gate;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            if (entry is not null && Interlocked.Exchange(ref disposed, 1) == 0)
             {
-                owner.Return(entry);
+                owner!.Return(entry);
             }
         }
     }

@@ -8,12 +8,17 @@ namespace Campaigns.Activities.Budget;
 
 /// <summary>
 /// Keeps this worker in the fleet registry when the fleet size is automatic (no <c>Campaigns:Budget:Workers</c>):
-/// joins under a random instance id, heartbeats every <c>Campaigns:Budget:HeartbeatSeconds</c>, applies its share
-/// (<see cref="FleetShare"/>) to the budget's gates after every answer and then acknowledges the version it
-/// applied, and leaves on graceful shutdown once its last request has left the 1-second window.
+/// takes an instance slot of this host (<see cref="FleetInstanceSlot"/>) and joins under a fresh member id,
+/// reclaiming the row of a predecessor that died holding the slot; heartbeats every
+/// <c>Campaigns:Budget:HeartbeatSeconds</c>, applies its share (<see cref="FleetShare"/>) to the budget's gates
+/// after every answer and then acknowledges the version it applied, and leaves on graceful shutdown once its last
+/// request has left the 1-second window. The loop is a <see cref="GuardedLoop"/> (<c>fleet_membership</c>).
 /// </summary>
 public sealed partial class FleetMembership : BackgroundService
 {
+    /// <summary>The loop's name in logs and in <c>campaigns.loops.restarts</c>.</summary>
+    internal const string LoopName = "fleet_membership";
+
     private readonly ApiBudget budget;
     private readonly IServiceProvider services;
     private readonly BudgetOptions options;
@@ -21,6 +26,10 @@ public sealed partial class FleetMembership : BackgroundService
     private readonly ILogger<FleetMembership> logger;
     private readonly FleetShare share;
     private IFleetRegistry? registry;
+    private FleetInstanceSlot? slot;
+    private IReadOnlyCollection<string> reclaimable = [];
+    private long acknowledged;
+    private int members;
 
     /// <summary>Creates the service; it does nothing when the fleet size is fixed.</summary>
     public FleetMembership(ApiBudget budget, IServiceProvider services, IOptions<CampaignWorkerOptions> options, TimeProvider time, ILogger<FleetMembership> logger)
@@ -31,7 +40,7 @@ public sealed partial class FleetMembership : BackgroundService
         this.options = options.Value.Budget;
         this.time = time;
         this.logger = logger;
-        share = new FleetShare(Guid.NewGuid().ToString("N"), this.options.Expiry);
+        share = new FleetShare($"{Environment.MachineName}/{Guid.NewGuid():N}", this.options.Expiry);
     }
 
     /// <summary>This worker's instance id in the registry.</summary>
@@ -46,6 +55,7 @@ public sealed partial class FleetMembership : BackgroundService
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         if (registry is null || !share.Registered)
         {
+            slot?.Dispose();
             return;
         }
 
@@ -66,6 +76,18 @@ public sealed partial class FleetMembership : BackgroundService
         {
             LogLeaveFailed(share.MemberId, options.ExpirySeconds, e.Message);
         }
+        finally
+        {
+            // Closed for good: whoever takes the slot next may reclaim a row left behind.
+            slot?.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        slot?.Dispose();
+        base.Dispose();
     }
 
     /// <inheritdoc />
@@ -78,8 +100,30 @@ public sealed partial class FleetMembership : BackgroundService
 
         registry = services.GetService<IFleetRegistry>() ?? throw new InvalidOperationException(
             "Campaigns:Budget:Workers is not set (automatic fleet size) but no fleet registry is registered (AddOutcomeStore)");
-        long acknowledged = 0;
-        var members = 0;
+        TakeSlot(registry);
+        await GuardedLoop.RunAsync(LoopName, ct => RunAsync(registry, ct), logger, time, stoppingToken).ConfigureAwait(false);
+    }
+
+    private void TakeSlot(IFleetRegistry fleet)
+    {
+        if (string.IsNullOrWhiteSpace(options.InstanceDirectory))
+        {
+            return;
+        }
+
+        var directory = FleetInstanceSlot.DirectoryOf(options.InstanceDirectory, fleet.Name);
+        slot = FleetInstanceSlot.TryTake(directory, share.MemberId, time, out var problem);
+        if (slot is null)
+        {
+            LogNoSlot(share.MemberId, problem ?? "");
+            return;
+        }
+
+        reclaimable = slot.Predecessors;
+    }
+
+    private async Task RunAsync(IFleetRegistry fleet, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             var again = false;
@@ -91,7 +135,7 @@ public sealed partial class FleetMembership : BackgroundService
                 var sentAt = time.GetUtcNow();
                 if (share.Registered)
                 {
-                    var view = await registry.HeartbeatAsync(share.MemberId, share.Applied, options.Expiry, timeout.Token).ConfigureAwait(false);
+                    var view = await fleet.HeartbeatAsync(share.MemberId, share.Applied, options.Expiry, timeout.Token).ConfigureAwait(false);
                     acknowledged = Math.Max(acknowledged, share.Applied);
                     share.Observed(view, sentAt, time.GetUtcNow());
                     if (!share.Registered)
@@ -102,10 +146,20 @@ public sealed partial class FleetMembership : BackgroundService
                 }
                 else
                 {
-                    var view = await registry.JoinAsync(share.MemberId, options.Expiry, timeout.Token).ConfigureAwait(false);
-                    share.Joined(view, sentAt, time.GetUtcNow());
+                    // A predecessor that died holding this slot sent its last request before the slot was taken.
+                    var view = await fleet.JoinAsync(share.MemberId, options.Expiry, reclaimable, timeout.Token).ConfigureAwait(false);
+                    var notBefore = view.Reclaimed is not null && slot is not null ? slot.TakenAt + FleetShare.ReclaimQuiet : default;
+                    share.Joined(view, sentAt, time.GetUtcNow(), notBefore);
+                    reclaimable = [];
                     acknowledged = share.Version;
-                    LogJoined(share.MemberId, share.Version, view.Members.Count);
+                    if (view.Reclaimed is { } dead)
+                    {
+                        LogReclaimed(share.MemberId, dead, share.Version, view.Members.Count, notBefore);
+                    }
+                    else
+                    {
+                        LogJoined(share.MemberId, share.Version, view.Members.Count);
+                    }
                 }
 
                 budget.ApplyShare(share.Gates);
@@ -127,20 +181,19 @@ public sealed partial class FleetMembership : BackgroundService
 
             if (!again)
             {
-                try
-                {
-                    await Task.Delay(options.Heartbeat, time, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                await Task.Delay(options.Heartbeat, time, stoppingToken).ConfigureAwait(false);
             }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fleet member {MemberId} joined as version {Version} ({Members} live members)")]
     private partial void LogJoined(string memberId, long version, int members);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fleet member {MemberId} reclaimed the row of {Dead}, which died without leaving (version {Version}, {Members} live members); it sends from {NotBefore:O}")]
+    private partial void LogReclaimed(string memberId, string dead, long version, int members, DateTimeOffset notBefore);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fleet member {MemberId} took no instance slot ({Reason}): a predecessor's row is waited for until it expires")]
+    private partial void LogNoSlot(string memberId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fleet member {MemberId}: budget shared by {Members} live members from {OpenFrom:O} (0: closed)")]
     private partial void LogShare(string memberId, int members, DateTimeOffset openFrom);

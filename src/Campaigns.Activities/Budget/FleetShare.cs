@@ -13,6 +13,10 @@ namespace Campaigns.Activities.Budget;
 /// alone, it opens at once.</item>
 /// <item>A member grows only when a row is gone: a leaver deletes its row a window after its last request, and
 /// a crashed or stalled member's row expires (database clock) only after its own gates closed (below).</item>
+/// <item>A worker that reclaimed the row of a predecessor proved dead (<see cref="FleetInstanceSlot"/>) keeps
+/// that row's version and so its share (the others acknowledged it already: nobody is waited for, the dead one
+/// least of all), but opens only <see cref="ReclaimQuiet"/> after the proof: what the predecessor sent before it
+/// died has left the window by then.</item>
 /// <item>The gates stay open only until <see cref="FenceMargin"/> before the registration could expire, counted
 /// from when the last successful heartbeat was <em>sent</em> (the database stamped it later): a worker that
 /// cannot heartbeat (database down, GC stall) stops sending before the others may take its share, and stays
@@ -27,10 +31,18 @@ public sealed class FleetShare(string memberId, TimeSpan expiry)
     /// </summary>
     public static readonly TimeSpan FenceMargin = SlidingWindowGate.Window + TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long after its predecessor was proved dead a worker that reclaimed its row may send: one window, plus
+    /// a second for a request the predecessor wrote just before it died and that is still on its way (no clock
+    /// but this host's is involved). Far shorter than waiting for the row to expire.
+    /// </summary>
+    public static readonly TimeSpan ReclaimQuiet = SlidingWindowGate.Window + TimeSpan.FromSeconds(1);
+
     private long version;
     private bool admitted;
     private DateTimeOffset openFrom = DateTimeOffset.MaxValue;
     private DateTimeOffset openUntil = DateTimeOffset.MinValue;
+    private DateTimeOffset notBefore = DateTimeOffset.MinValue;
 
     /// <summary>This worker's instance id.</summary>
     public string MemberId { get; } = !string.IsNullOrWhiteSpace(memberId) ? memberId : throw new ArgumentException("a member id is required", nameof(memberId));
@@ -53,10 +65,14 @@ public sealed class FleetShare(string memberId, TimeSpan expiry)
     /// <summary>The gates' limit divisor and open interval (<see cref="FleetGates.Closed"/> while it may not send).</summary>
     public FleetGates Gates => Registered && admitted && Members > 0 ? new FleetGates(Members, openFrom, openUntil) : FleetGates.Closed;
 
-    /// <summary>The registry's answer to a join sent at <paramref name="sentAt"/>, received at <paramref name="now"/> (local clock).</summary>
-    public void Joined(FleetView view, DateTimeOffset sentAt, DateTimeOffset now)
+    /// <summary>
+    /// The registry's answer to a join sent at <paramref name="sentAt"/>, received at <paramref name="now"/> (local
+    /// clock); the gates open no earlier than <paramref name="notBefore"/> (a reclaimed row: see <see cref="ReclaimQuiet"/>).
+    /// </summary>
+    public void Joined(FleetView view, DateTimeOffset sentAt, DateTimeOffset now, DateTimeOffset notBefore = default)
     {
         ArgumentNullException.ThrowIfNull(view);
+        this.notBefore = notBefore > this.notBefore ? notBefore : this.notBefore;
         var me = view.Find(MemberId) ?? throw new InvalidOperationException($"the registry's answer to the join of {MemberId} does not hold it");
         version = me.JoinedVersion;
         admitted = false;
@@ -84,6 +100,7 @@ public sealed class FleetShare(string memberId, TimeSpan expiry)
         {
             admitted = true;
             openFrom = view.Members.Count == 1 ? now : now + SlidingWindowGate.Window;
+            openFrom = openFrom > notBefore ? openFrom : notBefore;
         }
     }
 

@@ -1,6 +1,7 @@
 using Campaigns.Activities.Budget;
 using Campaigns.TencentCall;
 using Campaigns.TencentCall.Errors;
+using Campaigns.TencentCall.Http;
 using Campaigns.TencentCall.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,8 @@ namespace Campaigns.Activities.Watching;
 /// (a call that has rung or talked for a while is less likely to end in the next second than a young one is
 /// to be answered). When the budget is short, calls are simply polled later, never more often; a campaign
 /// with its own cap (<c>budgets.getCallInfo</c>) has its calls polled later still, without delaying others.
+/// The pump is a <see cref="GuardedLoop"/> (<c>call_watcher</c>): whatever escapes it is logged and counted, the
+/// call it was handling goes back in the queue, and the pump runs again after a short back-off.
 /// </summary>
 public sealed partial class CallWatcher : IDisposable
 {
@@ -38,6 +41,12 @@ public sealed partial class CallWatcher : IDisposable
         this.time = time;
         this.logger = logger;
     }
+
+    /// <summary>The loop's name in logs and in <c>campaigns.loops.restarts</c>.</summary>
+    internal const string LoopName = "call_watcher";
+
+    /// <summary>Called at the top of every turn of the pump; for tests (a fault injected into the loop).</summary>
+    internal Action? OnPumpTurn { get; set; }
 
     /// <summary>Calls being watched.</summary>
     public int Count
@@ -101,16 +110,16 @@ public sealed partial class CallWatcher : IDisposable
             // Not the first caller's execution context: its log scopes (campaign, attempt) are not the pump's.
             using (ExecutionContext.SuppressFlow())
             {
-                pump ??= Task.Run(PumpAsync);
+                pump ??= Task.Run(() => GuardedLoop.RunAsync(LoopName, PumpAsync, logger, time, stopping.Token));
             }
         }
     }
 
-    private async Task PumpAsync()
+    private async Task PumpAsync(CancellationToken token)
     {
-        var token = stopping.Token;
         while (!token.IsCancellationRequested)
         {
+            OnPumpTurn?.Invoke();
             Watched? next = null;
             lock (gate)
             {
@@ -165,9 +174,16 @@ public sealed partial class CallWatcher : IDisposable
                 await budget.AcquireAsync(BudgetedApi.CallInfo, next.Call.Budget, token).ConfigureAwait(false);
                 await polls.WaitAsync(token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
                 return;
+            }
+            catch
+            {
+                // Out of the queue but not polled: back in, due now, before the guard restarts the pump.
+                next.Polling = false;
+                Enqueue(next, time.GetUtcNow());
+                throw;
             }
 
             _ = PollAsync(next);
@@ -205,6 +221,13 @@ public sealed partial class CallWatcher : IDisposable
             LogPollFailed(entry.Call.CallId, e.Message);
             Enqueue(entry, time.GetUtcNow() + options.Scaled(options.FirstPollSeconds));
         }
+        catch (Exception e)
+        {
+            // Not a fault of the vendor's that the catches above know: never lose the call (its batch would wait
+            // for it forever); say so loudly, and look again later.
+            LogPollError(entry.Call.CallId, Redaction.Redact(e.ToString()));
+            Enqueue(entry, time.GetUtcNow() + options.Scaled(options.FirstPollSeconds));
+        }
         finally
         {
             entry.Polling = false;
@@ -214,6 +237,9 @@ public sealed partial class CallWatcher : IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "get_call_info {CallId} failed, retrying later: {Reason}")]
     private partial void LogPollFailed(string callId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "get_call_info {CallId} failed unexpectedly, retrying later: {Error}")]
+    private partial void LogPollError(string callId, string error);
 
     internal sealed class Watched(WatchedCall call, TimeSpan interval, CancellationToken cancel)
     {

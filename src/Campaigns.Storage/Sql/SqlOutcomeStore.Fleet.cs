@@ -14,11 +14,43 @@ internal abstract partial class SqlOutcomeStore : IFleetRegistry
     /// <summary>SQL for the database's current time in milliseconds since the Unix epoch.</summary>
     protected abstract string NowMs { get; }
 
-    public Task<FleetView> JoinAsync(string memberId, TimeSpan expiry, CancellationToken cancellationToken = default)
+    public string Name => Describe;
+
+    public Task<FleetView> JoinAsync(string memberId, TimeSpan expiry, CancellationToken cancellationToken = default) =>
+        JoinAsync(memberId, expiry, [], cancellationToken);
+
+    public Task<FleetView> JoinAsync(string memberId, TimeSpan expiry, IReadOnlyCollection<string> deadMembers, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(deadMembers);
         var expiryMs = ExpiryMs(memberId, expiry);
+        var dead = deadMembers.Where(m => m != memberId).Distinct(StringComparer.Ordinal).ToList();
         return InTransactionAsync(Access.Write, async (conn, tx, ct) =>
         {
+            if (dead.Count > 0)
+            {
+                // A dead member's share is reserved in the others' counts: its row changes hands without a new
+                // version, so nobody has anything new to acknowledge, and the dead one is never waited for.
+                var at = await DatabaseNowAsync(conn, tx, ct).ConfigureAwait(false);
+                var parameters = new DynamicParameters(new { memberId, now = at });
+                var newest = await conn.QueryFirstOrDefaultAsync<string?>(Cmd(
+                    $"""
+                    SELECT member_id FROM fleet_members WHERE {In("member_id", parameters, "dead", dead)} AND expires_ms > @now
+                        AND NOT EXISTS (SELECT 1 FROM fleet_members WHERE member_id = @memberId)
+                    ORDER BY joined_version DESC LIMIT 1
+                    """,
+                    parameters,
+                    tx,
+                    ct)).ConfigureAwait(false);
+                if (newest is not null && await conn.ExecuteAsync(Cmd(
+                    "UPDATE fleet_members SET member_id = @memberId, heartbeat_ms = @now, expires_ms = @expires WHERE member_id = @newest AND expires_ms > @now",
+                    new { memberId, newest, now = at, expires = at + expiryMs },
+                    tx,
+                    ct)).ConfigureAwait(false) == 1)
+                {
+                    return await LiveAsync(conn, tx, at, ct).ConfigureAwait(false) with { Reclaimed = newest };
+                }
+            }
+
             // The version's row lock is held until commit: joins commit in the order of their versions, so a
             // view that holds version v holds every member that joined before it. The clock is read after the lock.
             await conn.ExecuteAsync(Cmd("UPDATE fleet SET version = version + 1 WHERE id = 1", null, tx, ct)).ConfigureAwait(false);
