@@ -38,6 +38,9 @@ public static class CampaignMetrics
     private static readonly Counter<long> StaleClaims = Meter.CreateCounter<long>(
         "campaigns.attempts.stale_claims", "{attempt}", "starts not sent because their claim was older than the stale-start fence (a stalled execution): given back, never sent late");
 
+    private static readonly Counter<long> HeartbeatsWithheld = Meter.CreateCounter<long>(
+        "campaigns.batches.heartbeats_withheld", "{heartbeat}", "batch heartbeats not sent because the call watcher's or the record harvester's loop has not gone round for a minute");
+
     private static readonly Counter<long> UnresolvedAttempts = Meter.CreateCounter<long>(
         "campaigns.attempts.unresolved", "{attempt}", "attempts whose lost start was not found in the records within the reconcile window");
 
@@ -80,6 +83,9 @@ public static class CampaignMetrics
 
     /// <summary>A start's answer was lost.</summary>
     public static void StartLost() => Lost.Add(1);
+
+    /// <summary>A batch heartbeat not sent: a loop the batch waits on has stalled.</summary>
+    public static void HeartbeatWithheld() => HeartbeatsWithheld.Add(1);
 
     /// <summary>A start not sent because its claim had grown too old (the stale-start fence).</summary>
     public static void StaleClaim() => StaleClaims.Add(1);

@@ -100,4 +100,22 @@ public sealed partial class BatchRunner
         LogClaimReleased(attempt.AttemptKey, "claim older than the stale-start fence at send time", released.Refused ? "not ours any more" : "given back");
         return released.Refused ? await RunAttemptAsync(input, released, target, context).ConfigureAwait(false) : Results.Deferred;
     }
+
+    /// <summary>
+    /// How long the call watcher's pump or the record harvester may go without a round before this worker's batches
+    /// stop heartbeating: longer than any wait inside one round (a budget wait, a request and its timeout), so only
+    /// a loop that hangs trips it. Temporal then times the batch out (20 s later) and retries it.
+    /// </summary>
+    public static readonly TimeSpan LoopStall = TimeSpan.FromSeconds(60);
+
+    private void HeartbeatIfAlive(BatchContext context, IReadOnlyDictionary<string, string> finished)
+    {
+        if (watcher.Pulse.IsStalled(LoopStall) || harvester.Pulse.IsStalled(LoopStall))
+        {
+            CampaignMetrics.HeartbeatWithheld();
+            return;
+        }
+
+        context.Heartbeat(finished);
+    }
 }

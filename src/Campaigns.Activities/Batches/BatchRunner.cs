@@ -25,6 +25,7 @@ public sealed partial class BatchRunner(
     ApiBudget budget,
     CallWatcher watcher,
     RecordFinder records,
+    RecordHarvester harvester,
     LiveCallSlots liveCalls,
     IOptions<CampaignWorkerOptions> options,
     TimeProvider time,
@@ -60,7 +61,8 @@ public sealed partial class BatchRunner(
         var attempts = await store.RecordIntentsAsync(
             input.CampaignId, input.AllItems().Select(i => (i.Seq, i.AttemptNo)).Distinct().ToList(), context.Abort).ConfigureAwait(false);
 
-        using var beat = new Timer(_ => context.Heartbeat(finished), null, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        // Heartbeats on progress: only while the worker's loops this batch waits on go round (LoopPulse).
+        using var beat = new Timer(_ => HeartbeatIfAlive(context, finished), null, TimeSpan.Zero, TimeSpan.FromSeconds(2));
         var work = attempts.Select(async attempt =>
         {
             if (!finished.TryGetValue(attempt.AttemptKey, out var result))

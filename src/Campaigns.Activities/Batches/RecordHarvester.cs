@@ -55,6 +55,7 @@ public sealed partial class RecordHarvester : IDisposable
         this.budget = budget;
         this.options = options.Value.Watch;
         this.time = time;
+        Pulse = new LoopPulse(time);
         this.logger = logger;
         tick = TimeSpan.FromMilliseconds(Math.Clamp(this.options.Scaled(1).TotalMilliseconds, 20, 1000));
     }
@@ -126,6 +127,9 @@ public sealed partial class RecordHarvester : IDisposable
         }
     }
 
+    /// <summary>When the pump last began a round (every tick, whether or not any record is due).</summary>
+    public LoopPulse Pulse { get; }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -141,6 +145,7 @@ public sealed partial class RecordHarvester : IDisposable
             try
             {
                 await Task.Delay(tick, time, token).ConfigureAwait(false);
+                Pulse.Turn();
                 await RoundAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -149,6 +154,7 @@ public sealed partial class RecordHarvester : IDisposable
             }
             catch (Exception e)
             {
+                CampaignMetrics.LoopRestarted("record_harvester");
                 LogRoundFailed(e.Message); // the waiters stay; the next round tries again
             }
         }

@@ -39,6 +39,7 @@ public sealed partial class CallWatcher : IDisposable
         this.budget = budget;
         this.options = options.Value.Watch;
         this.time = time;
+        Pulse = new LoopPulse(time);
         this.logger = logger;
     }
 
@@ -93,6 +94,9 @@ public sealed partial class CallWatcher : IDisposable
         polls.Dispose();
     }
 
+    /// <summary>When the pump last went round (it goes round every 20 ms at most when idle).</summary>
+    public LoopPulse Pulse { get; }
+
     private void Enqueue(Watched entry, DateTimeOffset at)
     {
         lock (gate)
@@ -120,6 +124,7 @@ public sealed partial class CallWatcher : IDisposable
         while (!token.IsCancellationRequested)
         {
             OnPumpTurn?.Invoke();
+            Pulse.Turn();
             Watched? next = null;
             lock (gate)
             {
