@@ -101,17 +101,7 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
                 abort.Cancel();
             }
         });
-        var context = new BatchContext
-        {
-            ClaimToken = $"{info.WorkflowId}/{info.WorkflowRunId}/{info.ActivityId}/{info.Attempt}",
-            PreviousResults = previous ?? [],
-            Heartbeat = results => activity.Heartbeat(results.Count),
-            Cancel = cancel.Token,
-            Robot = input.Spec.RobotAccount,
-            Abort = abort.Token,
-            // Fires when the worker begins to shut down, before the graceful period ends (then Abort).
-            Stopping = activity.WorkerShutdownToken,
-        };
+        var context = ContextOf(activity, input, cancel.Token, abort.Token) with { PreviousResults = previous ?? [] };
         try
         {
             var result = await batches.RunAsync(input, context).ConfigureAwait(false);
@@ -155,15 +145,7 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
             // answered ones watched and recorded, lost starts reconciled (BatchRunner under Cancel).
             using var cancelled = new CancellationTokenSource();
             await cancelled.CancelAsync().ConfigureAwait(false);
-            var context = new BatchContext
-            {
-                ClaimToken = $"{info.WorkflowId}/{info.WorkflowRunId}/{info.ActivityId}/{info.Attempt}",
-                Heartbeat = done => activity.Heartbeat(done.Count),
-                Cancel = cancelled.Token,
-                Robot = input.Spec.RobotAccount,
-                Abort = activity.CancellationToken,
-                Stopping = activity.WorkerShutdownToken,
-            };
+            var context = ContextOf(activity, input, cancelled.Token, activity.CancellationToken);
             try
             {
                 results.AddRange((await batches.RunAsync(input with { DialUntil = null }, context).ConfigureAwait(false)).Items);
@@ -185,6 +167,22 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
         // Deferred attempts waiting to be dispatched again, intents of batches that gave up: none is dialed now.
         await store.CloseIntendedAsync(input.CampaignId, BatchRunner.CancelledInfo, null, activity.CancellationToken).ConfigureAwait(false);
         return input.Runs is null ? new BatchResult(results) : BatchRuns.Compact(results);
+    }
+
+    // A batch's view of its activity execution: a claim token unique to it, heartbeats carrying a count, and
+    // the worker's shutdown as Stopping (it fires before the graceful period ends, then Abort).
+    private static BatchContext ContextOf(ActivityExecutionContext activity, BatchInput input, CancellationToken cancel, CancellationToken abort)
+    {
+        var info = activity.Info;
+        return new BatchContext
+        {
+            ClaimToken = $"{info.WorkflowId}/{info.WorkflowRunId}/{info.ActivityId}/{info.Attempt}",
+            Heartbeat = results => activity.Heartbeat(results.Count),
+            Cancel = cancel,
+            Robot = input.Spec.RobotAccount,
+            Abort = abort,
+            Stopping = activity.WorkerShutdownToken,
+        };
     }
 
     // Executions before compact heartbeats reported every finished result (attempt key → result); newer ones

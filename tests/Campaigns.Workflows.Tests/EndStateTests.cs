@@ -113,17 +113,7 @@ public sealed class EndStateTests(TemporalServer temporal)
         var rings = await h.Simulator.RingsAsync();
         Assert.All(rings, r => Assert.True(r.Value <= 1, $"{r.Key} rung {r.Value} times"));
         // Every start left within the fence of the claim that sent it (plus the request's way there).
-        var late = new List<string>();
-        foreach (var call in await h.Simulator.CallsAsync())
-        {
-            var attempt = await h.Store.GetAttemptByCallIdAsync(call.CallId);
-            if (attempt?.ClaimedAt is { } claimed && call.PlacedAt - skew - claimed > BatchRunner.MaxClaimAge + TimeSpan.FromSeconds(3))
-            {
-                late.Add($"{call.CallId} placed {(call.PlacedAt - skew - claimed).TotalSeconds:0.0} s after its claim");
-            }
-        }
-
-        Assert.Empty(late);
+        Assert.Empty(await StartsPlacedPastTheFenceAsync(h, skew));
         Console.WriteLine($"SIGSTOP {frozenFor.TotalSeconds:0} s: rings {rings.Values.Sum()}, finished {result.Finished}, unresolved {result.Unresolved}, max rings per callee {rings.Values.DefaultIfEmpty().Max()}");
     }
 
@@ -157,17 +147,7 @@ public sealed class EndStateTests(TemporalServer temporal)
         // The stalled ones too were dialed afresh, not lost (a callee the simulator leaves offline is not rung).
         Assert.Equal(0, result.Unresolved);
         Assert.Equal(0, result.ByResult.GetValueOrDefault(Activities.Results.NotPlaced));
-        var late = new List<string>();
-        foreach (var call in await h.Simulator.CallsAsync())
-        {
-            var attempt = await h.Store.GetAttemptByCallIdAsync(call.CallId);
-            if (attempt?.ClaimedAt is { } claimed && call.PlacedAt - skew - claimed > BatchRunner.MaxClaimAge + TimeSpan.FromSeconds(3))
-            {
-                late.Add($"{call.CallId} placed {(call.PlacedAt - skew - claimed).TotalSeconds:0.0} s after its claim");
-            }
-        }
-
-        Assert.Empty(late);
+        Assert.Empty(await StartsPlacedPastTheFenceAsync(h, skew));
         Assert.True(StallingStore.Stalled >= 10, $"only {StallingStore.Stalled} claims stalled");
         Console.WriteLine($"stalled claims: {StallingStore.Stalled}, rings {rings.Values.Sum()}, finished {result.Finished}, results {string.Join(", ", result.ByResult.Select(r => $"{r.Key} {r.Value}"))}");
     }
@@ -199,6 +179,23 @@ public sealed class EndStateTests(TemporalServer temporal)
         Assert.All(rings, r => Assert.Equal(1, r.Value));
         Assert.Equal(callees.Count, result.ByResult.GetValueOrDefault(Activities.Results.RedialHeld));
         Assert.Equal(callees.Count, result.Finished);
+    }
+
+    // Every call the simulator placed, whose start left later after its claim than the fence allows (+3 s for the
+    // request's way there): none may.
+    private static async Task<List<string>> StartsPlacedPastTheFenceAsync(CampaignHarness h, TimeSpan skew)
+    {
+        var late = new List<string>();
+        foreach (var call in await h.Simulator.CallsAsync())
+        {
+            var attempt = await h.Store.GetAttemptByCallIdAsync(call.CallId);
+            if (attempt?.ClaimedAt is { } claimed && call.PlacedAt - skew - claimed > BatchRunner.MaxClaimAge + TimeSpan.FromSeconds(3))
+            {
+                late.Add($"{call.CallId} placed {(call.PlacedAt - skew - claimed).TotalSeconds:0.0} s after its claim");
+            }
+        }
+
+        return late;
     }
 
     private static Dictionary<string, string?> WithFastWatch(Dictionary<string, string?> config)
