@@ -1,0 +1,48 @@
+using Campaigns.Storage.Model;
+
+namespace Campaigns.Callbacks.Tests;
+
+/// <summary>Duplicates and reordering over HTTP: one ledger row per event, and the call ends whatever arrived first.</summary>
+public sealed class LedgerOrderTests : IAsyncLifetime
+{
+    private ReceiverHost host = null!;
+
+    public async Task InitializeAsync() => host = await ReceiverHost.StartAsync();
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+
+    [Fact]
+    public async Task EndBeforeMemberChange_EachPostedThreeTimes_OneRowPerEvent_CallEnded()
+    {
+        const string callId = "call-7";
+        (string Command, string Body)[] arrivals =
+        [
+            (CallEventOrder.EndCommand, $$$"""{"CallbackCommand":"Call.CallbackAfterEndCall","CallId":"{{{callId}}}","EventTime":1700000009000,"CallRecord":{"CallId":"{{{callId}}}","CallResult":"NormalEnd","CalleeList_Account":["robot","alice"]}}"""),
+            (CallEventOrder.MemberCommand, $$$"""{"CallbackCommand":"Call.CallbackAfterMemberChanged","CallId":"{{{callId}}}","EventTime":1700000008000,"UserList":[],"ChangedUserList":[{"User_Account":"alice","ActionType":"HangUp"}]}"""),
+            (CallEventOrder.MemberCommand, $$$"""{"CallbackCommand":"Call.CallbackAfterMemberChanged","CallId":"{{{callId}}}","EventTime":1700000003000,"UserList":[{"User_Account":"alice","Status":"Calling"}],"ChangedUserList":[{"User_Account":"alice","ActionType":"Accept"}]}"""),
+            (CallEventOrder.StartCommand, $$$"""{"CallbackCommand":"Call.CallbackAfterStartCall","CallId":"{{{callId}}}","EventTime":1700000000000,"UserList":[{"User_Account":"alice","Status":"Waiting"}]}"""),
+        ];
+
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var (command, body) in arrivals)
+            {
+                var (status, envelope) = await host.PostAsync(command, body);
+                Assert.Equal((200, 0L), (status, (long)envelope!["ErrorCode"]!));
+            }
+        }
+
+        var state = (await host.Store.GetCallEndsAsync([callId]))[callId];
+        Assert.True(state.Ended);
+        Assert.True(state.Started);
+        Assert.Equal(1700000009000, state.EndedAtMs);
+        Assert.Contains("\"NormalEnd\"", state.CallRecordJson, StringComparison.Ordinal);
+        Assert.Equal(new MemberState("alice", "HangUp", 1700000008000), state.Members["alice"]);
+
+        await using var conn = new Microsoft.Data.Sqlite.SqliteConnection(host.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM call_events WHERE call_id = 'call-7'";
+        Assert.Equal(4L, (long)(await cmd.ExecuteScalarAsync())!);
+    }
+}
