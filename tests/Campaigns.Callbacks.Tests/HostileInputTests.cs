@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace Campaigns.Callbacks.Tests;
 
 /// <summary>1,000 hostile requests: each gets its documented refusal, none reaches the ledger, and the receiver lives on.</summary>
+[Collection(ReceiverTests.Name)]
 public sealed class HostileInputTests : IAsyncLifetime
 {
     private const string Start = CallEventOrder.StartCommand;
@@ -45,6 +46,7 @@ public sealed class HostileInputTests : IAsyncLifetime
     [Fact]
     public async Task ThousandHostileRequests_EachGetsItsDocumentedError_NothingInTheLedger_ReceiverAlive()
     {
+        using var metrics = new MetricsProbe();
         var failures = new List<string>();
         await Parallel.ForEachAsync(Enumerable.Range(0, 1000), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
@@ -61,6 +63,8 @@ public sealed class HostileInputTests : IAsyncLifetime
         });
 
         Assert.Empty(failures);
+        Assert.Equal(1000, metrics["campaigns.callbacks.rejected"]);
+        Assert.Equal(Enumerable.Range(0, 1000).Count(i => Kinds[i % Kinds.Length].Code == 19001), metrics["campaigns.callbacks.rejected/secret"]);
         Assert.Equal(0, await LedgerRowsAsync());
 
         var (okStatus, ok) = await host.PostAsync(Start, Valid(1));

@@ -3,6 +3,7 @@ using Campaigns.Storage.Model;
 namespace Campaigns.Callbacks.Tests;
 
 /// <summary>Duplicates and reordering over HTTP: one ledger row per event, and the call ends whatever arrived first.</summary>
+[Collection(ReceiverTests.Name)]
 public sealed class LedgerOrderTests : IAsyncLifetime
 {
     private ReceiverHost host = null!;
@@ -23,6 +24,7 @@ public sealed class LedgerOrderTests : IAsyncLifetime
             (CallEventOrder.StartCommand, $$$"""{"CallbackCommand":"Call.CallbackAfterStartCall","CallId":"{{{callId}}}","EventTime":1700000000000,"UserList":[{"User_Account":"alice","Status":"Waiting"}]}"""),
         ];
 
+        using var metrics = new MetricsProbe();
         for (var round = 0; round < 3; round++)
         {
             foreach (var (command, body) in arrivals)
@@ -32,6 +34,8 @@ public sealed class LedgerOrderTests : IAsyncLifetime
             }
         }
 
+        Assert.Equal((4L, 8L, 3L), (metrics["campaigns.callbacks.events"], metrics["campaigns.callbacks.duplicates"], metrics["campaigns.callbacks.out_of_order"]));
+        Assert.Equal(2, metrics["campaigns.callbacks.events/" + CallEventOrder.MemberCommand]);
         var state = (await host.Store.GetCallEndsAsync([callId]))[callId];
         Assert.True(state.Ended);
         Assert.True(state.Started);

@@ -38,13 +38,13 @@ internal sealed class ReceiverHost : IAsyncDisposable
     /// <summary>The URL to give the vendor (or the simulator): with the secret, without the vendor's query.</summary>
     public Uri CallbackUrl => new(Server.Addresses[0], "tencent/callback/" + Secret);
 
-    public static async Task<ReceiverHost> StartAsync()
+    public static async Task<ReceiverHost> StartAsync(long sdkAppId = SdkAppId)
     {
         var directory = Path.Combine(Path.GetTempPath(), "callbacks-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var store = OutcomeStores.Create("Data Source=" + Path.Combine(directory, "ledger.db"));
         await store.MigrateAsync();
-        var options = new CallbackReceiverOptions { Enabled = true, Urls = "http://127.0.0.1:0", PathSecret = Secret, SdkAppId = SdkAppId };
+        var options = new CallbackReceiverOptions { Enabled = true, Urls = "http://127.0.0.1:0", PathSecret = Secret, SdkAppId = sdkAppId };
         Assert.Empty(options.Problems());
         var server = new CallbackServer(options, store, NullLoggerFactory.Instance);
         await server.StartAsync(CancellationToken.None);
