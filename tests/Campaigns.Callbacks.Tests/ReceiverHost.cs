@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Campaigns.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Campaigns.Callbacks.Tests;
@@ -38,15 +39,23 @@ internal sealed class ReceiverHost : IAsyncDisposable
     /// <summary>The URL to give the vendor (or the simulator): with the secret, without the vendor's query.</summary>
     public Uri CallbackUrl => new(Server.Addresses[0], "tencent/callback/" + Secret);
 
-    public static async Task<ReceiverHost> StartAsync(long sdkAppId = SdkAppId)
+    /// <summary>Starts a receiver; with <paramref name="readOnlyStore"/> its ledger refuses every write (a broken database).</summary>
+    public static async Task<ReceiverHost> StartAsync(long sdkAppId = SdkAppId, ILoggerFactory? loggers = null, bool readOnlyStore = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), "callbacks-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var store = OutcomeStores.Create("Data Source=" + Path.Combine(directory, "ledger.db"));
+        var connectionString = "Data Source=" + Path.Combine(directory, "ledger.db");
+        var store = OutcomeStores.Create(connectionString);
         await store.MigrateAsync();
+        if (readOnlyStore)
+        {
+            await ((IAsyncDisposable)store).DisposeAsync();
+            store = OutcomeStores.Create(connectionString + ";Mode=ReadOnly");
+        }
+
         var options = new CallbackReceiverOptions { Enabled = true, Urls = "http://127.0.0.1:0", PathSecret = Secret, SdkAppId = sdkAppId };
         Assert.Empty(options.Problems());
-        var server = new CallbackServer(options, store, NullLoggerFactory.Instance);
+        var server = new CallbackServer(options, store, loggers ?? NullLoggerFactory.Instance);
         await server.StartAsync(CancellationToken.None);
         return new ReceiverHost(directory, store, server, options);
     }
