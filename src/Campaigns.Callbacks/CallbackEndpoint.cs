@@ -202,7 +202,9 @@ internal sealed partial class CallbackEndpoint
 
         context.Response.StatusCode = rejection.Status;
         context.Response.ContentType = "application/json; charset=utf-8";
-        var envelope = $$"""{"ActionStatus":"FAIL","ErrorInfo":{{System.Text.Json.JsonSerializer.Serialize(rejection.Info)}},"ErrorCode":{{rejection.Code.ToString(CultureInfo.InvariantCulture)}}}""";
+        var info = System.Text.Json.JsonSerializer.Serialize(rejection.Info);
+        var code = rejection.Code.ToString(CultureInfo.InvariantCulture);
+        var envelope = $$"""{"ActionStatus":"FAIL","ErrorInfo":{{info}},"ErrorCode":{{code}}}""";
         try
         {
             await context.Response.WriteAsync(envelope, context.RequestAborted).ConfigureAwait(false);

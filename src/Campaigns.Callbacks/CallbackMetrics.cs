@@ -23,7 +23,9 @@ public static class CallbackMetrics
         "campaigns.callbacks.out_of_order", "{event}", "new callback events older than one the ledger already held for the call");
 
     private static readonly Counter<long> Rejected = Meter.CreateCounter<long>(
-        "campaigns.callbacks.rejected", "{request}", "callback requests refused, by reason (secret, method, sdkappid, command, content_type, too_large, bad_json, fields, store)");
+        "campaigns.callbacks.rejected",
+        "{request}",
+        "callback requests refused, by reason (secret, method, sdkappid, command, content_type, too_large, bad_json, fields, store)");
 
     private static readonly Counter<long> PollsAvoided = Meter.CreateCounter<long>(
         "campaigns.callbacks.polls_avoided", "{request}", "get_call_info or record requests not sent because the ledger already held the call's end");

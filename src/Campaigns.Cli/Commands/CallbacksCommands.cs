@@ -2,6 +2,7 @@ using System.CommandLine;
 using Campaigns.Cli.Connection;
 using Campaigns.TencentCall;
 using Campaigns.TencentCall.Errors;
+using Campaigns.TencentCall.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -30,19 +31,21 @@ internal static class CallbacksCommands
             Description = "Only these callbacks (repeatable; default: all three)",
             AllowMultipleArgumentsPerToken = true,
         };
-        commands.AcceptOnlyFromAmong([.. TencentCall.Models.CallbackConfig.AllCommands]);
+        commands.AcceptOnlyFromAmong([.. CallbackConfig.AllCommands]);
         var command = new Command("set", "Make Tencent POST call events to URL (replaces the app's configuration)") { url, commands };
         return factory.WithAction(command, (parse, context) => WithClientAsync(context, async client =>
         {
             var given = parse.GetValue(url)!;
             if (!Uri.TryCreate(given, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
-                throw new CliException(ExitCodes.Invalid, "URL must be an absolute http:// or https:// URL", "campaigns callbacks set https://HOST/tencent/callback/SECRET");
+                throw new CliException(
+                    ExitCodes.Invalid, "URL must be an absolute http:// or https:// URL", "campaigns callbacks set https://HOST/tencent/callback/SECRET");
             }
 
             var only = parse.GetValue(commands) is { Length: > 0 } list ? list : null;
             await client.SetCallbackAsync(uri, only, context.Cancel).ConfigureAwait(false);
-            context.Io.Console.MarkupLine($"callbacks set: {Markup.Escape(Masked(uri))} ({Markup.Escape(string.Join(", ", only ?? [.. TencentCall.Models.CallbackConfig.AllCommands]))})");
+            var sent = string.Join(", ", only ?? [.. CallbackConfig.AllCommands]);
+            context.Io.Console.MarkupLine($"callbacks set: {Markup.Escape(Masked(uri))} ({Markup.Escape(sent)})");
             return ExitCodes.Ok;
         }));
     }
@@ -89,7 +92,9 @@ internal static class CallbacksCommands
             }
             catch (TencentCallException e)
             {
-                var exit = e.Kind is TencentErrorKind.Retryable or TencentErrorKind.RateLimited or TencentErrorKind.Unknown ? ExitCodes.Unavailable : ExitCodes.Failed;
+                var exit = e.Kind is TencentErrorKind.Retryable or TencentErrorKind.RateLimited or TencentErrorKind.Unknown
+                    ? ExitCodes.Unavailable
+                    : ExitCodes.Failed;
                 throw new CliException(exit, "Tencent refused or did not answer: " + e.Message, e.Kind == TencentErrorKind.Auth
                     ? "check TencentCall__SdkAppId, TencentCall__SecretKey and TencentCall__AdminIdentifier"
                     : null, e);

@@ -23,6 +23,8 @@ public static class CallbackConfigEndpoints
 
     private const string Prefix = "/v4/call_config/";
 
+    private static readonly string[] All = [CallbackCommands.AfterStartCall, CallbackCommands.AfterEndCall, CallbackCommands.AfterMemberChanged];
+
     /// <summary>Maps the three commands.</summary>
     public static void MapCallbackConfig(this IEndpointRouteBuilder app)
     {
@@ -46,10 +48,9 @@ public static class CallbackConfigEndpoints
             return Answer.Error(101002, "invalid parameter: Url must start with http:// or https://");
         }
 
-        string[] known = [CallbackCommands.AfterStartCall, CallbackCommands.AfterEndCall, CallbackCommands.AfterMemberChanged];
-        if (r.CallbackCommandList is not { Count: > 0 } commands || commands.Any(c => !known.Contains(c, StringComparer.Ordinal)))
+        if (r.CallbackCommandList is not { Count: > 0 } commands || commands.Any(c => !All.Contains(c, StringComparer.Ordinal)))
         {
-            return Answer.Error(101002, "invalid parameter: CallbackCommandList must name one or more of " + string.Join(", ", known));
+            return Answer.Error(101002, "invalid parameter: CallbackCommandList must name one or more of " + string.Join(", ", All));
         }
 
         callbacks.Configure(url, commands);
@@ -62,7 +63,7 @@ public static class CallbackConfigEndpoints
         return Answer.Ok(new V4CallbackConfig
         {
             Url = url?.AbsoluteUri ?? "",
-            CallbackCommandList = url is null ? [] : [.. commands ?? [CallbackCommands.AfterStartCall, CallbackCommands.AfterEndCall, CallbackCommands.AfterMemberChanged]],
+            CallbackCommandList = url is null ? [] : [.. commands ?? All],
         });
     }
 }
