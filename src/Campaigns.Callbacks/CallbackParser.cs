@@ -7,8 +7,9 @@ namespace Campaigns.Callbacks;
 
 /// <summary>
 /// Reads one callback body into ledger events, or says which documented error it earns. Accepts what the vendor's
-/// pages describe and the simulator sends: <c>CallId</c>, <c>EventTime</c> (Unix ms), and per command
-/// <c>ChangedUserList[{User_Account, ActionType}]</c> (one event per member) or <c>CallRecord</c> (kept as sent).
+/// pages describe and the simulator sends: <c>CallId</c> (for an end, the CallRecord's will do: the vendor's sample has
+/// no other), <c>EventTime</c> (Unix ms), and per command <c>ChangedUserList[{User_Account, ActionType}]</c> (one event
+/// per member) or <c>CallRecord</c> (kept as sent).
 /// </summary>
 internal static class CallbackParser
 {
@@ -55,9 +56,21 @@ internal static class CallbackParser
                 return (null, CallbackRejection.Command);
             }
 
-            if (Id(root, "CallId") is not { } callId)
+            // The vendor's end-call sample carries the CallId only inside its CallRecord; the simulator sends both.
+            var record = command == CallEventOrder.EndCommand && root.TryGetProperty("CallRecord", out var r) && r.ValueKind == JsonValueKind.Object
+                ? r
+                : (JsonElement?)null;
+            if (command == CallEventOrder.EndCommand && record is null)
             {
-                return (null, CallbackRejection.Fields("CallId must be a string of 1–128 printable characters"));
+                return (null, CallbackRejection.Fields("CallRecord must be an object"));
+            }
+
+            var topId = Id(root, "CallId");
+            var recordId = record is { } rec ? Id(rec, "CallId") : null;
+            if ((topId ?? recordId) is not { } callId || (root.TryGetProperty("CallId", out _) && topId is null)
+                || (topId is not null && recordId is not null && topId != recordId))
+            {
+                return (null, CallbackRejection.Fields("CallId (or CallRecord.CallId) must be a string of 1–128 printable characters, the same in both"));
             }
 
             if (EventTime(root) is not { } at)
@@ -69,9 +82,7 @@ internal static class CallbackParser
             return command switch
             {
                 CallEventOrder.MemberCommand => Members(root, call),
-                CallEventOrder.EndCommand => root.TryGetProperty("CallRecord", out var record) && record.ValueKind == JsonValueKind.Object
-                    ? ([call with { CallRecordJson = record.GetRawText() }], null)
-                    : (null, CallbackRejection.Fields("CallRecord must be an object")),
+                CallEventOrder.EndCommand => ([call with { CallRecordJson = record!.Value.GetRawText() }], null),
                 _ => ([call], null),
             };
         }

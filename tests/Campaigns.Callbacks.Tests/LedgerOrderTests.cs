@@ -49,4 +49,22 @@ public sealed class LedgerOrderTests : IAsyncLifetime
         cmd.CommandText = "SELECT count(*) FROM call_events WHERE call_id = 'call-7'";
         Assert.Equal(4L, (long)(await cmd.ExecuteScalarAsync())!);
     }
+
+    [Fact]
+    public async Task VendorSamples_EndWithCallIdOnlyInTheRecord_MemberChangeWithAnswer_Accepted()
+    {
+        // The vendor's own samples (with the comma their pages leave out before EventTime).
+        const string end = """{"CallbackCommand":"Call.CallbackAfterEndCall","CallRecord": {"CallId": "055662e1-bc8a-469c-a334-1126c8c17d58","Caller_Account": "10001","MediaType": "Audio","CallType": "SingleCall","StartTime": 1741231146,"EndTime": 1741231296,"AcceptTime": 0,"CallResult": "NotAnswer","CalleeList_Account": ["10001", "user2"],"RoomId": "roomid-1434","RoomIdType": 2},"EventTime":1703589922780}""";
+        const string member = """{"CallbackCommand":"Call.CallbackAfterMemberChanged","CallId":"055662e1-bc8a-469c-a334-1126c8c17d58","UserList":[{"User_Account":"user1","Status":"Calling"},{"User_Account":"user2","Status":"Calling"}],"ChangedUserList":[{"User_Account":"user2","ActionType":"Answer"}],"EventTime":1740464128807}""";
+
+        Assert.Equal(200, (await host.PostAsync(CallEventOrder.EndCommand, end)).Status);
+        Assert.Equal(200, (await host.PostAsync(CallEventOrder.MemberCommand, member)).Status);
+        var (status, envelope) = await host.PostAsync(CallEventOrder.EndCommand, end.Replace("\"CallRecord\"", "\"CallId\":\"another\",\"CallRecord\"", StringComparison.Ordinal));
+
+        Assert.Equal((400, 19008L), (status, (long)envelope!["ErrorCode"]!));
+        var state = (await host.Store.GetCallEndsAsync(["055662e1-bc8a-469c-a334-1126c8c17d58"])).Values.Single();
+        Assert.True(state.Ended);
+        Assert.Contains("\"NotAnswer\"", state.CallRecordJson, StringComparison.Ordinal);
+        Assert.Equal("Answer", state.Members["user2"].Action);
+    }
 }

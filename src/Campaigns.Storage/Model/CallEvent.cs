@@ -79,10 +79,13 @@ public static class CallEventOrder
     /// <summary>The command of a member's change.</summary>
     public const string MemberCommand = "Call.CallbackAfterMemberChanged";
 
-    /// <summary>0 for invitations, 1 for joining, 2 for leaving (the vendor spells the actions inconsistently: case is ignored).</summary>
+    /// <summary>
+    /// 0 for invitations, 1 for joining, 2 for leaving (HangUp, Reject, NotAnswer, Offline, LineBusy, Cancel_Invite and any
+    /// other). The vendor spells the actions inconsistently (Accept/Answer, Invite/Invited, HangUp/Hangup/Hang Up): case is ignored.
+    /// </summary>
     public static int Rank(string action) => action?.ToUpperInvariant() switch
     {
-        "INVITE" => 0,
+        "INVITE" or "INVITED" => 0,
         "ACCEPT" or "ANSWER" or "JOIN" => 1,
         _ => 2,
     };
