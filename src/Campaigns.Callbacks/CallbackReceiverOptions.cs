@@ -24,6 +24,12 @@ public sealed class CallbackReceiverOptions
     /// <summary>Our SDKAppID: a callback naming another is refused. Defaults to <c>TencentCall:SdkAppId</c>.</summary>
     public long SdkAppId { get; set; }
 
+    /// <summary>
+    /// How long the ledger keeps an event (by arrival). Past the vendor's 7-day records window nothing can use it; a
+    /// campaign still waiting on a call older than this falls back to polling.
+    /// </summary>
+    public int RetentionDays { get; set; } = 8;
+
     /// <summary>Every bad key, named.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -41,6 +47,11 @@ public sealed class CallbackReceiverOptions
         if (MaxBodyBytes is < 1024 or > 16 * 1024 * 1024)
         {
             problems.Add("Callbacks:MaxBodyBytes must be 1024–16777216");
+        }
+
+        if (RetentionDays is < 1 or > 365)
+        {
+            problems.Add("Callbacks:RetentionDays must be 1–365");
         }
 
         if (SdkAppId <= 0)

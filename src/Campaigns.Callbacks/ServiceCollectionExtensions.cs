@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Campaigns.Callbacks;
 
@@ -33,8 +34,10 @@ public static class ServiceCollectionExtensions
         }
 
         services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CallbackServer>();
         services.AddHostedService(sp => sp.GetRequiredService<CallbackServer>());
+        services.AddHostedService<CallEventRetention>();
         return services;
     }
 }

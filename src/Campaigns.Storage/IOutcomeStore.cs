@@ -233,6 +233,9 @@ public interface IOutcomeStore
     /// order the events arrived in.
     /// </summary>
     Task<IReadOnlyDictionary<string, CallLedgerState>> GetCallEndsAsync(IReadOnlyCollection<string> callIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes at most <paramref name="limit"/> callback events received before <paramref name="receivedBefore"/>; returns how many.</summary>
+    Task<int> PruneCallEventsAsync(DateTimeOffset receivedBefore, int limit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One entry of the do-not-call list.</summary>

@@ -28,12 +28,14 @@ public sealed class WorkerWiringTests
             ["Callbacks:PathSecret"] = "short",
             ["Callbacks:MaxBodyBytes"] = "10",
             ["Callbacks:Urls"] = "https://0.0.0.0:8090",
+            ["Callbacks:RetentionDays"] = "0",
         }));
 
         Assert.Contains("Callbacks:PathSecret", e.Message, StringComparison.Ordinal);
         Assert.Contains("Callbacks:MaxBodyBytes", e.Message, StringComparison.Ordinal);
         Assert.Contains("Callbacks:SdkAppId (or TencentCall:SdkAppId)", e.Message, StringComparison.Ordinal);
         Assert.Contains("Callbacks:Urls", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Callbacks:RetentionDays", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("short", e.Message, StringComparison.Ordinal); // the secret's value is never printed
     }
 

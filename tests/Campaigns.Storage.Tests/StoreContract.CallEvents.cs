@@ -79,6 +79,18 @@ public abstract partial class StoreContract
         Assert.Empty(await Store.GetCallEndsAsync([]));
     }
 
+    [Fact]
+    public async Task CallEvents_Prune_DeletesOnlyEventsReceivedBefore_InBatches()
+    {
+        await Store.AppendCallEventsAsync([Start("p1", 1), Start("p2", 2), Start("p3", 3)]);
+
+        Assert.Equal(0, await Store.PruneCallEventsAsync(DateTimeOffset.UtcNow.AddHours(-1), 10));
+        Assert.Equal(2, await Store.PruneCallEventsAsync(DateTimeOffset.UtcNow.AddHours(1), 2));
+        Assert.Single(await Store.GetCallEndsAsync(["p1", "p2", "p3"]));
+        Assert.Equal(1, await Store.PruneCallEventsAsync(DateTimeOffset.UtcNow.AddHours(1), 2));
+        Assert.Empty(await Store.GetCallEndsAsync(["p1", "p2", "p3"]));
+    }
+
     private static CallEvent Start(string callId, long at) =>
         new() { CallId = callId, Command = CallEventOrder.StartCommand, EventTimeMs = at, Body = "{}" };
 

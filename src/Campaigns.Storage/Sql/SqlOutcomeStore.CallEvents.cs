@@ -76,6 +76,20 @@ internal abstract partial class SqlOutcomeStore
         }, cancellationToken);
     }
 
+    public Task<int> PruneCallEventsAsync(DateTimeOffset receivedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return InTransactionAsync(Access.OneBatch, (conn, tx, ct) => conn.ExecuteAsync(Cmd(
+            """
+            DELETE FROM call_events WHERE (call_id, command, event_time, member, action) IN (
+                SELECT call_id, command, event_time, member, action FROM call_events
+                WHERE received_at < @receivedBefore ORDER BY received_at LIMIT @limit)
+            """,
+            new { receivedBefore, limit },
+            tx,
+            ct)), cancellationToken);
+    }
+
     // The end is the earliest end event, whenever it arrived; a member's state is its latest event by time, then rank.
     private static CallLedgerState Fold(IGrouping<string, LedgerRow> events)
     {

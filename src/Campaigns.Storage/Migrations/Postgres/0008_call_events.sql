@@ -13,3 +13,6 @@ CREATE TABLE call_events (
     received_at  timestamptz NOT NULL,
     PRIMARY KEY (call_id, command, event_time, member, action)
 );
+
+-- Retention deletes by arrival time (README "Callbacks"), in batches.
+CREATE INDEX call_events_received ON call_events (received_at);
