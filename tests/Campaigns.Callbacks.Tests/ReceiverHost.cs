@@ -1,9 +1,13 @@
+using System.Data.Common;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Campaigns.Storage;
+using Campaigns.Testing;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace Campaigns.Callbacks.Tests;
 
@@ -15,10 +19,10 @@ internal sealed class ReceiverHost : IAsyncDisposable
 
     private readonly string directory;
 
-    private ReceiverHost(string directory, IOutcomeStore store, CallbackServer server, CallbackReceiverOptions options)
+    private ReceiverHost(string directory, string connectionString, IOutcomeStore store, CallbackServer server, CallbackReceiverOptions options)
     {
         this.directory = directory;
-        ConnectionString = "Data Source=" + Path.Combine(directory, "ledger.db");
+        ConnectionString = connectionString;
         Store = store;
         Server = server;
         Options = options;
@@ -27,7 +31,7 @@ internal sealed class ReceiverHost : IAsyncDisposable
 
     public IOutcomeStore Store { get; }
 
-    /// <summary>The ledger's SQLite file, for tests that count rows behind the store's back.</summary>
+    /// <summary>The ledger's database (SQLite file or PostgreSQL database), for tests that count rows behind the store's back.</summary>
     public string ConnectionString { get; }
 
     public CallbackServer Server { get; }
@@ -40,11 +44,12 @@ internal sealed class ReceiverHost : IAsyncDisposable
     public Uri CallbackUrl => new(Server.Addresses[0], "tencent/callback/" + Secret);
 
     /// <summary>Starts a receiver; with <paramref name="readOnlyStore"/> its ledger refuses every write (a broken database).</summary>
-    public static async Task<ReceiverHost> StartAsync(long sdkAppId = SdkAppId, ILoggerFactory? loggers = null, bool readOnlyStore = false)
+    public static async Task<ReceiverHost> StartAsync(
+        long sdkAppId = SdkAppId, ILoggerFactory? loggers = null, bool readOnlyStore = false, bool postgres = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), "callbacks-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var connectionString = "Data Source=" + Path.Combine(directory, "ledger.db");
+        var connectionString = postgres ? await PostgresServer.CreateDatabaseAsync() : "Data Source=" + Path.Combine(directory, "ledger.db");
         var store = OutcomeStores.Create(connectionString);
         await store.MigrateAsync();
         if (readOnlyStore)
@@ -57,7 +62,19 @@ internal sealed class ReceiverHost : IAsyncDisposable
         Assert.Empty(options.Problems());
         var server = new CallbackServer(options, store, loggers ?? NullLoggerFactory.Instance);
         await server.StartAsync(CancellationToken.None);
-        return new ReceiverHost(directory, store, server, options);
+        return new ReceiverHost(directory, connectionString, store, server, options);
+    }
+
+    /// <summary>Rows in the ledger, counted behind the store's back.</summary>
+    public async Task<long> RowsAsync()
+    {
+        await using DbConnection conn = ConnectionString.StartsWith("Host=", StringComparison.Ordinal)
+            ? new NpgsqlConnection(ConnectionString)
+            : new SqliteConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM call_events";
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static string Query(string command, long sdkAppId = SdkAppId) =>
@@ -94,6 +111,11 @@ internal sealed class ReceiverHost : IAsyncDisposable
         if (Store is IAsyncDisposable d)
         {
             await d.DisposeAsync();
+        }
+
+        if (ConnectionString.StartsWith("Host=", StringComparison.Ordinal))
+        {
+            await PostgresServer.DropDatabaseAsync(ConnectionString);
         }
 
         try

@@ -10,8 +10,10 @@ namespace Campaigns.Callbacks.Tests;
 [Collection(ReceiverTests.Name)]
 public sealed class SimulatorCallbackTests
 {
-    [Fact]
-    public async Task DuplicatedAndReorderedCallbacks_EveryCallEndsInTheLedger_OneRowPerEvent()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DuplicatedAndReorderedCallbacks_EveryCallEndsInTheLedger_OneRowPerEvent(bool postgres)
     {
         await using var sim = await SimulatorHost.StartAsync(o =>
         {
@@ -26,7 +28,7 @@ public sealed class SimulatorCallbackTests
             o.Callbacks.ReorderDelaySeconds = 5;
             o.Callbacks.LossRate = 0;
         });
-        await using var host = await ReceiverHost.StartAsync(sim.Options.SdkAppId);
+        await using var host = await ReceiverHost.StartAsync(sim.Options.SdkAppId, postgres: postgres);
         using var metrics = new MetricsProbe();
         var services = new ServiceCollection().AddLogging().AddTencentCall(o =>
         {
@@ -60,18 +62,9 @@ public sealed class SimulatorCallbackTests
 
         // Every copy the simulator delivered was either new to the ledger or counted as a duplicate; one row per event.
         Assert.Equal(stats.Delivered, metrics["campaigns.callbacks.events"] + metrics["campaigns.callbacks.duplicates"]);
-        Assert.Equal(await RowsAsync(host), metrics["campaigns.callbacks.events"]);
+        Assert.Equal(await host.RowsAsync(), metrics["campaigns.callbacks.events"]);
         Assert.True(metrics["campaigns.callbacks.duplicates"] > 0);
         Assert.True(metrics["campaigns.callbacks.out_of_order"] > 0);
         Assert.Equal(0, metrics["campaigns.callbacks.rejected"]);
-    }
-
-    private static async Task<long> RowsAsync(ReceiverHost host)
-    {
-        await using var conn = new Microsoft.Data.Sqlite.SqliteConnection(host.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT count(*) FROM call_events";
-        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 }
