@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using Campaigns.Callbacks;
 using Campaigns.Simulator;
 using Campaigns.Storage;
+using Campaigns.TencentCall;
 using Campaigns.Worker;
 using Campaigns.Workflows;
 using Microsoft.Data.Sqlite;
@@ -104,6 +107,10 @@ public sealed class DemoServices : IAsyncDisposable
             // The embedded store, in this run's own folder: a second run starts with an empty ledger.
             ["ConnectionStrings:Outcomes"] = new SqliteConnectionStringBuilder { DataSource = database }.ToString(),
             ["Campaigns:Watch:TimeScale"] = timeScale.ToString(CultureInfo.InvariantCulture),
+            // The callback receiver on a free loopback port, its secret path segment fresh for this run.
+            ["Callbacks:Enabled"] = "true",
+            ["Callbacks:Urls"] = "http://127.0.0.1:0",
+            ["Callbacks:PathSecret"] = RandomNumberGenerator.GetHexString(32, lowercase: true),
         }));
         builder.Logging.ClearProviders().AddProvider(Log);
         // The demo owns Ctrl-C: the host's console lifetime would stop the worker behind its back.
@@ -117,6 +124,13 @@ public sealed class DemoServices : IAsyncDisposable
             await worker.StopAsync(timeout.Token).ConfigureAwait(false);
             worker.Dispose();
         });
+        // As an operator would with `campaigns callbacks set URL`: the simulator then POSTs call events to the receiver,
+        // late, twice, out of order or never (Simulator:Callbacks:*), and the receiver writes them to the ledger.
+        var receiver = worker.Services.GetRequiredService<CallbackServer>().Addresses[0];
+        var secret = worker.Services.GetRequiredService<CallbackReceiverOptions>().PathSecret;
+        await worker.Services.GetRequiredService<ICallbackConfigClient>()
+            .SetCallbackAsync(new Uri(receiver, "tencent/callback/" + secret), cancellationToken: cancellationToken).ConfigureAwait(false);
+        step?.Invoke($"Callback receiver on {receiver}tencent/callback/*** (the simulator delays, duplicates, reorders and loses some)");
         Store = worker.Services.GetRequiredService<IOutcomeStore>();
         Campaigns = new CampaignClient(Temporal.Client, CampaignClient.DefaultTaskQueue);
         step?.Invoke($"Worker on task queue {CampaignClient.DefaultTaskQueue}, outcomes in {database}");

@@ -42,6 +42,7 @@ public static class SimulatorApp
         var app = builder.Build();
         app.MapCallEngine();
         app.MapRecords();
+        app.MapCallbackConfig();
         app.MapAdmin();
         app.MapGet("/", () => Results.Text("Campaigns Tencent Call simulator: see /admin/calls, /admin/rings, /admin/requests, /admin/faults"));
         return app;

@@ -227,6 +227,22 @@ public interface IOutcomeStore
     /// (null: from the start; pass the last callee of the previous page): what an operator lists (<c>campaigns dnc list</c>).
     /// </summary>
     Task<IReadOnlyList<DoNotCallEntry>> GetDoNotCallAsync(string? afterCallee, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes callback events to the ledger before anything acts on them: an event already there (same CallId,
+    /// command, event time, member and action) is left as it was and counted as a duplicate, so a replay changes nothing.
+    /// </summary>
+    Task<CallEventsAppended> AppendCallEventsAsync(IReadOnlyList<CallEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What the callback ledger knows of each of <paramref name="callIds"/> (calls with no event are absent): whether
+    /// an end event arrived and the CallRecord it carried, and each member's latest state by event time, whatever
+    /// order the events arrived in.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, CallLedgerState>> GetCallEndsAsync(IReadOnlyCollection<string> callIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes at most <paramref name="limit"/> callback events received before <paramref name="receivedBefore"/>; returns how many.</summary>
+    Task<int> PruneCallEventsAsync(DateTimeOffset receivedBefore, int limit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One entry of the do-not-call list.</summary>

@@ -12,7 +12,7 @@ namespace Campaigns.TencentCall;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ITencentCallClient"/> bound to the <c>TencentCall</c> section, with a pooled,
+    /// Registers <see cref="ITencentCallClient"/> (and <see cref="ICallbackConfigClient"/>) bound to the <c>TencentCall</c> section, with a pooled,
     /// keep-alive <see cref="HttpClient"/> from <see cref="IHttpClientFactory"/>. The factory's own request
     /// logging is removed because it would log the URL, which carries the UserSig.
     /// </summary>
@@ -43,6 +43,7 @@ public static class ServiceCollectionExtensions
             })
             .RemoveAllLoggers();
         services.TryAddTransient<ITencentCallClient, TencentCallClient>();
+        services.TryAddTransient<ICallbackConfigClient, CallbackConfigClient>();
         return services;
     }
 }

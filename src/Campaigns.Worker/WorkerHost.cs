@@ -1,4 +1,5 @@
 using Campaigns.Activities;
+using Campaigns.Callbacks;
 using Campaigns.Storage;
 using Campaigns.TencentCall;
 using Campaigns.Workflows;
@@ -38,6 +39,8 @@ public static class WorkerHost
         var sdkRuntime = new Lazy<Temporalio.Runtime.TemporalRuntime?>(() => WorkerTelemetry.SdkRuntime(temporal));
         builder.Services.AddTencentCall(builder.Configuration);
         builder.Services.AddOutcomeStore(builder.Configuration);
+        // After the store: its migration (a hosted service) runs before the receiver takes a callback.
+        builder.Services.AddCallbackReceiver(builder.Configuration);
         builder.Services.AddCampaignActivities(builder.Configuration);
         builder.Services.AddHostedService<UnresolvedSweepService>();
         builder.Services

@@ -1,4 +1,5 @@
 using Campaigns.Activities;
+using Campaigns.Callbacks;
 using Campaigns.TencentCall.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -20,7 +21,7 @@ public static partial class WorkerTelemetry
     public const string PrometheusUrlKey = "Campaigns:Metrics:PrometheusUrl";
 
     /// <summary>The meters the worker exports.</summary>
-    public static readonly IReadOnlyList<string> Meters = [CampaignMetrics.MeterName, TencentMetrics.MeterName, "Campaigns.Storage"];
+    public static readonly IReadOnlyList<string> Meters = [CampaignMetrics.MeterName, TencentMetrics.MeterName, "Campaigns.Storage", CallbackMetrics.MeterName];
 
     /// <summary>Exports the product's meters at <see cref="PrometheusUrlKey"/> (path <c>/metrics</c> unless given), when set.</summary>
     public static void AddProductMetrics(HostApplicationBuilder builder)

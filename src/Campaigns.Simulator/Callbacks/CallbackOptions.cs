@@ -7,8 +7,45 @@ namespace Campaigns.Simulator;
 /// </summary>
 public sealed class CallbackOptions
 {
-    /// <summary>Where callbacks go; none are sent when unset.</summary>
-    public Uri? Url { get; set; }
+    private readonly Lock gate = new();
+    private Uri? url;
+    private IReadOnlyList<string>? commands;
+
+    /// <summary>Where callbacks go; none are sent when unset. set_callback replaces it and delete_callback clears it.</summary>
+    public Uri? Url
+    {
+        get => Current.Url;
+        set => Configure(value, Current.Commands);
+    }
+
+    /// <summary>The commands sent; null: all three. set_callback replaces them.</summary>
+    public IReadOnlyList<string>? Commands
+    {
+        get => Current.Commands;
+        set => Configure(Current.Url, value);
+    }
+
+    /// <summary>The URL and the commands, read together.</summary>
+    public (Uri? Url, IReadOnlyList<string>? Commands) Current
+    {
+        get
+        {
+            lock (gate)
+            {
+                return (url, commands);
+            }
+        }
+    }
+
+    /// <summary>Replaces the URL and the commands together (set_callback, delete_callback).</summary>
+    public void Configure(Uri? newUrl, IReadOnlyList<string>? newCommands)
+    {
+        lock (gate)
+        {
+            url = newUrl;
+            commands = newCommands is null ? null : [.. newCommands];
+        }
+    }
 
     /// <summary>Shortest delay between an event and its callback.</summary>
     public double DelayMinSeconds { get; set; }

@@ -25,17 +25,14 @@ public sealed class CallbackSender : BackgroundService
     private readonly Lock gate = new();
     private long events, lost, duplicated, delivered, failed;
 
-    /// <summary>Listens to <paramref name="book"/> when a callback URL is configured.</summary>
+    /// <summary>Listens to <paramref name="book"/>; calls placed while no callback URL is configured send nothing.</summary>
     public CallbackSender(SimulatorOptions options, CallBook book, CallbackPlanner planner)
     {
         this.options = options;
         this.book = book;
         this.planner = planner;
-        if (options.Callbacks.Url is not null)
-        {
-            book.Placed += OnPlaced;
-            book.EndedByApi += OnEndedByApi;
-        }
+        book.Placed += OnPlaced;
+        book.EndedByApi += OnEndedByApi;
     }
 
     /// <summary>The counts so far.</summary>
@@ -60,11 +57,6 @@ public sealed class CallbackSender : BackgroundService
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Callbacks.Url is not { } url)
-        {
-            return;
-        }
-
         while (!stoppingToken.IsCancellationRequested)
         {
             Func<CallbackBody?>? next = null;
@@ -82,7 +74,9 @@ public sealed class CallbackSender : BackgroundService
                 continue;
             }
 
-            if (next() is { } body)
+            // The URL when the callback leaves: set_callback and delete_callback apply to callbacks still due.
+            if (next() is { } body && options.Callbacks.Current is { Url: { } url } current
+                && (current.Commands is null || current.Commands.Contains(body.CallbackCommand, StringComparer.Ordinal)))
             {
                 _ = PostAsync(url, body, stoppingToken);
             }
@@ -91,6 +85,11 @@ public sealed class CallbackSender : BackgroundService
 
     private void OnPlaced(SimCall call)
     {
+        if (options.Callbacks.Url is null)
+        {
+            return;
+        }
+
         Schedule(call.Start, () => new CallbackBody
         {
             CallbackCommand = CallbackCommands.AfterStartCall,
@@ -122,7 +121,13 @@ public sealed class CallbackSender : BackgroundService
         Schedule(naturalEnd, () => call.EndedByApi ? null : Ended(call));
     }
 
-    private void OnEndedByApi(SimCall call) => Schedule(call.End, () => Ended(call));
+    private void OnEndedByApi(SimCall call)
+    {
+        if (options.Callbacks.Url is not null)
+        {
+            Schedule(call.End, () => Ended(call));
+        }
+    }
 
     private static CallbackBody Member(SimCall call, DateTimeOffset at, string callee, string action) => new()
     {

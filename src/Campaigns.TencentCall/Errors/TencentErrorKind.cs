@@ -52,4 +52,13 @@ public enum TencentApi
 
     /// <summary>v4 call_record_http_srv/get_record_by_filter or v1 records/get_records_by_filter.</summary>
     GetRecordsByFilter,
+
+    /// <summary>v4 call_config/set_callback.</summary>
+    SetCallback,
+
+    /// <summary>v4 call_config/get_callback.</summary>
+    GetCallback,
+
+    /// <summary>v4 call_config/delete_callback.</summary>
+    DeleteCallback,
 }

@@ -38,6 +38,9 @@ public static class TencentMetrics
         TencentApi.EndCall => "end_call",
         TencentApi.GetRecordByCallId => "get_record_by_callid",
         TencentApi.GetRecordsByFilter => "get_record_by_filter",
+        TencentApi.SetCallback => "set_callback",
+        TencentApi.GetCallback => "get_callback",
+        TencentApi.DeleteCallback => "delete_callback",
         _ => api.ToString(),
     };
 
