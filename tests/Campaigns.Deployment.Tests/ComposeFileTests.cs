@@ -114,7 +114,8 @@ public sealed partial class ComposeFileTests
         Bind<TencentCallOptions>(configuration, TencentCallOptions.SectionName);
         Bind<OutcomeStoreOptions>(configuration, OutcomeStoreOptions.Section);
         Bind<CampaignWorkerOptions>(configuration, CampaignWorkerOptions.SectionName, except: "Metrics");
-        var known = new[] { "Temporal:", "TencentCall:", "OutcomeStore:", "Campaigns:Budget:", "Campaigns:Watch:", "Logging:", "ConnectionStrings:Outcomes", WorkerTelemetry.PrometheusUrlKey };
+        Bind<Callbacks.CallbackReceiverOptions>(configuration, Callbacks.CallbackReceiverOptions.SectionName);
+        var known = new[] { "Temporal:", "TencentCall:", "OutcomeStore:", "Campaigns:Budget:", "Campaigns:Watch:", "Callbacks:", "Logging:", "ConnectionStrings:Outcomes", WorkerTelemetry.PrometheusUrlKey };
         Assert.All(keys.Keys, key => Assert.True(known.Any(k => key.StartsWith(k, StringComparison.OrdinalIgnoreCase)), $"{key} is read by nothing in the worker"));
 
         // The worker's own host accepts the values (its validators run; nothing is started or connected).
