@@ -15,7 +15,7 @@ public partial interface IOutcomeStore
     /// <paramref name="adoptTokens"/> (batches of a run that continued as new); then <paramref name="explicitItems"/>
     /// (a first-pass batch's targets) unless another batch holds one; then, when <paramref name="take"/> is above
     /// what the token holds already, that many more due attempts nobody holds, earliest first. Returns everything the
-    /// token holds (a retry gets the same attempts) and what is left waiting.
+    /// token holds (a retry gets what it held, and never more than <paramref name="take"/> in all) and what is left waiting.
     /// </summary>
     Task<PendingTake> TakePendingAsync(
         string campaignId,

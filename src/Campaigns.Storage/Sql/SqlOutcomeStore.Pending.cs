@@ -63,15 +63,19 @@ internal abstract partial class SqlOutcomeStore
                 var more = take - held;
                 if (more > 0)
                 {
-                    // SKIP LOCKED (PostgreSQL): batches taking at once on several workers each get other rows.
+                    // SKIP LOCKED (PostgreSQL): batches taking at once on several workers each get other rows. The
+                    // rows are picked in a CTE, evaluated once: PostgreSQL may run an IN (sub-select … LIMIT) of an
+                    // UPDATE more than once, and then update more rows than the limit.
                     var skip = ForUpdate.Length > 0 ? ForUpdate + " SKIP LOCKED" : "";
                     await conn.ExecuteAsync(Cmd(
                         $"""
-                        UPDATE pending_attempts SET taken_by = @token
-                        WHERE campaign_id = @campaignId AND taken_by IS NULL AND (target_seq, attempt_no) IN (
+                        WITH picked AS (
                             SELECT target_seq, attempt_no FROM pending_attempts
                             WHERE campaign_id = @campaignId AND taken_by IS NULL AND due_at <= @now
                             ORDER BY due_at, target_seq, attempt_no LIMIT @more{skip})
+                        UPDATE pending_attempts SET taken_by = @token
+                        WHERE campaign_id = @campaignId AND taken_by IS NULL
+                          AND (target_seq, attempt_no) IN (SELECT target_seq, attempt_no FROM picked)
                         """,
                         new { campaignId, token, now, more },
                         tx,
