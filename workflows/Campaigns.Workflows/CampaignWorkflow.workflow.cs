@@ -110,6 +110,7 @@ public sealed class CampaignWorkflow
     private readonly Dictionary<string, IReadOnlyList<int[]>?> running = new(StringComparer.Ordinal);
     private readonly List<AdoptedBatch> toAdopt = [];
     private readonly List<string> abandonedTokens = [];
+    private bool adopting;
     private int batchNo;
     private DateTimeOffset runStarted;
 
@@ -120,7 +121,10 @@ public sealed class CampaignWorkflow
     /// </summary>
     internal static readonly TimeSpan AdoptAfter = TimeSpan.FromSeconds(20);
 
-    /// <summary>A run that adopted batches continues as new no sooner than this: the adopted batches make progress first.</summary>
+    /// <summary>
+    /// A run that adopts batches continues as new no sooner than this, so the adopted batches make progress before
+    /// they are adopted again (each adoption restarts their executions).
+    /// </summary>
     internal static readonly TimeSpan MinRunLength = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs the campaign. <paramref name="campaign"/> is the operator's JSON, validated here first.</summary>
@@ -196,6 +200,7 @@ public sealed class CampaignWorkflow
                 pendingLeft = carryOver.PendingLeft;
                 pendingDue = carryOver.NextPendingDue;
                 toAdopt.AddRange(carryOver.Adopt);
+                adopting = toAdopt.Count > 0;
                 batchesThisRun = 4; // no ramp: the first ring of the campaign is long past
             }
         }
@@ -542,7 +547,7 @@ public sealed class CampaignWorkflow
 
     // Store mode: continue as new once suggested, without waiting for the batches, when every batch of the previous
     // run is adopted and this run has lived MinRunLength.
-    private bool SwitchNow() => ShouldContinueAsNew() && toAdopt.Count == 0 && Workflow.UtcNow >= runStarted + MinRunLength;
+    private bool SwitchNow() => ShouldContinueAsNew() && toAdopt.Count == 0 && (!adopting || Workflow.UtcNow >= runStarted + MinRunLength);
 
     private bool CanEnd() => storePending
         ? SwitchNow() || (activeBatches == 0 && Done())
@@ -578,7 +583,7 @@ public sealed class CampaignWorkflow
         {
             wake = Earliest(wake, pendingLeft > 0 && pendingDue > now ? pendingDue : null);
             wake = Earliest(wake, toAdopt.Count > 0 && runStarted + AdoptAfter > now ? runStarted + AdoptAfter : null);
-            wake = Earliest(wake, ShouldContinueAsNew() && runStarted + MinRunLength > now ? runStarted + MinRunLength : null);
+            wake = Earliest(wake, ShouldContinueAsNew() && adopting && runStarted + MinRunLength > now ? runStarted + MinRunLength : null);
         }
 
         var dueAt = DispatchDueAt;
