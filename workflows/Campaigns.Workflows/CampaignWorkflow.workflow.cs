@@ -517,12 +517,14 @@ public sealed class CampaignWorkflow
         var interval = TimeSpan.FromSeconds(size / PaceRate());
         nextDispatchAt = (nextDispatchAt < now - interval ? now : nextDispatchAt) + interval;
         batchesThisRun++;
-        if ((pendingLeft > 0 && pendingDue <= now) || nextSeq > targets)
+        var endCheck = EndCheckDue();
+        if (endCheck || (pendingLeft > 0 && pendingDue <= now))
         {
-            var endCheck = activeBatches == 0 && nextSeq > targets && pendingLeft == 0;
-            pendingLeft = Math.Max(0, pendingLeft - size); // until a result says what is left
+            // Paused or outside the calling window, the end check takes nothing: it only asks what is left.
+            var take = endCheck && (paused || (window is not null && !window.IsOpen(now))) ? 0 : size;
+            pendingLeft = Math.Max(0, pendingLeft - take); // until a result says what is left
             storeEmpty = false;
-            StartHeld(InputFor([]) with { Token = token, Take = size }, [], null, endCheck ? "end check: take what is left" : $"take {size} pending", endCheck);
+            StartHeld(InputFor([]) with { Token = token, Take = take }, [], null, endCheck ? "end check: take what is left" : $"take {size} pending", endCheck);
             return;
         }
 
@@ -807,7 +809,7 @@ public sealed class CampaignWorkflow
     private bool CanDispatchHeld()
     {
         var now = Workflow.UtcNow;
-        if (paused || cancelRequested || fatal is not null || activeBatches >= MaxActiveBatches)
+        if (cancelRequested || fatal is not null || activeBatches >= MaxActiveBatches)
         {
             return false;
         }
@@ -817,14 +819,23 @@ public sealed class CampaignWorkflow
             return true;
         }
 
-        if (SwitchNow() || now < DispatchDueAt || (window is not null && !window.IsOpen(now)))
+        if (SwitchNow() || now < DispatchDueAt)
         {
             return false;
         }
 
-        return nextSeq <= targets || (pendingLeft > 0 && pendingDue <= now)
-            || (pendingLeft == 0 && activeBatches == 0 && toAdopt.Count == 0 && !storeEmpty);
+        // The end check runs paused or outside the window too (taking nothing): a campaign whose last batch ends
+        // after the window closed completes then, not when the window opens again.
+        if (EndCheckDue())
+        {
+            return true;
+        }
+
+        return !paused && (window is null || window.IsOpen(now)) && (nextSeq <= targets || (pendingLeft > 0 && pendingDue <= now));
     }
+
+    // Nothing else to do, no batch running: only the store can say whether anything is left.
+    private bool EndCheckDue() => nextSeq > targets && pendingLeft == 0 && activeBatches == 0 && toAdopt.Count == 0 && !storeEmpty;
 
     private bool ShouldContinueAsNew() => Workflow.ContinueAsNewSuggested;
 
