@@ -102,8 +102,13 @@ temporal_start() {
   local port
   port=$(free_port)
   temporal_dir=$(mktemp -d /tmp/campaigns-temporal.XXXXXX)
+  # CAMPAIGNS_SUGGEST_CAN=N (benchmarks): the server suggests continue-as-new after N history events (default 4096).
+  local extra=()
+  if [ -n "${CAMPAIGNS_SUGGEST_CAN:-}" ]; then
+    extra=(--dynamic-config-value "limit.historyCount.suggestContinueAsNew=$CAMPAIGNS_SUGGEST_CAN")
+  fi
   "$cli" server start-dev --ip 127.0.0.1 --port "$port" --headless --db-filename "$temporal_dir/temporal.db" \
-    --log-level warn \
+    --log-level warn "${extra[@]}" \
     --search-attribute CampaignId=Keyword --search-attribute CampaignStatus=Keyword \
     >"$temporal_dir/server.log" 2>&1 &
   temporal_pid=$!

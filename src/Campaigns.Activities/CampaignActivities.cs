@@ -11,7 +11,7 @@ using Temporalio.Exceptions;
 namespace Campaigns.Activities;
 
 /// <summary>The campaign workflow's activities, thin over the store and <see cref="BatchRunner"/>.</summary>
-public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches, IOptions<CampaignWorkerOptions> options) : ICampaignActivities
+public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches, HeldAttempts held, IOptions<CampaignWorkerOptions> options) : ICampaignActivities
 {
     /// <inheritdoc />
     [Activity("RegisterCampaign")]
@@ -102,10 +102,25 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
             }
         });
         var context = ContextOf(activity, input, cancel.Token, abort.Token) with { PreviousResults = previous ?? [] };
+        if (input.Token is not null)
+        {
+            // Pending attempts in the store: the batch runs what it holds there (its first-pass targets, what it
+            // adopted, what it took), and hands back what it did not finish.
+            var (taken, holding) = await held.TakeAsync(input, abort.Token).ConfigureAwait(false);
+            if (holding.Items.Count == 0)
+            {
+                return HeldAttempts.Nothing(holding);
+            }
+
+            input = taken;
+        }
+
         try
         {
             var result = await batches.RunAsync(input, context).ConfigureAwait(false);
-            return input.Runs is null ? result : BatchRuns.Compact(result.Items);
+            return input.Token is not null ? await held.HandBackAsync(input, result.Items, cancel.IsCancellationRequested, abort.Token).ConfigureAwait(false)
+                : input.Runs is null ? result
+                : BatchRuns.Compact(result.Items);
         }
         catch (BatchRunException e) when (e.Deterministic || (!BatchFaults.Heals(e.InnerException!) && info.Attempt >= options.Value.Batches.GiveUpAfterAttempts))
         {
@@ -117,11 +132,15 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
             var finished = e.Finished.Select(i => AttemptKey.For(input.CampaignId, i.Seq, i.AttemptNo)).ToHashSet(StringComparer.Ordinal);
             var open = input.AllItems().Select(i => AttemptKey.For(input.CampaignId, i.Seq, i.AttemptNo)).Where(k => !finished.Contains(k)).Distinct().ToList();
             await store.CloseIntendedAsync(input.CampaignId, "not dialed: its batch gave up (" + error.GetType().Name + ")", open, CancellationToken.None).ConfigureAwait(false);
+            // Held in the store: the redials of what did finish go back there, and the workflow learns what the batch held.
+            var details = input.Token is not null ? await held.HandBackAsync(input, [.. e.Finished.Where(r => r.Result != Results.Deferred)], cancel.IsCancellationRequested, CancellationToken.None).ConfigureAwait(false)
+                : input.Runs is null ? new BatchResult(e.Finished)
+                : BatchRuns.Compact(e.Finished);
             throw new ApplicationFailureException(
                 $"Batch gave up after {info.Attempt} execution(s): {error.GetType().Name}: {error.Message}",
                 errorType: Results.BatchGaveUpError,
                 nonRetryable: true,
-                details: [input.Runs is null ? new BatchResult(e.Finished) : BatchRuns.Compact(e.Finished)]);
+                details: [details]);
         }
         catch (BatchRunException e)
         {
@@ -137,6 +156,12 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
     {
         var activity = ActivityExecutionContext.Current;
         var info = activity.Info;
+        if (input.Token is not null)
+        {
+            // Pending attempts in the store: what the abandoned batches held (by their tokens) is settled too.
+            input = (await held.TakeAsync(input with { Take = 0 }, activity.CancellationToken).ConfigureAwait(false)).Input;
+        }
+
         var items = input.AllItems().Distinct().ToList();
         var results = new List<ItemResult>();
         if (items.Count > 0)
@@ -166,6 +191,13 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
 
         // Deferred attempts waiting to be dispatched again, intents of batches that gave up: none is dialed now.
         await store.CloseIntendedAsync(input.CampaignId, BatchRunner.CancelledInfo, null, activity.CancellationToken).ConfigureAwait(false);
+        if (input.Token is not null)
+        {
+            // Redials and deferred attempts waiting in the store are never dispatched now.
+            await store.DeletePendingAsync(input.CampaignId, activity.CancellationToken).ConfigureAwait(false);
+            return BatchRuns.Compact(results) with { Taken = input.Runs ?? [], PendingLeft = 0 };
+        }
+
         return input.Runs is null ? new BatchResult(results) : BatchRuns.Compact(results);
     }
 
@@ -210,6 +242,12 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
     public async Task SetStatusAsync(string campaignId, string status, string? totalsJson)
     {
         var stored = Enum.Parse<CampaignStatus>(status);
-        await store.SetCampaignStatusAsync(campaignId, stored, totalsJson, ActivityExecutionContext.Current.CancellationToken).ConfigureAwait(false);
+        var ct = ActivityExecutionContext.Current.CancellationToken;
+        await store.SetCampaignStatusAsync(campaignId, stored, totalsJson, ct).ConfigureAwait(false);
+        if (stored is CampaignStatus.Completed or CampaignStatus.Cancelled or CampaignStatus.Failed)
+        {
+            // Ended: whatever still waits in the store to be dispatched never will be.
+            await store.DeletePendingAsync(campaignId, ct).ConfigureAwait(false);
+        }
     }
 }

@@ -36,6 +36,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<RecordFinder>();
         services.TryAddSingleton<LiveCallSlots>();
         services.TryAddSingleton<BatchRunner>();
+        services.TryAddSingleton<HeldAttempts>();
         services.TryAddSingleton<CampaignActivities>();
         services.TryAddSingleton<Sweeping.UnresolvedSweeper>();
         return services;

@@ -6,7 +6,7 @@ namespace Campaigns.Storage;
 /// Everything the campaign activities and operator tools read and write. Every write is idempotent:
 /// a retried call lands once. PostgreSQL in production, SQLite as the embedded default.
 /// </summary>
-public interface IOutcomeStore
+public partial interface IOutcomeStore
 {
     /// <summary>Applies the numbered migration scripts that have not run yet.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);

@@ -71,14 +71,21 @@ internal static class CampaignBench
     private const double MaxPollSeconds = 30;
     private const double RecordMaxWaitSeconds = 600;
 
-    public static async Task RunAsync(int targets, CallMix mix, bool withPlain, string command)
+    // With "redial": the results a dialer redials, after a minute, up to two attempts.
+    private static readonly RedialSpec Redials = new()
+    {
+        MaxAttempts = 2,
+        Rules = [new RedialRule { Result = "NotAnswer", DelaySeconds = 60 }, new RedialRule { Result = "CallBusy", DelaySeconds = 60 }],
+    };
+
+    public static async Task RunAsync(int targets, CallMix mix, bool withPlain, string command, bool redial = false)
     {
         var temporalAddress = Need("TEMPORAL_ADDRESS");
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         var callees = Enumerable.Range(1, targets).Select(i => "b" + i.ToString("D6", CultureInfo.InvariantCulture)).ToList();
         Console.WriteLine($"campaign benchmark: {targets} targets, {mix.Name} calls, start budget {Budget}/s (worker headroom {Headroom}: {Share}/s)");
 
-        var durable = await RunDurableAsync(temporalAddress, callees, mix);
+        var durable = await RunDurableAsync(temporalAddress, callees, mix, redial);
         RunFigures? plain = null;
         if (withPlain)
         {
@@ -96,12 +103,18 @@ internal static class CampaignBench
     {
         public List<int> EventsPerRun { get; init; } = [];
 
+        /// <summary>When each run that continued as new closed (the switches).</summary>
+        public List<DateTimeOffset> Switches { get; init; } = [];
+
+        /// <summary>The largest input of a run (the campaign JSON and what a continue-as-new carries), bytes.</summary>
+        public long LargestInput { get; init; }
+
         public long? SimulatorPeakRss { get; init; }
 
         public string FirstRingSteps { get; init; } = "";
     }
 
-    private static async Task<RunFigures> RunDurableAsync(string temporalAddress, List<string> callees, CallMix mix)
+    private static async Task<RunFigures> RunDurableAsync(string temporalAddress, List<string> callees, CallMix mix, bool redial)
     {
         using var simulator = await ExternalSimulator.StartAsync([.. mix.SimulatorSettings]);
         var database = await PostgresServer.CreateDatabaseAsync();
@@ -109,7 +122,7 @@ internal static class CampaignBench
         var taskQueue = "bench-" + Guid.NewGuid().ToString("N");
 
         // A campaign this large is imported into the store first (inline targets stop at 10,000).
-        var spec = new CampaignSpec { CampaignId = id, RobotAccount = "robot", TargetsImported = true, RingTimeoutMs = mix.RingTimeoutMs };
+        var spec = new CampaignSpec { CampaignId = id, RobotAccount = "robot", TargetsImported = true, RingTimeoutMs = mix.RingTimeoutMs, Redial = redial ? Redials : new() };
         var store = OutcomeStores.Create(database);
         await store.MigrateAsync();
         await store.RegisterCampaignAsync(id, CampaignSearch.WorkflowIdOf(id), JsonSerializer.Serialize(spec, CampaignJson.Options));
@@ -164,12 +177,20 @@ internal static class CampaignBench
 
         // Every run of the campaign (continue-as-new): its events, and the first run's start.
         var events = new List<int>();
+        var switches = new List<DateTimeOffset>();
+        long largestInput = 0;
         var firstStart = DateTimeOffset.MaxValue;
         Temporalio.Common.WorkflowHistory? firstHistory = null;
         await foreach (var run in client.ListWorkflowsAsync($"WorkflowId = '{handle.Id}'"))
         {
             var history = await client.GetWorkflowHandle(run.Id, run.RunId).FetchHistoryAsync();
             events.Add(history.Events.Count);
+            largestInput = Math.Max(largestInput, history.Events.First().WorkflowExecutionStartedEventAttributes.Input.Payloads_.Sum(p => (long)p.Data.Length));
+            if (run.Status == Temporalio.Api.Enums.V1.WorkflowExecutionStatus.ContinuedAsNew && run.CloseTime is { } closed)
+            {
+                switches.Add(closed);
+            }
+
             if (run.StartTime < firstStart)
             {
                 firstStart = run.StartTime;
@@ -187,6 +208,8 @@ internal static class CampaignBench
         return new RunFigures("durable", t0, calls, byCall, times, requests, workerRss, "worker process VmHWM", summary)
         {
             EventsPerRun = events,
+            Switches = switches,
+            LargestInput = largestInput,
             SimulatorPeakRss = simulatorRss,
             FirstRingSteps = firstHistory is null || calls.Count == 0 ? "" : FirstRingSteps(firstHistory, calls, firstStart),
         };
@@ -194,6 +217,16 @@ internal static class CampaignBench
 
     // When the store recorded each outcome: call_attempts.settled_at (set by every settle path, the worker's
     // clock) of a settled attempt; a failed or skipped attempt (no call) counts at its updated_at.
+    // Dispatch across each continue-as-new: the starts the simulator logged in the 10 s after a run closed, as a
+    // share of the worker's budget (the lowest over the switches; a switch after the last start is not counted).
+    private static double SwitchDispatch(RunFigures r, double share)
+    {
+        var starts = r.Calls.Select(c => c.StartedAt).Order().ToList();
+        var ratios = r.Switches.Where(s => starts.Count > 0 && s + TimeSpan.FromSeconds(10) < starts[^1])
+            .Select(s => starts.Count(t => t >= s && t < s + TimeSpan.FromSeconds(10)) / (10 * share)).ToList();
+        return ratios.Count > 0 ? ratios.Min() : double.NaN;
+    }
+
     private static async Task<(Dictionary<string, DateTimeOffset> ByCall, List<DateTimeOffset> Times)> SettledAsync(string database, string campaignId)
     {
         var byCall = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -476,6 +509,10 @@ internal static class CampaignBench
         Row("start_call_by_robot: busiest whole seconds received (from the first)", d.StartPeaks, p?.StartPeaks ?? "", "");
         Row("peak RSS", $"{Mb(durable.PeakRss)} ({durable.RssNote})", plain is null ? "" : $"{Mb(plain.PeakRss)} ({plain.RssNote})", "≤ 300 MB at 100k");
         Row("simulator peak RSS (VmHWM)", Mb(durable.SimulatorPeakRss), "", "");
+        Row("continue-as-new: switches; starts in the 10 s after each switch ÷ (10 s × share), min; largest run input",
+            durable.Switches.Count == 0 ? "no switch" : string.Create(ic, $"{durable.Switches.Count}; {SwitchDispatch(durable, Share):F3}; {durable.LargestInput / 1024.0:F1} KB"),
+            "",
+            "≥ 0.9; ≤ 256 KB");
         Row("history events per target; largest run's event count",
             durable.EventsPerRun.Count == 0 ? "n/a" : string.Create(ic, $"{durable.EventsPerRun.Sum() / (double)targets:F3} ({durable.EventsPerRun.Sum()} events, {durable.EventsPerRun.Count} runs); largest {durable.EventsPerRun.Max()}"),
             "", "≤ 10,240 per run at 100k");

@@ -94,6 +94,39 @@ public sealed class CampaignWorkflow
 
     private bool SettleAfterCancel => settleAfterCancel ??= Workflow.Patched("settle-after-cancel");
 
+    // A patch (issue 18 item 5): redials and deferred attempts wait in the store, each batch holds its attempts
+    // there under a token, and continue-as-new no longer waits for the batches: the next run adopts them by token.
+    // The workflow keeps only what the store said is left (a count and the earliest due time).
+    private bool storePending;
+
+    // Store mode: what the last batch said waits in the store (a hint; only an end check, run while no other batch
+    // runs, decides that nothing is left).
+    private long pendingLeft;
+    private DateTimeOffset? pendingDue;
+    private bool storeEmpty;
+
+    // Store mode: the running batches (token → their first-pass runs, null when taken from the store), carried to the
+    // next run when this one continues as new; and the previous run's batches still to adopt.
+    private readonly Dictionary<string, IReadOnlyList<int[]>?> running = new(StringComparer.Ordinal);
+    private readonly List<AdoptedBatch> toAdopt = [];
+    private readonly List<string> abandonedTokens = [];
+    private bool adopting;
+    private int batchNo;
+    private DateTimeOffset runStarted;
+
+    /// <summary>
+    /// How long a run waits before adopting the batches the previous run left running: by then each of them has
+    /// heartbeated, been told its workflow run is gone and stopped (the SDK sends a heartbeat at most every 0.8 ×
+    /// the heartbeat timeout), so two executions rarely watch one call. Dispatch of new work goes on meanwhile.
+    /// </summary>
+    internal static readonly TimeSpan AdoptAfter = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// A run that adopts batches continues as new no sooner than this, so the adopted batches make progress before
+    /// they are adopted again (each adoption restarts their executions).
+    /// </summary>
+    internal static readonly TimeSpan MinRunLength = TimeSpan.FromSeconds(30);
+
     /// <summary>Runs the campaign. <paramref name="campaign"/> is the operator's JSON, validated here first.</summary>
     [WorkflowRun]
     public async Task<CampaignProgress> RunAsync(JsonElement campaign, CarryOver? carryOver = null)
@@ -122,6 +155,9 @@ public sealed class CampaignWorkflow
         var campaignId = spec.CampaignId!;
         Workflow.UpsertTypedSearchAttributes(CampaignSearch.CampaignId.ValueSet(campaignId));
         liveSlots = Workflow.Patched("live-call-slots");
+        // A chain that carries a pending list (from before the patch) keeps it: store mode starts with a new chain.
+        storePending = liveSlots && (carryOver is null || carryOver.Pending.Count == 0) && Workflow.Patched("pending-in-store");
+        runStarted = Workflow.UtcNow;
         // Checked when a chain starts only: a campaign started under another id before this check existed goes on
         // through its continue-as-new runs.
         if (carryOver is null && Workflow.Info.WorkflowId != CampaignSearch.WorkflowIdOf(campaignId) && Workflow.Patched("one-campaign-id"))
@@ -159,6 +195,14 @@ public sealed class CampaignWorkflow
             maxCallsPerSecond = carryOver.MaxCallsPerSecond;
             fleetStartRate = carryOver.FleetStartRate;
             pending = [.. carryOver.Pending];
+            if (storePending)
+            {
+                pendingLeft = carryOver.PendingLeft;
+                pendingDue = carryOver.NextPendingDue;
+                toAdopt.AddRange(carryOver.Adopt);
+                adopting = toAdopt.Count > 0;
+                batchesThisRun = 4; // no ramp: the first ring of the campaign is long past
+            }
         }
 
         SetStatus(paused ? CampaignStatuses.Paused : CampaignStatuses.Running);
@@ -176,8 +220,17 @@ public sealed class CampaignWorkflow
             // Nothing left open: what no batch reported is settled now, and the campaign's intents are closed
             // (before a failure is raised too: a cancelled campaign whose batches gave up still closes them).
             var items = abandoned.Distinct().ToList();
-            var finished = await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.FinishCancelledAsync(InputFor(items)), FinishOptions(items.Count));
-            Apply(BatchRuns.Expand(finished, items));
+            var input = InputFor(items);
+            if (storePending)
+            {
+                // What batches held in the store (their tokens), and the previous run's batches never adopted.
+                items.AddRange(toAdopt.SelectMany(a => a.Runs is null ? [] : BatchRuns.ItemsOf(a.Runs)));
+                input = InputFor(items) with { Token = NextToken(), AdoptTokens = [.. abandonedTokens, .. toAdopt.Select(a => a.Token)] };
+                toAdopt.Clear();
+            }
+
+            var finished = await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.FinishCancelledAsync(input), FinishOptions(items.Count));
+            Apply(BatchRuns.Expand(finished, finished.Taken is { } taken ? BatchRuns.ItemsOf(taken) : items));
         }
 
         if (fatal is not null)
@@ -195,9 +248,27 @@ public sealed class CampaignWorkflow
             throw fatal;
         }
 
-        if (!cancelRequested && ShouldContinueAsNew())
+        if (!cancelRequested && ShouldContinueAsNew() && !(storePending && activeBatches == 0 && Done()))
         {
             await Workflow.WaitConditionAsync(() => Workflow.AllHandlersFinished);
+            if (storePending)
+            {
+                // Without waiting for the batches: the next run adopts them by their tokens (and dispatches on at once).
+                List<AdoptedBatch> adopt = [.. toAdopt, .. running.Select(r => new AdoptedBatch(r.Key, r.Value))];
+                throw Workflow.CreateContinueAsNewException((CampaignWorkflow wf) => wf.RunAsync(campaign, new CarryOver
+                {
+                    Targets = targets,
+                    NextSeq = nextSeq,
+                    Progress = progress,
+                    Paused = paused,
+                    MaxCallsPerSecond = maxCallsPerSecond,
+                    FleetStartRate = fleetStartRate,
+                    PendingLeft = pendingLeft,
+                    NextPendingDue = pendingDue,
+                    Adopt = adopt,
+                }));
+            }
+
             throw Workflow.CreateContinueAsNewException((CampaignWorkflow wf) => wf.RunAsync(campaign, new CarryOver
             {
                 Targets = targets,
@@ -299,7 +370,12 @@ public sealed class CampaignWorkflow
         RetryPolicy = new RetryPolicy { MaximumInterval = TimeSpan.FromSeconds(30) },
     };
 
-    private ActivityOptions BatchOptions(List<BatchItem> items) => new()
+    private ActivityOptions BatchOptions(List<BatchItem> items) => BatchOptions(
+        items.All(i => i.AttemptNo == 1)
+            ? $"targets {items[0].Seq}-{items[^1].Seq}"
+            : $"{items.Count} redials from target {items[0].Seq}");
+
+    private ActivityOptions BatchOptions(string summary) => new()
     {
         // A batch lives as long as its longest call: ring timeout, talk, record delay. Heartbeats carry its
         // progress, so a killed worker is noticed within the heartbeat timeout and the retry resumes from the store.
@@ -312,9 +388,7 @@ public sealed class CampaignWorkflow
             MaximumInterval = TimeSpan.FromSeconds(30),
             NonRetryableErrorTypes = ["InvalidCampaign", "TencentAuth", "TencentInvalid"],
         },
-        Summary = items.All(i => i.AttemptNo == 1)
-            ? $"targets {items[0].Seq}-{items[^1].Seq}"
-            : $"{items.Count} redials from target {items[0].Seq}",
+        Summary = summary,
     };
 
     // The finish after a cancel: as long as a batch may live (its calls watched, its records awaited), never
@@ -352,8 +426,7 @@ public sealed class CampaignWorkflow
             // Wake for a state change, or when the next redial falls due or the calling window opens.
             // A batch's results may add redials, which changes when to wake: re-plan after every change.
             var seen = changes;
-            bool Ready() => changes != seen || fatal is not null || cancelRequested || CanDispatch()
-                || (activeBatches == 0 && (Done() || ShouldContinueAsNew()));
+            bool Ready() => changes != seen || fatal is not null || cancelRequested || CanDispatch() || CanEnd();
             if (NextWake() is { } wake)
             {
                 await Workflow.WaitConditionAsync(Ready, wake, detached.Token);
@@ -371,13 +444,19 @@ public sealed class CampaignWorkflow
 
             if (CanDispatch())
             {
+                if (storePending)
+                {
+                    DispatchHeld();
+                    continue;
+                }
+
                 var items = NextItems();
                 batchesThisRun++;
-                _ = RunBatchAsync(items, BatchOptions(items));
+                _ = RunBatchAsync(InputFor(items), items, BatchOptions(items));
                 continue;
             }
 
-            if (activeBatches == 0 && (Done() || ShouldContinueAsNew()))
+            if (CanEnd())
             {
                 return;
             }
@@ -418,6 +497,64 @@ public sealed class CampaignWorkflow
         return items;
     }
 
+    // Store mode: the previous run's batches are adopted first (not paced: they were dispatched already), then due
+    // pending attempts are taken from the store, then the first pass goes on in target order, on the same timeline.
+    // With nothing else left and no batch running, a take is the end check: only the store can say nothing waits.
+    private void DispatchHeld()
+    {
+        var now = Workflow.UtcNow;
+        var token = NextToken();
+        if (CanAdopt(now))
+        {
+            var adopted = toAdopt[0];
+            toAdopt.RemoveAt(0);
+            var listed = adopted.Runs is null ? [] : BatchRuns.ItemsOf(adopted.Runs).ToList();
+            StartHeld(InputFor(listed) with { Token = token, AdoptTokens = [adopted.Token] }, listed, adopted.Runs, "adopt " + adopted.Token, endCheck: false);
+            return;
+        }
+
+        var size = BatchSizeNow();
+        var interval = TimeSpan.FromSeconds(size / PaceRate());
+        nextDispatchAt = (nextDispatchAt < now - interval ? now : nextDispatchAt) + interval;
+        batchesThisRun++;
+        var endCheck = EndCheckDue();
+        if (endCheck || (pendingLeft > 0 && pendingDue <= now))
+        {
+            // Paused or outside the calling window, the end check takes nothing: it only asks what is left.
+            var take = endCheck && (paused || (window is not null && !window.IsOpen(now))) ? 0 : size;
+            pendingLeft = Math.Max(0, pendingLeft - take); // until a result says what is left
+            storeEmpty = false;
+            StartHeld(InputFor([]) with { Token = token, Take = take }, [], null, endCheck ? "end check: take what is left" : $"take {size} pending", endCheck);
+            return;
+        }
+
+        var count = (int)Math.Min(size, targets - nextSeq + 1);
+        var items = Enumerable.Range(nextSeq, count).Select(seq => new BatchItem(seq, 1)).ToList();
+        nextSeq += count;
+        progress = progress with { Dispatched = progress.Dispatched + count };
+        var input = InputFor(items) with { Token = token };
+        StartHeld(input, items, input.Runs, $"targets {items[0].Seq}-{items[^1].Seq}", endCheck: false);
+    }
+
+    private void StartHeld(BatchInput input, List<BatchItem> items, IReadOnlyList<int[]>? runs, string summary, bool endCheck)
+    {
+        running[input.Token!] = runs;
+        _ = RunBatchAsync(input, items, BatchOptions(summary), endCheck);
+    }
+
+    // Unique within the campaign: the run id and the batch's number in the run.
+    private string NextToken() => $"{Workflow.Info.RunId}/{++batchNo}";
+
+    private bool CanAdopt(DateTimeOffset now) => toAdopt.Count > 0 && !paused && now >= runStarted + AdoptAfter;
+
+    // Store mode: continue as new once suggested, without waiting for the batches, when every batch of the previous
+    // run is adopted and this run has lived MinRunLength.
+    private bool SwitchNow() => ShouldContinueAsNew() && toAdopt.Count == 0 && (!adopting || Workflow.UtcNow >= runStarted + MinRunLength);
+
+    private bool CanEnd() => storePending
+        ? SwitchNow() || (activeBatches == 0 && Done())
+        : activeBatches == 0 && (Done() || ShouldContinueAsNew());
+
     // A batch holds at most about five seconds of this campaign's dialing, so pause and the window take effect quickly.
     // The first batches of a run ramp up from 50 (50, 100, 200, 400, 500): the first ring waits for its batch's
     // intents to be stored, and 50 are stored faster than 500.
@@ -444,8 +581,16 @@ public sealed class CampaignWorkflow
         // Only future instants: what is due already waits for a batch to finish (a change), not for a timer.
         var future = pending.Where(p => p.DueAt > now).ToList();
         var wake = future.Count > 0 ? future.Min(p => p.DueAt) : (DateTimeOffset?)null;
+        if (storePending)
+        {
+            wake = Earliest(wake, pendingLeft > 0 && pendingDue > now ? pendingDue : null);
+            wake = Earliest(wake, toAdopt.Count > 0 && runStarted + AdoptAfter > now ? runStarted + AdoptAfter : null);
+            wake = Earliest(wake, ShouldContinueAsNew() && adopting && runStarted + MinRunLength > now ? runStarted + MinRunLength : null);
+        }
+
         var dueAt = DispatchDueAt;
-        if (dueAt > now && (nextSeq <= targets || pending.Count > 0) && (wake is null || dueAt < wake))
+        var work = nextSeq <= targets || pending.Count > 0 || (storePending && (pendingLeft > 0 || (activeBatches == 0 && !storeEmpty)));
+        if (dueAt > now && work && (wake is null || dueAt < wake))
         {
             wake = dueAt;
         }
@@ -457,6 +602,8 @@ public sealed class CampaignWorkflow
 
         return wake is { } at && at > now ? at - now : null;
     }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     // No start after the calling window closes, nor (since live-call slots) after StartWindow: what the worker
     // could not start by then (slots or budget short) comes back Deferred instead of queuing there.
@@ -472,18 +619,19 @@ public sealed class CampaignWorkflow
         return closes is { } c && c < by ? c : by;
     }
 
-    private async Task RunBatchAsync(List<BatchItem> items, ActivityOptions options)
+    private async Task RunBatchAsync(BatchInput input, List<BatchItem> items, ActivityOptions options, bool endCheck = false)
     {
         activeBatches++;
         inFlight += items.Count;
         try
         {
-            var input = InputFor(items);
             var result = liveSlots
                 ? await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RunBatchRunsAsync(input), options)
                 : await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RunBatchAsync(input), options);
             batchesGivenUpInARow = 0;
-            Apply(BatchRuns.Expand(result, items));
+            Apply(BatchRuns.Expand(result, result.Taken is { } taken ? BatchRuns.ItemsOf(taken) : items), result);
+            // Only a take dispatched while nothing else ran can say the store holds nothing more.
+            storeEmpty = endCheck && result.Taken is { Count: 0 } && result.PendingLeft == 0;
         }
         catch (ActivityFailureException e) when (cancelRequested && TemporalException.IsCanceledException(e))
         {
@@ -491,7 +639,7 @@ public sealed class CampaignWorkflow
             // patch; before it, its outcomes were in the store, its open attempts left open.
             if (SettleAfterCancel)
             {
-                abandoned.AddRange(items);
+                Abandon(input, items);
             }
         }
         catch (ActivityFailureException e) when (e.InnerException is ApplicationFailureException { ErrorType: Results.BatchGaveUpError } gaveUp
@@ -504,7 +652,7 @@ public sealed class CampaignWorkflow
         {
             // Failed after the cancel (a heartbeat timeout while every worker was down): the campaign was
             // cancelled, not broken; what the batch left is settled by FinishCancelled when a worker is back.
-            abandoned.AddRange(items);
+            Abandon(input, items);
         }
         catch (ActivityFailureException e)
         {
@@ -514,11 +662,25 @@ public sealed class CampaignWorkflow
         {
             activeBatches--;
             inFlight -= items.Count;
+            if (input.Token is { } token)
+            {
+                running.Remove(token);
+            }
+
             changes++; // a batch slot is free: dispatch may go on
         }
     }
 
-    private void Apply(BatchResult result)
+    private void Abandon(BatchInput input, List<BatchItem> items)
+    {
+        abandoned.AddRange(items);
+        if (input.Token is { } token)
+        {
+            abandonedTokens.Add(token); // what it held in the store (taken attempts the workflow never saw)
+        }
+    }
+
+    private void Apply(BatchResult result, BatchResult? reported = null)
     {
         var byResult = new Dictionary<string, long>(progress.ByResult, StringComparer.Ordinal);
         var finished = 0;
@@ -529,8 +691,12 @@ public sealed class CampaignWorkflow
         {
             if (item.Result == Results.Deferred)
             {
-                pending.Add(new PendingAttempt(item.Seq, item.AttemptNo, now));
-                deferred++;
+                if (!storePending)
+                {
+                    pending.Add(new PendingAttempt(item.Seq, item.AttemptNo, now));
+                }
+
+                deferred++; // store mode: handed back to the store by the batch
                 continue;
             }
 
@@ -538,8 +704,12 @@ public sealed class CampaignWorkflow
             var rule = spec.Redial.Rules.FirstOrDefault(r => string.Equals(r.Result, item.Result, StringComparison.Ordinal));
             if (rule is not null && item.AttemptNo < spec.Redial.MaxAttempts && !cancelRequested)
             {
-                pending.Add(new PendingAttempt(item.Seq, item.AttemptNo + 1, now + TimeSpan.FromSeconds(rule.DelaySeconds)));
-                continue;
+                if (!storePending)
+                {
+                    pending.Add(new PendingAttempt(item.Seq, item.AttemptNo + 1, now + TimeSpan.FromSeconds(rule.DelaySeconds)));
+                }
+
+                continue; // store mode: the batch added the redial to the store
             }
 
             finished++;
@@ -553,6 +723,13 @@ public sealed class CampaignWorkflow
             Unresolved = progress.Unresolved + unresolved,
             Attempts = progress.Attempts + result.Items.Count(i => i.Result != Results.Deferred),
         };
+        if ((reported ?? result).PendingLeft is { } left)
+        {
+            // What the store held when the batch ended: the hint for the next take.
+            pendingLeft = left;
+            pendingDue = (reported ?? result).NextPendingDue;
+        }
+
         if (liveSlots && deferred > 0 && (window is null || window.IsOpen(now)))
         {
             // The worker could not start them within StartWindow (live-call slots or the budget are the limit, not
@@ -571,7 +748,9 @@ public sealed class CampaignWorkflow
     // is everywhere: after MaxBatchesGivenUpInARow the campaign fails, naming the error.
     private void GaveUp(List<BatchItem> items, ApplicationFailureException failure)
     {
-        var finished = BatchRuns.Expand(failure.Details.Count > 0 ? failure.Details.ElementAt<BatchResult>(0) : new BatchResult([]), items);
+        var details = failure.Details.Count > 0 ? failure.Details.ElementAt<BatchResult>(0) : new BatchResult([]);
+        items = details.Taken is { } taken ? [.. BatchRuns.ItemsOf(taken)] : items; // what it held in the store
+        var finished = BatchRuns.Expand(details, items);
         var done = finished.Items.Select(i => (i.Seq, i.AttemptNo)).ToHashSet();
         var failed = items.Distinct().Where(i => !done.Contains((i.Seq, i.AttemptNo))).Select(i => new ItemResult(i.Seq, i.AttemptNo, Results.BatchFailed)).ToList();
         Apply(new BatchResult([.. finished.Items, .. failed]));
@@ -591,10 +770,17 @@ public sealed class CampaignWorkflow
         Workflow.CurrentDetails = Summary();
     }
 
-    private bool Done() => nextSeq > targets && pending.Count == 0;
+    private bool Done() => storePending
+        ? nextSeq > targets && toAdopt.Count == 0 && storeEmpty
+        : nextSeq > targets && pending.Count == 0;
 
     private bool CanDispatch()
     {
+        if (storePending)
+        {
+            return CanDispatchHeld();
+        }
+
         if (paused || cancelRequested || fatal is not null || ShouldContinueAsNew())
         {
             return false;
@@ -620,6 +806,37 @@ public sealed class CampaignWorkflow
             : inFlight + BatchSizeNow() <= Math.Max(spec.Rate.MaxCallsInFlight ?? LegacyMaxCallsInFlight, BatchSizeNow());
     }
 
+    private bool CanDispatchHeld()
+    {
+        var now = Workflow.UtcNow;
+        if (cancelRequested || fatal is not null || activeBatches >= MaxActiveBatches)
+        {
+            return false;
+        }
+
+        if (CanAdopt(now))
+        {
+            return true;
+        }
+
+        if (SwitchNow() || now < DispatchDueAt)
+        {
+            return false;
+        }
+
+        // The end check runs paused or outside the window too (taking nothing): a campaign whose last batch ends
+        // after the window closed completes then, not when the window opens again.
+        if (EndCheckDue())
+        {
+            return true;
+        }
+
+        return !paused && (window is null || window.IsOpen(now)) && (nextSeq <= targets || (pendingLeft > 0 && pendingDue <= now));
+    }
+
+    // Nothing else to do, no batch running: only the store can say whether anything is left.
+    private bool EndCheckDue() => nextSeq > targets && pendingLeft == 0 && activeBatches == 0 && toAdopt.Count == 0 && !storeEmpty;
+
     private bool ShouldContinueAsNew() => Workflow.ContinueAsNewSuggested;
 
     private void SetStatus(string status)
@@ -632,7 +849,8 @@ public sealed class CampaignWorkflow
     private string Summary()
     {
         var results = string.Join(", ", progress.ByResult.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
-        var waiting = pending.Count > 0 ? $", {pending.Count} waiting to redial" : "";
+        var waitingCount = storePending ? pendingLeft : pending.Count;
+        var waiting = waitingCount > 0 ? $", {waitingCount} waiting to redial" : "";
         var closed = window is not null && !window.IsOpen(Workflow.UtcNow) ? $"\n\nOutside the calling window ({window})" : "";
         return $"**{progress.Status}** — {progress.Finished} of {progress.Targets} targets finished, {progress.Dispatched} dispatched{waiting}{closed}"
             + (results.Length > 0 ? $"\n\n{results}" : "")

@@ -51,6 +51,20 @@ public sealed record BatchInput
 
     /// <summary>No start after this instant (the calling window closes): the rest come back as Deferred.</summary>
     public DateTimeOffset? DialUntil { get; init; }
+
+    /// <summary>
+    /// Since pending attempts live in the store: the batch's token there (the same for every execution of the
+    /// batch). Its attempts are <see cref="Runs"/> (those no other batch holds), what the batches of
+    /// <see cref="AdoptTokens"/> held, and <see cref="Take"/> due pending attempts; its Deferred attempts and its
+    /// redials are handed back to the store. Null from workflows before: the workflow lists every attempt.
+    /// </summary>
+    public string? Token { get; init; }
+
+    /// <summary>How many due pending attempts (redials, deferred) to take from the store (with <see cref="Token"/>).</summary>
+    public int Take { get; init; }
+
+    /// <summary>Tokens of batches of the previous run (it continued as new while they ran): their attempts are this batch's.</summary>
+    public IReadOnlyList<string>? AdoptTokens { get; init; }
 }
 
 /// <summary>How one attempt ended (see <see cref="Results"/> for the values).</summary>
@@ -64,6 +78,18 @@ public sealed record BatchResult(IReadOnlyList<ItemResult> Items)
 {
     /// <summary>Result → the sequence numbers of the batch's attempts with that result (each seq is in a batch once).</summary>
     public IReadOnlyDictionary<string, int[]>? Seqs { get; init; }
+
+    /// <summary>
+    /// The attempts the batch held (with <see cref="BatchInput.Token"/>), as runs <c>[firstSeq, count, attemptNo]</c>:
+    /// what <see cref="Seqs"/> is expanded against, since the workflow does not know what it took from the store.
+    /// </summary>
+    public IReadOnlyList<int[]>? Taken { get; init; }
+
+    /// <summary>Pending attempts left in the store when the batch ended (with <see cref="BatchInput.Token"/>).</summary>
+    public long? PendingLeft { get; init; }
+
+    /// <summary>When the earliest of <see cref="PendingLeft"/> is due.</summary>
+    public DateTimeOffset? NextPendingDue { get; init; }
 }
 
 /// <summary>The result names used in progress, outcomes and redial rules.</summary>

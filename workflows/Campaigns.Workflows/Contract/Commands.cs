@@ -26,7 +26,22 @@ public sealed record CarryOver
 
     /// <summary>Attempts waiting for their redial time (or for the calling window).</summary>
     public IReadOnlyList<PendingAttempt> Pending { get; init; } = [];
+
+    /// <summary>Since pending attempts live in the store: how many wait there (as last seen), and the earliest due.</summary>
+    public long PendingLeft { get; init; }
+
+    /// <summary>When the earliest pending attempt in the store is due (as last seen).</summary>
+    public DateTimeOffset? NextPendingDue { get; init; }
+
+    /// <summary>
+    /// Batches the previous run left running (it continued as new without waiting for them): adopted by this run's
+    /// batches, which report their attempts.
+    /// </summary>
+    public IReadOnlyList<AdoptedBatch> Adopt { get; init; } = [];
 }
+
+/// <summary>A batch of a previous run: its token in the store, and its attempts when the workflow listed them (first pass).</summary>
+public sealed record AdoptedBatch(string Token, IReadOnlyList<int[]>? Runs);
 
 /// <summary>An attempt to dispatch at or after <see cref="DueAt"/>.</summary>
 public sealed record PendingAttempt(int Seq, int AttemptNo, DateTimeOffset DueAt);

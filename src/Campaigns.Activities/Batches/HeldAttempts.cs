@@ -1,0 +1,60 @@
+using Campaigns.Storage;
+using Campaigns.Storage.Model;
+using Campaigns.Workflows.Activities;
+using Campaigns.Workflows.Contract;
+
+namespace Campaigns.Activities.Batches;
+
+/// <summary>
+/// A batch's attempts when pending attempts live in the store (its input carries a token): what it holds is taken
+/// from the store before it runs, and what it did not finish (Deferred) and its redials go back to the store when
+/// it ends, so the workflow carries only a count and a due time, and a batch the workflow no longer waits for (it
+/// continued as new) is adopted by the next run's batch by its token.
+/// </summary>
+public sealed class HeldAttempts(IOutcomeStore store, TimeProvider time)
+{
+    /// <summary>The batch's attempts (empty: nothing to do), and the input to run them with.</summary>
+    public async Task<(BatchInput Input, PendingTake Held)> TakeAsync(BatchInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var token = input.Token ?? throw new ArgumentException("the batch has no token", nameof(input));
+        var listed = input.Runs is { Count: > 0 } || input.Items.Count > 0
+            ? input.AllItems().Select(i => (i.Seq, i.AttemptNo)).ToList()
+            : [];
+        var held = await store.TakePendingAsync(input.CampaignId, token, input.AdoptTokens ?? [], listed, input.Take, cancellationToken).ConfigureAwait(false);
+        var items = held.Items.Select(i => new BatchItem(i.TargetSeq, i.AttemptNo)).ToList();
+        return (input with { Items = [], Runs = BatchRuns.Of(items) }, held);
+    }
+
+    /// <summary>
+    /// Hands back the Deferred attempts (due now) and adds the redials the campaign's rules ask for (none after a
+    /// cancel), then returns the compact result naming what the batch held and what is left in the store.
+    /// </summary>
+    public async Task<BatchResult> HandBackAsync(BatchInput held, IReadOnlyList<ItemResult> results, bool cancelled, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        ArgumentNullException.ThrowIfNull(results);
+        var now = time.GetUtcNow();
+        var deferred = results.Where(r => r.Result == Results.Deferred).Select(r => new PendingRow(r.Seq, r.AttemptNo, now)).ToList();
+        var redials = cancelled ? [] : results.Select(r => RedialOf(held.Spec.Redial, r, now)).OfType<PendingRow>().ToList();
+        var left = await store.HandBackPendingAsync(held.CampaignId, held.Token!, deferred, redials, cancellationToken).ConfigureAwait(false);
+        return BatchRuns.Compact(results) with { Taken = held.Runs ?? [], PendingLeft = left.Left, NextPendingDue = left.NextDueAt };
+    }
+
+    /// <summary>What is left in the store, for a batch that held nothing.</summary>
+    public static BatchResult Nothing(PendingTake held)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        return new BatchResult([]) { Seqs = new Dictionary<string, int[]>(), Taken = [], PendingLeft = held.Left, NextPendingDue = held.NextDueAt };
+    }
+
+    // The workflow's rule (it decided redials itself before): a result with a rule, below maxAttempts, is dialed
+    // again after the rule's delay.
+    private static PendingRow? RedialOf(RedialSpec redial, ItemResult result, DateTimeOffset now)
+    {
+        var rule = redial.Rules.FirstOrDefault(r => string.Equals(r.Result, result.Result, StringComparison.Ordinal));
+        return rule is not null && result.AttemptNo < redial.MaxAttempts && result.Result != Results.Deferred
+            ? new PendingRow(result.Seq, result.AttemptNo + 1, now + TimeSpan.FromSeconds(rule.DelaySeconds))
+            : null;
+    }
+}
