@@ -77,18 +77,31 @@ public sealed class CallbacksInUseTests(TemporalServer temporal, ITestOutputHelp
     [Fact]
     public async Task WorkerKilledMidCampaign_CallbacksOn_NothingLost_NothingDoubled()
     {
-        await using var run = await CallbackCampaign.CreateAsync(temporal, callbacks: true, timeScale: 10, o =>
-        {
-            o.Records.LateRate = o.Records.MissingRate = 0;
-            o.Callbacks.DuplicateRate = 0.05;
-            o.Callbacks.ReorderRate = 0.05;
-            o.Callbacks.LossRate = 0.02;
-        });
+        // Real time (a start whose answer the kill lost is found by its RoomId on the vendor's clock), calls of a few
+        // seconds, records always written; the simulator's default callback fates.
+        await using var run = await CallbackCampaign.CreateAsync(
+            temporal,
+            callbacks: true,
+            timeScale: 1,
+            o =>
+            {
+                o.RecordDelaySeconds = 1;
+                o.Records.LateRate = o.Records.MissingRate = 0;
+                o.Scenario.RingMinSeconds = o.Scenario.TalkMinSeconds = 0.5;
+                o.Scenario.RingMaxSeconds = o.Scenario.TalkMaxSeconds = 3;
+            },
+            new Dictionary<string, string?>
+            {
+                ["Campaigns:Watch:FirstPollSeconds"] = "1",
+                ["Campaigns:Watch:RecordDelaySeconds"] = "1",
+                ["Campaigns:Watch:ReconcileWindowSeconds"] = "60",
+                ["Campaigns:Watch:CallbackSilenceSeconds"] = "10",
+            });
         var callees = Enumerable.Range(1, 200).Select(i => $"k{i:D3}").ToList();
         var id = "c-" + Guid.NewGuid().ToString("N")[..12];
         var handle = await run.Campaigns.StartAsync(new CampaignSpec
         {
-            CampaignId = id, RobotAccount = "robot", Callees = callees, RingTimeoutMs = 30_000, Rate = new() { MaxCallsPerSecond = 20 },
+            CampaignId = id, RobotAccount = "robot", Callees = callees, RingTimeoutMs = 10_000, Rate = new() { MaxCallsPerSecond = 20 },
         });
 
         int placedAtKill;
@@ -106,6 +119,8 @@ public sealed class CallbacksInUseTests(TemporalServer temporal, ITestOutputHelp
         Assert.InRange(placedAtKill, 60, 199);
         var outcomes = await run.OutcomesAsync(id);
         var rings = await run.Simulator.RingsAsync();
+        var figures = await run.FiguresAsync(id);
+        Print($"worker killed after {placedAtKill} calls placed ({result.Unresolved} unresolved)", figures);
         Assert.Equal(outcomes.Count, outcomes.Select(o => o.Callee).Distinct().Count()); // nothing doubled
         foreach (var callee in callees)
         {
@@ -121,8 +136,6 @@ public sealed class CallbacksInUseTests(TemporalServer temporal, ITestOutputHelp
         var unresolved = callees.Where(c => outcomes.All(o => o.Callee != c)).ToList();
         Assert.Equal(result.Unresolved, unresolved.Count);
         Assert.All(unresolved, c => Assert.Equal(0, rings.GetValueOrDefault(c)));
-        var figures = await run.FiguresAsync(id);
-        Print($"worker killed after {placedAtKill} calls placed", figures);
         Assert.True(figures.Callbacks.Failed > 0 || figures.Callbacks.Lost > 0, "some callbacks never reached a receiver");
     }
 
