@@ -44,7 +44,7 @@ public sealed class LedgerWatchTests : IAsyncLifetime
     [Fact]
     public async Task EndInLedger_WatchEndsUnpolled_RecordTakenFromTheCallback()
     {
-        await using var services = Services(useCallbacks: true, silenceSeconds: 600);
+        await using var services = Services(useCallbacks: true, silenceSeconds: 600, firstPollSeconds: 5);
         var watcher = services.GetRequiredService<CallWatcher>();
         var finder = services.GetRequiredService<RecordFinder>();
         var watch = watcher.WaitForEndAsync(new WatchedCall("c1") { Robot = "robot" }, CancellationToken.None);
@@ -66,7 +66,7 @@ public sealed class LedgerWatchTests : IAsyncLifetime
     public async Task EndBeforeTheWatch_ReadOnTheFirstRound_NoPoll()
     {
         await store.AppendCallEventsAsync([Event("early", CallEventOrder.EndCommand, Record.Replace("CALL", "early", StringComparison.Ordinal))]);
-        await using var services = Services(useCallbacks: true, silenceSeconds: 600);
+        await using var services = Services(useCallbacks: true, silenceSeconds: 600, firstPollSeconds: 5);
 
         var status = await services.GetRequiredService<CallWatcher>().WaitForEndAsync(new WatchedCall("early"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -77,12 +77,13 @@ public sealed class LedgerWatchTests : IAsyncLifetime
     [Fact]
     public async Task EventsKeepComing_NotPolled_ThenSilent_PolledAsToday()
     {
-        await using var services = Services(useCallbacks: true, silenceSeconds: 3);
+        await using var services = Services(useCallbacks: true, silenceSeconds: 3, firstPollSeconds: 1);
         var watcher = services.GetRequiredService<CallWatcher>();
         vendor.EndOnPoll = true;
+        await store.AppendCallEventsAsync([Event("c2", CallEventOrder.StartCommand, null, at: 900)]);
         var watch = watcher.WaitForEndAsync(new WatchedCall("c2") { Robot = "robot" }, CancellationToken.None);
 
-        // Events every 300 ms for 4 s: the call is never silent for the 3 s bound (first poll due at 0.05 s without callbacks).
+        // Events every 300 ms for 4 s: the call is never silent for the 3 s bound (polls due from 1 s on without callbacks).
         for (var i = 0; i < 13; i++)
         {
             await store.AppendCallEventsAsync([Event("c2", CallEventOrder.MemberCommand, null, member: "alice", action: i % 2 == 0 ? "Invite" : "Accept", at: 1_000 + i)]);
@@ -101,16 +102,29 @@ public sealed class LedgerWatchTests : IAsyncLifetime
     [Fact]
     public async Task EveryCalleeLeftButNoEnd_PolledSoonAfter_NotAfterTheWholeSilence()
     {
-        await using var services = Services(useCallbacks: true, silenceSeconds: 600, timeScale: 10);
+        await using var services = Services(useCallbacks: true, silenceSeconds: 600, timeScale: 10, firstPollSeconds: 1);
         vendor.EndOnPoll = true;
         var watch = services.GetRequiredService<CallWatcher>().WaitForEndAsync(new WatchedCall("c3") { Robot = "robot" }, CancellationToken.None);
 
-        // The robot's own leaving is no callee's; alice hung up; the end's callback is lost.
+        // Alice hung up; the robot, still in, is no callee; the end's callback is lost.
         await store.AppendCallEventsAsync([
             Event("c3", CallEventOrder.MemberCommand, null, member: "alice", action: "HangUp", at: 2_000),
             Event("c3", CallEventOrder.MemberCommand, null, member: "robot", action: "Accept", at: 2_000)]);
 
-        var status = await watch.WaitAsync(TimeSpan.FromSeconds(30)); // 3 s grace at time scale 10; the silence would be 60 s
+        var status = await watch.WaitAsync(TimeSpan.FromSeconds(30)); // 3 s grace at time scale 10 (0.3 s); the silence would be 60 s
+
+        Assert.True(status.HasEnded);
+        Assert.Equal(1, vendor.Polls);
+    }
+
+    [Fact]
+    public async Task NothingHeardOfTheCall_PolledAsWithoutCallbacks_NotAfterTheSilence()
+    {
+        // A receiver the vendor never posts to (set_callback not done, or the start's callback lost): the schedule holds.
+        await using var services = Services(useCallbacks: true, silenceSeconds: 600);
+        vendor.EndOnPoll = true;
+
+        var status = await services.GetRequiredService<CallWatcher>().WaitForEndAsync(new WatchedCall("c6"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(status.HasEnded);
         Assert.Equal(1, vendor.Polls);
@@ -135,7 +149,7 @@ public sealed class LedgerWatchTests : IAsyncLifetime
     public async Task EndWithoutAUsableRecord_RecordAskedOfTheApi()
     {
         await store.AppendCallEventsAsync([Event("c5", CallEventOrder.EndCommand, """{"CallId":"c5"}""")]);
-        await using var services = Services(useCallbacks: true, silenceSeconds: 600);
+        await using var services = Services(useCallbacks: true, silenceSeconds: 600, firstPollSeconds: 5);
 
         var status = await services.GetRequiredService<CallWatcher>().WaitForEndAsync(new WatchedCall("c5"), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         var record = await services.GetRequiredService<RecordFinder>()
@@ -147,7 +161,7 @@ public sealed class LedgerWatchTests : IAsyncLifetime
         Assert.Equal(CallResultKind.Reject, record!.Result); // the vendor's answer, not a guess from the callback
     }
 
-    private ServiceProvider Services(bool useCallbacks, double silenceSeconds, double timeScale = 1)
+    private ServiceProvider Services(bool useCallbacks, double silenceSeconds, double timeScale = 1, double firstPollSeconds = 0.05)
     {
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton(store);
@@ -157,7 +171,7 @@ public sealed class LedgerWatchTests : IAsyncLifetime
         {
             o.Budget.Workers = 1;
             o.Watch.TimeScale = timeScale;
-            o.Watch.FirstPollSeconds = 0.05 * timeScale;
+            o.Watch.FirstPollSeconds = firstPollSeconds * timeScale;
             o.Watch.MaxPollIntervalSeconds = 0.2 * timeScale;
             o.Watch.RecordDelaySeconds = 0.05 * timeScale;
             o.Watch.RecordsByFilter = false;

@@ -15,18 +15,12 @@ public sealed partial class RecordFinder
         var view = feed.Hold(callId);
         try
         {
-            if (!view.Record.IsCompleted)
-            {
-                // Until the next read of the ledger (a callback that came while the call was being watched).
-                await Task.WhenAny(view.Record, Task.Delay(CallLedgerFeed.Tick * 2, cancellationToken)).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
             if (view.Record.IsCompleted)
             {
                 return Taken(view.Record.Result);
             }
 
+            // The API path first waits the record delay (the record lags the end by seconds): a callback read by then wins.
             using var asking = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var api = fromApi(asking.Token);
             var first = await Task.WhenAny((Task)api, view.Record.WaitAsync(cancellationToken)).ConfigureAwait(false);
