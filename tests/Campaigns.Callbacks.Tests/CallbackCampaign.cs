@@ -13,13 +13,6 @@ using Npgsql;
 
 namespace Campaigns.Callbacks.Tests;
 
-/// <summary>The tests that run campaigns on the shared Temporal dev server (Campaigns.Testing).</summary>
-[CollectionDefinition(Name)]
-public sealed class CampaignRuns : ICollectionFixture<TemporalServer>
-{
-    public const string Name = "Callback campaigns";
-}
-
 /// <summary>
 /// One campaign run, all real: the simulator, a fresh PostgreSQL database and the worker as Program.cs builds it,
 /// with or without callbacks. With them the worker hosts the receiver on a fixed loopback port (a restarted

@@ -64,6 +64,21 @@ public sealed class CallLedgerFeed : IDisposable
     /// <summary>How long after its last member left a call whose end did not come is polled.</summary>
     public TimeSpan EndGrace { get; }
 
+    /// <summary>
+    /// Whether callbacks are reaching the ledger for this worker's calls: the feed saw a new event of any of them
+    /// within the silence bound. Null-safe for a worker that has seen none (the vendor not told where to post).
+    /// </summary>
+    public bool Flowing
+    {
+        get
+        {
+            var last = Interlocked.Read(ref lastHeardTicks);
+            return last > 0 && time.GetUtcNow().UtcTicks - last <= Silence.Ticks;
+        }
+    }
+
+    private long lastHeardTicks;
+
     /// <summary>When the loop last went round.</summary>
     public LoopPulse Pulse { get; }
 
@@ -176,9 +191,9 @@ public sealed class CallLedgerFeed : IDisposable
             var byId = chunk.ToDictionary(v => v.CallId, StringComparer.Ordinal);
             foreach (var row in rows)
             {
-                if (byId.TryGetValue(row.CallId, out var view))
+                if (byId.TryGetValue(row.CallId, out var view) && view.Apply(row, now))
                 {
-                    view.Apply(row, now);
+                    Interlocked.Exchange(ref lastHeardTicks, now.UtcTicks);
                 }
             }
         }

@@ -72,11 +72,13 @@ public sealed class CallLedgerView
         }
     }
 
-    internal void Apply(CallEventSeen row, DateTimeOffset now)
+    // True when the row was news (received after every row read before).
+    internal bool Apply(CallEventSeen row, DateTimeOffset now)
     {
         lock (gate)
         {
-            if (newestReceived is null || row.ReceivedAt > newestReceived)
+            var news = newestReceived is null || row.ReceivedAt > newestReceived;
+            if (news)
             {
                 // Arrival times come from the receiving worker's clock: only whether they grew is used, never their value.
                 newestReceived = row.ReceivedAt;
@@ -95,6 +97,8 @@ public sealed class CallLedgerView
                     members[row.Member] = state;
                 }
             }
+
+            return news;
         }
     }
 

@@ -262,12 +262,12 @@ public sealed partial class CallWatcher : IDisposable
 
     // With callbacks: a poll of the schedule falls due while the call is not silent. It is skipped (counted as
     // avoided, and the schedule goes on as if it had been made) and the call is queued again for the schedule's
-    // next poll or the end of its quiet, whichever comes first; true when put off. A call the ledger has heard
-    // nothing of is polled as without callbacks: its start callback (sent at once) was lost, or the vendor was never
-    // told where to post (set_callback) — a receiver nobody posts to must not make every outcome wait out the silence.
+    // next poll or the end of its quiet, whichever comes first; true when put off. While no callback reaches the
+    // ledger for any of this worker's calls (the vendor never told where to post, the receiver unreachable), a call
+    // the ledger has heard nothing of is polled as without callbacks: a receiver nobody posts to costs nothing.
     private bool PutOff(Watched entry)
     {
-        if (entry.Ledger is not { HeardAt: not null } view || entry.Urgent)
+        if (entry.Ledger is not { } view || entry.Urgent || (view.HeardAt is null && !ledger!.Flowing))
         {
             entry.Urgent = false;
             return false;
