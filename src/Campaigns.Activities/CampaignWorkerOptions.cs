@@ -58,6 +58,7 @@ public sealed class CampaignWorkerOptions
         Positive(problems, "Campaigns:Watch:ReconcileWindowSeconds", Watch.ReconcileWindowSeconds);
         Positive(problems, "Campaigns:Watch:MaxCallSeconds", Watch.MaxCallSeconds);
         Positive(problems, "Campaigns:Watch:RecordsFilterMinCalls", Watch.RecordsFilterMinCalls);
+        Positive(problems, "Campaigns:Watch:CallbackSilenceSeconds", Watch.CallbackSilenceSeconds);
         Positive(problems, "Campaigns:Batches:GiveUpAfterAttempts", Batches.GiveUpAfterAttempts);
         if (Sweep.IntervalSeconds < 0)
         {
@@ -197,6 +198,24 @@ public sealed class WatchOptions
 
     /// <summary>Calls due for their record within one time range before a by-filter page is read for them (default 8).</summary>
     public int RecordsFilterMinCalls { get; set; } = 8;
+
+    /// <summary>
+    /// Read the callback ledger (README "Callbacks"): a call whose end came by callback is not polled again, and
+    /// its outcome is taken from the callback's record. Unset: as <c>Callbacks:Enabled</c> (a worker hosting the
+    /// receiver reads it); set true on a worker of a fleet whose callbacks another worker receives.
+    /// </summary>
+    public bool? UseCallbacks { get; set; }
+
+    /// <summary>
+    /// With callbacks, how long a call may go without an event (or a poll) before it is polled as without them
+    /// (default 60, scaled): a lost callback costs at most this much latency. Longer than most silences of a
+    /// healthy call (a ring, a talk), so that calls whose callbacks arrive are rarely polled.
+    /// </summary>
+    public double CallbackSilenceSeconds { get; set; } = 60;
+
+    // With callbacks, a call whose every callee left but whose end did not come is polled this long (scaled) after:
+    // the end's callback was lost or overtaken, and the vendor's end follows the last member's leaving at once.
+    internal const double CallbackEndGraceSeconds = 3;
 
     internal TimeSpan Scaled(double seconds) => TimeSpan.FromSeconds(seconds / TimeScale);
 }

@@ -19,7 +19,13 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddCampaignActivities(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return services.AddCampaignActivities(o => configuration.GetSection(CampaignWorkerOptions.SectionName).Bind(o));
+        return services.AddCampaignActivities(o =>
+        {
+            configuration.GetSection(CampaignWorkerOptions.SectionName).Bind(o);
+
+            // A worker hosting the callback receiver reads its ledger unless told otherwise.
+            o.Watch.UseCallbacks ??= configuration.GetValue("Callbacks:Enabled", false);
+        });
     }
 
     /// <summary>Registers the activities configured in code.</summary>
@@ -31,6 +37,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ApiBudget>();
         services.TryAddSingleton<FleetMembership>();
         services.AddHostedService(sp => sp.GetRequiredService<FleetMembership>());
+        services.TryAddSingleton<CallLedgerFeed>();
         services.TryAddSingleton<CallWatcher>();
         services.TryAddSingleton<RecordHarvester>();
         services.TryAddSingleton<RecordFinder>();

@@ -30,6 +30,9 @@ public static class CallbackMetrics
     private static readonly Counter<long> PollsAvoided = Meter.CreateCounter<long>(
         "campaigns.callbacks.polls_avoided", "{request}", "get_call_info or record requests not sent because the ledger already held the call's end");
 
+    private static readonly Counter<long> RecordsUsed = Meter.CreateCounter<long>(
+        "campaigns.callbacks.records_used", "{record}", "outcomes decided by the CallRecord of an end-of-call callback, without the record API");
+
     internal static void Appended(string command, int added, int duplicates, int outOfOrder)
     {
         var tag = new KeyValuePair<string, object?>("command", command);
@@ -44,4 +47,7 @@ public static class CallbackMetrics
     /// <summary>For the ledger's readers: <paramref name="count"/> vendor requests were not sent because a callback had answered.</summary>
     public static void AvoidedPolls(long count, string api) =>
         PollsAvoided.Add(count, new KeyValuePair<string, object?>("api", api));
+
+    /// <summary>For the record finder: an outcome's record was taken from an end-of-call callback.</summary>
+    public static void RecordTaken() => RecordsUsed.Add(1);
 }

@@ -241,6 +241,14 @@ public partial interface IOutcomeStore
     /// </summary>
     Task<IReadOnlyDictionary<string, CallLedgerState>> GetCallEndsAsync(IReadOnlyCollection<string> callIds, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The ledger's events of <paramref name="callIds"/> without their bodies (an end keeps its CallRecord), in no
+    /// particular order: all of them, or with <paramref name="receivedSince"/> only those received at or after it.
+    /// What the worker's ledger feed reads, a few times a second, for the calls it watches.
+    /// </summary>
+    Task<IReadOnlyList<CallEventSeen>> ReadCallEventsAsync(
+        IReadOnlyCollection<string> callIds, DateTimeOffset? receivedSince, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes at most <paramref name="limit"/> callback events received before <paramref name="receivedBefore"/>; returns how many.</summary>
     Task<int> PruneCallEventsAsync(DateTimeOffset receivedBefore, int limit, CancellationToken cancellationToken = default);
 }

@@ -62,7 +62,7 @@ internal sealed record CallMix(string Name, string Description, int RingTimeoutM
 /// by-filter record searches need the vendor's clock to be the wall clock). Then the same campaign by a plain
 /// async script (<see cref="PlainCampaign"/>) against a fresh simulator. Prints one table of figures, asserts nothing.
 /// </summary>
-internal static class CampaignBench
+internal static partial class CampaignBench
 {
     private const int Budget = 200;
     private const double Headroom = 0.9;
@@ -114,9 +114,10 @@ internal static class CampaignBench
         public string FirstRingSteps { get; init; } = "";
     }
 
-    private static async Task<RunFigures> RunDurableAsync(string temporalAddress, List<string> callees, CallMix mix, bool redial)
+    private static async Task<RunFigures> RunDurableAsync(string temporalAddress, List<string> callees, CallMix mix, bool redial, bool callbacks = false)
     {
-        using var simulator = await ExternalSimulator.StartAsync([.. mix.SimulatorSettings]);
+        var receiver = callbacks ? Receiver() : ([], []);
+        using var simulator = await ExternalSimulator.StartAsync([.. mix.SimulatorSettings, .. receiver.SimulatorSettings]);
         var database = await PostgresServer.CreateDatabaseAsync();
         var id = "bench-" + Guid.NewGuid().ToString("N")[..10];
         var taskQueue = "bench-" + Guid.NewGuid().ToString("N");
@@ -131,7 +132,7 @@ internal static class CampaignBench
             await store.AddTargetsAsync(id, [.. chunk.Select(c => (IReadOnlyList<string>)[c])]);
         }
 
-        using var worker = WorkerProcess.Start(new Dictionary<string, string?>
+        var config = new Dictionary<string, string?>
         {
             ["Temporal:Address"] = temporalAddress,
             ["Temporal:TaskQueue"] = taskQueue,
@@ -145,7 +146,13 @@ internal static class CampaignBench
             ["Campaigns:Watch:RecordDelaySeconds"] = mix.RecordDelaySeconds.ToString(CultureInfo.InvariantCulture),
             ["Campaigns:Watch:RecordMaxWaitSeconds"] = RecordMaxWaitSeconds.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in receiver.WorkerSettings)
+        {
+            config[key] = value;
+        }
+
+        using var worker = WorkerProcess.Start(config);
         var client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(temporalAddress) { DataConverter = CampaignJson.DataConverter });
         await WaitForPollersAsync(client, taskQueue);
 

@@ -3,8 +3,9 @@ using Campaigns.Bench;
 
 // dotnet run -c Release --project tests/Campaigns.Bench -- simulator [seconds] [concurrency] [external-url]
 // dotnet run -c Release --project tests/Campaigns.Bench -- storage [postgres-connection-string] [per-call] [postgres]   (or: bash tests/bench.sh storage)
-// bash tests/bench.sh campaign [targets=20000] [short] [no-plain] [redial]   (default: the simulator's own call mix; short: 1-2 s calls;
-//   redial: NotAnswer and CallBusy dialed again after 60 s, up to 2 attempts; CAMPAIGNS_SUGGEST_CAN=N: continue-as-new after N events)
+// bash tests/bench.sh campaign [targets=20000] [short] [no-plain] [redial] [callbacks]   (default: the simulator's own call mix; short: 1-2 s calls;
+//   redial: NotAnswer and CallBusy dialed again after 60 s, up to 2 attempts; CAMPAIGNS_SUGGEST_CAN=N: continue-as-new after N events;
+//   callbacks: the worker's campaign twice, callbacks off then on, side by side, instead of the worker beside the plain script)
 var what = args.Length > 0 ? args[0] : "simulator";
 var seconds = what == "simulator" && args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 10;
 var concurrency = what == "simulator" && args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32;
@@ -18,21 +19,27 @@ switch (what)
         await StorageBench.RunAsync(args.Length > 1 && args[1] is not ("per-call" or "postgres") ? args[1] : null, args.Contains("per-call"), args.Contains("postgres"));
         break;
     case "campaign":
-        // Arguments after "campaign" in any order: a number of targets, "short", "no-plain", "redial".
+        // Arguments after "campaign" in any order: a number of targets, "short", "no-plain", "redial", "callbacks".
         var options = args.Skip(1).ToList();
         var targets = options.Select(a => int.TryParse(a, CultureInfo.InvariantCulture, out var n) ? n : (int?)null).FirstOrDefault(n => n is not null) ?? 20_000;
-        var unknown = options.Where(a => a is not ("short" or "no-plain" or "redial") && !int.TryParse(a, CultureInfo.InvariantCulture, out _)).ToList();
+        var unknown = options.Where(a => a is not ("short" or "no-plain" or "redial" or "callbacks") && !int.TryParse(a, CultureInfo.InvariantCulture, out _)).ToList();
         if (unknown.Count > 0 || targets < 1)
         {
-            Console.Error.WriteLine($"campaign: unknown argument(s) {string.Join(' ', unknown)}; usage: bench campaign [targets=20000] [short] [no-plain] [redial]");
+            Console.Error.WriteLine($"campaign: unknown argument(s) {string.Join(' ', unknown)}; usage: bench campaign [targets=20000] [short] [no-plain] [redial] [callbacks]");
             return 2;
         }
 
         var mix = options.Contains("short") ? CallMix.Short(targets) : CallMix.Production(targets);
+        if (options.Contains("callbacks"))
+        {
+            await CampaignBench.RunCallbacksAsync(targets, mix, "bash tests/bench.sh " + string.Join(' ', args));
+            break;
+        }
+
         await CampaignBench.RunAsync(targets, mix, !options.Contains("no-plain"), "bash tests/bench.sh " + string.Join(' ', args), options.Contains("redial"));
         break;
     default:
-        Console.Error.WriteLine("usage: bench simulator [seconds] [concurrency] [external-url] | bench storage [postgres-connection-string] [per-call] [postgres] | bench campaign [targets=20000] [short] [no-plain] (production call mix unless short)");
+        Console.Error.WriteLine("usage: bench simulator [seconds] [concurrency] [external-url] | bench storage [postgres-connection-string] [per-call] [postgres] | bench campaign [targets=20000] [short] [no-plain] [redial] [callbacks] (production call mix unless short)");
         return 2;
 }
 

@@ -91,6 +91,28 @@ public abstract partial class StoreContract
         Assert.Empty(await Store.GetCallEndsAsync(["p1", "p2", "p3"]));
     }
 
+    [Fact]
+    public async Task CallEvents_Read_AllOfTheCallsAsked_OrOnlyThoseReceivedSince_WithoutBodies()
+    {
+        var before = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await Store.AppendCallEventsAsync([Start("r1", 1_000), Member("r1", 2_000, "alice", "Accept"), Start("r2", 1_500), Start("other", 1_000)]);
+        await Store.AppendCallEventsAsync([End("r1", 9_000, """{"CallId":"r1"}""")]);
+
+        var all = await Store.ReadCallEventsAsync(["r1", "r2", "never-seen"], null);
+        var since = await Store.ReadCallEventsAsync(["r1", "r2"], DateTimeOffset.UtcNow.AddHours(1));
+        var recent = await Store.ReadCallEventsAsync(["r1"], before);
+
+        Assert.Equal(["r1", "r1", "r1", "r2"], all.Select(e => e.CallId).Order(StringComparer.Ordinal));
+        var end = Assert.Single(all, e => e.Command == CallEventOrder.EndCommand);
+        Assert.Equal(("r1", 9_000L, """{"CallId":"r1"}"""), (end.CallId, end.EventTime, end.CallRecord));
+        var accept = Assert.Single(all, e => e.Member.Length > 0);
+        Assert.Equal(("alice", "Accept", (string?)null), (accept.Member, accept.Action, accept.CallRecord));
+        Assert.All(all, e => Assert.InRange(e.ReceivedAt, before, DateTimeOffset.UtcNow.AddSeconds(1)));
+        Assert.Empty(since);
+        Assert.Equal(3, recent.Count);
+        Assert.Empty(await Store.ReadCallEventsAsync([], null));
+    }
+
     private static CallEvent Start(string callId, long at) =>
         new() { CallId = callId, Command = CallEventOrder.StartCommand, EventTimeMs = at, Body = "{}" };
 

@@ -1,4 +1,5 @@
 using Campaigns.Activities.Budget;
+using Campaigns.Activities.Watching;
 using Campaigns.TencentCall;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
@@ -9,9 +10,16 @@ namespace Campaigns.Activities.Batches;
 /// <summary>
 /// Fetches call records, which lag the end of a call by a few seconds and sometimes never come: every
 /// wait here is bounded, and a record that never comes yields null (the outcome says RecordMissing).
+/// With callbacks, the record an end-of-call callback carried is taken from the ledger instead (RecordFinder.Ledger.cs).
 /// </summary>
-public sealed class RecordFinder(
-    ITencentCallClient client, ApiBudget budget, RecordHarvester harvester, IOptions<CampaignWorkerOptions> options, IOptions<TencentCallOptions> tencent, TimeProvider time)
+public sealed partial class RecordFinder(
+    ITencentCallClient client,
+    ApiBudget budget,
+    RecordHarvester harvester,
+    IOptions<CampaignWorkerOptions> options,
+    IOptions<TencentCallOptions> tencent,
+    TimeProvider time,
+    CallLedgerFeed? ledger = null)
 {
     private readonly WatchOptions watch = options.Value.Watch;
 
@@ -22,9 +30,15 @@ public sealed class RecordFinder(
     /// The record of an ended call started between <paramref name="startedFrom"/> and <paramref name="startedTo"/>,
     /// or null when it did not come within the configured wait. In real time, many calls' records come
     /// from one by-filter request (<see cref="RecordHarvester"/>). <paramref name="campaign"/> gives the records
-    /// generation and the campaign's records cap (null: the worker's generation, no cap).
+    /// generation and the campaign's records cap (null: the worker's generation, no cap). With callbacks, the
+    /// record of the call's end-of-call callback when the ledger has one, before or while the record API is asked.
     /// </summary>
     public Task<CallRecord?> FetchAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CampaignBudget? campaign, CancellationToken cancellationToken) =>
+        ledger is { Enabled: true }
+            ? FromLedgerOrAsync(ledger, callId, ct => FromApiAsync(callId, startedFrom, startedTo, campaign, ct), cancellationToken)
+            : FromApiAsync(callId, startedFrom, startedTo, campaign, cancellationToken);
+
+    private Task<CallRecord?> FromApiAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CampaignBudget? campaign, CancellationToken cancellationToken) =>
         harvester.EnabledFor(campaign?.RecordsApi ?? budget.DefaultRecordsApi)
             ? harvester.WaitAsync(callId, startedFrom, startedTo, campaign, cancellationToken)
             : FetchAsync(callId, campaign, cancellationToken);

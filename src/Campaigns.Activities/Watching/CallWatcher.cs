@@ -17,6 +17,10 @@ namespace Campaigns.Activities.Watching;
 /// with its own cap (<c>budgets.getCallInfo</c>) has its calls polled later still, without delaying others.
 /// The pump is a <see cref="GuardedLoop"/> (<c>call_watcher</c>): whatever escapes it is logged and counted, the
 /// call it was handling goes back in the queue, and the pump runs again after a short back-off.
+/// With callbacks (<see cref="CallLedgerFeed.Enabled"/>), a call whose end reaches the ledger ends at once, unpolled,
+/// and a poll falls due only once the call has been silent (no event, no poll) for the feed's silence bound, or
+/// shortly after its callees all left without an end: a lost callback costs latency, never the outcome.
+/// Each poll of the schedule skipped that way is counted as avoided.
 /// </summary>
 public sealed partial class CallWatcher : IDisposable
 {
@@ -25,6 +29,7 @@ public sealed partial class CallWatcher : IDisposable
     private readonly WatchOptions options;
     private readonly TimeProvider time;
     private readonly ILogger<CallWatcher> logger;
+    private readonly CallLedgerFeed? ledger;
     private readonly PriorityQueue<(Watched Entry, int Version), DateTimeOffset> due = new();
     private readonly Lock gate = new();
     private readonly SemaphoreSlim polls = new(64);
@@ -32,7 +37,8 @@ public sealed partial class CallWatcher : IDisposable
     private Task? pump;
 
     /// <summary>Creates the watcher; its pump starts with the first call watched.</summary>
-    public CallWatcher(ITencentCallClient client, ApiBudget budget, IOptions<CampaignWorkerOptions> options, TimeProvider time, ILogger<CallWatcher> logger)
+    public CallWatcher(
+        ITencentCallClient client, ApiBudget budget, IOptions<CampaignWorkerOptions> options, TimeProvider time, ILogger<CallWatcher> logger, CallLedgerFeed? ledger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.client = client;
@@ -41,6 +47,7 @@ public sealed partial class CallWatcher : IDisposable
         this.time = time;
         Pulse = new LoopPulse(time);
         this.logger = logger;
+        this.ledger = ledger is { Enabled: true } ? ledger : null;
     }
 
     /// <summary>The loop's name in logs and in <c>campaigns.loops.restarts</c>.</summary>
@@ -68,9 +75,15 @@ public sealed partial class CallWatcher : IDisposable
     public Task<CallStatus> WaitForEndAsync(WatchedCall watch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(watch);
-        var entry = new Watched(watch, options.Scaled(options.FirstPollSeconds), cancellationToken);
+        var entry = new Watched(watch, options.Scaled(options.FirstPollSeconds), cancellationToken) { LastNews = time.GetUtcNow() };
         watch.Entry = entry;
         CampaignMetrics.Watching(entry.Done.Task);
+        if (ledger is not null)
+        {
+            entry.Ledger = ledger.Hold(watch.CallId);
+            _ = EndByLedgerAsync(entry, entry.Ledger);
+        }
+
         Enqueue(entry, time.GetUtcNow() + entry.Interval);
         EnsurePump();
         return entry.Done.Task;
@@ -82,6 +95,7 @@ public sealed partial class CallWatcher : IDisposable
         ArgumentNullException.ThrowIfNull(watch);
         if (watch.Entry is { Polling: false } entry)
         {
+            entry.Urgent = true; // asked for (after a hang-up): not put off for want of news
             Enqueue(entry, time.GetUtcNow());
         }
     }
@@ -174,6 +188,11 @@ public sealed partial class CallWatcher : IDisposable
                 continue;
             }
 
+            if (PutOff(next))
+            {
+                continue;
+            }
+
             try
             {
                 await budget.AcquireAsync(BudgetedApi.CallInfo, next.Call.Budget, token).ConfigureAwait(false);
@@ -209,7 +228,8 @@ public sealed partial class CallWatcher : IDisposable
             }
 
             entry.Call.LastStatus = status;
-            entry.Interval = TimeSpan.FromTicks(Math.Min((long)(entry.Interval.Ticks * 1.5), options.Scaled(options.MaxPollIntervalSeconds).Ticks));
+            entry.LastNews = time.GetUtcNow();
+            entry.Interval = Grown(entry.Interval);
             Enqueue(entry, time.GetUtcNow() + entry.Interval);
         }
         catch (OperationCanceledException) when (entry.Cancel.IsCancellationRequested)
@@ -240,6 +260,62 @@ public sealed partial class CallWatcher : IDisposable
         }
     }
 
+    // With callbacks: a poll of the schedule falls due while the call is not silent. It is skipped (counted as
+    // avoided, and the schedule goes on as if it had been made) and the call is queued again for the schedule's
+    // next poll or the end of its quiet, whichever comes first; true when put off. While no callback reaches the
+    // ledger for any of this worker's calls (the vendor never told where to post, the receiver unreachable), a call
+    // the ledger has heard nothing of is polled as without callbacks: a receiver nobody posts to costs nothing.
+    private bool PutOff(Watched entry)
+    {
+        if (entry.Ledger is not { } view || entry.Urgent || (view.HeardAt is null && !ledger!.Flowing))
+        {
+            entry.Urgent = false;
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        var quiet = view.QuietUntil(entry.LastNews, entry.Call.Robot, ledger!.Silence, ledger.EndGrace);
+        if (quiet <= now)
+        {
+            return false;
+        }
+
+        Campaigns.Callbacks.CallbackMetrics.AvoidedPolls(1, "get_call_info");
+        Interlocked.Increment(ref avoided);
+        entry.Interval = Grown(entry.Interval);
+        entry.Polling = false;
+        Enqueue(entry, now + entry.Interval < quiet ? now + entry.Interval : quiet);
+        return true;
+    }
+
+    // The call's end reached the ledger: it ends now, whatever its place in the queue. The view is given back when
+    // the watch ends, however it ends.
+    private async Task EndByLedgerAsync(Watched entry, CallLedgerView view)
+    {
+        try
+        {
+            await Task.WhenAny(view.Ended, entry.Done.Task).ConfigureAwait(false);
+            if (view.Ended.IsCompleted && entry.Done.TrySetResult(CallStatus.Ended(entry.Call.CallId)))
+            {
+                Campaigns.Callbacks.CallbackMetrics.AvoidedPolls(1, "get_call_info"); // the poll that would have found it ended
+                Interlocked.Increment(ref avoided);
+                entry.Call.EndedByCallback = true;
+            }
+        }
+        finally
+        {
+            ledger!.Release(view);
+        }
+    }
+
+    private long avoided;
+
+    /// <summary>Polls skipped because the callback ledger had news of the call (for figures and tests).</summary>
+    public long PollsAvoided => Interlocked.Read(ref avoided);
+
+    private TimeSpan Grown(TimeSpan interval) =>
+        TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * 1.5), options.Scaled(options.MaxPollIntervalSeconds).Ticks));
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "get_call_info {CallId} failed, retrying later: {Reason}")]
     private partial void LogPollFailed(string callId, string reason);
 
@@ -255,6 +331,14 @@ public sealed partial class CallWatcher : IDisposable
         public WatchedCall Call { get; } = call;
 
         public TimeSpan Interval { get; set; } = interval;
+
+        // With callbacks: the view of the call in the ledger, the last time it was seen live (watch start or a
+        // poll), and whether the next poll was asked for (PollSoon) and so goes regardless of news.
+        public CallLedgerView? Ledger { get; set; }
+
+        public DateTimeOffset LastNews { get; set; }
+
+        public bool Urgent { get; set; }
 
         public CancellationToken Cancel { get; } = cancel;
 
@@ -279,6 +363,9 @@ public sealed class WatchedCall(string callId)
 
     /// <summary>Polls spent on the call.</summary>
     public int Polls { get; set; }
+
+    /// <summary>Whether its end came from the callback ledger rather than a poll.</summary>
+    public bool EndedByCallback { get; set; }
 
     internal CallWatcher.Watched? Entry { get; set; }
 }

@@ -36,6 +36,31 @@ public sealed record CallEvent
 /// <param name="OutOfOrder">New events older than an event the ledger already held for the same call.</param>
 public sealed record CallEventsAppended(int Added, int Duplicates, int OutOfOrder);
 
+/// <summary>An event as the ledger's readers see it: the natural key, the end's CallRecord and when it was received.</summary>
+public sealed class CallEventSeen
+{
+    /// <summary>The vendor's CallId.</summary>
+    public string CallId { get; init; } = "";
+
+    /// <summary>The callback command.</summary>
+    public string Command { get; init; } = "";
+
+    /// <summary>When the event happened on the vendor's clock, Unix milliseconds.</summary>
+    public long EventTime { get; init; }
+
+    /// <summary>The member the event is about; empty for events about the whole call.</summary>
+    public string Member { get; init; } = "";
+
+    /// <summary>The member's ActionType; empty for events about the whole call.</summary>
+    public string Action { get; init; } = "";
+
+    /// <summary>The CallRecord an end event carried, as JSON text.</summary>
+    public string? CallRecord { get; init; }
+
+    /// <summary>When the receiver wrote it (the receiving worker's clock).</summary>
+    public DateTimeOffset ReceivedAt { get; init; }
+}
+
 /// <summary>A member's latest state in the ledger: the latest event by time, then by <see cref="CallEventOrder"/>.</summary>
 /// <param name="Member">The member (User_Account).</param>
 /// <param name="Action">The vendor's ActionType of that event.</param>

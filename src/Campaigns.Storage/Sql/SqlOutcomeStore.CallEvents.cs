@@ -76,6 +76,33 @@ internal abstract partial class SqlOutcomeStore
         }, cancellationToken);
     }
 
+    public Task<IReadOnlyList<CallEventSeen>> ReadCallEventsAsync(
+        IReadOnlyCollection<string> callIds, DateTimeOffset? receivedSince, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(callIds);
+        var wanted = callIds.Distinct(StringComparer.Ordinal).ToList();
+        if (wanted.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<CallEventSeen>>([]);
+        }
+
+        return InTransactionAsync<IReadOnlyList<CallEventSeen>>(Access.Read, async (conn, tx, ct) =>
+        {
+            // The primary key leads with call_id: one index probe per call, then the arrival filter on its few rows.
+            var parameters = new DynamicParameters();
+            parameters.Add("receivedSince", receivedSince ?? DateTimeOffset.UnixEpoch);
+            var found = await conn.QueryAsync<CallEventSeen>(Cmd(
+                $"""
+                SELECT call_id, command, event_time, member, action, call_record, received_at FROM call_events
+                WHERE {In("call_id", parameters, "callIds", wanted)} AND received_at >= @receivedSince
+                """,
+                parameters,
+                tx,
+                ct)).ConfigureAwait(false);
+            return found.AsList();
+        }, cancellationToken);
+    }
+
     public Task<int> PruneCallEventsAsync(DateTimeOffset receivedBefore, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
