@@ -12,9 +12,10 @@ public partial interface IOutcomeStore
 {
     /// <summary>
     /// Gives the batch <paramref name="token"/> its attempts, in one transaction: first every attempt held by one of
-    /// <paramref name="adoptTokens"/> (batches of a run that continued as new); then <paramref name="explicitItems"/>
-    /// (a first-pass batch's targets) unless another batch holds one; then, when <paramref name="take"/> is above
-    /// what the token holds already, that many more due attempts nobody holds, earliest first. Returns everything the
+    /// <paramref name="adoptTokens"/> (batches of a run that continued as new); then, when <paramref name="take"/> is
+    /// above what the token holds already, that many more due attempts nobody holds, earliest first; then
+    /// <paramref name="explicitItems"/> (a first-pass batch's targets) unless another batch holds one — with a take,
+    /// only as many as the take left room for, the rest added free and due now. Returns everything the
     /// token holds (a retry gets what it held, and never more than <paramref name="take"/> in all) and what is left waiting.
     /// </summary>
     Task<PendingTake> TakePendingAsync(

@@ -89,4 +89,19 @@ public abstract partial class StoreContract
         Assert.Equal(0, (await Store.TakePendingAsync(Campaign, "t1", [], [], 10)).Left);
         Assert.Single((await Store.TakePendingAsync("other-campaign", "t1", [], [], 10)).Items);
     }
+
+    [Fact]
+    public async Task TakePending_WithListedTargets_TakesDueAttemptsFirst_AndAddsTheTargetsItHasNoRoomForFree()
+    {
+        await Store.HandBackPendingAsync(Campaign, "t0", [], [new(1, 2, Past), new(2, 2, Past), new(3, 2, Later)]);
+
+        var first = await Store.TakePendingAsync(Campaign, "mixed", [], [(10, 1), (11, 1), (12, 1), (13, 1)], 4);
+        var retry = await Store.TakePendingAsync(Campaign, "mixed", [], [(10, 1), (11, 1), (12, 1), (13, 1)], 4);
+        var next = await Store.TakePendingAsync(Campaign, "next", [], [], 10);
+
+        Assert.Equal([(1, 2), (2, 2), (10, 1), (11, 1)], first.Items);
+        Assert.Equal(first.Items, retry.Items);
+        Assert.Equal([(12, 1), (13, 1)], next.Items); // free and due now; (3, 2) is not due yet
+        Assert.Equal(1, next.Left);
+    }
 }

@@ -518,7 +518,8 @@ public sealed class CampaignWorkflow
         nextDispatchAt = (nextDispatchAt < now - interval ? now : nextDispatchAt) + interval;
         batchesThisRun++;
         var endCheck = EndCheckDue();
-        if (endCheck || (pendingLeft > 0 && pendingDue <= now))
+        var pendingDueNow = pendingLeft > 0 && pendingDue <= now;
+        if (endCheck || (pendingDueNow && nextSeq > targets))
         {
             // Paused or outside the calling window, the end check takes nothing: it only asks what is left.
             var take = endCheck && (paused || (window is not null && !window.IsOpen(now))) ? 0 : size;
@@ -528,12 +529,21 @@ public sealed class CampaignWorkflow
             return;
         }
 
+        // With pending attempts due, the batch takes them first and fills the rest of its size with first-pass
+        // targets (those it has no room for wait in the store, due now): a take alone would spend a whole dispatch
+        // interval on the few redials that fell due since the last one, and starve the first pass.
         var count = (int)Math.Min(size, targets - nextSeq + 1);
         var items = Enumerable.Range(nextSeq, count).Select(seq => new BatchItem(seq, 1)).ToList();
         nextSeq += count;
         progress = progress with { Dispatched = progress.Dispatched + count };
-        var input = InputFor(items) with { Token = token };
-        StartHeld(input, items, input.Runs, $"targets {items[0].Seq}-{items[^1].Seq}", endCheck: false);
+        var input = InputFor(items) with { Token = token, Take = pendingDueNow ? size : 0 };
+        if (pendingDueNow)
+        {
+            pendingLeft = Math.Max(0, pendingLeft - size); // until a result says what is left
+            storeEmpty = false;
+        }
+
+        StartHeld(input, items, input.Runs, $"targets {items[0].Seq}-{items[^1].Seq}" + (pendingDueNow ? ", due pending attempts first" : ""), endCheck: false);
     }
 
     private void StartHeld(BatchInput input, List<BatchItem> items, IReadOnlyList<int[]>? runs, string summary, bool endCheck)

@@ -33,28 +33,6 @@ internal abstract partial class SqlOutcomeStore
                     ct)).ConfigureAwait(false);
             }
 
-            if (rows.Count > 0)
-            {
-                // A first-pass batch's targets are held like any other: an attempt that another batch holds (it was
-                // deferred, handed back and taken since) is that batch's, so no attempt is reported by two batches.
-                var parameters = new DynamicParameters(new { campaignId, token, now });
-                var source = Rows(
-                    "s",
-                    parameters,
-                    planOnce: rows.Count <= PlanOnceRows,
-                    new RowColumn("target_seq", "integer", rows.Select(r => r.TargetSeq).ToArray()),
-                    new RowColumn("attempt_no", "integer", rows.Select(r => r.AttemptNo).ToArray()));
-                await conn.ExecuteAsync(Cmd(
-                    $"""
-                    INSERT INTO pending_attempts (campaign_id, target_seq, attempt_no, due_at, taken_by)
-                    SELECT @campaignId, s.target_seq, s.attempt_no, @now, @token FROM {source} WHERE true
-                    ON CONFLICT (campaign_id, target_seq, attempt_no) DO UPDATE SET taken_by = @token WHERE pending_attempts.taken_by IS NULL
-                    """,
-                    parameters,
-                    tx,
-                    ct)).ConfigureAwait(false);
-            }
-
             if (take > 0)
             {
                 // Only what the token does not hold yet: a retry of the batch takes nothing more.
@@ -81,6 +59,42 @@ internal abstract partial class SqlOutcomeStore
                         tx,
                         ct)).ConfigureAwait(false);
                 }
+            }
+
+            if (rows.Count > 0)
+            {
+                // A first-pass batch's targets are held like any other: an attempt that another batch holds (it was
+                // deferred, handed back and taken since) is that batch's, so no attempt is reported by two batches.
+                // With a take too (due redials go first), the batch holds only what room its take left; the rest of
+                // its targets are added free, due now, for the next batches (never lost, never held twice: a retry
+                // has no room left and adds nothing, each row being there already).
+                var room = rows.Count;
+                var conflict = "DO UPDATE SET taken_by = @token WHERE pending_attempts.taken_by IS NULL";
+                if (take > 0)
+                {
+                    var held = await conn.ExecuteScalarAsync<long>(Cmd(
+                        "SELECT count(*) FROM pending_attempts WHERE campaign_id = @campaignId AND taken_by = @token", new { campaignId, token }, tx, ct)).ConfigureAwait(false);
+                    room = (int)Math.Clamp(take - held, 0, rows.Count);
+                    conflict = "DO NOTHING";
+                }
+
+                var parameters = new DynamicParameters(new { campaignId, token, now });
+                var source = Rows(
+                    "s",
+                    parameters,
+                    planOnce: rows.Count <= PlanOnceRows,
+                    new RowColumn("target_seq", "integer", rows.Select(r => r.TargetSeq).ToArray()),
+                    new RowColumn("attempt_no", "integer", rows.Select(r => r.AttemptNo).ToArray()),
+                    new RowColumn("taken_by", "text", rows.Select((_, i) => i < room ? token : null).ToArray()));
+                await conn.ExecuteAsync(Cmd(
+                    $"""
+                    INSERT INTO pending_attempts (campaign_id, target_seq, attempt_no, due_at, taken_by)
+                    SELECT @campaignId, s.target_seq, s.attempt_no, @now, s.taken_by FROM {source} WHERE true
+                    ON CONFLICT (campaign_id, target_seq, attempt_no) {conflict}
+                    """,
+                    parameters,
+                    tx,
+                    ct)).ConfigureAwait(false);
             }
 
             var items = (await conn.QueryAsync<(int, int)>(Cmd(
