@@ -32,7 +32,7 @@ public sealed partial class ComposeFileTests
 
         var root = await Compose.ConfigAsync();
         var services = Compose.Services(root).Children.Keys.Cast<YamlScalarNode>().Select(k => k.Value).ToHashSet();
-        Assert.Superset(new HashSet<string?> { "temporal-db", "temporal", "temporal-ui", "search-attributes", "outcomes-db", "worker", "simulator" }, services);
+        Assert.Superset(new HashSet<string?> { "temporal-db", "temporal-schema", "temporal", "temporal-namespace", "temporal-ui", "outcomes-db", "worker", "simulator" }, services);
     }
 
     [Theory]
@@ -132,7 +132,7 @@ public sealed partial class ComposeFileTests
     }
 
     [Fact]
-    public async Task The_simulator_runs_only_in_its_profile_and_the_worker_waits_for_the_search_attributes()
+    public async Task The_simulator_runs_only_in_its_profile_and_the_worker_waits_for_the_namespace()
     {
         var root = await Compose.ConfigAsync();
         foreach (var (name, node) in Compose.Services(root).Children)
@@ -157,7 +157,7 @@ public sealed partial class ComposeFileTests
 
         var worker = Compose.Service(root, "worker");
         var dependsOn = (YamlMappingNode)worker["depends_on"];
-        Assert.Equal("service_completed_successfully", Compose.Scalar((YamlMappingNode)dependsOn["search-attributes"], "condition"));
+        Assert.Equal("service_completed_successfully", Compose.Scalar((YamlMappingNode)dependsOn["temporal-namespace"], "condition"));
         Assert.Equal("service_healthy", Compose.Scalar((YamlMappingNode)dependsOn["outcomes-db"], "condition"));
     }
 
