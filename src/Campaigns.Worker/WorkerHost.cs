@@ -56,6 +56,7 @@ public static class WorkerHost
                 o.MaxConcurrentActivities = temporal.MaxConcurrentActivities;
                 // Eager activities would bypass the task queue entirely; batches are metered by the budget instead.
                 o.DisableEagerActivityExecution = true;
+                o.DisableWorkflowTracingEventListener = !temporal.WorkflowTracingEventListener; // see TemporalOptions
                 o.GracefulShutdownTimeout = TimeSpan.FromSeconds(10);
                 // A cancel reaches a batch only with a heartbeat's answer: send them at most 3 s apart
                 // (the default, 80 % of the heartbeat timeout, would leave a cancelled campaign dialing for 16 s).

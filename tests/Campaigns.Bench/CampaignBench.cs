@@ -146,6 +146,7 @@ internal static partial class CampaignBench
             ["Campaigns:Watch:RecordDelaySeconds"] = mix.RecordDelaySeconds.ToString(CultureInfo.InvariantCulture),
             ["Campaigns:Watch:RecordMaxWaitSeconds"] = RecordMaxWaitSeconds.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Temporal:WorkflowTracingEventListener"] = "false", // the production default (the tests turn it on)
         };
         foreach (var (key, value) in receiver.WorkerSettings)
         {

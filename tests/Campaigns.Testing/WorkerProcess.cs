@@ -34,6 +34,9 @@ public sealed class WorkerProcess : IDisposable
     {
         ArgumentNullException.ThrowIfNull(config);
         var start = new ProcessStartInfo("dotnet", [BuiltDll("Campaigns.Worker")]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // The tests run the workflow under the SDK's tracing listener (off by default in production for its cost,
+        // see TemporalOptions.WorkflowTracingEventListener): a workflow scheduling a task wrongly fails here.
+        start.Environment["Temporal__WorkflowTracingEventListener"] = "true";
         foreach (var (key, value) in config)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
