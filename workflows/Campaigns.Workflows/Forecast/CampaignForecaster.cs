@@ -40,41 +40,51 @@ public static class CampaignForecaster
         var ownCap = Math.Min(cap ?? double.PositiveInfinity, fleet);
         var budget = new SharedBudget(input.At, fleet, spec.Rate.Weight, ownCap, input.Running);
 
-        // Polls: at the full rate get_call_info's budget is about one poll per start, and every poll comes later.
+        // Polls: at the full rate get_call_info's budget is about one poll per start, and every poll comes later. Live-call
+        // slots: a call holds one (per worker) from its start until the watcher sees it ended, so few slots lower the
+        // rate, which leaves more polls per start and shortens the hold: a few rounds find where the two agree.
         var pollFleet = Math.Floor(settings.CallInfoPerSecond * settings.Headroom / settings.Workers) * settings.Workers;
-        var pollsPerStart = pollFleet / Math.Max(budget.TotalRate, 1e-9);
-        if (spec.Budgets?.GetCallInfo is { } pollCap)
-        {
-            pollsPerStart = Math.Min(pollsPerStart, pollCap / Math.Max(budget.OurRate, 1e-9));
-        }
-
-        var lag = CallLatency.PollLag(mix.Shares, settings, ringTimeout, pollsPerStart);
-        var all = CallLatency.Of(mix.Shares, settings, ringTimeout, lag);
-
-        // Live-call slots: a call holds one from its start until the watcher sees it ended (per worker).
         var slots = (double)(spec.Rate.MaxCallsInFlight ?? RateSpec.DefaultMaxCallsInFlight) * settings.Workers;
-        var slotRate = all.MeanHold > 0 ? slots / all.MeanHold : double.PositiveInfinity;
-        if (slotRate < ownCap)
+        double pollsPerStart = 0, lag = 0, slotRate = double.PositiveInfinity;
+        var all = CallLatency.Of(mix.Shares, settings, ringTimeout, 0);
+        for (var round = 0; round < 20; round++)
         {
-            budget = new SharedBudget(input.At, fleet, spec.Rate.Weight, slotRate, input.Running);
+            pollsPerStart = pollFleet / Math.Max(budget.TotalRate, 1e-9);
+            if (spec.Budgets?.GetCallInfo is { } pollCap)
+            {
+                pollsPerStart = Math.Min(pollsPerStart, pollCap / Math.Max(budget.OurRate, 1e-9));
+            }
+
+            lag = CallLatency.PollLag(mix.Shares, settings, ringTimeout, pollsPerStart);
+            all = CallLatency.Of(mix.Shares, settings, ringTimeout, lag);
+            var next = all.MeanHold > 0 ? slots / all.MeanHold : double.PositiveInfinity;
+            var settled = Math.Abs(next - slotRate) < 1e-3 || (next >= ownCap && slotRate >= ownCap);
+            slotRate = next;
+            budget = new SharedBudget(input.At, fleet, spec.Rate.Weight, Math.Min(ownCap, slotRate), input.Running);
+            if (settled)
+            {
+                break;
+            }
         }
 
         var rate = budget.OurRate;
         var sharing = budget.Sharing().Select(s => new SharedWith(s.Campaign.CampaignId, Math.Round(s.Left), s.Campaign.Weight, s.Rate)).ToList();
         var limitedBy = LimitedBy(rate, cap, spec, fleet, workerShare, settings, slotRate, all.MeanHold, sharing);
 
-        var timeline = new DispatchTimeline(settings, window, input.At, paceRate, maxAttempts);
-        timeline.Run(dialable, budget, all, rules);
-        var batches = timeline.Batches;
-
         // Outcomes that end a target: an attempt before the last whose result is not redialed, or a last attempt.
         var redialed = rules.Count > 0 ? ResultMix.Redials(spec.Redial).Select(r => r.Result!).ToHashSet(StringComparer.Ordinal) : [];
         var finalMix = mix.Shares.Where(s => !redialed.Contains(s.Key)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
-        var final = finalMix.Count > 0 ? CallLatency.Of(finalMix, settings, ringTimeout, lag) : all;
+        var polls = new PollBacklog(
+            l => CallLatency.Of(mix.Shares, settings, ringTimeout, l, lag),
+            l => CallLatency.Of(finalMix.Count > 0 ? finalMix : mix.Shares, settings, ringTimeout, l, lag),
+            pollFleet);
+        var timeline = new DispatchTimeline(settings, window, input.At, paceRate, maxAttempts);
+        timeline.Run(dialable, budget, polls, rules);
+        var batches = timeline.Batches;
 
         var duration = batches.Count == 0 ? settings.StartupSeconds : ExpectedLast(batches, b => b.End) + settings.EndSeconds;
         var attempts = timeline.AttemptsByNumber.Sum();
-        var notes = Notes(input, settings, lag, pollsPerStart, all, timeline, budget, spec);
+        var notes = Notes(input, settings, polls.MaxLag, pollsPerStart, timeline, budget, spec);
         return new CampaignForecast
         {
             CampaignId = spec.CampaignId ?? "",
@@ -99,10 +109,10 @@ public static class CampaignForecaster
             FirstCallSeconds = R(batches.Count == 0 ? 0 : batches[0].Start),
             FirstPassSeconds = R(timeline.FirstPassDone ?? 0),
             LastCallSeconds = R(batches.Count == 0 ? 0 : ExpectedLast(batches, b => b.Done)),
-            Outcomes95Seconds = R(Quantile95(batches, input.Targets, input.Skipped, all, final, duration)),
+            Outcomes95Seconds = R(Quantile95(batches, input.Targets, input.Skipped, duration)),
             DurationSeconds = R(duration),
             EndsAt = input.At + TimeSpan.FromSeconds(Math.Round(duration)),
-            PollLagSeconds = R(lag),
+            PollLagSeconds = R(polls.MaxLag),
             Days = [.. CallsByDay(batches, spec.CallingWindow?.TimeZone, input.At).Select(d => d with { Calls = R(d.Calls) })],
             Notes = notes,
         };
@@ -126,7 +136,7 @@ public static class CampaignForecaster
     }
 
     // When 95 % of the targets have their final outcome: each batch's final outcomes come at its starts plus the latency.
-    private static double Quantile95(List<BatchRun> batches, long targets, long skipped, CallLatency all, CallLatency final, double duration)
+    private static double Quantile95(List<BatchRun> batches, long targets, long skipped, double duration)
     {
         var goal = 0.95 * targets;
         if (targets == 0 || skipped >= goal || batches.Count == 0)
@@ -142,14 +152,14 @@ public static class CampaignForecaster
                 for (var i = 0; i < 4; i++)
                 {
                     var s = b.Start + ((i + 0.5) * (b.Done - b.Start) / 4);
-                    sum += ((b.FinalEarly * final.Cdf(at - s)) + (b.FinalLast * all.Cdf(at - s))) / 4;
+                    sum += ((b.FinalEarly * b.Final.Cdf(at - s)) + (b.FinalLast * b.All.Cdf(at - s))) / 4;
                 }
             }
 
             return sum;
         }
 
-        double low = 0, high = Math.Max(duration, batches.Max(b => b.Done) + Math.Max(all.Max, final.Max)) + 1;
+        double low = 0, high = Math.Max(duration, batches.Max(b => b.Done + Math.Max(b.All.Max, b.Final.Max))) + 1;
         if (Finished(high) < goal)
         {
             return duration; // fewer than 95 % ever end (a window that never opens again)
@@ -262,7 +272,7 @@ public static class CampaignForecaster
     }
 
     private static List<string> Notes(
-        ForecastInput input, ForecastSettings settings, double lag, double pollsPerStart, CallLatency all, DispatchTimeline timeline, SharedBudget budget, CampaignSpec spec)
+        ForecastInput input, ForecastSettings settings, double lag, double pollsPerStart, DispatchTimeline timeline, SharedBudget budget, CampaignSpec spec)
     {
         var notes = new List<string>();
         if (settings.TimeScale != 1)
@@ -272,10 +282,10 @@ public static class CampaignForecaster
 
         if (lag > 0)
         {
-            notes.Add(Text($"get_call_info's budget allows {pollsPerStart:0.##} poll(s) per start: each poll comes about {lag:0} s late, so a call is seen ended about {all.MeanHold:0} s after its start on average"));
+            notes.Add(Text($"get_call_info's budget allows {pollsPerStart:0.##} poll(s) per start at this rate: the watcher's polls come up to {lag:0} s late, so outcomes lag their calls' ends"));
         }
 
-        if (pollsPerStart < 1)
+        if (pollsPerStart < 0.999)
         {
             notes.Add("fewer get_call_info polls than starts per second: the watcher cannot keep up, outcomes will lag more and more");
         }

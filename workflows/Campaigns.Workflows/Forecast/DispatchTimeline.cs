@@ -38,18 +38,19 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
     /// <summary>Runs the dispatch of <paramref name="targets"/> first-pass targets.</summary>
     /// <param name="targets">Targets to dial (do-not-call ones left out).</param>
     /// <param name="budget">The shared start budget (advanced as the campaign dials and waits).</param>
-    /// <param name="latency">Start to outcome of any attempt: how long a batch lives.</param>
+    /// <param name="polls">The poll lag as the campaign goes on, and the latencies (start to outcome) at each lag.</param>
     /// <param name="redials">Per rule that places a call: the share of attempts it redials and its delay.</param>
-    public void Run(double targets, SharedBudget budget, CallLatency latency, IReadOnlyList<(double Share, double DelaySeconds)> redials)
+    public void Run(double targets, SharedBudget budget, PollBacklog polls, IReadOnlyList<(double Share, double DelaySeconds)> redials)
     {
         ArgumentNullException.ThrowIfNull(budget);
-        ArgumentNullException.ThrowIfNull(latency);
+        ArgumentNullException.ThrowIfNull(polls);
         ArgumentNullException.ThrowIfNull(redials);
         var redialShare = redials.Sum(r => r.Share);
         var first = targets;
         // Started before its window opens, the campaign registers and waits: the wait counts from the start.
         var t = window is not null && !window.IsOpen(at) ? 0 : settings.StartupSeconds;
         var batchesDispatched = 0;
+        var dialedUntil = t;
         budget.Idle(t);
         while (true)
         {
@@ -94,7 +95,12 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
             var attempts = byNumber.Sum();
             var closes = window is null ? double.PositiveInfinity : (window.ClosesAfter(at + TimeSpan.FromSeconds(t)) - at).TotalSeconds;
             var start = Math.Max(t, budget.Clock);
+            polls.Idle(start - dialedUntil);
+            budget.Idle(start);
+            var everyone = budget.TotalRate;
             var (done, started) = budget.Dial(t, attempts, closes);
+            polls.Dial(done - start, everyone);
+            dialedUntil = done;
             if (started < attempts - 1e-9)
             {
                 // Not started before the window closed: back in the store, due at the close (dialed when it opens).
@@ -116,7 +122,7 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
             var certain = fromFirst * (started / attempts) >= 0.5;
             var nonEmpty = certain ? 1 : 1 - Math.Exp(-started);
             var size = certain ? started : started / nonEmpty;
-            var end = done + latency.ExpectedMax(size);
+            var end = done + polls.All.ExpectedMax(size);
             for (var k = 0; k < byNumber.Length; k++)
             {
                 AttemptsByNumber[k] += byNumber[k];
@@ -130,7 +136,7 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
             }
 
             var last = byNumber[^1];
-            Batches.Add(new BatchRun(start, done, started, (started - last) * (1 - redialShare), last, end, nonEmpty));
+            Batches.Add(new BatchRun(start, done, started, (started - last) * (1 - redialShare), last, end, nonEmpty) { All = polls.All, Final = polls.Final });
             if (first < Negligible && fromFirst > 0)
             {
                 FirstPassDone = done;
@@ -192,4 +198,11 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
 /// (<see cref="FinalEarly"/>: attempts before the last whose result is not redialed; <see cref="FinalLast"/>: last
 /// attempts), when its last outcome is stored, and the chance it held any attempt at all.
 /// </summary>
-internal sealed record BatchRun(double Start, double Done, double Started, double FinalEarly, double FinalLast, double End, double NonEmpty);
+internal sealed record BatchRun(double Start, double Done, double Started, double FinalEarly, double FinalLast, double End, double NonEmpty)
+{
+    /// <summary>Start to outcome of its attempts (at the poll lag of its time).</summary>
+    public required CallLatency All { get; init; }
+
+    /// <summary>Start to outcome of its attempts that end their target.</summary>
+    public required CallLatency Final { get; init; }
+}
