@@ -14,7 +14,7 @@ internal static class ForecastView
         {
             new Markup(Markup.Escape(Text(
                 $"forecast for campaign {f.CampaignId}: {f.Targets:N0} targets{(f.Skipped > 0 ? Text($" ({f.Skipped:N0} on the do-not-call list)") : "")}, starting {f.At:yyyy-MM-dd HH:mm:ss zzz}"))),
-            new Markup(Markup.Escape($"result mix: {string.Join(", ", f.Mix.Select(m => Text($"{m.Key} {m.Value * 100:0.#} %")))} ({f.MixSource})")),
+            new Markup(Markup.Escape($"result mix: {string.Join(", ", f.Mix.Select(m => Text($"{m.Key} {m.Value * 100:0.##} %")))} ({f.MixSource})")),
         };
         var table = new Table().Border(TableBorder.Rounded).AddColumn("").AddColumn(new TableColumn("forecast").RightAligned()).AddColumn("");
         void Row(string what, string value, string detail = "") => table.AddRow(Markup.Escape(what), Markup.Escape(value), Markup.Escape(detail));

@@ -19,6 +19,7 @@ internal sealed class CallLatency
 
     private readonly double[] values;
     private readonly double[] cumulative;
+    private readonly Dictionary<double, double> maxima = [];
 
     private CallLatency(List<(double Value, double Weight)> points, double meanHold, double maxHold, double polls)
     {
@@ -80,6 +81,13 @@ internal sealed class CallLatency
             return 0;
         }
 
+        // Batches mostly have one of a few sizes: each is worked out once.
+        var key = Math.Round(n, 3);
+        if (maxima.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
         var expected = 0.0;
         var previous = 0.0;
         for (var i = 0; i < values.Length; i++)
@@ -89,6 +97,7 @@ internal sealed class CallLatency
             previous = power;
         }
 
+        maxima[key] = expected;
         return expected;
     }
 

@@ -144,14 +144,25 @@ public static class CampaignForecaster
             return batches.Count == 0 ? 0 : batches[0].Start;
         }
 
+        // Batches are in dispatch order (starts and ends rising): those long done count whole, those not begun not at all,
+        // and only the few in between are summed point by point.
+        var longest = batches.Max(b => Math.Max(b.All.Max, b.Final.Max));
+        var whole = new double[batches.Count + 1];
+        for (var i = 0; i < batches.Count; i++)
+        {
+            whole[i + 1] = whole[i] + batches[i].FinalEarly + batches[i].FinalLast;
+        }
+
         double Finished(double at)
         {
-            var sum = (double)skipped;
-            foreach (var b in batches)
+            var from = FirstIndex(batches, b => b.Done + longest > at);
+            var sum = skipped + whole[from];
+            for (var i = from; i < batches.Count && batches[i].Start < at; i++)
             {
-                for (var i = 0; i < 4; i++)
+                var b = batches[i];
+                for (var k = 0; k < 4; k++)
                 {
-                    var s = b.Start + ((i + 0.5) * (b.Done - b.Start) / 4);
+                    var s = b.Start + ((k + 0.5) * (b.Done - b.Start) / 4);
                     sum += ((b.FinalEarly * b.Final.Cdf(at - s)) + (b.FinalLast * b.All.Cdf(at - s))) / 4;
                 }
             }
@@ -172,6 +183,19 @@ public static class CampaignForecaster
         }
 
         return high;
+    }
+
+    // The first batch for which `after` holds (it holds for every later one too), or the count.
+    private static int FirstIndex(List<BatchRun> batches, Func<BatchRun, bool> after)
+    {
+        int low = 0, high = batches.Count;
+        while (low < high)
+        {
+            var mid = (low + high) / 2;
+            (low, high) = after(batches[mid]) ? (low, mid) : (mid + 1, high);
+        }
+
+        return low;
     }
 
     // Final results per target: a result not redialed ends its target on any attempt; a redialed one only on the last.
@@ -209,14 +233,16 @@ public static class CampaignForecaster
         return results;
     }
 
+    // The daily period's length on a calling day: the next whole one (from its opening, not from now).
     private static double OpenSecondsPerDay(CallingWindow? window, DateTimeOffset at)
     {
-        if (window?.OpensAfter(at) is not { } opens)
+        if (window is null)
         {
-            return window is null ? 86_400 : 0;
+            return 86_400;
         }
 
-        return (window.ClosesAfter(opens) - opens).TotalSeconds;
+        var from = window.IsOpen(at) ? window.ClosesAfter(at) : at;
+        return window.OpensAfter(from) is { } opens ? (window.ClosesAfter(opens) - opens).TotalSeconds : 0;
     }
 
     private static List<DayCalls> CallsByDay(List<BatchRun> batches, string? timeZone, DateTimeOffset at)
@@ -280,7 +306,7 @@ public static class CampaignForecaster
             notes.Add(Text($"time scale {settings.TimeScale:0.##}: call lengths and the worker's waits are divided by it; rates, redial delays and calling windows are real time"));
         }
 
-        if (lag > 0)
+        if (lag >= 1)
         {
             notes.Add(Text($"get_call_info's budget allows {pollsPerStart:0.##} poll(s) per start at this rate: the watcher's polls come up to {lag:0} s late, so outcomes lag their calls' ends"));
         }

@@ -15,7 +15,10 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
     public const double Negligible = 1e-3;
 
     private const double HorizonSeconds = 400 * 86_400;
-    private readonly List<Pending> pending = [];
+    // Attempts waiting in the store: not due yet (earliest first), and due (in due order, taken from the front).
+    private readonly PriorityQueue<Pending, (double Due, int AttemptNo)> waiting = new();
+    private readonly LinkedList<Pending> ready = new();
+    private double readyCount;
 
     /// <summary>The batches, in dispatch order.</summary>
     public List<BatchRun> Batches { get; } = [];
@@ -61,16 +64,16 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
             }
 
             var now = t;
-            var due = pending.Where(p => p.Due <= now + 1e-9).Sum(p => p.Count);
-            if (first < Negligible && due < Negligible)
+            Release(now);
+            if (first < Negligible && readyCount < Negligible)
             {
-                if (pending.Count == 0)
+                if (waiting.Count == 0)
                 {
                     break;
                 }
 
                 // Nothing due: the workflow sleeps until the earliest redial falls due.
-                var next = pending.Min(p => p.Due);
+                var next = waiting.Peek().Due;
                 budget.Idle(next);
                 t = next + settings.WakeSeconds;
                 continue;
@@ -149,21 +152,25 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
     {
         var byNumber = new double[AttemptsByNumber.Length];
         double room = size;
-        foreach (var p in pending.Where(p => p.Due <= now + 1e-9).OrderBy(p => p.Due).ThenBy(p => p.AttemptNo).ToList())
+        Release(now);
+        while (room > 0 && ready.First is { } node)
         {
+            var p = node.Value;
             var take = Math.Min(room, p.Count);
             byNumber[p.AttemptNo - 1] += take;
             p.Count -= take;
+            readyCount -= take;
             room -= take;
             if (p.Count < Negligible)
             {
-                pending.Remove(p);
+                readyCount -= p.Count;
+                ready.RemoveFirst();
             }
+        }
 
-            if (room <= 0)
-            {
-                break;
-            }
+        if (ready.Count == 0)
+        {
+            readyCount = 0; // no rounding left over
         }
 
         fromFirst = Math.Min(room, first);
@@ -176,7 +183,18 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
     {
         if (count >= Negligible)
         {
-            pending.Add(new Pending(due, attemptNo, count));
+            waiting.Enqueue(new Pending(due, attemptNo, count), (due, attemptNo));
+        }
+    }
+
+    // Moves what fell due by `now` to the front queue, in due order.
+    private void Release(double now)
+    {
+        while (waiting.TryPeek(out var p, out _) && p.Due <= now + 1e-9)
+        {
+            waiting.Dequeue();
+            ready.AddLast(p);
+            readyCount += p.Count;
         }
     }
 

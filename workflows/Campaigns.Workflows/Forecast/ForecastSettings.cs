@@ -42,8 +42,8 @@ public sealed record ForecastSettings
     /// <summary>Workflow start to the first ring (registration, the first batch's intents): measured 0.85–1.0 s.</summary>
     public double StartupSeconds { get; init; } = 1;
 
-    /// <summary>A timer firing (a redial due, the window opening) to the batch's first ring.</summary>
-    public double WakeSeconds { get; init; } = 0.5;
+    /// <summary>A timer firing (a redial due, the window opening) to the batch's first ring: a workflow task, the batch's intents, the claim.</summary>
+    public double WakeSeconds { get; init; } = 1;
 
     /// <summary>The last batch's end to the campaign's end (the end check, the final status).</summary>
     public double EndSeconds { get; init; } = 1;
