@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Campaigns.Storage;
 using Campaigns.Storage.Model;
+using Campaigns.Workflows.Contract;
 using Temporalio.Api.Enums.V1;
 
 namespace Campaigns.Cli.Tests;
@@ -141,7 +142,9 @@ public sealed class ForecastTests(TemporalServer temporal)
         // History: a completed campaign whose calls ended half NormalEnd, half NotAnswer.
         await CompletedCampaignAsync(store, "hist-1", 120);
         // Running: a campaign of weight 3 with 900 targets not dialed yet.
-        await store.RegisterCampaignAsync("run-1", "campaign-run-1", """{ "campaignId": "run-1", "robotAccount": "robot", "targetsImported": true, "rate": { "weight": 3 } }""");
+        // Its definition as the workflow's registration stores it (the spec serialized).
+        var definition = JsonSerializer.Serialize(new CampaignSpec { CampaignId = "run-1", RobotAccount = "robot", TargetsImported = true, Rate = new RateSpec { Weight = 3 } }, CampaignJson.Options);
+        await store.RegisterCampaignAsync("run-1", "campaign-run-1", definition);
         await store.AddTargetsAsync("run-1", [.. Enumerable.Range(1, 900).Select(i => (IReadOnlyList<string>)[$"r{i}"])]);
         await store.SetCampaignStatusAsync("run-1", CampaignStatus.Running);
         (await h.RunAsync("dnc", "add", "u2")).Exits(0);

@@ -29,7 +29,7 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
     /// <summary>Seconds with calls to place while the window was closed.</summary>
     public double WindowWait { get; private set; }
 
-    /// <summary>When the gate was done with the last first-pass target.</summary>
+    /// <summary>When the gate was done with the last first call.</summary>
     public double? FirstPassDone { get; private set; }
 
     /// <summary>The window closed and never opens again (within a year): the rest is never dialed.</summary>
@@ -140,9 +140,9 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
 
             var last = byNumber[^1];
             Batches.Add(new BatchRun(start, done, started, (started - last) * (1 - redialShare), last, end, nonEmpty) { All = polls.All, Final = polls.Final });
-            if (first < Negligible && fromFirst > 0)
+            if (byNumber[0] >= Negligible)
             {
-                FirstPassDone = done;
+                FirstPassDone = done; // first calls (some may have come back at a window's close)
             }
         }
     }
