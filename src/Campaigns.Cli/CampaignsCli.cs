@@ -60,6 +60,7 @@ public static class CampaignsCli
 
         var commands = new CommandFactory(globals, io);
         root.Subcommands.Add(ValidateCommand.Create(commands));
+        root.Subcommands.Add(ForecastCommand.Create(commands));
         root.Subcommands.Add(SubmitCommand.Create(commands));
         root.Subcommands.Add(ImportCommand.Create(commands));
         root.Subcommands.Add(StatusCommand.Create(commands));

@@ -31,6 +31,9 @@ public sealed class CliHarness : IAsyncDisposable
 
     public string TaskQueue { get; } = "tq-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>The simulator <see cref="StartWorkerAsync"/> started (null before).</summary>
+    public SimulatorHost? Simulator => simulator;
+
     /// <summary>A store on the same database, for assertions.</summary>
     public IOutcomeStore Store => store ??= OutcomeStores.Create(Database ?? throw new InvalidOperationException("this harness has no store"));
 

@@ -39,7 +39,7 @@ public sealed class UsageTests(TemporalServer temporal)
     {
         await using var h = await CliHarness.StartAsync(temporal, withStore: false);
         var run = (await h.RunAsync("--help")).Exits(0);
-        foreach (var command in new[] { "validate", "submit", "import", "status", "list", "pause", "resume", "cancel", "rate", "export", "dnc" })
+        foreach (var command in new[] { "validate", "forecast", "submit", "import", "status", "list", "pause", "resume", "cancel", "rate", "export", "dnc" })
         {
             Assert.Contains("  " + command, run.Out, StringComparison.Ordinal);
         }

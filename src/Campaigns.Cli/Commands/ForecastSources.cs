@@ -1,0 +1,242 @@
+using System.Globalization;
+using Campaigns.Storage;
+using Campaigns.Storage.Csv;
+using Campaigns.Storage.Model;
+using Campaigns.Workflows.Contract;
+using Campaigns.Workflows.Forecast;
+using Campaigns.Workflows.Validation;
+
+namespace Campaigns.Cli.Commands;
+
+/// <summary>
+/// What <c>forecast</c> reads besides the campaign file: the targets (inline, a CSV, or imported into the store), and,
+/// when a store is configured and reachable, earlier campaigns' results, the campaigns dialing now, the fleet's size and
+/// the do-not-call list. A forecast needs no store: one that cannot be used is said once, and the defaults stand in.
+/// </summary>
+internal sealed class ForecastSources
+{
+    /// <summary>Fewer outcomes than this in the store's history say too little: the default mix is used.</summary>
+    public const int MinHistoryOutcomes = 100;
+
+    /// <summary>Completed campaigns whose outcomes make the mix, most recent first.</summary>
+    public const int HistoryCampaigns = 20;
+
+    private readonly CliContext context;
+    private readonly IOutcomeStore? store;
+
+    private ForecastSources(CliContext context, IOutcomeStore? store)
+    {
+        this.context = context;
+        this.store = store;
+    }
+
+    /// <summary>What the output should say about where the figures came from.</summary>
+    public List<string> Notes { get; } = [];
+
+    private ICampaignHistory? History => store as ICampaignHistory;
+
+    /// <summary>Opens the store when one is configured; an unreachable one is a warning, not an error.</summary>
+    public static async Task<ForecastSources> OpenAsync(CliContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (string.IsNullOrWhiteSpace(context.Settings.Store))
+        {
+            var none = new ForecastSources(context, null);
+            none.Notes.Add("no outcome store configured: no running campaigns or history counted (give --store to count them)");
+            return none;
+        }
+
+        try
+        {
+            return new ForecastSources(context, await context.StoreAsync().ConfigureAwait(false));
+        }
+        catch (CliException e) when (e.ExitCode is ExitCodes.Unavailable or ExitCodes.Invalid)
+        {
+            await context.Io.Error.WriteLineAsync($"warning: {e.Message}; forecasting without the store").ConfigureAwait(false);
+            var without = new ForecastSources(context, null);
+            without.Notes.Add("the outcome store could not be used: no running campaigns or history counted");
+            return without;
+        }
+    }
+
+    /// <summary>Targets to dial, those a do-not-call callee skips, and notes on how they were counted.</summary>
+    public async Task<(long Targets, long Skipped, List<string> Notes)> TargetsAsync(CampaignSpec spec, string? csvPath)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var notes = new List<string>();
+        List<IReadOnlyList<string>> targets;
+        if (csvPath is not null)
+        {
+            CalleeFile file;
+            using (var reader = CampaignFiles.OpenCsv(csvPath))
+            {
+                file = CalleeCsvReader.Read(reader);
+            }
+
+            targets = [.. file.Accepted.Select(r => r.Callees).DistinctBy(Key)];
+            if (targets.Count == 0)
+            {
+                throw new CliException(
+                    ExitCodes.Invalid,
+                    $"{csvPath} holds no callee that can be dialed ({file.Rows} rows, {file.Rejected.Count} rejected)",
+                    "fix the CSV (`campaigns import` lists every rejected line); a header row names the callee column (callee, user_id, account, …)");
+            }
+
+            if (file.Rejected.Count > 0 || targets.Count < file.Accepted.Count)
+            {
+                notes.Add(Text($"{csvPath}: {targets.Count} targets from {file.Rows} rows ({file.Rejected.Count} rejected, {file.Accepted.Count - targets.Count} duplicates)"));
+            }
+        }
+        else if (spec.TargetsImported)
+        {
+            if (store is null)
+            {
+                throw new CliException(
+                    ExitCodes.Invalid,
+                    "$.targetsImported: true, so the targets are in the store, but no outcome store can be read to count them",
+                    "give the callees with --csv callees.csv, or the store the targets were imported into with --store / ConnectionStrings__Outcomes");
+            }
+
+            var imported = (await store.GetProgressAsync(spec.CampaignId!, context.Cancel).ConfigureAwait(false)).Targets;
+            if (imported == 0)
+            {
+                throw new CliException(
+                    ExitCodes.Invalid,
+                    $"$.targetsImported: true, but the store ({context.StoreName}) holds no targets for campaign {spec.CampaignId}",
+                    $"import them first (campaigns import {spec.CampaignId} --csv callees.csv), or give --csv callees.csv");
+            }
+
+            notes.Add(Text($"{imported} targets imported into the store (do-not-call callees were left out at import)"));
+            return (imported, 0, notes);
+        }
+        else
+        {
+            targets = [.. (spec.Callees ?? []).Select(c => (IReadOnlyList<string>)[c]), .. spec.Groups ?? []];
+        }
+
+        long skipped = 0;
+        if (store is not null)
+        {
+            var dnc = await store.FindDoNotCallAsync(targets.SelectMany(t => t), context.Cancel).ConfigureAwait(false);
+            skipped = targets.Count(t => t.Any(dnc.Contains));
+        }
+
+        return (targets.Count, skipped, notes);
+    }
+
+    /// <summary>The mix (from the option, the store's history, or the default) and the callee timing that goes with it.</summary>
+    public async Task<(ResultMix Mix, CalleeTiming Timing)> MixAsync(string? option)
+    {
+        switch (option?.Trim().ToLowerInvariant())
+        {
+            case "default":
+                return (ResultMix.Default, new CalleeTiming());
+            case null or "history":
+                if (History is not { } history)
+                {
+                    return option is null
+                        ? (ResultMix.Default, new CalleeTiming())
+                        : throw new CliException(ExitCodes.Invalid, "--mix history: no outcome store can be read", "give the store with --store / ConnectionStrings__Outcomes, or a mix: --mix NormalEnd=60,NotAnswer=25,CallBusy=15");
+                }
+
+                var past = await history.GetResultHistoryAsync(HistoryCampaigns, context.Cancel).ConfigureAwait(false);
+                var outcomes = past.Results.Values.Sum();
+                if (outcomes < MinHistoryOutcomes || !past.Results.Keys.Any(r => ResultMix.Known.Contains(r, StringComparer.Ordinal)))
+                {
+                    if (option is not null)
+                    {
+                        throw new CliException(ExitCodes.Invalid, $"--mix history: the store holds {outcomes} outcomes of completed campaigns, fewer than {MinHistoryOutcomes}", "give a mix: --mix NormalEnd=60,NotAnswer=25,CallBusy=15, or --mix default");
+                    }
+
+                    Notes.Add(Text($"the store's completed campaigns hold {outcomes} outcomes (fewer than {MinHistoryOutcomes}): the default mix is used"));
+                    return (ResultMix.Default, new CalleeTiming());
+                }
+
+                var mix = ResultMix.Of(
+                    past.Results.ToDictionary(r => r.Key, r => (double)r.Value, StringComparer.Ordinal),
+                    Text($"history: {outcomes} outcomes of the {past.Campaigns.Count} most recently completed campaign{(past.Campaigns.Count == 1 ? "" : "s")}"));
+                return (mix, new CalleeTiming { MeanCallSeconds = past.MeanCallSeconds });
+            default:
+                return (ParseMix(option!), new CalleeTiming());
+        }
+    }
+
+    /// <summary>A mix given as RESULT=SHARE pairs, or a usage error naming <c>--mix</c> and every problem.</summary>
+    public static ResultMix ParseMix(string option)
+    {
+        var problems = new List<string>();
+        return ResultMix.Parse(option, problems) ?? throw new CliException(
+            ExitCodes.Invalid,
+            "--mix is not a result mix; nothing was forecast",
+            "give RESULT=SHARE pairs, e.g. --mix NormalEnd=60,NotAnswer=25,CallBusy=15, or 'default' or 'history'")
+        {
+            Details = problems,
+        };
+    }
+
+    /// <summary>Whether <paramref name="option"/> names a mix by its source rather than giving one.</summary>
+    public static bool NamesASource(string? option) => option is null || option.Trim().ToLowerInvariant() is "default" or "history";
+
+    /// <summary>Workers in the fleet registry now, else 1.</summary>
+    public async Task<int> WorkersAsync()
+    {
+        if (History is not { } history)
+        {
+            return 1;
+        }
+
+        var live = await history.CountLiveWorkersAsync(context.Cancel).ConfigureAwait(false);
+        if (live == 0)
+        {
+            Notes.Add("no worker is registered in the store's fleet registry now: 1 worker assumed (give --workers)");
+        }
+
+        return Math.Max(1, live);
+    }
+
+    /// <summary>The campaigns dialing now (not <paramref name="campaignId"/>), with their remaining starts under <paramref name="mix"/>.</summary>
+    public async Task<IReadOnlyList<RunningCampaign>> RunningAsync(string campaignId, ResultMix mix)
+    {
+        if (History is not { } history)
+        {
+            return [];
+        }
+
+        var running = new List<RunningCampaign>();
+        foreach (var active in await history.GetActiveCampaignsAsync(context.Cancel).ConfigureAwait(false))
+        {
+            if (active.CampaignId == campaignId)
+            {
+                Notes.Add($"campaign {campaignId} is {active.Status.ToString().ToLowerInvariant()} already: this forecast is for a fresh start");
+                continue;
+            }
+
+            var spec = CampaignValidator.Validate(active.Definition).Spec;
+            if (active.Status == CampaignStatus.Paused || spec is null)
+            {
+                Notes.Add($"campaign {active.CampaignId} is {(spec is null ? "not readable" : "paused")}: not counted");
+                continue;
+            }
+
+            // Targets not dialed yet bring their redials along; what waits in the store is one start each.
+            var remaining = (active.Undispatched * mix.AttemptsPerTarget(spec.Redial)) + active.Pending;
+            if (remaining > 0)
+            {
+                running.Add(new RunningCampaign
+                {
+                    CampaignId = active.CampaignId,
+                    RemainingStarts = remaining,
+                    Weight = spec.Rate.Weight,
+                    MaxCallsPerSecond = spec.Rate.MaxCallsPerSecond ?? spec.Budgets?.StartCall,
+                    CallingWindow = spec.CallingWindow,
+                });
+            }
+        }
+
+        return running;
+    }
+
+    private static string Key(IReadOnlyList<string> callees) => string.Join(',', callees.Order(StringComparer.Ordinal));
+
+    private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

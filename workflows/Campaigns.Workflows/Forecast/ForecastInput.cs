@@ -1,0 +1,32 @@
+using Campaigns.Workflows.Contract;
+
+namespace Campaigns.Workflows.Forecast;
+
+/// <summary>
+/// Everything a forecast is made from. No clock is read and nothing is fetched: the caller gives the instant the
+/// campaign starts at, what the store knows (running campaigns, do-not-call targets, a mix from history) and the
+/// fleet's settings, so the same input always gives the same forecast (and a workflow could make it).
+/// </summary>
+public sealed record ForecastInput
+{
+    /// <summary>The campaign, validated (<see cref="Validation.CampaignValidator"/>).</summary>
+    public required CampaignSpec Spec { get; init; }
+
+    /// <summary>Its targets: inline callees and groups, or those imported.</summary>
+    public required long Targets { get; init; }
+
+    /// <summary>Targets with a callee on the do-not-call list: never dialed.</summary>
+    public long Skipped { get; init; }
+
+    /// <summary>The result mix per attempt.</summary>
+    public ResultMix Mix { get; init; } = ResultMix.Default;
+
+    /// <summary>Workers and callee timings.</summary>
+    public ForecastSettings Settings { get; init; } = new();
+
+    /// <summary>Campaigns already dialing on the same fleet.</summary>
+    public IReadOnlyList<RunningCampaign> Running { get; init; } = [];
+
+    /// <summary>When the campaign starts (the caller's now).</summary>
+    public required DateTimeOffset At { get; init; }
+}
