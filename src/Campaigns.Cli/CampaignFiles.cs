@@ -30,10 +30,13 @@ internal static class CampaignFiles
         }
     }
 
-    /// <summary>Validates with the workflow's own validator; invalid means exit 2 with every problem by its JSON path.</summary>
+    /// <summary>
+    /// Validates with the workflow's own validator, at this moment (a startAt or endBy already past is a problem);
+    /// invalid means exit 2 with every problem by its JSON path.
+    /// </summary>
     public static ValidationResult ValidOrThrow(string json, string path)
     {
-        var validation = CampaignValidator.Validate(json);
+        var validation = CampaignValidator.Validate(json, DateTimeOffset.UtcNow);
         if (!validation.IsValid)
         {
             throw Invalid(path, validation.Problems);
