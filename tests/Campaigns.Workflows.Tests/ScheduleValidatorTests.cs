@@ -29,7 +29,7 @@ public sealed class ScheduleValidatorTests
     [InlineData(""", "endBy": "2027-02-30T09:00:00Z" """, "$.endBy: \"2027-02-30T09:00:00Z\" is not an ISO-8601 instant")]
     [InlineData(""", "endBy": 1780000000 """, "$.endBy: expected a string, got the number")]
     [InlineData(""", "startAt": "2027-03-02T09:00:00Z", "endBy": "2027-03-02T09:00:00Z" """, "$.endBy: 2027-03-02T09:00:00Z must be after $.startAt 2027-03-02T09:00:00Z")]
-    [InlineData(""", "startAt": "2027-03-02T10:00:00+08:00", "endBy": "2027-03-02T03:00:00Z" """, "$.endBy: 2027-03-02T03:00:00Z must be after $.startAt")]
+    [InlineData(""", "startAt": "2027-03-02T10:00:00+08:00", "endBy": "2027-03-02T01:30:00Z" """, "$.endBy: 2027-03-02T01:30:00Z must be after $.startAt")]
     [InlineData(""", "startAt": "2027-02-28T23:59:00Z" """, "$.startAt: 2027-02-28T23:59:00Z is in the past (now is 2027-03-01T00:00:00Z)")]
     [InlineData(""", "endBy": "2027-03-01T07:59:59+08:00" """, "$.endBy: 2027-03-01T07:59:59+08:00 is in the past")]
     [InlineData(""", "recurring": true, "startAt": "2027-03-02T09:00:00Z" """, "$.startAt: a recurring campaign's runs start when its schedule says")]

@@ -57,7 +57,7 @@ public sealed class ScheduledCampaignTests(ITestOutputHelper output)
 
         await handle.CancelAsync();
 
-        var failed = await Assert.ThrowsAsync<WorkflowFailedException>(() => handle.GetResultAsync());
+        var failed = await Assert.ThrowsAsync<WorkflowFailedException>(() => CompletedAsync(handle));
         Assert.IsType<CanceledFailureException>(failed.InnerException);
         Assert.Null(await h.Store.GetCampaignAsync(id));
         Assert.Equal(0, (await h.Simulator.SummaryAsync()).Rings);

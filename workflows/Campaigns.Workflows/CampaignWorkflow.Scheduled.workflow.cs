@@ -69,10 +69,18 @@ public sealed partial class CampaignWorkflow
             Targets = spec.TargetsImported ? 0 : (spec.Callees?.Count ?? 0) + (spec.Groups?.Count ?? 0),
         };
         SetStatus(CampaignStatuses.Scheduled);
-        var stopped = await Workflow.WaitConditionAsync(
-            () => cancelRequested || Workflow.CancellationToken.IsCancellationRequested, startAt - Workflow.UtcNow, detached.Token);
+        try
+        {
+            // Temporal's own cancel (the Web UI, `temporal workflow cancel`) ends the wait through the token: a condition
+            // is not checked again for a cancel alone. The cancel update sets cancelRequested.
+            await Workflow.WaitConditionAsync(() => cancelRequested, startAt - Workflow.UtcNow, Workflow.CancellationToken);
+        }
+        catch (OperationCanceledException) when (Workflow.CancellationToken.IsCancellationRequested)
+        {
+        }
+
         waitingToStart = false;
-        return !stopped;
+        return !(cancelRequested || Workflow.CancellationToken.IsCancellationRequested); // a cancel that came with the timer's firing counts too
     }
 
     private async Task<CampaignProgress> EndBeforeStartAsync()
