@@ -79,6 +79,18 @@ public sealed class ScheduleValidatorTests
     }
 
     [Theory]
+    [InlineData("weekly-20270301T013015", "campaign-weekly-2027-03-01T01:30:15Z")]
+    [InlineData("a-b-20270301T013015", "campaign-a-b-2027-03-01T01:30:15Z")]
+    [InlineData("weekly-20270301T0130", null)]
+    [InlineData("weekly-20271301T013015", null)]
+    [InlineData("20270301T013015", null)]
+    [InlineData("spring-1", null)]
+    public void RunOfASchedule_FoundFromItsCampaignId(string campaignId, string? workflowId)
+    {
+        Assert.Equal(workflowId, ScheduledCampaigns.RunWorkflowIdOfCampaign(campaignId));
+    }
+
+    [Theory]
     [InlineData("campaign-weekly")] // started by hand under the action's own id
     [InlineData("weekly-2027-03-01T01:30:15Z")]
     [InlineData("campaign-weekly-2027-03-01T01:30:15.123Z")]

@@ -80,7 +80,31 @@ public sealed partial class CampaignClient(ITemporalClient client, string taskQu
         }
     }
 
-    /// <summary>A handle on a running or ended campaign.</summary>
+    /// <summary>A handle on a running or ended campaign started on its own (workflow <c>campaign-&lt;campaignId&gt;</c>).</summary>
     public WorkflowHandle<CampaignWorkflow, CampaignProgress> Get(string campaignId) =>
         client.GetWorkflowHandle<CampaignWorkflow, CampaignProgress>(CampaignSearch.WorkflowIdOf(campaignId));
+
+    /// <summary>
+    /// A handle on a campaign wherever it runs: <see cref="Get"/>, or for the run of a schedule
+    /// (<c>&lt;scheduleId&gt;-&lt;yyyyMMddTHHmmss&gt;</c>) the workflow Temporal started, <c>campaign-&lt;scheduleId&gt;-&lt;time&gt;</c>,
+    /// when no campaign of that id was started on its own. Asks the server only for ids of that form.
+    /// </summary>
+    public async Task<WorkflowHandle<CampaignWorkflow, CampaignProgress>> FindAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        var own = Get(campaignId);
+        if (ScheduledCampaigns.RunWorkflowIdOfCampaign(campaignId) is not { } runWorkflowId)
+        {
+            return own;
+        }
+
+        try
+        {
+            await own.DescribeAsync(new() { Rpc = new() { CancellationToken = cancellationToken } }).ConfigureAwait(false);
+            return own;
+        }
+        catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
+        {
+            return client.GetWorkflowHandle<CampaignWorkflow, CampaignProgress>(runWorkflowId);
+        }
+    }
 }

@@ -53,6 +53,20 @@ public static class ScheduledCampaigns
         return true;
     }
 
+    /// <summary>
+    /// The workflow id Temporal gave the run whose campaign id is <paramref name="campaignId"/>
+    /// (<c>&lt;scheduleId&gt;-&lt;yyyyMMddTHHmmss&gt;</c>), or null when the id has no such form.
+    /// </summary>
+    public static string? RunWorkflowIdOfCampaign(string campaignId)
+    {
+        ArgumentNullException.ThrowIfNull(campaignId);
+        var cut = campaignId.Length - RunSuffixLength;
+        return cut > 0 && campaignId[cut] == '-'
+            && DateTimeOffset.TryParseExact(campaignId[(cut + 1)..], RunFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? RunWorkflowIdOf(campaignId[..cut], at)
+            : null;
+    }
+
     private static DateTimeOffset Truncate(DateTimeOffset at)
     {
         var utc = at.ToUniversalTime();
