@@ -44,6 +44,7 @@ public sealed class ScheduleTests(TemporalServer temporal, ITestOutputHelper out
                 output.WriteLine($"run {run}: workflow {workflowId}, scheduled at {action.ScheduledAt:O}, campaign {results[^1].Result.CampaignId}, "
                     + $"TemporalScheduledById {(description.TypedSearchAttributes.TryGetValue(ScheduledById, out var by) ? by : "(not set)")}");
                 Assert.Equal(results[^1].Result.CampaignId, description.TypedSearchAttributes.Get(CampaignSearch.CampaignId));
+                await ScheduledCampaignTests.AssertReplaysAsync(handle);
             }
 
             foreach (var (action, result) in results)

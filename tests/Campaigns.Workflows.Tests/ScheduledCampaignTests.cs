@@ -6,6 +6,7 @@ using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
 using Temporalio.Exceptions;
 using Temporalio.Testing;
+using Temporalio.Worker;
 using Xunit.Abstractions;
 
 namespace Campaigns.Workflows.Tests;
@@ -43,6 +44,7 @@ public sealed class ScheduledCampaignTests(ITestOutputHelper output)
         Assert.Equal(CampaignStatuses.Completed, result.Status);
         Assert.Equal(callees.Count, result.Finished);
         await RingAssertions.EachRungOnceWithOneOutcomeAsync(h, id, callees);
+        await AssertReplaysAsync(handle);
     }
 
     [Fact]
@@ -61,6 +63,7 @@ public sealed class ScheduledCampaignTests(ITestOutputHelper output)
         Assert.IsType<CanceledFailureException>(failed.InnerException);
         Assert.Null(await h.Store.GetCampaignAsync(id));
         Assert.Equal(0, (await h.Simulator.SummaryAsync()).Rings);
+        await AssertReplaysAsync(handle);
     }
 
     [Fact]
@@ -105,6 +108,7 @@ public sealed class ScheduledCampaignTests(ITestOutputHelper output)
             Assert.Equal(handle.Id, stored!.WorkflowId);
             var outcomes = await CampaignEndToEndTests.ReadOutcomesAsync(h, result.CampaignId);
             Assert.Equal(callees.Order(StringComparer.Ordinal), outcomes.Select(o => o.Callee).Order(StringComparer.Ordinal));
+            await AssertReplaysAsync(handle);
         }
 
         output.WriteLine($"4 weekly runs ({results[0].CampaignId} … {results[^1].CampaignId}, 21 days of workflow time): {clock.Elapsed.TotalSeconds:0.0} s of real time");
@@ -152,10 +156,19 @@ public sealed class ScheduledCampaignTests(ITestOutputHelper output)
         Assert.All(failed, a => Assert.Equal("not dialed: endBy reached", a.ErrorInfo));
         Assert.Empty(failed.Select(a => a.TargetSeq).Intersect(dialed.Select(c => callees.IndexOf(c) + 1)));
         Assert.Equal(CampaignStatus.Completed, (await h.Store.GetCampaignAsync(id))!.Status);
+        await AssertReplaysAsync(handle);
     }
 
     private static JsonElement Campaign(string id, IReadOnlyList<string> callees, string extra) => CampaignHarness.Json(
         $$"""{ "campaignId": "{{id}}", "robotAccount": "robot", "callees": [{{string.Join(", ", callees.Select(c => $"\"{c}\""))}}], "ringTimeoutMs": 10000{{extra}} }""");
+
+    // The new paths (the timer before the start, a run's id, the end at endBy) replay without nondeterminism.
+    internal static async Task AssertReplaysAsync(WorkflowHandle handle)
+    {
+        var replayer = new WorkflowReplayer(new WorkflowReplayerOptions { DataConverter = CampaignJson.DataConverter }.AddWorkflow<CampaignWorkflow>());
+        var result = await replayer.ReplayWorkflowAsync(await handle.FetchHistoryAsync(), throwOnReplayFailure: false);
+        Assert.Null(result.ReplayFailure);
+    }
 
     private static DateTimeOffset TruncateToSeconds(DateTime t) => new(t.Ticks - (t.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
