@@ -446,20 +446,33 @@ public sealed partial class CampaignWorkflow
 
     private async Task DispatchAsync()
     {
+        // A patch: Temporal's own cancel (the Web UI, `temporal workflow cancel`) ends the wait below through its token.
+        // The SDK re-checks wait conditions only after some workflow task ran, and a cancel alone runs none when no batch
+        // is running to be cancelled: a paused campaign with no batch running stayed Running after such a cancel.
+        var cancelWakes = Workflow.Patched("cancel-wakes-dispatch");
         while (true)
         {
             // Wake for a state change, or when the next redial falls due or the calling window opens.
             // A batch's results may add redials, which changes when to wake: re-plan after every change.
             var seen = changes;
             bool Ready() => changes != seen || fatal is not null || cancelRequested || CanDispatch() || CanEnd();
-            if (NextWake() is { } wake)
+            var token = cancelWakes && !cancelRequested ? Workflow.CancellationToken : detached.Token;
+            try
             {
-                await Workflow.WaitConditionAsync(Ready, wake, detached.Token);
+                if (NextWake() is { } wake)
+                {
+                    await Workflow.WaitConditionAsync(Ready, wake, token);
+                }
+                else
+                {
+                    await Workflow.WaitConditionAsync(Ready, token);
+                }
             }
-            else
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
-                await Workflow.WaitConditionAsync(Ready, detached.Token);
+                // cancelRequested is set (the cancellation's callback): the cancel path below.
             }
+
             if (fatal is not null || cancelRequested)
             {
                 // Let the batches finish their cancellation (hang-ups, outcomes of answered calls).
