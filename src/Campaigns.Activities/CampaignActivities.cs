@@ -11,7 +11,7 @@ using Temporalio.Exceptions;
 namespace Campaigns.Activities;
 
 /// <summary>The campaign workflow's activities, thin over the store and <see cref="BatchRunner"/>.</summary>
-public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches, HeldAttempts held, IOptions<CampaignWorkerOptions> options) : ICampaignActivities
+public sealed partial class CampaignActivities(IOutcomeStore store, BatchRunner batches, HeldAttempts held, IOptions<CampaignWorkerOptions> options) : ICampaignActivities
 {
     /// <inheritdoc />
     [Activity("RegisterCampaign")]
@@ -33,11 +33,20 @@ public sealed class CampaignActivities(IOutcomeStore store, BatchRunner batches,
             await store.AddTargetsAsync(campaignId, targets, ct).ConfigureAwait(false);
         }
 
+        if (input.TargetsFrom is { } list)
+        {
+            await CopyTargetsAsync(list, campaignId, ct).ConfigureAwait(false);
+        }
+
         var progress = await store.GetProgressAsync(campaignId, ct).ConfigureAwait(false);
         if (progress.Targets == 0)
         {
             throw new ApplicationFailureException(
-                $"Campaign {campaignId} has no targets in the store: import them first (targetsImported is set)", errorType: "InvalidCampaign", nonRetryable: true);
+                input.TargetsFrom is { } from
+                    ? $"Campaign {campaignId} has no targets: the list of its schedule {from} is empty; import it first (campaigns import {from} --csv FILE)"
+                    : $"Campaign {campaignId} has no targets in the store: import them first (targetsImported is set)",
+                errorType: "InvalidCampaign",
+                nonRetryable: true);
         }
 
         await store.SetCampaignStatusAsync(campaignId, CampaignStatus.Running, cancellationToken: ct).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Campaigns.Workflows.Validation;
 
 namespace Campaigns.Cli;
@@ -30,10 +31,13 @@ internal static class CampaignFiles
         }
     }
 
-    /// <summary>Validates with the workflow's own validator; invalid means exit 2 with every problem by its JSON path.</summary>
+    /// <summary>
+    /// Validates with the workflow's own validator, at this moment (a startAt or endBy already past is a problem);
+    /// invalid means exit 2 with every problem by its JSON path.
+    /// </summary>
     public static ValidationResult ValidOrThrow(string json, string path)
     {
-        var validation = CampaignValidator.Validate(json);
+        var validation = CampaignValidator.Validate(json, DateTimeOffset.UtcNow);
         if (!validation.IsValid)
         {
             throw Invalid(path, validation.Problems);
@@ -49,6 +53,42 @@ internal static class CampaignFiles
     {
         Details = problems,
     };
+
+    /// <summary>
+    /// The template of a schedule (<c>schedule create</c>): the campaign with <c>recurring: true</c>, and its
+    /// campaignId replaced by <paramref name="scheduleId"/> when given. Validated by the caller.
+    /// </summary>
+    public static string AsRecurringTemplate(string json, string path, string? scheduleId)
+    {
+        JsonObject campaign;
+        try
+        {
+            campaign = JsonNode.Parse(json) as JsonObject ?? throw Invalid(path, ["$: a campaign is a JSON object"]);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            // Not JSON, or a field given twice: the validator names the problem.
+            throw Invalid(path, CampaignValidator.Validate(json).Problems is { Count: > 0 } problems ? problems : [$"$: {e.Message}"]);
+        }
+
+        void Set(string name, JsonNode value)
+        {
+            foreach (var key in campaign.Select(p => p.Key).Where(k => k.Equals(name, StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                campaign.Remove(key);
+            }
+
+            campaign[name] = value;
+        }
+
+        if (scheduleId is not null)
+        {
+            Set("campaignId", scheduleId);
+        }
+
+        Set("recurring", true);
+        return campaign.ToJsonString();
+    }
 
     /// <summary>
     /// A template for <c>submit --csv</c>: the campaign without targets, <c>targetsImported</c> set to true (the

@@ -65,6 +65,7 @@ public static class CampaignsCli
         root.Subcommands.Add(ImportCommand.Create(commands));
         root.Subcommands.Add(StatusCommand.Create(commands));
         root.Subcommands.Add(ListCommand.Create(commands));
+        root.Subcommands.Add(ScheduleCommands.Create(commands));
         foreach (var control in ControlCommands.Create(commands))
         {
             root.Subcommands.Add(control);

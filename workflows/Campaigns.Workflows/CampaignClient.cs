@@ -20,7 +20,7 @@ public sealed class CampaignRejectedException(string message, IReadOnlyList<stri
 /// attributes and data converter are set here once, so every caller starts campaigns the same way.
 /// Create the <see cref="ITemporalClient"/> with <see cref="CampaignJson.DataConverter"/> (see <see cref="ConnectAsync"/>).
 /// </summary>
-public sealed class CampaignClient(ITemporalClient client, string taskQueue = CampaignClient.DefaultTaskQueue)
+public sealed partial class CampaignClient(ITemporalClient client, string taskQueue = CampaignClient.DefaultTaskQueue)
 {
     /// <summary>The task queue the workers poll unless configured otherwise.</summary>
     public const string DefaultTaskQueue = "campaigns";
@@ -43,13 +43,21 @@ public sealed class CampaignClient(ITemporalClient client, string taskQueue = Ca
     /// <summary>Validates and starts a campaign given as the operator's JSON.</summary>
     public async Task<WorkflowHandle<CampaignWorkflow, CampaignProgress>> StartAsync(JsonElement campaign)
     {
-        var validation = CampaignValidator.Validate(campaign);
+        // At submission a startAt or endBy already past is refused too (the workflow itself has no "now" to compare).
+        var validation = CampaignValidator.Validate(campaign, DateTimeOffset.UtcNow);
         if (!validation.IsValid)
         {
             throw new CampaignRejectedException("Invalid campaign: " + string.Join("; ", validation.Problems), validation.Problems);
         }
 
         var campaignId = validation.Spec!.CampaignId!;
+        if (validation.Spec.Recurring)
+        {
+            throw new CampaignRejectedException(
+                $"Campaign {campaignId} is recurring: it runs from a schedule (CreateScheduleAsync, campaigns schedule create), not on its own",
+                ["$.recurring: true runs the campaign from a schedule; leave it out to run it once"]);
+        }
+
         var options = new WorkflowOptions(CampaignSearch.WorkflowIdOf(campaignId), taskQueue)
         {
             // A campaign id is used once, ever: a second start is refused even after the first has ended.
@@ -72,7 +80,31 @@ public sealed class CampaignClient(ITemporalClient client, string taskQueue = Ca
         }
     }
 
-    /// <summary>A handle on a running or ended campaign.</summary>
+    /// <summary>A handle on a running or ended campaign started on its own (workflow <c>campaign-&lt;campaignId&gt;</c>).</summary>
     public WorkflowHandle<CampaignWorkflow, CampaignProgress> Get(string campaignId) =>
         client.GetWorkflowHandle<CampaignWorkflow, CampaignProgress>(CampaignSearch.WorkflowIdOf(campaignId));
+
+    /// <summary>
+    /// A handle on a campaign wherever it runs: <see cref="Get"/>, or for the run of a schedule
+    /// (<c>&lt;scheduleId&gt;-&lt;yyyyMMddTHHmmss&gt;</c>) the workflow Temporal started, <c>campaign-&lt;scheduleId&gt;-&lt;time&gt;</c>,
+    /// when no campaign of that id was started on its own. Asks the server only for ids of that form.
+    /// </summary>
+    public async Task<WorkflowHandle<CampaignWorkflow, CampaignProgress>> FindAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        var own = Get(campaignId);
+        if (ScheduledCampaigns.RunWorkflowIdOfCampaign(campaignId) is not { } runWorkflowId)
+        {
+            return own;
+        }
+
+        try
+        {
+            await own.DescribeAsync(new() { Rpc = new() { CancellationToken = cancellationToken } }).ConfigureAwait(false);
+            return own;
+        }
+        catch (RpcException e) when (e.Code == RpcException.StatusCode.NotFound)
+        {
+            return client.GetWorkflowHandle<CampaignWorkflow, CampaignProgress>(runWorkflowId);
+        }
+    }
 }

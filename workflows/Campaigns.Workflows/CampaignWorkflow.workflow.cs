@@ -15,7 +15,7 @@ namespace Campaigns.Workflows;
 /// no clock but Workflow.UtcNow, no secrets (DESIGN.md).
 /// </summary>
 [Workflow("CampaignWorkflow")]
-public sealed class CampaignWorkflow
+public sealed partial class CampaignWorkflow
 {
     /// <summary>Targets per batch activity before live-call slots (histories recorded then replay with it).</summary>
     internal const int BatchSize = 100;
@@ -144,6 +144,13 @@ public sealed class CampaignWorkflow
         }
 
         spec = validation.Spec!;
+        var scheduleId = spec.Recurring ? spec.CampaignId : null;
+        if (spec.StartAt is not null || spec.EndBy is not null || spec.Recurring)
+        {
+            // A scheduled or recurring campaign: its run's campaign id, its start and its end (see ScheduleRun).
+            ScheduleRun(carryOver is null);
+        }
+
         if (spec.Rate.MaxCallsInFlight > LegacyMaxInFlightBound && !Workflow.Patched("in-flight-100k"))
         {
             // Histories from when the bound was 20000 replay as they ran (this input failed validation then).
@@ -159,8 +166,9 @@ public sealed class CampaignWorkflow
         storePending = liveSlots && (carryOver is null || carryOver.Pending.Count == 0) && Workflow.Patched("pending-in-store");
         runStarted = Workflow.UtcNow;
         // Checked when a chain starts only: a campaign started under another id before this check existed goes on
-        // through its continue-as-new runs.
-        if (carryOver is null && Workflow.Info.WorkflowId != CampaignSearch.WorkflowIdOf(campaignId) && Workflow.Patched("one-campaign-id"))
+        // through its continue-as-new runs. A recurring campaign's run has the id its schedule gave it (ScheduleRun).
+        var ownWorkflowId = scheduleId is null ? CampaignSearch.WorkflowIdOf(campaignId) : Workflow.Info.WorkflowId;
+        if (carryOver is null && Workflow.Info.WorkflowId != ownWorkflowId && Workflow.Patched("one-campaign-id"))
         {
             // Another workflow id would run the same campaign id beside (or after) its own workflow.
             throw new ApplicationFailureException(
@@ -169,12 +177,23 @@ public sealed class CampaignWorkflow
                 nonRetryable: true);
         }
 
+        if (carryOver is null && Instants.Parse(spec.StartAt) is { } startAt && startAt > Workflow.UtcNow && !await WaitForStartAsync(startAt))
+        {
+            // Cancelled before its start: nothing was registered, nobody dialed.
+            return await EndBeforeStartAsync();
+        }
+
         if (carryOver is null)
         {
             // Since live-call slots registration is a local activity: it runs in this workflow task's worker
             // with no round trip through the server's task queue, so the first batch (and the first ring) comes
             // sooner, and the inline callee list is not copied into the history as an activity input.
-            var registerInput = new RegisterInput(spec, Workflow.Info.WorkflowId) { RunId = liveSlots ? Workflow.Info.FirstExecutionRunId : null };
+            var registerInput = new RegisterInput(spec, Workflow.Info.WorkflowId)
+            {
+                RunId = liveSlots ? Workflow.Info.FirstExecutionRunId : null,
+                // A recurring run dials the list imported under its schedule's id.
+                TargetsFrom = spec.TargetsImported ? scheduleId : null,
+            };
             var registered = liveSlots
                 ? await Workflow.ExecuteLocalActivityAsync((ICampaignActivities a) => a.RegisterAsync(registerInput), LocalStoreOptions)
                 : await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RegisterAsync(registerInput), StoreOptions);
@@ -183,8 +202,8 @@ public sealed class CampaignWorkflow
             progress = new CampaignProgress { CampaignId = campaignId, Targets = targets };
             // budgets.startCall is the same cap as rate.maxCallsPerSecond (the validator refuses two values).
             // No patch needed: histories recorded before budgets existed have no budgets (the validator then
-            // refused the field), so they compute the same value.
-            maxCallsPerSecond = spec.Rate.MaxCallsPerSecond ?? spec.Budgets?.StartCall;
+            // refused the field), so they compute the same value. A setRate while it waited for startAt holds.
+            maxCallsPerSecond = rateBeforeStart is { } early ? early.MaxCallsPerSecond : spec.Rate.MaxCallsPerSecond ?? spec.Budgets?.StartCall;
         }
         else
         {
@@ -248,7 +267,7 @@ public sealed class CampaignWorkflow
             throw fatal;
         }
 
-        if (!cancelRequested && ShouldContinueAsNew() && !(storePending && activeBatches == 0 && Done()))
+        if (!cancelRequested && ShouldContinueAsNew() && !(storePending && activeBatches == 0 && (Done() || EndedBy())))
         {
             await Workflow.WaitConditionAsync(() => Workflow.AllHandlersFinished);
             if (storePending)
@@ -279,6 +298,11 @@ public sealed class CampaignWorkflow
                 FleetStartRate = fleetStartRate,
                 Pending = pending,
             }));
+        }
+
+        if (!cancelRequested && storePending && EndedBy() && !Done())
+        {
+            await FinishNotDialedAsync();
         }
 
         SetStatus(cancelRequested ? CampaignStatuses.Cancelled : CampaignStatuses.Completed);
@@ -316,7 +340,7 @@ public sealed class CampaignWorkflow
     public Task<CampaignProgress> ResumeAsync()
     {
         paused = false;
-        SetStatus(CampaignStatuses.Running);
+        SetStatus(waitingToStart ? CampaignStatuses.Scheduled : CampaignStatuses.Running);
         return Task.FromResult(progress);
     }
 
@@ -345,6 +369,7 @@ public sealed class CampaignWorkflow
     public Task<CampaignProgress> SetRateAsync(RateChange change)
     {
         maxCallsPerSecond = change.MaxCallsPerSecond;
+        rateBeforeStart = waitingToStart ? change : rateBeforeStart;
         return Task.FromResult(progress);
     }
 
@@ -421,20 +446,33 @@ public sealed class CampaignWorkflow
 
     private async Task DispatchAsync()
     {
+        // A patch: Temporal's own cancel (the Web UI, `temporal workflow cancel`) ends the wait below through its token.
+        // The SDK re-checks wait conditions only after some workflow task ran, and a cancel alone runs none when no batch
+        // is running to be cancelled: a paused campaign with no batch running stayed Running after such a cancel.
+        var cancelWakes = Workflow.Patched("cancel-wakes-dispatch");
         while (true)
         {
             // Wake for a state change, or when the next redial falls due or the calling window opens.
             // A batch's results may add redials, which changes when to wake: re-plan after every change.
             var seen = changes;
             bool Ready() => changes != seen || fatal is not null || cancelRequested || CanDispatch() || CanEnd();
-            if (NextWake() is { } wake)
+            var token = cancelWakes && !cancelRequested ? Workflow.CancellationToken : detached.Token;
+            try
             {
-                await Workflow.WaitConditionAsync(Ready, wake, detached.Token);
+                if (NextWake() is { } wake)
+                {
+                    await Workflow.WaitConditionAsync(Ready, wake, token);
+                }
+                else
+                {
+                    await Workflow.WaitConditionAsync(Ready, token);
+                }
             }
-            else
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
-                await Workflow.WaitConditionAsync(Ready, detached.Token);
+                // cancelRequested is set (the cancellation's callback): the cancel path below.
             }
+
             if (fatal is not null || cancelRequested)
             {
                 // Let the batches finish their cancellation (hang-ups, outcomes of answered calls).
@@ -555,15 +593,15 @@ public sealed class CampaignWorkflow
     // Unique within the campaign: the run id and the batch's number in the run.
     private string NextToken() => $"{Workflow.Info.RunId}/{++batchNo}";
 
-    private bool CanAdopt(DateTimeOffset now) => toAdopt.Count > 0 && !paused && now >= runStarted + AdoptAfter;
+    private bool CanAdopt(DateTimeOffset now) => toAdopt.Count > 0 && (!paused || PastEndBy(now)) && now >= runStarted + AdoptAfter;
 
     // Store mode: continue as new once suggested, without waiting for the batches, when every batch of the previous
     // run is adopted and this run has lived MinRunLength.
     private bool SwitchNow() => ShouldContinueAsNew() && toAdopt.Count == 0 && (!adopting || Workflow.UtcNow >= runStarted + MinRunLength);
 
     private bool CanEnd() => storePending
-        ? SwitchNow() || (activeBatches == 0 && Done())
-        : activeBatches == 0 && (Done() || ShouldContinueAsNew());
+        ? SwitchNow() || (activeBatches == 0 && (Done() || EndedBy()))
+        : activeBatches == 0 && (Done() || ShouldContinueAsNew() || EndedBy());
 
     // A batch holds at most about five seconds of this campaign's dialing, so pause and the window take effect quickly.
     // The first batches of a run ramp up from 50 (50, 100, 200, 400, 500): the first ring waits for its batch's
@@ -583,9 +621,18 @@ public sealed class CampaignWorkflow
     private TimeSpan? NextWake()
     {
         var now = Workflow.UtcNow;
+        if (PastEndBy(now))
+        {
+            // Nothing is dispatched any more: only adopting the previous run's batches (their calls are watched) is due.
+            var adopt = toAdopt.Count > 0 && runStarted + AdoptAfter > now ? runStarted + AdoptAfter : (DateTimeOffset?)null;
+            adopt = Earliest(adopt, ShouldContinueAsNew() && adopting && runStarted + MinRunLength > now ? runStarted + MinRunLength : null);
+            return adopt - now;
+        }
+
         if (paused)
         {
-            return null; // an update wakes a paused campaign; timers would only grow its history
+            // An update wakes a paused campaign (timers would only grow its history); endBy ends it paused too.
+            return endBy - now;
         }
 
         // Only future instants: what is due already waits for a batch to finish (a change), not for a timer.
@@ -610,6 +657,7 @@ public sealed class CampaignWorkflow
             wake = opens;
         }
 
+        wake = Earliest(wake, endBy);
         return wake is { } at && at > now ? at - now : null;
     }
 
@@ -619,7 +667,8 @@ public sealed class CampaignWorkflow
     // could not start by then (slots or budget short) comes back Deferred instead of queuing there.
     private DateTimeOffset? DialUntil()
     {
-        var closes = window?.ClosesAfter(Workflow.UtcNow);
+        // endBy ends dialing like the window's close does: nothing left unstarted by then is started.
+        var closes = Earliest(window?.ClosesAfter(Workflow.UtcNow), endBy);
         if (!liveSlots)
         {
             return closes;
@@ -797,7 +846,7 @@ public sealed class CampaignWorkflow
         }
 
         var now = Workflow.UtcNow;
-        if (now < DispatchDueAt)
+        if (now < DispatchDueAt || PastEndBy(now))
         {
             return false;
         }
@@ -829,7 +878,7 @@ public sealed class CampaignWorkflow
             return true;
         }
 
-        if (SwitchNow() || now < DispatchDueAt)
+        if (SwitchNow() || now < DispatchDueAt || PastEndBy(now))
         {
             return false;
         }
@@ -862,6 +911,8 @@ public sealed class CampaignWorkflow
         var waitingCount = storePending ? pendingLeft : pending.Count;
         var waiting = waitingCount > 0 ? $", {waitingCount} waiting to redial" : "";
         var closed = window is not null && !window.IsOpen(Workflow.UtcNow) ? $"\n\nOutside the calling window ({window})" : "";
+        closed += waitingToStart ? $"\n\nStarts at {spec.StartAt}" : "";
+        closed += spec.EndBy is { } end ? $"\n\nDispatch ends by {end}" : "";
         return $"**{progress.Status}** — {progress.Finished} of {progress.Targets} targets finished, {progress.Dispatched} dispatched{waiting}{closed}"
             + (results.Length > 0 ? $"\n\n{results}" : "")
             + (progress.Unresolved > 0 ? $"\n\n{progress.Unresolved} unresolved (start answer lost, call not found)" : "")

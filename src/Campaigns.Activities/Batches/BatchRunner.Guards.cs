@@ -22,6 +22,9 @@ public sealed partial class BatchRunner
     /// <summary>The error text of an attempt a cancel stopped before its start was sent.</summary>
     internal const string CancelledInfo = "not dialed: campaign cancelled";
 
+    /// <summary>The error text of an attempt never dialed because the campaign's endBy came first.</summary>
+    internal const string EndByInfo = "not dialed: endBy reached";
+
     /// <summary>The error text of a redial held back because the call before it may have been answered.</summary>
     internal const string HeldInfo = "redial held";
 
@@ -32,6 +35,7 @@ public sealed partial class BatchRunner
     private static string ResultOfFailed(CallAttempt attempt) =>
         attempt.ErrorInfo is { } info && (info.StartsWith(CancelledInfo, StringComparison.Ordinal) || info.StartsWith(CancelledInfoBefore, StringComparison.Ordinal)) ? Results.Cancelled
         : attempt.ErrorInfo?.StartsWith(HeldInfo, StringComparison.Ordinal) == true ? Results.RedialHeld
+        : attempt.ErrorInfo?.StartsWith(EndByInfo, StringComparison.Ordinal) == true ? Results.NotDialed
         : Results.NotPlaced;
 
     // Closes an attempt nobody has claimed (Intended → Failed with why, compare-and-set on Intended) and answers

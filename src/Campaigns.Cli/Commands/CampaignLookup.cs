@@ -14,12 +14,26 @@ internal static class CampaignLookup
     /// <summary>How long the progress query may wait for a worker to answer.</summary>
     public static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<WorkflowExecutionDescription> DescribeAsync(CliContext context, string campaignId)
+    /// <summary>The campaign's workflow: <c>campaign-&lt;id&gt;</c>, or the run of a schedule Temporal started.</summary>
+    public static async Task<WorkflowHandle<CampaignWorkflow, CampaignProgress>> HandleAsync(CliContext context, string campaignId)
     {
         var campaigns = await context.CampaignsAsync().ConfigureAwait(false);
         try
         {
-            return await campaigns.Get(campaignId).DescribeAsync(new() { Rpc = new() { CancellationToken = context.Cancel } }).ConfigureAwait(false);
+            return await campaigns.FindAsync(campaignId, context.Cancel).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (TemporalConnector.Explain(e, context.Settings) is { } explained)
+        {
+            throw explained;
+        }
+    }
+
+    public static async Task<WorkflowExecutionDescription> DescribeAsync(CliContext context, string campaignId)
+    {
+        var handle = await HandleAsync(context, campaignId).ConfigureAwait(false);
+        try
+        {
+            return await handle.DescribeAsync(new() { Rpc = new() { CancellationToken = context.Cancel } }).ConfigureAwait(false);
         }
         catch (RpcException e) when (TemporalConnector.Explain(e, context.Settings) is { } explained)
         {
@@ -33,7 +47,9 @@ internal static class CampaignLookup
 
     public static CliException NotFound(CliContext context, string campaignId, Exception? inner) => new(
         ExitCodes.Failed,
-        $"no campaign {campaignId}: workflow {CampaignSearch.WorkflowIdOf(campaignId)} does not exist in namespace {context.Settings.Namespace} at {context.Settings.Address}",
+        $"no campaign {campaignId}: workflow {CampaignSearch.WorkflowIdOf(campaignId)}" +
+        (ScheduledCampaigns.RunWorkflowIdOfCampaign(campaignId) is { } run ? $" (nor {run}, a run of a schedule)" : "") +
+        $" does not exist in namespace {context.Settings.Namespace} at {context.Settings.Address}",
         "check the id (`campaigns list`), --namespace and --address",
         inner);
 
@@ -41,8 +57,7 @@ internal static class CampaignLookup
     public static async Task<CampaignSnapshot> SnapshotAsync(CliContext context, string campaignId, bool tolerateNoWorker = false)
     {
         var description = await DescribeAsync(context, campaignId).ConfigureAwait(false);
-        var campaigns = await context.CampaignsAsync().ConfigureAwait(false);
-        var handle = campaigns.Get(campaignId);
+        var handle = await HandleAsync(context, campaignId).ConfigureAwait(false);
         var execution = Name(description.Status);
         var snapshot = new CampaignSnapshot
         {

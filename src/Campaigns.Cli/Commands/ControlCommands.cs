@@ -82,12 +82,12 @@ internal static class ControlCommands
     private static async Task<CampaignProgress> UpdateAsync(
         CliContext context, string campaignId, string name, Expression<Func<CampaignWorkflow, Task<CampaignProgress>>> update, TimeSpan timeout)
     {
-        var campaigns = await context.CampaignsAsync().ConfigureAwait(false);
+        var handle = await CampaignLookup.HandleAsync(context, campaignId).ConfigureAwait(false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.Cancel);
         deadline.CancelAfter(timeout);
         try
         {
-            return await campaigns.Get(campaignId).ExecuteUpdateAsync(update, new WorkflowUpdateOptions { Rpc = new() { CancellationToken = deadline.Token } }).ConfigureAwait(false);
+            return await handle.ExecuteUpdateAsync(update, new WorkflowUpdateOptions { Rpc = new() { CancellationToken = deadline.Token } }).ConfigureAwait(false);
         }
         catch (WorkflowUpdateFailedException e) when (e.InnerException is ApplicationFailureException { ErrorType: "CommandRefused" } refused)
         {

@@ -14,7 +14,7 @@ namespace Campaigns.Cli.Commands;
 internal static class ListCommand
 {
     /// <summary>What <c>--status</c> takes: the campaign statuses, and Failed for runs that failed, were terminated or timed out.</summary>
-    public static readonly string[] Statuses = ["Running", "Paused", "Completed", "Cancelled", "Failed"];
+    public static readonly string[] Statuses = ["Scheduled", "Running", "Paused", "Completed", "Cancelled", "Failed"];
 
     public static Command Create(CommandFactory factory)
     {
@@ -93,7 +93,7 @@ internal static class ListCommand
         clauses.AddRange(status switch
         {
             // A failed run keeps CampaignStatus 'Running': the execution status tells them apart.
-            "Running" or "Paused" => [$"CampaignStatus = '{status}'", "ExecutionStatus = 'Running'"],
+            "Scheduled" or "Running" or "Paused" => [$"CampaignStatus = '{status}'", "ExecutionStatus = 'Running'"],
             "Completed" => ["CampaignStatus = 'Completed'", "ExecutionStatus = 'Completed'"],
             "Cancelled" => ["(CampaignStatus = 'Cancelled' OR ExecutionStatus = 'Canceled')"],
             "Failed" => ["ExecutionStatus IN ('Failed', 'Terminated', 'TimedOut')"],

@@ -45,6 +45,14 @@ internal static class SubmitCommand
 
             var spec = CampaignFiles.ValidOrThrow(json, path).Spec!;
             var campaignId = spec.CampaignId!;
+            if (spec.Recurring)
+            {
+                throw new CliException(
+                    ExitCodes.Invalid,
+                    $"{path} is a recurring campaign (\"recurring\": true): it runs from a schedule, not on its own; nothing was started",
+                    $"create its schedule: campaigns schedule create --cron \"0 9 * * MON\" {path} (or leave \"recurring\" out to run it once)");
+            }
+
             var campaigns = await context.CampaignsAsync().ConfigureAwait(false);
             if (csvPath is not null)
             {

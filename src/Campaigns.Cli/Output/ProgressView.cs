@@ -25,7 +25,7 @@ internal static class ProgressView
 
     public static IRenderable Render(CampaignSnapshot s)
     {
-        var color = s.IsFailure ? "red" : s.Status switch { "Completed" => "green", "Paused" or "Cancelled" => "yellow", _ => "blue" };
+        var color = s.IsFailure ? "red" : s.Status switch { "Completed" => "green", "Paused" or "Cancelled" => "yellow", "Scheduled" => "grey", _ => "blue" };
         var rows = new List<IRenderable>
         {
             new Markup($"[bold]Campaign {Markup.Escape(s.CampaignId)}[/]  [{color}]{Markup.Escape(s.Status)}[/]  " +

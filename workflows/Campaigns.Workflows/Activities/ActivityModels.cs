@@ -10,6 +10,12 @@ public sealed record RegisterInput(CampaignSpec Spec, string WorkflowId)
     /// workflows before this field (then only a final status refuses).
     /// </summary>
     public string? RunId { get; init; }
+
+    /// <summary>
+    /// The campaign whose imported targets this one dials (a recurring campaign's run: the list imported under its
+    /// schedule's id, copied into the run's own campaign); null: its own.
+    /// </summary>
+    public string? TargetsFrom { get; init; }
 }
 
 /// <summary>The campaign as stored: how many targets it has.</summary>
@@ -67,6 +73,13 @@ public sealed record BatchInput
     public IReadOnlyList<string>? AdoptTokens { get; init; }
 }
 
+/// <summary>
+/// What <see cref="ICampaignActivities.FinishNotDialedAsync"/> stored once <c>endBy</c> passed: first attempts by
+/// result (<see cref="Results.NotDialed"/>, <see cref="Results.Skipped"/>), and every target it finished, those whose
+/// redial was dropped included (they keep their last result).
+/// </summary>
+public sealed record NotDialedResult(IReadOnlyDictionary<string, long> ByResult, long Finished);
+
 /// <summary>How one attempt ended (see <see cref="Results"/> for the values).</summary>
 public sealed record ItemResult(int Seq, int AttemptNo, string Result);
 
@@ -118,6 +131,9 @@ public static class Results
 
     /// <summary>Not dialed because the campaign was cancelled.</summary>
     public const string Cancelled = "Cancelled";
+
+    /// <summary>Never dialed: the campaign's <c>endBy</c> came first. Final (the campaign ends Completed).</summary>
+    public const string NotDialed = "NotDialed";
 
     /// <summary>Not dialed yet because the calling window closed: dispatched again when it opens.</summary>
     public const string Deferred = "Deferred";

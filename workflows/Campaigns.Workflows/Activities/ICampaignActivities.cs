@@ -38,6 +38,15 @@ public interface ICampaignActivities
     [Activity("FinishCancelled")]
     Task<BatchResult> FinishCancelledAsync(BatchInput input);
 
+    /// <summary>
+    /// After the campaign's <c>endBy</c>, once no batch runs: stores every target never dialed (the first pass's
+    /// <see cref="BatchInput.Runs"/> never dispatched, first attempts waiting in the store) as Failed with
+    /// <c>not dialed: endBy reached</c> (Skipped when on the do-not-call list), closes every intent still open, and
+    /// counts the redials dropped. Dials nobody; safe to retry.
+    /// </summary>
+    [Activity("FinishNotDialed")]
+    Task<NotDialedResult> FinishNotDialedAsync(BatchInput input);
+
     /// <summary>Sets the campaign's status in the store (and its final totals as JSON).</summary>
     [Activity("SetCampaignStatus")]
     Task SetStatusAsync(string campaignId, string status, string? totalsJson);

@@ -3,6 +3,9 @@ namespace Campaigns.Workflows.Contract;
 /// <summary>Where a campaign stands, as the <c>CampaignStatus</c> search attribute and the progress query show it.</summary>
 public static class CampaignStatuses
 {
+    /// <summary>Waiting for its <c>startAt</c>: nothing registered, nobody dialed yet.</summary>
+    public const string Scheduled = "Scheduled";
+
     /// <summary>Dispatching.</summary>
     public const string Running = "Running";
 

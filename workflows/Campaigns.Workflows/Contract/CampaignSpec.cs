@@ -57,6 +57,25 @@ public sealed record CampaignSpec
 
     /// <summary>When calls may be placed (default: any time).</summary>
     public CallingWindowSpec? CallingWindow { get; init; }
+
+    /// <summary>
+    /// When the campaign begins: an ISO-8601 instant with an offset (<c>2027-03-01T09:00:00+08:00</c>). The workflow
+    /// waits on a durable timer until then, before it registers anything or dials anyone (default: at once).
+    /// </summary>
+    public string? StartAt { get; init; }
+
+    /// <summary>
+    /// When dispatch stops for good: an ISO-8601 instant with an offset, after <see cref="StartAt"/>. Calls in flight
+    /// then are watched to their end; targets never dialed end <c>NotDialed</c>, and the campaign ends Completed.
+    /// </summary>
+    public string? EndBy { get; init; }
+
+    /// <summary>
+    /// A template run by a Temporal Schedule (<c>campaigns schedule create</c>): <see cref="CampaignId"/> is the
+    /// schedule's id, and each run is a campaign of its own, <c>&lt;campaignId&gt;-&lt;yyyyMMddTHHmmss&gt;</c> of its
+    /// scheduled time (see <see cref="ScheduledCampaigns"/>).
+    /// </summary>
+    public bool Recurring { get; init; }
 }
 
 /// <summary>Audio or video.</summary>

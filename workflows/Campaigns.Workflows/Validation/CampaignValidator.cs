@@ -24,13 +24,16 @@ public static class CampaignValidator
     /// <summary>People in a group call, the robot included (the vendor's limit).</summary>
     public const int MaxGroupPeople = 9;
 
-    /// <summary>Validates raw JSON text (the CLI's entry point).</summary>
-    public static ValidationResult Validate(string json)
+    /// <summary>
+    /// Validates raw JSON text (the CLI's entry point). With <paramref name="now"/> (a submission: the CLI, the client),
+    /// a <c>startAt</c> or <c>endBy</c> already past is a problem too; the workflow validates without a clock.
+    /// </summary>
+    public static ValidationResult Validate(string json, DateTimeOffset? now = null)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
-            return Validate(document.RootElement);
+            return Validate(document.RootElement, now);
         }
         catch (JsonException e)
         {
@@ -48,8 +51,8 @@ public static class CampaignValidator
         _ => "true or false",
     };
 
-    /// <summary>Validates a campaign's JSON (the workflow's entry point).</summary>
-    public static ValidationResult Validate(JsonElement json)
+    /// <summary>Validates a campaign's JSON (the workflow's entry point); see <see cref="Validate(string, DateTimeOffset?)"/> for <paramref name="now"/>.</summary>
+    public static ValidationResult Validate(JsonElement json, DateTimeOffset? now = null)
     {
         var problems = new List<string>();
         if (json.ValueKind != JsonValueKind.Object)
@@ -66,6 +69,7 @@ public static class CampaignValidator
         if (spec is not null)
         {
             Check(spec, problems);
+            CheckWhen(spec, now, problems);
         }
 
         return new ValidationResult(problems.Count == 0 ? spec : null, problems);
@@ -195,7 +199,7 @@ public static class CampaignValidator
                 continue;
             }
 
-            if (rule.Result is "NormalEnd" or "Reject")
+            if (rule.Result is "NormalEnd" or "Reject" or "NotDialed")
             {
                 problems.Add($"{path}.result: {rule.Result} is final and never redialed");
             }
@@ -222,6 +226,47 @@ public static class CampaignValidator
         if (redial.Rules.Count > 0 && redial.MaxAttempts == 1)
         {
             problems.Add("$.redial.maxAttempts: 1 means no redial; set 2 or more for the rules to apply");
+        }
+    }
+
+    // startAt / endBy (instants with an offset, endBy after startAt, neither past at a submission), and what a
+    // recurring template needs: an id that leaves room for its runs' suffix, and no instant (the schedule says when).
+    private static void CheckWhen(CampaignSpec spec, DateTimeOffset? now, List<string> problems)
+    {
+        DateTimeOffset? Instant(string name, string? text)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            var at = Instants.Parse(text);
+            if (at is null)
+            {
+                problems.Add($"$.{name}: \"{text}\" is not {Instants.Rule}");
+            }
+            else if (spec.Recurring)
+            {
+                problems.Add($"$.{name}: a recurring campaign's runs start when its schedule says; {name} would fit one run only (leave it out)");
+            }
+            else if (now is { } n && at <= n)
+            {
+                problems.Add($"$.{name}: {text} is in the past (now is {n.ToUniversalTime():yyyy-MM-dd'T'HH:mm:ss'Z'})");
+            }
+
+            return at;
+        }
+
+        var startAt = Instant("startAt", spec.StartAt);
+        var endBy = Instant("endBy", spec.EndBy);
+        if (startAt is { } s && endBy is { } e && e <= s)
+        {
+            problems.Add($"$.endBy: {spec.EndBy} must be after $.startAt {spec.StartAt}");
+        }
+
+        if (spec.Recurring && spec.CampaignId is { Length: > ScheduledCampaigns.MaxScheduleIdLength } id)
+        {
+            problems.Add($"$.campaignId: \"{id}\" is {id.Length} characters; a recurring campaign's id (its schedule's) is at most {ScheduledCampaigns.MaxScheduleIdLength}, so that each run's id (it adds -yyyyMMddTHHmmss) fits 64");
         }
     }
 

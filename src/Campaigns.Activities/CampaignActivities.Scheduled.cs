@@ -1,0 +1,77 @@
+using Campaigns.Activities.Batches;
+using Campaigns.Storage.Model;
+using Campaigns.Workflows.Activities;
+using Temporalio.Activities;
+
+namespace Campaigns.Activities;
+
+/// <summary>What scheduled and recurring campaigns need of the store: a run's copy of its schedule's list, and the end at endBy.</summary>
+public sealed partial class CampaignActivities
+{
+    // Targets copied per transaction when a recurring run takes its schedule's list.
+    private const int CopyPage = 2000;
+
+    // Intents written per transaction for the targets never dialed at endBy.
+    private const int IntentPage = 1000;
+
+    // A recurring run dials the list imported under its schedule's id: copied into its own campaign in the list's order.
+    // The store numbers targets densely, so a retry goes on after what the run already holds (AddTargets skips repeats).
+    private async Task CopyTargetsAsync(string from, string campaignId, CancellationToken ct)
+    {
+        var after = (int)(await store.GetProgressAsync(campaignId, ct).ConfigureAwait(false)).Targets;
+        while (true)
+        {
+            var page = await store.GetTargetsAsync(from, after, CopyPage, ct).ConfigureAwait(false);
+            if (page.Count == 0)
+            {
+                return;
+            }
+
+            await store.AddTargetsAsync(campaignId, [.. page.Select(t => t.Callees)], ct).ConfigureAwait(false);
+            after = page[^1].Seq;
+        }
+    }
+
+    /// <inheritdoc />
+    [Activity("FinishNotDialed")]
+    public async Task<NotDialedResult> FinishNotDialedAsync(BatchInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var activity = ActivityExecutionContext.Current;
+        var ct = activity.CancellationToken;
+
+        // What waits in the store and nobody holds: deferred attempts and redials that are due (held now under this
+        // token, so a retry finds the same), and redials not due yet (only counted: a redial is never a first dial).
+        var waiting = await store.TakePendingAsync(input.CampaignId, input.Token!, [], [], int.MaxValue, ct).ConfigureAwait(false);
+        var firsts = input.AllItems().Select(i => i.Seq)
+            .Concat(waiting.Items.Where(i => i.AttemptNo == 1).Select(i => i.TargetSeq))
+            .Distinct()
+            .Order()
+            .ToList();
+        var redials = waiting.Items.Count(i => i.AttemptNo > 1) + waiting.Left;
+
+        // Each target never dialed gets its first attempt stored (the do-not-call list makes it Skipped), then every
+        // intent still open is closed as never dialed: no batch runs any more, so nothing of the campaign is dialed.
+        var skipped = 0L;
+        foreach (var page in firsts.Chunk(IntentPage))
+        {
+            var attempts = await store.RecordIntentsAsync(input.CampaignId, [.. page.Select(seq => (seq, 1))], ct).ConfigureAwait(false);
+            skipped += attempts.Count(a => a.State == AttemptState.Skipped);
+            activity.Heartbeat(page[^1]);
+        }
+
+        await store.CloseIntendedAsync(input.CampaignId, BatchRunner.EndByInfo, null, ct).ConfigureAwait(false);
+        var byResult = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (firsts.Count - skipped > 0)
+        {
+            byResult[Results.NotDialed] = firsts.Count - skipped;
+        }
+
+        if (skipped > 0)
+        {
+            byResult[Results.Skipped] = skipped;
+        }
+
+        return new NotDialedResult(byResult, firsts.Count + redials);
+    }
+}
