@@ -32,6 +32,7 @@ public sealed partial class BatchRunner
     private static string ResultOfFailed(CallAttempt attempt) =>
         attempt.ErrorInfo is { } info && (info.StartsWith(CancelledInfo, StringComparison.Ordinal) || info.StartsWith(CancelledInfoBefore, StringComparison.Ordinal)) ? Results.Cancelled
         : attempt.ErrorInfo?.StartsWith(HeldInfo, StringComparison.Ordinal) == true ? Results.RedialHeld
+        : attempt.ErrorInfo?.StartsWith(CappedInfo, StringComparison.Ordinal) == true ? Results.Capped
         : Results.NotPlaced;
 
     // Closes an attempt nobody has claimed (Intended → Failed with why, compare-and-set on Intended) and answers

@@ -57,6 +57,9 @@ public sealed record CampaignSpec
 
     /// <summary>When calls may be placed (default: any time).</summary>
     public CallingWindowSpec? CallingWindow { get; init; }
+
+    /// <summary>This campaign's frequency caps per callee, tightening the app's (default: the app's policy alone).</summary>
+    public ContactPolicySpec? ContactPolicy { get; init; }
 }
 
 /// <summary>Audio or video.</summary>
