@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Campaigns.Storage.Model;
 
 /// <summary>
@@ -23,6 +25,7 @@ public sealed record ContactPolicy
     public DateTimeOffset? UpdatedAt { get; init; }
 
     /// <summary>No limit at all.</summary>
+    [JsonIgnore]
     public bool IsEmpty => PerDay is null && PerWeek is null && Per30Days is null;
 
     /// <summary>The stricter of this policy and <paramref name="other"/>, limit by limit (what a claim is checked against).</summary>
