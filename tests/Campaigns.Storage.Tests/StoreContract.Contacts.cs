@@ -36,10 +36,8 @@ public abstract partial class StoreContract
     public async Task ClaimDialCapped_EightConcurrentClaimersOfOneCallee_InEightCampaigns_OnlyOneClaims_TheOthersLearnWhenTheCapFrees()
     {
         var keys = await OneCalleeInCampaignsAsync("shared", 8);
-        var second = SecondStore();
 
-        var claims = await Bounded(Task.WhenAll(keys.Select((key, i) =>
-            Task.Run(() => (i % 2 == 0 ? Store : second).ClaimDialCappedAsync(key, "execution-" + i, OnePerDay)))));
+        var claims = await EightAtOnceAsync(keys, OnePerDay);
 
         var winner = Assert.Single(claims, c => c.Claimed);
         var refused = claims.Where(c => !c.Claimed).ToList();
@@ -53,11 +51,9 @@ public abstract partial class StoreContract
     public async Task ClaimDialCapped_ACapOfThree_LetsExactlyThreeOfEightConcurrentClaimersThrough()
     {
         var keys = await OneCalleeInCampaignsAsync("shared", 8);
-        var second = SecondStore();
         IReadOnlyList<ContactCap> caps = [new(3, TimeSpan.FromDays(7)), new(5, TimeSpan.FromDays(30))];
 
-        var claims = await Bounded(Task.WhenAll(keys.Select((key, i) =>
-            Task.Run(() => (i % 2 == 0 ? Store : second).ClaimDialCappedAsync(key, "execution-" + i, caps)))));
+        var claims = await EightAtOnceAsync(keys, caps);
 
         Assert.Equal(3, claims.Count(c => c.Claimed));
         var oldest = claims.Where(c => c.Claimed).Min(c => c.Attempt.ClaimedAt!.Value);
@@ -167,6 +163,50 @@ public abstract partial class StoreContract
         // Handed back again, deferred for another reason: no longer counted as capped.
         var back = await Store.HandBackPendingAsync(Campaign, "t2", [new(1, 1, DateTimeOffset.UtcNow)], []);
         Assert.Equal((150L, 1L), (back.Left, back.CappedLeft));
+    }
+
+    [Fact]
+    public async Task Migrate_CallsPlacedBeforeThePolicyExisted_CountForTheLast31Days()
+    {
+        var (store, execute) = await NewDatabaseAt0001Async();
+        await using var disposable = store as IAsyncDisposable;
+        static string At(TimeSpan ago) => "'" + (DateTimeOffset.UtcNow - ago).ToString("yyyy-MM-dd HH:mm:ss.fffffff+00:00", System.Globalization.CultureInfo.InvariantCulture) + "'";
+        var hourAgo = At(TimeSpan.FromHours(1));
+        var longAgo = At(TimeSpan.FromDays(40));
+        await execute(
+            $"""
+            INSERT INTO campaigns VALUES ('old', 'campaign-old', '{"{}"}', 'Running', {longAgo}, {longAgo}, NULL);
+            INSERT INTO targets VALUES ('old', 1, 'a', '["a"]');
+            INSERT INTO targets VALUES ('old', 2, 'b', '["b"]');
+            INSERT INTO call_attempts (attempt_key, campaign_id, target_seq, attempt_no, state, call_id, intended_at, dialed_at, updated_at)
+            VALUES ('k1', 'old', 1, 1, 'settled', 'call-1', {hourAgo}, {hourAgo}, {hourAgo}),
+                   ('k2', 'old', 2, 1, 'dialed', 'call-2', {longAgo}, {longAgo}, {longAgo}),
+                   ('k3', 'old', 2, 2, 'failed', NULL, {hourAgo}, NULL, {hourAgo});
+            """);
+
+        await store.MigrateAsync();
+
+        var until = await store.ContactCappedUntilAsync(["a"], OnePerDay);
+        Assert.Equal(DateTimeOffset.UtcNow.AddHours(23), until!.Value, TimeSpan.FromMinutes(1));
+        Assert.Null(await store.ContactCappedUntilAsync(["b"], [new(1, TimeSpan.FromDays(30))]));
+    }
+
+    // Eight workers (a store each: none waits in another's group-commit lane), released together, each claiming one
+    // attempt: what several campaigns' batches on several workers do when they reach one callee at the same moment.
+    private async Task<DialClaim[]> EightAtOnceAsync(List<string> keys, IReadOnlyList<ContactCap> caps)
+    {
+        var stores = keys.Select((_, i) => i == 0 ? Store : SecondStore()).ToList();
+        foreach (var store in stores)
+        {
+            await store.GetContactPolicyAsync(); // connections open and warm: the claims start together
+        }
+
+        using var go = new Barrier(keys.Count);
+        return await Bounded(Task.WhenAll(keys.Select((key, i) => Task.Run(() =>
+        {
+            go.SignalAndWait();
+            return stores[i].ClaimDialCappedAsync(key, "execution-" + i, caps);
+        }))));
     }
 
     // One target holding `callee` in each of `count` new campaigns, its first attempt intended: their attempt keys.
