@@ -100,6 +100,20 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task ClaimDialCapped_ADialedCallCountsFromTheVendorsAnswer_NotItsClaim()
+    {
+        var keys = await OneCalleeInCampaignsAsync("w", 2);
+        var claimed = await Store.ClaimDialCappedAsync(keys[0], "mine", OnePerDay);
+        await Task.Delay(50); // the start's round trip: the call was placed between the claim and the answer
+        var dialed = await Store.MarkDialedAsync(keys[0], "call-w", new Dictionary<string, long> { ["w"] = 0 });
+
+        var other = await Store.ClaimDialCappedAsync(keys[1], "other", OnePerDay);
+
+        Assert.True(dialed.DialedAt > claimed.Attempt.ClaimedAt);
+        Assert.Equal(dialed.DialedAt!.Value + TimeSpan.FromDays(1), other.CappedUntil!.Value, TimeSpan.FromMilliseconds(1));
+    }
+
+    [Fact]
     public async Task ClaimDialCapped_AGroupIsCappedWhenAnyOfItsCalleesIs_UntilTheLastOfThemFrees()
     {
         var a = await OneCalleeInCampaignsAsync("ann", 1, "first");

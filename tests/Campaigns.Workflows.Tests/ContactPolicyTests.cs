@@ -112,7 +112,7 @@ public sealed class ContactPolicyTests(TemporalServer temporal)
         Assert.Equal((CampaignStatuses.Cancelled, 25L, 0L, 20L), (ended.Status, ended.Finished, ended.Deferred, ended.ByResult.GetValueOrDefault(Results.Capped)));
         var calls = await h.Simulator.CallsAsync();
         Assert.Equal(25, calls.Count);
-        Assert.Equal([.. shared, .. fresh], calls.Select(c => c.Callees.Single()).Order(StringComparer.Ordinal));
+        Assert.Equal([.. fresh, .. shared], calls.Select(c => c.Callees.Single()).Order(StringComparer.Ordinal));
         var failed = await h.Store.GetAttemptsAsync(id, AttemptState.Failed);
         Assert.Equal(20, failed.Count(a => a.ErrorInfo!.StartsWith("capped:", StringComparison.Ordinal)));
         Assert.NotNull(result);

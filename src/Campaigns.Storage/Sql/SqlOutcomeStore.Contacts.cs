@@ -147,13 +147,20 @@ internal abstract partial class SqlOutcomeStore
         return new DialClaim(false, stored) { CappedUntil = cappedUntil };
     }
 
+    // A contact's time is when the vendor answered its start (dialed_at: the call was placed before it), or its
+    // claim's while that answer is not in (in flight, or lost): never earlier than the call, so a callee is never
+    // rung again sooner than the window after. A start is answered long after its claim only when it was lost and
+    // reconciled later; the extra hour reads those too (FreeAt then counts them from their late dialed_at).
+    private static readonly TimeSpan AnswerSlack = TimeSpan.FromHours(1);
+
     private async Task<DateTimeOffset?> CappedUntilAsync(
         DbConnection conn, DbTransaction? tx, IReadOnlyList<string> callees, IReadOnlyList<ContactCap> caps, DateTimeOffset now, string? except, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(new { since = now - caps.Max(c => c.Window), except = except ?? "" });
+        var parameters = new DynamicParameters(new { since = now - caps.Max(c => c.Window) - AnswerSlack, except = except ?? "" });
         var contacts = (await conn.QueryAsync<ContactRow>(Cmd(
             $"""
-            SELECT l.callee, l.contacted_at FROM callee_contacts l JOIN call_attempts a ON a.attempt_key = l.attempt_key
+            SELECT l.callee, COALESCE(a.dialed_at, l.contacted_at) AS contacted_at
+            FROM callee_contacts l JOIN call_attempts a ON a.attempt_key = l.attempt_key
             WHERE {In("l.callee", parameters, "callees", [.. callees.Distinct(StringComparer.Ordinal)])} AND l.contacted_at > @since
               AND l.attempt_key <> @except AND a.state IN {ContactedStates}
             """,
