@@ -61,7 +61,9 @@ internal static class PolicyCommands
             var policy = await store.GetContactPolicyAsync(context.Cancel).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                await context.Io.Out.WriteLineAsync(JsonSerializer.Serialize(policy, CampaignJson.Options)).ConfigureAwait(false);
+                // Every limit named, null when not set: a script reads the same keys whatever the policy.
+                var shown = policy is null ? null : new { policy.PerDay, policy.PerWeek, policy.Per30Days, policy.UpdatedAt };
+                await context.Io.Out.WriteLineAsync(JsonSerializer.Serialize(shown, ShowJson)).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 
@@ -72,6 +74,8 @@ internal static class PolicyCommands
             return ExitCodes.Ok;
         });
     }
+
+    private static readonly JsonSerializerOptions ShowJson = new(JsonSerializerDefaults.Web);
 
     private static Command Clear(CommandFactory factory)
     {
