@@ -127,7 +127,7 @@ public sealed partial class CampaignActivities(IOutcomeStore store, BatchRunner 
         try
         {
             var result = await batches.RunAsync(input, context).ConfigureAwait(false);
-            return input.Token is not null ? await held.HandBackAsync(input, result.Items, cancel.IsCancellationRequested, abort.Token).ConfigureAwait(false)
+            return input.Token is not null ? await held.HandBackAsync(input, result.Items, cancel.IsCancellationRequested, abort.Token, context.CappedUntil).ConfigureAwait(false)
                 : input.Runs is null ? result
                 : BatchRuns.Compact(result.Items);
         }
@@ -198,13 +198,18 @@ public sealed partial class CampaignActivities(IOutcomeStore store, BatchRunner 
             }
         }
 
+        // Attempts a contact cap deferred end Capped (never dialed; counted by the workflow as finished).
+        IReadOnlyList<BatchItem> capped = input.Token is null ? []
+            : [.. (await store.CloseCappedAsync(input.CampaignId, BatchRunner.CappedInfo, activity.CancellationToken).ConfigureAwait(false)).Select(c => new BatchItem(c.TargetSeq, c.AttemptNo))];
+        results.AddRange(capped.Select(c => new ItemResult(c.Seq, c.AttemptNo, Results.Capped)));
+
         // Deferred attempts waiting to be dispatched again, intents of batches that gave up: none is dialed now.
         await store.CloseIntendedAsync(input.CampaignId, BatchRunner.CancelledInfo, null, activity.CancellationToken).ConfigureAwait(false);
         if (input.Token is not null)
         {
             // Redials and deferred attempts waiting in the store are never dispatched now.
             await store.DeletePendingAsync(input.CampaignId, activity.CancellationToken).ConfigureAwait(false);
-            return BatchRuns.Compact(results) with { Taken = input.Runs ?? [], PendingLeft = 0 };
+            return BatchRuns.Compact(results) with { Taken = [.. input.Runs ?? [], .. BatchRuns.Of(capped)], PendingLeft = 0, CappedLeft = 0 };
         }
 
         return input.Runs is null ? new BatchResult(results) : BatchRuns.Compact(results);
@@ -255,7 +260,9 @@ public sealed partial class CampaignActivities(IOutcomeStore store, BatchRunner 
         await store.SetCampaignStatusAsync(campaignId, stored, totalsJson, ct).ConfigureAwait(false);
         if (stored is CampaignStatus.Completed or CampaignStatus.Cancelled or CampaignStatus.Failed)
         {
-            // Ended: whatever still waits in the store to be dispatched never will be.
+            // Ended: whatever still waits in the store to be dispatched never will be; what a contact cap deferred is
+            // closed as Capped first, so the store says why it was never dialed.
+            await store.CloseCappedAsync(campaignId, BatchRunner.CappedInfo, ct).ConfigureAwait(false);
             await store.DeletePendingAsync(campaignId, ct).ConfigureAwait(false);
         }
     }

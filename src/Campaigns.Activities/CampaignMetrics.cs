@@ -30,7 +30,7 @@ public static class CampaignMetrics
         "campaigns.calls.placed", "{call}", "calls placed: start_call_by_robot answered with a CallId");
 
     private static readonly Counter<long> Finished = Meter.CreateCounter<long>(
-        "campaigns.outcomes", "{target}", "targets a batch finished, by result (NormalEnd, NotAnswer, …, NotPlaced, Skipped, Unresolved, Cancelled, Deferred)");
+        "campaigns.outcomes", "{target}", "targets a batch finished, by result (NormalEnd, NotAnswer, …, NotPlaced, Skipped, Unresolved, Cancelled, Capped, Deferred)");
 
     private static readonly Counter<long> Lost = Meter.CreateCounter<long>(
         "campaigns.attempts.start_lost", "{attempt}", "starts whose answer was lost (timeout, reset, 5xx after sending): reconciled by RoomId, never redialed");

@@ -21,6 +21,9 @@ public sealed class CampaignWorkerOptions
     /// <summary>The periodic re-search for attempts left unresolved.</summary>
     public SweepOptions Sweep { get; set; } = new();
 
+    /// <summary>How contact caps are applied (README "Contact policy").</summary>
+    public ContactPolicyOptions ContactPolicy { get; set; } = new();
+
     /// <summary>Every bad key, named.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -71,6 +74,8 @@ public sealed class CampaignWorkerOptions
         }
 
         Positive(problems, "Campaigns:Sweep:PageSize", Sweep.PageSize);
+        Positive(problems, "Campaigns:ContactPolicy:DaySeconds", ContactPolicy.DaySeconds);
+        Positive(problems, "Campaigns:ContactPolicy:RefreshSeconds", ContactPolicy.RefreshSeconds);
         return problems;
     }
 
@@ -164,6 +169,23 @@ public sealed class SweepOptions
 
     /// <summary>Attempts read from the store at a time (default 100).</summary>
     public int PageSize { get; set; } = 100;
+}
+
+/// <summary>How contact caps are applied: the app's policy is read from the store, a campaign's from its JSON.</summary>
+public sealed class ContactPolicyOptions
+{
+    /// <summary>
+    /// The length of the caps' day in seconds (default 86400); a week is 7 of them, 30 days 30. Tests only: a test
+    /// lets simulated days pass in a minute. Every worker of a fleet must use the same value.
+    /// </summary>
+    public double DaySeconds { get; set; } = 86_400;
+
+    /// <summary>How long a worker keeps the app's policy before reading it again (default 5): a change reaches dialing within this.</summary>
+    public double RefreshSeconds { get; set; } = 5;
+
+    internal TimeSpan Day => TimeSpan.FromSeconds(DaySeconds);
+
+    internal TimeSpan Refresh => TimeSpan.FromSeconds(RefreshSeconds);
 }
 
 /// <summary>How calls are watched.</summary>

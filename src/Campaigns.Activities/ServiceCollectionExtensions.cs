@@ -42,6 +42,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<RecordHarvester>();
         services.TryAddSingleton<RecordFinder>();
         services.TryAddSingleton<LiveCallSlots>();
+        services.TryAddSingleton<ContactCaps>();
         services.TryAddSingleton<BatchRunner>();
         services.TryAddSingleton<HeldAttempts>();
         services.TryAddSingleton<CampaignActivities>();

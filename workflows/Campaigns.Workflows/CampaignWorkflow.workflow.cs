@@ -249,7 +249,7 @@ public sealed partial class CampaignWorkflow
             }
 
             var finished = await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.FinishCancelledAsync(input), FinishOptions(items.Count));
-            Apply(BatchRuns.Expand(finished, finished.Taken is { } taken ? BatchRuns.ItemsOf(taken) : items));
+            Apply(BatchRuns.Expand(finished, finished.Taken is { } taken ? BatchRuns.ItemsOf(taken) : items), finished); // its CappedLeft 0 clears Deferred
         }
 
         if (fatal is not null)
@@ -787,6 +787,12 @@ public sealed partial class CampaignWorkflow
             // What the store held when the batch ended: the hint for the next take.
             pendingLeft = left;
             pendingDue = (reported ?? result).NextPendingDue;
+        }
+
+        if ((reported ?? result).CappedLeft is { } capped)
+        {
+            // Shown only (no command depends on it): what contact caps deferred, waiting in the store.
+            progress = progress with { Deferred = capped };
         }
 
         if (liveSlots && deferred > 0 && (window is null || window.IsOpen(now)))

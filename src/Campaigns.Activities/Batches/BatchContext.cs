@@ -34,5 +34,11 @@ public sealed record BatchContext
         init => stopping = value;
     }
 
+    /// <summary>
+    /// The attempts a contact cap deferred (attempt key → when the cap frees), filled by the runner: the batch hands
+    /// them back to the store due then. Shared by every copy of this context.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> CappedUntil { get; } = new(StringComparer.Ordinal);
+
     private readonly CancellationToken? stopping;
 }

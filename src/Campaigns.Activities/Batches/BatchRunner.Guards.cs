@@ -36,6 +36,7 @@ public sealed partial class BatchRunner
         attempt.ErrorInfo is { } info && (info.StartsWith(CancelledInfo, StringComparison.Ordinal) || info.StartsWith(CancelledInfoBefore, StringComparison.Ordinal)) ? Results.Cancelled
         : attempt.ErrorInfo?.StartsWith(HeldInfo, StringComparison.Ordinal) == true ? Results.RedialHeld
         : attempt.ErrorInfo?.StartsWith(EndByInfo, StringComparison.Ordinal) == true ? Results.NotDialed
+        : attempt.ErrorInfo?.StartsWith(CappedInfo, StringComparison.Ordinal) == true ? Results.Capped
         : Results.NotPlaced;
 
     // Closes an attempt nobody has claimed (Intended → Failed with why, compare-and-set on Intended) and answers

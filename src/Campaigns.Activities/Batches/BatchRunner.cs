@@ -27,6 +27,7 @@ public sealed partial class BatchRunner(
     RecordFinder records,
     RecordHarvester harvester,
     LiveCallSlots liveCalls,
+    ContactCaps contactCaps,
     IOptions<CampaignWorkerOptions> options,
     TimeProvider time,
     ILogger<BatchRunner> logger)
@@ -148,6 +149,11 @@ public sealed partial class BatchRunner(
             return await CloseUnclaimedAsync(input, attempt, target, context, held, Results.RedialHeld).ConfigureAwait(false);
         }
 
+        if (await DeferIfCappedAsync(spec, attempt, target, context).ConfigureAwait(false) is { } capped)
+        {
+            return capped; // a contact cap refuses it now: Deferred until it frees, never dialed (BatchRunner.Caps.cs)
+        }
+
         // A slot of the campaign's live calls first (rate.maxCallsInFlight): held until the call has ended, never
         // while its record is awaited; given back by the using on every path where nothing was placed.
         // Both waits (a live-call slot, then the start budget) end at the batch's DialUntil (the calling window's
@@ -197,11 +203,12 @@ public sealed partial class BatchRunner(
         // MaxClaimAge of this instant left within MaxClaimAge of claimed_at.
         context.Abort.ThrowIfCancellationRequested();
         var claimAsked = time.GetTimestamp(); // monotonic: a wall-clock step must not open the fence
-        var claim = await store.ClaimDialAsync(attempt.AttemptKey, context.ClaimToken, CancellationToken.None).ConfigureAwait(false);
+        var claim = await ClaimUnderCapsAsync(spec, attempt, context).ConfigureAwait(false);
         if (!claim.Claimed)
         {
             live.Dispose(); // another execution has it: its call is counted where it is watched
-            return claim.Attempt.State == AttemptState.Intended
+            return claim.CappedUntil is { } cappedUntil ? Capped(attempt, cappedUntil, context) // another campaign rang the callee first
+                : claim.Attempt.State == AttemptState.Intended
                 ? throw new InvalidOperationException($"Attempt {attempt.AttemptKey} could not be claimed")
                 : await RunAttemptAsync(input, claim.Attempt, target, context).ConfigureAwait(false);
         }

@@ -2,6 +2,7 @@ using Campaigns.Storage;
 using Campaigns.Storage.Model;
 using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
+using Campaigns.Workflows.Validation;
 
 namespace Campaigns.Activities.Batches;
 
@@ -27,18 +28,38 @@ public sealed class HeldAttempts(IOutcomeStore store, TimeProvider time)
     }
 
     /// <summary>
-    /// Hands back the Deferred attempts (due now) and adds the redials the campaign's rules ask for (none after a
-    /// cancel), then returns the compact result naming what the batch held and what is left in the store.
+    /// Hands back the Deferred attempts (due now; those a contact cap deferred, named in <paramref name="cappedUntil"/>,
+    /// due when the cap frees, inside the calling window) and adds the redials the campaign's rules ask for (none after
+    /// a cancel), then returns the compact result naming what the batch held and what is left in the store.
     /// </summary>
-    public async Task<BatchResult> HandBackAsync(BatchInput held, IReadOnlyList<ItemResult> results, bool cancelled, CancellationToken cancellationToken)
+    public async Task<BatchResult> HandBackAsync(
+        BatchInput held, IReadOnlyList<ItemResult> results, bool cancelled, CancellationToken cancellationToken, IReadOnlyDictionary<string, DateTimeOffset>? cappedUntil = null)
     {
         ArgumentNullException.ThrowIfNull(held);
         ArgumentNullException.ThrowIfNull(results);
         var now = time.GetUtcNow();
-        var deferred = results.Where(r => r.Result == Results.Deferred).Select(r => new PendingRow(r.Seq, r.AttemptNo, now)).ToList();
+        var capped = new HashSet<(int, int)>();
+        var window = held.Spec.CallingWindow is { } w ? CallingWindow.Parse(w, []) : null;
+        var deferred = results.Where(r => r.Result == Results.Deferred).Select(r =>
+        {
+            if (cappedUntil is null || !cappedUntil.TryGetValue(AttemptKey.For(held.CampaignId, r.Seq, r.AttemptNo), out var until))
+            {
+                return new PendingRow(r.Seq, r.AttemptNo, now);
+            }
+
+            capped.Add((r.Seq, r.AttemptNo));
+            until = until.ToUniversalTime();
+            var due = window is not null && window.OpensAfter(until) is { } opens ? opens.ToUniversalTime() : until;
+            return new PendingRow(r.Seq, r.AttemptNo, due) { CappedUntil = until };
+        }).ToList();
         var redials = cancelled ? [] : results.Select(r => RedialOf(held.Spec.Redial, r, now)).OfType<PendingRow>().ToList();
         var left = await store.HandBackPendingAsync(held.CampaignId, held.Token!, deferred, redials, cancellationToken).ConfigureAwait(false);
-        return BatchRuns.Compact(results) with { Taken = held.Runs ?? [], PendingLeft = left.Left, NextPendingDue = left.NextDueAt };
+
+        // Capped attempts are left out of the result: the workflow slows its dispatch when a batch reports Deferred
+        // attempts (the worker's back-pressure: slots or budget short), which a cap is not. The store keeps them, due
+        // when the cap frees, and CappedLeft shows them in the progress.
+        var reported = capped.Count == 0 ? results : [.. results.Where(r => !capped.Contains((r.Seq, r.AttemptNo)))];
+        return BatchRuns.Compact(reported) with { Taken = held.Runs ?? [], PendingLeft = left.Left, NextPendingDue = left.NextDueAt, CappedLeft = left.CappedLeft };
     }
 
     /// <summary>What is left in the store, for a batch that held nothing.</summary>

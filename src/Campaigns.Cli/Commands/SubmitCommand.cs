@@ -44,6 +44,7 @@ internal static class SubmitCommand
             }
 
             var spec = CampaignFiles.ValidOrThrow(json, path).Spec!;
+            await PolicyCommands.RefuseLooserAsync(context, spec, path).ConfigureAwait(false);
             var campaignId = spec.CampaignId!;
             if (spec.Recurring)
             {

@@ -16,6 +16,7 @@ internal static class ProgressView
             text += string.Create(CultureInfo.InvariantCulture, $", {p.Finished} of {p.Targets} targets finished, {p.Dispatched} dispatched, {p.Attempts} attempts");
             text += results.Length > 0 ? $" ({results})" : "";
             text += p.Unresolved > 0 ? $", {p.Unresolved} unresolved" : "";
+            text += p.Deferred > 0 ? $", {p.Deferred} deferred by contact caps" : "";
         }
 
         text += s.Failure is not null ? $": {s.Failure}" : "";
@@ -53,6 +54,11 @@ internal static class ProgressView
             if (p.Unresolved > 0)
             {
                 rows.Add(new Markup($"[yellow]{p.Unresolved} unresolved[/] (start answer lost, call not found): never redialed automatically"));
+            }
+
+            if (p.Deferred > 0)
+            {
+                rows.Add(new Markup($"[blue]{p.Deferred} deferred[/] by contact caps: dialed when the cap allows (Capped if the campaign ends first)"));
             }
         }
 

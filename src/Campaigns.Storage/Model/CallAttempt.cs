@@ -97,4 +97,11 @@ public sealed record CallAttempt
 /// (a repeat by the same execution): only then may the caller send the start request. Otherwise
 /// <see cref="Attempt"/> is the stored attempt, and the caller reconciles instead of dialing.
 /// </summary>
-public sealed record DialClaim(bool Claimed, CallAttempt Attempt);
+public sealed record DialClaim(bool Claimed, CallAttempt Attempt)
+{
+    /// <summary>
+    /// Set when a contact cap refused the claim (the attempt is still Intended): the first instant the caps allow it.
+    /// Do not dial; dispatch the attempt again from then on.
+    /// </summary>
+    public DateTimeOffset? CappedUntil { get; init; }
+}

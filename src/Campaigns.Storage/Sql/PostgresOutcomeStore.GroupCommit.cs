@@ -20,9 +20,18 @@ internal sealed partial class PostgresOutcomeStore
 {
     private static readonly string MovedColumns = string.Join(", ", AttemptColumns.Split(',').Select(c => "a." + c.Trim()));
 
+    // A claim under contact caps locks and counts in a transaction of its own: it runs alone (null here).
     protected override Task<IReadOnlyList<DialClaim?>> ClaimTogetherAsync(IReadOnlyList<ClaimCall> calls, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(calls);
+        var plain = calls.Where(c => c.Caps is not { Count: > 0 }).ToList();
+        if (plain.Count < calls.Count)
+        {
+            return plain.Count == 0
+                ? Task.FromResult<IReadOnlyList<DialClaim?>>([.. calls.Select(_ => (DialClaim?)null)])
+                : Together(plain, calls, cancellationToken);
+        }
+
         return InTransactionAsync<IReadOnlyList<DialClaim?>>(Access.OneBatch, async (conn, tx, ct) =>
         {
             var parameters = new DynamicParameters(new
@@ -37,6 +46,7 @@ internal sealed partial class PostgresOutcomeStore
                 planOnce: true,
                 new RowColumn("attempt_key", "text", calls.Select(c => c.Key).ToArray()),
                 new RowColumn("claim_token", "text", calls.Select(c => c.Token).ToArray()));
+            // The claims' callees are recorded by the same statement (as WithContactLog does for one claim).
             var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
                 $"""
                 WITH s AS MATERIALIZED (
@@ -44,17 +54,31 @@ internal sealed partial class PostgresOutcomeStore
                 ), locked AS MATERIALIZED (
                     SELECT (SELECT l.attempt_key FROM call_attempts l WHERE l.attempt_key = s.attempt_key AND l.state = @intended FOR UPDATE) AS attempt_key
                     FROM s
+                ), moved AS (
+                    UPDATE call_attempts a SET state = @dialing, claim_token = (SELECT s.claim_token FROM s WHERE s.attempt_key = a.attempt_key),
+                        claimed_at = @now, updated_at = @now
+                    WHERE a.attempt_key = ANY(ARRAY(SELECT attempt_key FROM locked))
+                    RETURNING {MovedColumns}
+                ), logged AS (
+                    INSERT INTO callee_contacts (callee, attempt_key, contacted_at)
+                    SELECT DISTINCT c.value, m.attempt_key, m.claimed_at
+                    FROM moved m JOIN targets t ON t.campaign_id = m.campaign_id AND t.seq = m.target_seq, {CalleesOf("t.callees")}
+                    ON CONFLICT (callee, attempt_key) DO UPDATE SET contacted_at = excluded.contacted_at
                 )
-                UPDATE call_attempts a SET state = @dialing, claim_token = (SELECT s.claim_token FROM s WHERE s.attempt_key = a.attempt_key),
-                    claimed_at = @now, updated_at = @now
-                WHERE a.attempt_key = ANY(ARRAY(SELECT attempt_key FROM locked))
-                RETURNING {MovedColumns}
+                SELECT * FROM moved
                 """,
                 parameters,
                 tx,
                 ct)).ConfigureAwait(false)).ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
             return [.. calls.Select(c => moved.TryGetValue(c.Key, out var a) ? new DialClaim(true, a) : null)];
         }, cancellationToken);
+
+        async Task<IReadOnlyList<DialClaim?>> Together(List<ClaimCall> plain, IReadOnlyList<ClaimCall> all, CancellationToken ct)
+        {
+            var claimed = await ClaimTogetherAsync(plain, ct).ConfigureAwait(false);
+            var byKey = plain.Select((c, i) => (c.Key, Claim: claimed[i])).ToDictionary(p => p.Key, p => p.Claim, StringComparer.Ordinal);
+            return [.. all.Select(c => byKey.GetValueOrDefault(c.Key))];
+        }
     }
 
     protected override Task<IReadOnlyList<CallAttempt?>> DialedTogetherAsync(IReadOnlyList<DialedCall> calls, CancellationToken cancellationToken)

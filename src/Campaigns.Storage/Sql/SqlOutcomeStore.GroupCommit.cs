@@ -36,7 +36,8 @@ internal abstract partial class SqlOutcomeStore
         GroupCommitMax,
         c => c.Key,
         (_, _) => true,
-        (c, ct) => InTransactionAsync(Access.OneBatch, (conn, tx, ct2) => ClaimAsync(conn, tx, c, ct2), ct),
+        // A claim under contact caps reads, locks and writes in several commands: a transaction of its own.
+        (c, ct) => InTransactionAsync(c.Caps is { Count: > 0 } ? Access.Write : Access.OneBatch, (conn, tx, ct2) => ClaimAsync(conn, tx, c, ct2), ct),
         ClaimTogetherAsync);
 
     private Coalescer<DialedCall, CallAttempt> NewDialedLane() => new(
@@ -81,8 +82,8 @@ internal abstract partial class SqlOutcomeStore
     /// <summary>A single intent.</summary>
     internal sealed record IntentCall(string CampaignId, int TargetSeq, int AttemptNo, string Key);
 
-    /// <summary>A claim of one attempt with the caller's token.</summary>
-    internal sealed record ClaimCall(string Key, string Token);
+    /// <summary>A claim of one attempt with the caller's token, under contact caps when given.</summary>
+    internal sealed record ClaimCall(string Key, string Token, IReadOnlyList<ContactCap>? Caps = null);
 
     /// <summary>A dialed mark: the call's id and the start's result codes (as JSON).</summary>
     internal sealed record DialedCall(string Key, string CallId, string Codes);

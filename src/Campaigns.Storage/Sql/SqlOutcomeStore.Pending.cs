@@ -103,7 +103,7 @@ internal abstract partial class SqlOutcomeStore
                 tx,
                 ct)).ConfigureAwait(false)).ToList();
             var left = await LeftAsync(conn, tx, campaignId, ct).ConfigureAwait(false);
-            return new PendingTake(items, left.Count, left.Next);
+            return new PendingTake(items, left.Count, left.Next) { CappedLeft = left.Capped };
         }, cancellationToken);
     }
 
@@ -117,11 +117,11 @@ internal abstract partial class SqlOutcomeStore
         return InTransactionAsync(Access.Write, async (conn, tx, ct) =>
         {
             // A deferred attempt is free again only if this batch still holds it (or nobody does: one from before
-            // its batch held attempts); a redial is added once.
-            await UpsertPendingAsync(conn, tx, campaignId, token, deferred, "DO UPDATE SET due_at = excluded.due_at, taken_by = NULL WHERE pending_attempts.taken_by IS NULL OR pending_attempts.taken_by = @token", ct).ConfigureAwait(false);
+            // its batch held attempts), marked capped or not by why it was deferred; a redial is added once.
+            await UpsertPendingAsync(conn, tx, campaignId, token, deferred, "DO UPDATE SET due_at = excluded.due_at, capped_until = excluded.capped_until, taken_by = NULL WHERE pending_attempts.taken_by IS NULL OR pending_attempts.taken_by = @token", ct).ConfigureAwait(false);
             await UpsertPendingAsync(conn, tx, campaignId, token, redials, "DO NOTHING", ct).ConfigureAwait(false);
             var left = await LeftAsync(conn, tx, campaignId, ct).ConfigureAwait(false);
-            return new PendingTake([], left.Count, left.Next);
+            return new PendingTake([], left.Count, left.Next) { CappedLeft = left.Capped };
         }, cancellationToken);
     }
 
@@ -134,7 +134,7 @@ internal abstract partial class SqlOutcomeStore
 
     private static Task<PendingLeft> LeftAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx, string campaignId, CancellationToken ct) =>
         conn.QuerySingleAsync<PendingLeft>(Cmd(
-            "SELECT count(*) AS Count, min(due_at) AS Next FROM pending_attempts WHERE campaign_id = @campaignId AND taken_by IS NULL",
+            "SELECT count(*) AS Count, min(due_at) AS Next, count(capped_until) AS Capped FROM pending_attempts WHERE campaign_id = @campaignId AND taken_by IS NULL",
             new { campaignId },
             tx,
             ct));
@@ -144,6 +144,8 @@ internal abstract partial class SqlOutcomeStore
         public long Count { get; init; }
 
         public DateTimeOffset? Next { get; init; }
+
+        public long Capped { get; init; }
     }
 
     private async Task UpsertPendingAsync(
@@ -162,11 +164,12 @@ internal abstract partial class SqlOutcomeStore
             planOnce: rows.Count <= PlanOnceRows,
             new RowColumn("target_seq", "integer", rows.Select(r => r.TargetSeq).ToArray()),
             new RowColumn("attempt_no", "integer", rows.Select(r => r.AttemptNo).ToArray()),
-            new RowColumn("due_at", "timestamptz", rows.Select(r => r.DueAt).ToArray()));
+            new RowColumn("due_at", "timestamptz", rows.Select(r => r.DueAt).ToArray()),
+            new RowColumn("capped_until", "timestamptz", rows.Select(r => r.CappedUntil).ToArray()));
         await conn.ExecuteAsync(Cmd(
             $"""
-            INSERT INTO pending_attempts (campaign_id, target_seq, attempt_no, due_at, taken_by)
-            SELECT @campaignId, s.target_seq, s.attempt_no, s.due_at, NULL FROM {source} WHERE true
+            INSERT INTO pending_attempts (campaign_id, target_seq, attempt_no, due_at, taken_by, capped_until)
+            SELECT @campaignId, s.target_seq, s.attempt_no, s.due_at, NULL, s.capped_until FROM {source} WHERE true
             ON CONFLICT (campaign_id, target_seq, attempt_no) {onConflict}
             """,
             parameters,

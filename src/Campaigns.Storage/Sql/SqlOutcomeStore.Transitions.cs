@@ -16,23 +16,30 @@ internal abstract partial class SqlOutcomeStore
         return ClaimLane.RunAsync(new ClaimCall(attemptKey, claimToken), cancellationToken);
     }
 
+    // Under contact caps, the claim first counts the callees' attempts (ClaimCappedAsync).
+    private Task<DialClaim> ClaimAsync(DbConnection conn, DbTransaction? tx, ClaimCall call, CancellationToken ct) =>
+        call.Caps is { Count: > 0 } ? ClaimCappedAsync(conn, tx, call, ct) : ClaimMoveAsync(conn, tx, call, ct);
+
     // One key needs no lock ordering: a plain compare-and-set on the primary key, whose plan PostgreSQL
     // prepares once (the batch form's array makes it plan every call). A racing claimer waits for the
-    // first one's commit, then finds Dialing and moves nothing.
-    private async Task<DialClaim> ClaimAsync(DbConnection conn, DbTransaction? tx, ClaimCall call, CancellationToken ct)
+    // first one's commit, then finds Dialing and moves nothing. The move records the callees' contact
+    // (WithContactLog) in the same statement (PostgreSQL) or transaction (SQLite).
+    private async Task<DialClaim> ClaimMoveAsync(DbConnection conn, DbTransaction? tx, ClaimCall call, CancellationToken ct)
     {
         var (attemptKey, claimToken) = (call.Key, call.Token);
         var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
-            $"""
-            UPDATE call_attempts SET state = @dialing, claim_token = @claimToken, claimed_at = @now, updated_at = @now
-            WHERE attempt_key = @attemptKey AND state = @intended
-            RETURNING {AttemptColumns}
-            """,
+            WithContactLog(
+                $"""
+                UPDATE call_attempts SET state = @dialing, claim_token = @claimToken, claimed_at = @now, updated_at = @now
+                WHERE attempt_key = @attemptKey AND state = @intended
+                RETURNING {AttemptColumns}
+                """),
             new { attemptKey, claimToken, now = Time.GetUtcNow(), dialing = Names.Of(AttemptState.Dialing), intended = Names.Of(AttemptState.Intended) },
             tx,
             ct)).ConfigureAwait(false)).SingleOrDefault();
         if (moved is not null)
         {
+            await LogContactsAfterAsync(conn, tx, [moved.AttemptKey], ct).ConfigureAwait(false);
             return new DialClaim(true, moved);
         }
 
@@ -59,16 +66,18 @@ internal abstract partial class SqlOutcomeStore
             });
             var inKeys = In("attempt_key", parameters, "keys", keys);
             var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
-                $"""
-                UPDATE call_attempts SET state = @dialing, claim_token = @claimToken, claimed_at = @now, updated_at = @now
-                WHERE attempt_key IN (
-                    SELECT attempt_key FROM call_attempts WHERE {inKeys} AND state = @intended ORDER BY attempt_key{ForUpdate})
-                  AND state = @intended
-                RETURNING {AttemptColumns}
-                """,
+                WithContactLog(
+                    $"""
+                    UPDATE call_attempts SET state = @dialing, claim_token = @claimToken, claimed_at = @now, updated_at = @now
+                    WHERE attempt_key IN (
+                        SELECT attempt_key FROM call_attempts WHERE {inKeys} AND state = @intended ORDER BY attempt_key{ForUpdate})
+                      AND state = @intended
+                    RETURNING {AttemptColumns}
+                    """),
                 parameters,
                 tx,
                 ct)).ConfigureAwait(false)).ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
+            await LogContactsAfterAsync(conn, tx, [.. moved.Keys], ct).ConfigureAwait(false);
 
             // Those not moved are read in a command of their own, which sees what a racing claimer committed.
             var stored = moved.Count == keys.Count ? moved : (await conn.QueryAsync<CallAttempt>(Cmd(

@@ -103,6 +103,12 @@ public sealed record BatchResult(IReadOnlyList<ItemResult> Items)
 
     /// <summary>When the earliest of <see cref="PendingLeft"/> is due.</summary>
     public DateTimeOffset? NextPendingDue { get; init; }
+
+    /// <summary>
+    /// How many of <see cref="PendingLeft"/> a contact cap deferred (the progress shows them as Deferred). A batch
+    /// hands those back to the store with the time the cap frees and leaves them out of <see cref="Seqs"/>.
+    /// </summary>
+    public long? CappedLeft { get; init; }
 }
 
 /// <summary>The result names used in progress, outcomes and redial rules.</summary>
@@ -135,8 +141,17 @@ public static class Results
     /// <summary>Never dialed: the campaign's <c>endBy</c> came first. Final (the campaign ends Completed).</summary>
     public const string NotDialed = "NotDialed";
 
-    /// <summary>Not dialed yet because the calling window closed: dispatched again when it opens.</summary>
+    /// <summary>
+    /// Not dialed yet: the calling window closed, the worker could not start it in time, or a contact cap refused it
+    /// (README "Contact policy"); dispatched again when it may be.
+    /// </summary>
     public const string Deferred = "Deferred";
+
+    /// <summary>
+    /// Never dialed: a contact cap deferred it and the campaign ended (cancelled, or its end came) before the cap
+    /// allowed it. Final.
+    /// </summary>
+    public const string Capped = "Capped";
 
     /// <summary>
     /// Its batch gave up on an error no retry cured, before this attempt came to a result: never dialed again

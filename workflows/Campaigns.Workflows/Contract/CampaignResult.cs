@@ -58,6 +58,12 @@ public sealed record CampaignProgress
     /// <summary>Why batches gave up: the distinct error messages (at most 10).</summary>
     public IReadOnlyList<string> Errors { get; init; } = [];
 
+    /// <summary>
+    /// Attempts a contact cap deferred that wait to be dialed when the cap allows (README "Contact policy"); an
+    /// attempt still deferred when the campaign ends counts as <c>Capped</c> in <see cref="ByResult"/>.
+    /// </summary>
+    public long Deferred { get; init; }
+
     /// <summary>How many runs (continue-as-new) this campaign took so far.</summary>
     public int Runs { get; init; } = 1;
 }

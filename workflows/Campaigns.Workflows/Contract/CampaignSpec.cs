@@ -76,6 +76,9 @@ public sealed record CampaignSpec
     /// scheduled time (see <see cref="ScheduledCampaigns"/>).
     /// </summary>
     public bool Recurring { get; init; }
+
+    /// <summary>This campaign's frequency caps per callee, tightening the app's (default: the app's policy alone).</summary>
+    public ContactPolicySpec? ContactPolicy { get; init; }
 }
 
 /// <summary>Audio or video.</summary>

@@ -135,6 +135,11 @@ public static class CampaignValidator
         {
             CallingWindow.Parse(window, problems);
         }
+
+        if (spec.ContactPolicy is { } contactPolicy)
+        {
+            ContactPolicyRules.Check(contactPolicy, problems);
+        }
     }
 
     /// <summary>Requests per second the vendor allows per API per app (the most a campaign's cap may say).</summary>
