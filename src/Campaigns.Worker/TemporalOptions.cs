@@ -47,6 +47,22 @@ public sealed class TemporalOptions
     /// </summary>
     public bool WorkflowTracingEventListener { get; set; }
 
+    /// <summary>
+    /// The client's connection options: address, namespace, the shared data converter, and TLS when asked for or
+    /// implied by an API key (an empty key, as an unset variable in docker-compose.yml gives, means none).
+    /// </summary>
+    public Temporalio.Client.TemporalClientConnectOptions ClientOptions()
+    {
+        var apiKey = string.IsNullOrEmpty(ApiKey) ? null : ApiKey;
+        return new(Address)
+        {
+            Namespace = Namespace,
+            DataConverter = Campaigns.Workflows.Contract.CampaignJson.DataConverter,
+            ApiKey = apiKey,
+            Tls = Tls || apiKey is not null ? new Temporalio.Client.TlsOptions() : null,
+        };
+    }
+
     /// <summary>Every bad key, named.</summary>
     public IReadOnlyList<string> Problems()
     {

@@ -3,12 +3,11 @@ using Campaigns.Callbacks;
 using Campaigns.Storage;
 using Campaigns.TencentCall;
 using Campaigns.Workflows;
-using Campaigns.Workflows.Contract;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Temporalio.Client;
+using Microsoft.Extensions.Logging;
 using Temporalio.Extensions.Hosting;
 
 namespace Campaigns.Worker;
@@ -43,15 +42,17 @@ public static class WorkerHost
         builder.Services.AddCallbackReceiver(builder.Configuration);
         builder.Services.AddCampaignActivities(builder.Configuration);
         builder.Services.AddHostedService<UnresolvedSweepService>();
+        // Beside the worker's start: a namespace without the campaigns' search attributes stops the worker, named.
+        builder.Services.AddHostedService(sp => new SearchAttributeCheck(
+            temporal, sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<SearchAttributeCheck>>()));
         builder.Services
             .AddHostedTemporalWorker(temporal.Address, temporal.Namespace, temporal.TaskQueue)
             .ConfigureOptions(o =>
             {
-                o.ClientOptions!.DataConverter = CampaignJson.DataConverter;
-                // An empty key (an unset variable in docker-compose.yml) means none.
-                var apiKey = string.IsNullOrEmpty(temporal.ApiKey) ? null : temporal.ApiKey;
-                o.ClientOptions.ApiKey = apiKey;
-                o.ClientOptions.Tls = temporal.Tls || apiKey is not null ? new TlsOptions() : null;
+                var connect = temporal.ClientOptions();
+                o.ClientOptions!.DataConverter = connect.DataConverter;
+                o.ClientOptions.ApiKey = connect.ApiKey;
+                o.ClientOptions.Tls = connect.Tls;
                 o.ClientOptions.Runtime = sdkRuntime.Value ?? o.ClientOptions.Runtime;
                 o.MaxConcurrentActivities = temporal.MaxConcurrentActivities;
                 // Eager activities would bypass the task queue entirely; batches are metered by the budget instead.

@@ -21,6 +21,14 @@ public sealed class ValidateTests(TemporalServer temporal)
     }
 
     [Fact]
+    public async Task Validate_RedialWindowExample_IsValid()
+    {
+        await using var h = await CliHarness.StartAsync(temporal, withStore: false);
+        var run = (await h.RunAsync("validate", Path.Combine(AppContext.BaseDirectory, "examples", "redial-window-campaign.json"))).Exits(0);
+        Assert.Contains("campaign reminders-2027-01, 6 targets inline", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_BadBudgetsAndRecords_ListsEachByPath_Exit2()
     {
         await using var h = await CliHarness.StartAsync(temporal, withStore: false);

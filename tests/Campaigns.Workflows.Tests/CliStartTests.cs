@@ -44,6 +44,15 @@ public sealed partial class CliStartTests(TemporalServer temporal)
         var rings = await h.Simulator.RingsAsync();
         Assert.Equal(8, rings.Values.Sum());
         Assert.All(rings.Values, r => Assert.Equal(1, r));
+
+        // What the Web UI shows of a campaign the CLI started: the line's static summary, and current details that
+        // name the campaign (CampaignClient is not involved here).
+        var description = await h.Campaigns.Get(id).DescribeAsync();
+        Assert.Equal("Campaign example-small", await description.GetStaticSummaryAsync());
+        var (metaExit, metadata) = await RunAsync(cli, ["workflow", "metadata", "--workflow-id", CampaignSearch.WorkflowIdOf(id), "--address", temporal.Address]);
+        Assert.True(metaExit == 0, metadata);
+        Assert.Contains($"Campaign {id} · robot robot · 6 targets", metadata, StringComparison.Ordinal);
+        Assert.Contains("Completed", metadata, StringComparison.Ordinal);
         File.Delete(file);
     }
 
@@ -61,7 +70,43 @@ public sealed partial class CliStartTests(TemporalServer temporal)
         return match.Value.Replace("\\\n", " ", StringComparison.Ordinal);
     }
 
-    private static List<string> Arguments(string line) => [.. line.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+    /// <summary>Splits a command line as a shell does for plain words and double-quoted ones ("Campaign x").</summary>
+    internal static List<string> Arguments(string line)
+    {
+        var args = new List<string>();
+        var word = new System.Text.StringBuilder();
+        var quoted = false;
+        var any = false;
+        foreach (var c in line)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+                any = true;
+            }
+            else if (char.IsWhiteSpace(c) && !quoted)
+            {
+                if (any)
+                {
+                    args.Add(word.ToString());
+                    word.Clear();
+                    any = false;
+                }
+            }
+            else
+            {
+                word.Append(c);
+                any = true;
+            }
+        }
+
+        if (any)
+        {
+            args.Add(word.ToString());
+        }
+
+        return args;
+    }
 
     /// <summary>Runs a process (the Temporal CLI) and returns its exit code and its output.</summary>
     internal static async Task<(int Exit, string Output)> RunAsync(string file, IEnumerable<string> args)

@@ -919,7 +919,10 @@ public sealed partial class CampaignWorkflow
         var closed = window is not null && !window.IsOpen(Workflow.UtcNow) ? $"\n\nOutside the calling window ({window})" : "";
         closed += waitingToStart ? $"\n\nStarts at {spec.StartAt}" : "";
         closed += spec.EndBy is { } end ? $"\n\nDispatch ends by {end}" : "";
-        return $"**{progress.Status}** — {progress.Finished} of {progress.Targets} targets finished, {progress.Dispatched} dispatched{waiting}{closed}"
+        // The first line names the campaign, so a campaign started without CampaignClient's static summary (the
+        // Temporal CLI, another SDK) reads as well in the Web UI; current details are metadata, not history.
+        return $"Campaign {progress.CampaignId} · robot {spec.RobotAccount} · {progress.Targets} targets\n\n"
+            + $"**{progress.Status}** — {progress.Finished} of {progress.Targets} targets finished, {progress.Dispatched} dispatched{waiting}{closed}"
             + (results.Length > 0 ? $"\n\n{results}" : "")
             + (progress.Unresolved > 0 ? $"\n\n{progress.Unresolved} unresolved (start answer lost, call not found)" : "")
             + (progress.Errored > 0 ? $"\n\n{progress.Errored} not dialed: their batch gave up ({progress.Errors[^1]})" : "");

@@ -54,7 +54,7 @@ internal static class ListCommand
                     ExitCodes.Failed,
                     $"Temporal refused the list query ({e.Message})",
                     "the namespace needs the search attributes CampaignId and CampaignStatus (Keyword): " +
-                    "temporal operator search-attribute create --name CampaignId --type Keyword (and CampaignStatus)",
+                    CampaignSearch.RegisterCommand(campaigns.Temporal.Options.Namespace),
                     e);
             }
 

@@ -11,6 +11,10 @@ public static class CampaignSearch
     /// <summary>See <see cref="CampaignStatuses"/>.</summary>
     public static readonly SearchAttributeKey<string> CampaignStatus = SearchAttributeKey.CreateKeyword("CampaignStatus");
 
+    /// <summary>The Temporal CLI command that registers both attributes in namespace <paramref name="ns"/> (one <c>--type</c> per <c>--name</c>).</summary>
+    public static string RegisterCommand(string ns) =>
+        $"temporal operator search-attribute create --namespace {ns} --name {CampaignId.Name} --type Keyword --name {CampaignStatus.Name} --type Keyword";
+
     /// <summary>The workflow id of a campaign: starting the same campaign twice is refused by this id.</summary>
     public static string WorkflowIdOf(string campaignId) => "campaign-" + campaignId;
 }
