@@ -12,6 +12,7 @@ namespace Campaigns.Callbacks.Tests;
 /// with 20 % lost, 5 % duplicated and 5 % reordered, every outcome is stored once and equals a polling-only run's on
 /// the same seed; a worker killed mid-campaign loses and doubles nothing. Figures are printed, never timed.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(ReceiverTests.Name)]
 public sealed class CallbacksInUseTests(TemporalServer temporal, ITestOutputHelper output)
 {

@@ -5,6 +5,7 @@ using Campaigns.Storage.Model;
 namespace Campaigns.Callbacks.Tests;
 
 /// <summary>1,000 hostile requests: each gets its documented refusal, none reaches the ledger, and the receiver lives on.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(ReceiverTests.Name)]
 public sealed class HostileInputTests : IAsyncLifetime
 {

@@ -3,6 +3,7 @@ using Campaigns.Storage.Model;
 namespace Campaigns.Callbacks.Tests;
 
 /// <summary>Duplicates and reordering over HTTP: one ledger row per event, and the call ends whatever arrived first.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(ReceiverTests.Name)]
 public sealed class LedgerOrderTests : IAsyncLifetime
 {

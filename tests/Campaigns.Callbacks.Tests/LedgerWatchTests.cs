@@ -14,6 +14,7 @@ namespace Campaigns.Callbacks.Tests;
 /// whose calls never end by poll unless told: a call whose end is in the ledger ends unpolled with the callback's
 /// record; a call that keeps sending events is not polled; a silent one is; with callbacks off nothing changes.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(ReceiverTests.Name)]
 public sealed class LedgerWatchTests : IAsyncLifetime
 {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Campaigns.Callbacks.Tests;
 
 /// <summary>The path secret and the query never reach a log; a ledger that cannot be written is a 503, never an OK.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(ReceiverTests.Name)]
 public sealed class SecretsAndFailuresTests
 {

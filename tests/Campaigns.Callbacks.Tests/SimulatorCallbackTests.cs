@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Campaigns.Callbacks.Tests;
 
 /// <summary>The simulator's own callbacks, late, twice and reordered, into the receiver configured through set_callback.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(ReceiverTests.Name)]
 public sealed class SimulatorCallbackTests
 {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 namespace Campaigns.Callbacks.Tests;
 
 /// <summary>The worker hosts the receiver only when asked, and names every bad key at start.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(ReceiverTests.Name)]
 public sealed class WorkerWiringTests
 {

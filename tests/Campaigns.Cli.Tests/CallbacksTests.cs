@@ -1,6 +1,7 @@
 namespace Campaigns.Cli.Tests;
 
 /// <summary><c>campaigns callbacks set|get|delete</c> against the simulator's call_config endpoints.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class CallbacksTests(TemporalServer temporal)
 {

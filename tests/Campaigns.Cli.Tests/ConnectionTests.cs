@@ -3,6 +3,7 @@ using System.Net.Sockets;
 
 namespace Campaigns.Cli.Tests;
 
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class ConnectionTests(TemporalServer temporal)
 {

@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Campaigns.Cli.Tests;
 
 /// <summary>list, pause, resume, rate and cancel on campaigns a worker is running.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class ControlTests(TemporalServer temporal)
 {

@@ -2,6 +2,7 @@ using System.Text.Json;
 
 namespace Campaigns.Cli.Tests;
 
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class ExportAndDncTests(TemporalServer temporal)
 {

@@ -11,6 +11,7 @@ namespace Campaigns.Cli.Tests;
 /// <c>campaigns forecast</c>: the figures from the file alone, what a store adds (running campaigns, history, do-not-call),
 /// bad input named by its field, and one windowed, redialing campaign run on the simulator beside its forecast.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class ForecastTests(TemporalServer temporal)
 {

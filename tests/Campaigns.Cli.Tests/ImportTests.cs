@@ -3,6 +3,7 @@ using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Cli.Tests;
 
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class ImportTests(TemporalServer temporal)
 {

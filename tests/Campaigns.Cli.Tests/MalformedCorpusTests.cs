@@ -7,6 +7,7 @@ namespace Campaigns.Cli.Tests;
 /// Malformed/*.json (issue 12 §3): every file is refused by <c>campaigns validate</c> and <c>campaigns submit</c>,
 /// naming the field, and nothing starts. Malformed/cases.json lists each file's field and campaign id.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class MalformedCorpusTests(TemporalServer temporal)
 {

@@ -4,6 +4,7 @@ using Campaigns.Storage.Model;
 namespace Campaigns.Cli.Tests;
 
 /// <summary><c>policy set|show|clear</c>, and <c>submit</c> refusing a campaign that would loosen the app's policy.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class PolicyTests(TemporalServer temporal)
 {

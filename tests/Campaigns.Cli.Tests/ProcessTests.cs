@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace Campaigns.Cli.Tests;
 
 /// <summary>The built <c>campaigns</c> binary as an operator runs it: a process, its exit codes and its output.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class ProcessTests(TemporalServer temporal)
 {

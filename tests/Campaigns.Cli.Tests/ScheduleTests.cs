@@ -7,6 +7,7 @@ namespace Campaigns.Cli.Tests;
 /// <c>campaigns schedule …</c> against the dev server (Temporal Schedules), and startAt / endBy at submission: each
 /// scheduled run is a campaign of its own, named from its scheduled time, that dials the schedule's imported list.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class ScheduleTests(TemporalServer temporal)
 {

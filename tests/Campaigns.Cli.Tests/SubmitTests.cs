@@ -4,6 +4,7 @@ using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Cli.Tests;
 
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class SubmitTests(TemporalServer temporal)
 {

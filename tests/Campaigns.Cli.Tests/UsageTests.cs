@@ -1,5 +1,6 @@
 namespace Campaigns.Cli.Tests;
 
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class UsageTests(TemporalServer temporal)
 {

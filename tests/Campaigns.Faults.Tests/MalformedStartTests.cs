@@ -12,6 +12,7 @@ namespace Campaigns.Faults.Tests;
 /// operator would: each is refused naming the field — by the CLI when it is not JSON at all, else by the
 /// workflow (error type InvalidCampaign) — and nothing is dialed or written.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(FaultSuite.Name)]
 public sealed partial class MalformedStartTests
 {

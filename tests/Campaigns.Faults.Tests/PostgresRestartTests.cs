@@ -7,6 +7,7 @@ namespace Campaigns.Faults.Tests;
 /// PostgreSQL restarted mid-campaign (fast shutdown: every open connection is cut). The test runs on a
 /// cluster of its own: the test assemblies run in parallel and share the other server.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(FaultSuite.Name)]
 public sealed class PostgresRestartTests
 {

@@ -11,6 +11,7 @@ namespace Campaigns.Faults.Tests;
 /// process's whole log (stdout and stderr, at Trace level, through faults that log errors) hold neither the
 /// SecretKey nor any UserSig.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(FaultSuite.Name)]
 public sealed partial class SecretsTests
 {

@@ -8,6 +8,7 @@ namespace Campaigns.Faults.Tests;
 /// answered, 502s (before and after the work), late and missing records. Callbacks have no consumer in the
 /// product yet, so their duplication and reordering cannot matter (the simulator's own tests cover them).
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(FaultSuite.Name)]
 public sealed class SimulatorFaultTests
 {

@@ -7,6 +7,7 @@ namespace Campaigns.Faults.Tests;
 /// The Temporal server stopped mid-campaign and started again on its database file: the worker and the batches
 /// in flight ride it out, and the campaign completes with nobody rung twice. A dev server of the test's own.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(FaultSuite.Name)]
 public sealed class TemporalRestartTests
 {

@@ -4,6 +4,7 @@ using Campaigns.Simulator;
 namespace Campaigns.Faults.Tests;
 
 /// <summary>The worker process SIGKILLed every few seconds while the campaign dials, restarted each time.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(FaultSuite.Name)]
 public sealed class WorkerKillLoopTests
 {

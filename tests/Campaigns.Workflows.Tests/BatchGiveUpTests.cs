@@ -10,6 +10,7 @@ namespace Campaigns.Workflows.Tests;
 /// finished counts, the rest is BatchFailed (never dialed again), and the campaign goes on. Real causes, no
 /// hooks: a stored attempt whose result codes the worker cannot read, and targets deleted from the store.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class BatchGiveUpTests(TemporalServer temporal)
 {

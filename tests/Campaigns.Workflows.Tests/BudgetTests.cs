@@ -8,6 +8,7 @@ namespace Campaigns.Workflows.Tests;
 /// The vendor's per-app budget holds across two worker processes and two campaigns running at once,
 /// measured by the simulator (a process of its own) as the worst 1-second window of requests received.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class BudgetTests(TemporalServer temporal)
 {

@@ -9,6 +9,7 @@ namespace Campaigns.Workflows.Tests;
 /// starts by itself when the window opens. The zone is chosen so that local time is around noon, so the
 /// window never crosses midnight whenever the test runs.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class CallingWindowTests(TemporalServer temporal)
 {

@@ -10,6 +10,7 @@ namespace Campaigns.Workflows.Tests;
 /// get_call_info polls stay within its cap (the simulator's worst 1-second window), its records are read
 /// from the v1 API it chose while the worker defaults to v4, and every outcome matches the simulator's call.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class CampaignBudgetsTests(TemporalServer temporal)
 {

@@ -6,6 +6,7 @@ using Temporalio.Exceptions;
 namespace Campaigns.Workflows.Tests;
 
 /// <summary>Pause, resume, cancel, rate: operators steering a running campaign.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class CampaignControlTests(TemporalServer temporal)
 {

@@ -7,6 +7,7 @@ using Temporalio.Exceptions;
 namespace Campaigns.Workflows.Tests;
 
 /// <summary>Campaigns end to end on the real dev server, the simulator and PostgreSQL.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class CampaignEndToEndTests(TemporalServer temporal)
 {

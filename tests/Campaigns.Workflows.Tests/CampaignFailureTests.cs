@@ -5,6 +5,7 @@ using Temporalio.Exceptions;
 namespace Campaigns.Workflows.Tests;
 
 /// <summary>A campaign the vendor refuses outright fails with a reason an operator can act on, and says so everywhere.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class CampaignFailureTests(TemporalServer temporal)
 {

@@ -6,6 +6,7 @@ using Campaigns.Workflows.Contract;
 namespace Campaigns.Workflows.Tests;
 
 /// <summary>The vendor misbehaving as its documentation allows: nothing lost, nobody rung twice.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class CampaignFaultTests(TemporalServer temporal)
 {

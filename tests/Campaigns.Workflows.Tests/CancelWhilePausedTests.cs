@@ -8,6 +8,7 @@ namespace Campaigns.Workflows.Tests;
 /// Temporal's own cancel (the Web UI, <c>temporal workflow cancel</c>) of a paused campaign with no batch running:
 /// nothing else wakes the workflow then, and it used to stay Running.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class CancelWhilePausedTests(TemporalServer temporal)
 {

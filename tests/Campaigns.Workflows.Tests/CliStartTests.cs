@@ -6,6 +6,7 @@ using Campaigns.Workflows.Contract;
 namespace Campaigns.Workflows.Tests;
 
 /// <summary>The README's own <c>temporal workflow start</c> line, run with the real Temporal CLI.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed partial class CliStartTests(TemporalServer temporal)
 {

@@ -10,6 +10,7 @@ namespace Campaigns.Workflows.Tests;
 /// day is shortened by the tests-only option <c>Campaigns:ContactPolicy:DaySeconds</c>; every figure about who was
 /// rung when comes from the simulator's call log.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class ContactPolicyTests(TemporalServer temporal)
 {

@@ -8,6 +8,7 @@ namespace Campaigns.Workflows.Tests;
 /// A dev server of its own that suggests continue-as-new after 20 events (batches of up to 500 keep runs short): a campaign runs as several runs,
 /// carrying its cursor and counters, and still dials every target once.
 /// </summary>
+[Trait("Needs", "Temporal")] // dev servers of its own
 public sealed class ContinueAsNewTests
 {
     private static Task<WorkflowEnvironment> SmallHistoryServerAsync()

@@ -12,6 +12,7 @@ namespace Campaigns.Workflows.Tests;
 /// a worker frozen (SIGSTOP) past the heartbeat timeout never sends a stale start when it wakes, and a redial
 /// never follows a call that may have been answered.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class EndStateTests(TemporalServer temporal)
 {

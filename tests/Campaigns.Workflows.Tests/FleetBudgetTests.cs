@@ -11,6 +11,7 @@ namespace Campaigns.Workflows.Tests;
 /// workers alike), so that the workers, not the CPU of a 2-core test machine, are what keeps the fleet within it:
 /// without the shared count each worker would take 36/s, and two already exceed 40.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class FleetBudgetTests(TemporalServer temporal)
 {

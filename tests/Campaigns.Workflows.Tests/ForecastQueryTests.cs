@@ -4,6 +4,7 @@ using Campaigns.Workflows.Forecast;
 namespace Campaigns.Workflows.Tests;
 
 /// <summary>The <c>forecast</c> query of a running campaign (issue 20 part 4): the CLI's model over what is left.</summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class ForecastQueryTests(TemporalServer temporal)
 {

@@ -12,6 +12,7 @@ namespace Campaigns.Workflows.Tests;
 /// not a campaign object. Each fails the workflow at once with InvalidCampaign naming the problem, never
 /// leaves it Running with a workflow task failing again and again; nothing written, nothing dialed.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class ForeignInputTests(TemporalServer temporal)
 {

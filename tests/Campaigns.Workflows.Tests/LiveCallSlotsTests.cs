@@ -8,6 +8,7 @@ namespace Campaigns.Workflows.Tests;
 /// 5 s after the end with spread, 2 % of records minutes late, 1 % never): dispatch never waits for a record,
 /// and <c>rate.maxCallsInFlight</c> bounds the calls that are ringing or talking, from the simulator's call log.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class LiveCallSlotsTests(TemporalServer temporal)
 {

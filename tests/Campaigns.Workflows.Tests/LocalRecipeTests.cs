@@ -17,6 +17,7 @@ namespace Campaigns.Workflows.Tests;
 /// second build), the simulator and the worker 20 × faster (a minute of calls in seconds), and a folder of its own
 /// as the worker's working directory (where the embedded store's campaigns.db lands).
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed partial class LocalRecipeTests
 {

@@ -11,6 +11,7 @@ namespace Campaigns.Workflows.Tests;
 /// start-time window, from pages shared with the record harvester, while another campaign's records keep
 /// coming (no RecordMissing there).
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class LostStartReconcileTests(TemporalServer temporal)
 {

@@ -10,6 +10,7 @@ namespace Campaigns.Workflows.Tests;
 /// default id-reuse policy nor another workflow id nor another client runs it again: each such start fails with
 /// a named error and rings nobody, with the campaign's own row unchanged.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class OneCampaignIdTests(TemporalServer temporal)
 {

@@ -9,6 +9,7 @@ namespace Campaigns.Workflows.Tests;
 /// In real time the worker fetches records with the by-filter query, many calls per request; records that
 /// come late are still found, and a record that never comes yields RecordMissing without holding the campaign.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class RecordHarvestTests(TemporalServer temporal)
 {

@@ -8,6 +8,7 @@ namespace Campaigns.Workflows.Tests;
 /// Determinism: recorded histories replay against today's workflow code. The checked-in ones (Histories/)
 /// catch a change that would break campaigns already running; a fresh one catches nondeterminism itself.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class ReplayTests(TemporalServer temporal)
 {

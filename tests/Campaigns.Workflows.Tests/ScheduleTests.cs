@@ -11,6 +11,7 @@ namespace Campaigns.Workflows.Tests;
 /// Recurring campaigns as real Temporal Schedules on the dev server (the time-skipping test server has none): each run
 /// the schedule starts is a campaign of its own, named from its scheduled time, and rings everyone once.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class ScheduleTests(TemporalServer temporal, ITestOutputHelper output)
 {

@@ -18,6 +18,7 @@ namespace Campaigns.Workflows.Tests;
 /// server). Time is skipped only where the test says so (<see cref="WorkflowEnvironment.DelayAsync(TimeSpan, CancellationToken?)"/>),
 /// never while batches run: the worker and the simulator keep the wall clock.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TimeSkippingTests.Name)]
 public sealed class ScheduledCampaignTests(ITestOutputHelper output)
 {

@@ -9,6 +9,7 @@ namespace Campaigns.Workflows.Tests;
 /// Starts whose answers were lost, and whose records come later than the batch searches for them: the campaign
 /// ends with them Unresolved, then the worker's sweep finds their records and settles them. It never dials.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class UnresolvedSweepTests(TemporalServer temporal)
 {

@@ -6,6 +6,7 @@ namespace Campaigns.Workflows.Tests;
 /// Two campaigns at once share the start budget by their weights when the budget is what limits them (a
 /// low start budget here makes sure it is, whatever the machine's load); a lone campaign gets all of it.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class WeightedStartsTests(TemporalServer temporal)
 {

@@ -6,6 +6,7 @@ namespace Campaigns.Workflows.Tests;
 /// The worker process is SIGKILLed while start requests are in flight, then started again: the simulator's
 /// log must show every callee rung at most once, every rung callee's outcome stored, and the campaign done.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class WorkerKillTests(TemporalServer temporal)
 {

@@ -9,6 +9,7 @@ namespace Campaigns.Workflows.Tests;
 /// A worker stopped gracefully while its starts are refused with 101001 (nothing placed, the claims held in
 /// the backoff): the claims go back, and the next worker rings every callee once.
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class WorkerStopTests(TemporalServer temporal)
 {
