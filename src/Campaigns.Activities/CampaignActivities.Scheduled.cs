@@ -2,6 +2,7 @@ using Campaigns.Activities.Batches;
 using Campaigns.Storage.Model;
 using Campaigns.Workflows.Activities;
 using Temporalio.Activities;
+using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Activities;
 

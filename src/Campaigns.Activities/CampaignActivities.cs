@@ -45,7 +45,7 @@ public sealed partial class CampaignActivities(IOutcomeStore store, BatchRunner 
                 input.TargetsFrom is { } from
                     ? $"Campaign {campaignId} has no targets: the list of its schedule {from} is empty; import it first (campaigns import {from} --csv FILE)"
                     : $"Campaign {campaignId} has no targets in the store: import them first (targetsImported is set)",
-                errorType: "InvalidCampaign",
+                errorType: CampaignErrors.InvalidCampaign,
                 nonRetryable: true);
         }
 

@@ -1,3 +1,4 @@
+using Campaigns.Workflows.Contract;
 using Spectre.Console;
 
 namespace Campaigns.Demo;
@@ -8,14 +9,14 @@ public static class ResultColors
     /// <summary>The colour of <paramref name="result"/>.</summary>
     public static Color Of(string result) => result switch
     {
-        "NormalEnd" => Color.Green,
-        "NotAnswer" => Color.Yellow,
-        "CallBusy" => Color.Orange1,
-        "Reject" => Color.Red,
-        "Interrupt" => Color.Purple,
-        "RecordMissing" => Color.Magenta1,
-        "NotRung" or "NotPlaced" => Color.Red3,
-        "Unresolved" => Color.Maroon,
+        Results.NormalEnd => Color.Green,
+        Results.NotAnswer => Color.Yellow,
+        Results.CallBusy => Color.Orange1,
+        Results.Reject => Color.Red,
+        Results.Interrupt => Color.Purple,
+        Results.RecordMissing => Color.Magenta1,
+        Results.NotRung or Results.NotPlaced => Color.Red3,
+        Results.Unresolved => Color.Maroon,
         _ => Color.Grey, // Skipped, Cancel, Cancelled
     };
 }

@@ -1,6 +1,5 @@
 using Campaigns.Simulator;
 using Campaigns.Simulator.Calls;
-using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;

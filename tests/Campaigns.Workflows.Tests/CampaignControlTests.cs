@@ -128,7 +128,7 @@ public sealed class CampaignControlTests(TemporalServer temporal)
 
         var rings = await h.Simulator.RingsAsync();
         Assert.False(rings.ContainsKey("dnc1"));
-        Assert.Equal(1, result.ByResult[Activities.Results.Skipped]);
+        Assert.Equal(1, result.ByResult[Contract.Results.Skipped]);
         Assert.Equal(3, result.Finished);
     }
 

@@ -147,7 +147,7 @@ public sealed class EndStateTests(TemporalServer temporal)
         Assert.All(rings, r => Assert.Equal(1, r.Value));
         // The stalled ones too were dialed afresh, not lost (a callee the simulator leaves offline is not rung).
         Assert.Equal(0, result.Unresolved);
-        Assert.Equal(0, result.ByResult.GetValueOrDefault(Activities.Results.NotPlaced));
+        Assert.Equal(0, result.ByResult.GetValueOrDefault(Contract.Results.NotPlaced));
         Assert.Empty(await StartsPlacedPastTheFenceAsync(h, skew));
         Assert.True(StallingStore.Stalled >= 10, $"only {StallingStore.Stalled} claims stalled");
         Console.WriteLine($"stalled claims: {StallingStore.Stalled}, rings {rings.Values.Sum()}, finished {result.Finished}, results {string.Join(", ", result.ByResult.Select(r => $"{r.Key} {r.Value}"))}");
@@ -178,7 +178,7 @@ public sealed class EndStateTests(TemporalServer temporal)
         var rings = await h.Simulator.RingsAsync();
         Assert.Equal(callees.Count, rings.Count);
         Assert.All(rings, r => Assert.Equal(1, r.Value));
-        Assert.Equal(callees.Count, result.ByResult.GetValueOrDefault(Activities.Results.RedialHeld));
+        Assert.Equal(callees.Count, result.ByResult.GetValueOrDefault(Contract.Results.RedialHeld));
         Assert.Equal(callees.Count, result.Finished);
     }
 

@@ -1,6 +1,5 @@
 using Campaigns.Simulator;
 using Campaigns.Simulator.Pipeline;
-using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;

@@ -1,6 +1,7 @@
 using Campaigns.Activities.Batches;
 using Campaigns.Storage.Model;
 using Campaigns.TencentCall.Models;
+using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;
 
@@ -18,9 +19,9 @@ public sealed class OutcomesTests
         var target = new Target(1, ["alice", "bob"]);
         var outcomes = Outcomes.Of(Attempt, target, "call-1", new Dictionary<string, long>(), Record(CallResultKind.Cancel, "Cancel"), Now);
 
-        Assert.All(outcomes, o => Assert.Equal(Outcomes.RingUnknown, o.Result));
+        Assert.All(outcomes, o => Assert.Equal(Results.RingUnknown, o.Result));
         Assert.All(outcomes, o => Assert.Equal("Cancel", o.RawResult)); // the record's own word stays for audit
-        Assert.Equal(Outcomes.RingUnknown, Outcomes.TargetResult(outcomes));
+        Assert.Equal(Results.RingUnknown, Outcomes.TargetResult(outcomes));
     }
 
     [Fact]
@@ -42,7 +43,7 @@ public sealed class OutcomesTests
     {
         var codes = new Dictionary<string, long> { ["alice"] = 70107, ["bob"] = 0 };
         var outcomes = Outcomes.Of(Attempt, new Target(1, ["alice", "bob"]), "call-1", codes, Record(CallResultKind.Cancel, "Cancel"), Now);
-        Assert.Equal([Outcomes.NotRung, "Cancel"], outcomes.Select(o => o.Result));
+        Assert.Equal([Results.NotRung, "Cancel"], outcomes.Select(o => o.Result));
         Assert.Equal("Cancel", Outcomes.TargetResult(outcomes));
     }
 

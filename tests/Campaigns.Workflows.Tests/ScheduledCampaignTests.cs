@@ -134,7 +134,7 @@ public sealed class ScheduledCampaignTests(ITestOutputHelper output)
         var result = await CompletedAsync(handle);
 
         var calls = await h.Simulator.CallsAsync();
-        var notDialed = result.ByResult.GetValueOrDefault(Activities.Results.NotDialed);
+        var notDialed = result.ByResult.GetValueOrDefault(Contract.Results.NotDialed);
         output.WriteLine($"endBy 8 s after the start at 5 calls/s: {calls.Count} calls placed, {notDialed} NotDialed, clock skew {skew.TotalMilliseconds:0} ms; "
             + string.Join(", ", result.ByResult.Select(r => $"{r.Key} {r.Value}")));
         Assert.Equal(CampaignStatuses.Completed, result.Status);

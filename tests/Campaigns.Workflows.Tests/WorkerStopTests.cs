@@ -1,6 +1,5 @@
 using Campaigns.Simulator;
 using Campaigns.Storage.Model;
-using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;

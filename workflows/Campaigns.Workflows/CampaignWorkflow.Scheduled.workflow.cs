@@ -56,7 +56,7 @@ public sealed partial class CampaignWorkflow
     }
 
     private static ApplicationFailureException Invalid(string problem) =>
-        new("Invalid campaign: " + problem, errorType: "InvalidCampaign", nonRetryable: true, details: [new[] { problem }]);
+        new("Invalid campaign: " + problem, errorType: CampaignErrors.InvalidCampaign, nonRetryable: true, details: [new[] { problem }]);
 
     // Waits on a durable timer until startAt, answering progress, pause, resume, setRate and cancel meanwhile; false
     // when the campaign was cancelled first.

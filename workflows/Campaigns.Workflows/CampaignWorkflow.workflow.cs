@@ -138,7 +138,7 @@ public sealed partial class CampaignWorkflow
         {
             throw new ApplicationFailureException(
                 "Invalid campaign: " + string.Join("; ", validation.Problems),
-                errorType: "InvalidCampaign",
+                errorType: CampaignErrors.InvalidCampaign,
                 nonRetryable: true,
                 details: [validation.Problems]);
         }
@@ -155,7 +155,7 @@ public sealed partial class CampaignWorkflow
         {
             // Histories from when the bound was 20000 replay as they ran (this input failed validation then).
             throw new ApplicationFailureException(
-                $"Invalid campaign: $.rate.maxCallsInFlight: {spec.Rate.MaxCallsInFlight} must be 1-20000", errorType: "InvalidCampaign", nonRetryable: true);
+                $"Invalid campaign: $.rate.maxCallsInFlight: {spec.Rate.MaxCallsInFlight} must be 1-20000", errorType: CampaignErrors.InvalidCampaign, nonRetryable: true);
         }
 
         window = spec.CallingWindow is { } w ? CallingWindow.Parse(w, []) : null;
@@ -411,7 +411,7 @@ public sealed partial class CampaignWorkflow
         RetryPolicy = new RetryPolicy
         {
             MaximumInterval = TimeSpan.FromSeconds(30),
-            NonRetryableErrorTypes = ["InvalidCampaign", "TencentAuth", "TencentInvalid"],
+            NonRetryableErrorTypes = [CampaignErrors.InvalidCampaign, CampaignErrors.TencentAuth],
         },
         Summary = summary,
     };
@@ -426,7 +426,7 @@ public sealed partial class CampaignWorkflow
         RetryPolicy = new RetryPolicy
         {
             MaximumInterval = TimeSpan.FromSeconds(30),
-            NonRetryableErrorTypes = ["InvalidCampaign", "TencentAuth", "TencentInvalid"],
+            NonRetryableErrorTypes = [CampaignErrors.InvalidCampaign, CampaignErrors.TencentAuth],
         },
         Summary = $"settle {count} attempts after the cancel",
     };
@@ -829,7 +829,7 @@ public sealed partial class CampaignWorkflow
         if (batchesGivenUpInARow >= MaxBatchesGivenUpInARow && !(cancelRequested && SettleAfterCancel))
         {
             fatal ??= new ApplicationFailureException(
-                $"{batchesGivenUpInARow} batches in a row gave up, the last with: {failure.Message}", errorType: "BatchesFailing", nonRetryable: true);
+                $"{batchesGivenUpInARow} batches in a row gave up, the last with: {failure.Message}", errorType: CampaignErrors.BatchesFailing, nonRetryable: true);
         }
 
         Workflow.CurrentDetails = Summary();
@@ -938,7 +938,7 @@ public sealed partial class CampaignWorkflow
     {
         if (reason is not null)
         {
-            throw new ApplicationFailureException(reason, errorType: "CommandRefused", nonRetryable: true);
+            throw new ApplicationFailureException(reason, errorType: CampaignErrors.CommandRefused, nonRetryable: true);
         }
     }
 }

@@ -1,5 +1,4 @@
 using Campaigns.Storage.Model;
-using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
 using Microsoft.Extensions.Logging;
 

@@ -77,7 +77,7 @@ public sealed partial class BatchRunner
             return null;
         }
 
-        var redialed = spec.Redial.Rules.Select(r => r.Result).Where(r => r is not (Outcomes.RecordMissing or Results.Unresolved)).ToHashSet(StringComparer.Ordinal);
+        var redialed = spec.Redial.Rules.Select(r => r.Result).Where(r => r is not (Results.RecordMissing or Results.Unresolved)).ToHashSet(StringComparer.Ordinal);
         var before = await store.GetAttemptAsync(AttemptKey.For(attempt.CampaignId, attempt.TargetSeq, attempt.AttemptNo - 1), cancellationToken).ConfigureAwait(false);
         var earlier = before?.State switch
         {

@@ -104,7 +104,7 @@ public sealed partial class BatchRunner(
             case AttemptState.Settled:
                 // Settled by an earlier execution after its last heartbeat: the stored outcomes say how.
                 var stored = await store.GetAttemptResultsAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false);
-                return stored.Values.FirstOrDefault(r => r != Outcomes.NotRung) ?? (stored.Count > 0 ? Outcomes.NotRung : Outcomes.RecordMissing);
+                return stored.Values.FirstOrDefault(r => r != Results.NotRung) ?? (stored.Count > 0 ? Results.NotRung : Results.RecordMissing);
             case AttemptState.Dialed:
                 return await WatchAndSettleAsync(input, attempt, target, attempt.CallId!, Outcomes.Codes(attempt.ResultCodes), context).ConfigureAwait(false);
             case AttemptState.Unknown:
@@ -293,7 +293,7 @@ public sealed partial class BatchRunner(
             {
                 await store.MarkFailedAsync(attempt.AttemptKey, e.ErrorCode, e.Message, CancellationToken.None).ConfigureAwait(false);
                 throw new Temporalio.Exceptions.ApplicationFailureException(
-                    $"Tencent refused the credentials ({e.ErrorCode}): check TencentCall:SdkAppId, TencentCall:AdminIdentifier and TencentCall:SecretKey (and TencentCall:Region)", errorType: "TencentAuth", nonRetryable: true);
+                    $"Tencent refused the credentials ({e.ErrorCode}): check TencentCall:SdkAppId, TencentCall:AdminIdentifier and TencentCall:SecretKey (and TencentCall:Region)", errorType: CampaignErrors.TencentAuth, nonRetryable: true);
             }
             catch (TencentCallException e)
             {

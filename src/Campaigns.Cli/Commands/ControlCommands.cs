@@ -89,7 +89,7 @@ internal static class ControlCommands
         {
             return await handle.ExecuteUpdateAsync(update, new WorkflowUpdateOptions { Rpc = new() { CancellationToken = deadline.Token } }).ConfigureAwait(false);
         }
-        catch (WorkflowUpdateFailedException e) when (e.InnerException is ApplicationFailureException { ErrorType: "CommandRefused" } refused)
+        catch (WorkflowUpdateFailedException e) when (e.InnerException is ApplicationFailureException { ErrorType: CampaignErrors.CommandRefused } refused)
         {
             throw new CliException(ExitCodes.Failed, $"{name} refused by campaign {campaignId}: {refused.Message}", $"see where it stands: campaigns status {campaignId}", e);
         }

@@ -1,4 +1,4 @@
-using Campaigns.Workflows.Activities;
+using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Forecast;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Forecast;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Forecast;
@@ -13,7 +12,8 @@ public sealed record ResultMix
     /// <summary>The results a mix may name, as the progress and the store spell them.</summary>
     public static readonly IReadOnlyList<string> Known =
     [
-        "NormalEnd", "NotAnswer", "CallBusy", "Reject", "Cancel", "Interrupt", "RingUnknown", "NotRung", "RecordMissing", "NotPlaced", "Unresolved",
+        Results.NormalEnd, Results.NotAnswer, Results.CallBusy, Results.Reject, Results.Cancel, Results.Interrupt, Results.RingUnknown, Results.NotRung, Results.RecordMissing,
+        Results.NotPlaced, Results.Unresolved,
     ];
 
     /// <summary>

@@ -185,7 +185,7 @@ public static class CampaignValidator
 
     /// <summary>Results a redial rule may name, and the one that needs an explicit opt-in delay.</summary>
     public static readonly IReadOnlyList<string> RedialableResults =
-        ["NotAnswer", "CallBusy", "Interrupt", "Cancel", "NotRung", "RecordMissing", "NotPlaced", "Unresolved"];
+        [Results.NotAnswer, Results.CallBusy, Results.Interrupt, Results.Cancel, Results.NotRung, Results.RecordMissing, Results.NotPlaced, Results.Unresolved];
 
     private static void CheckRedial(RedialSpec redial, List<string> problems)
     {
