@@ -33,7 +33,7 @@ log=$(mktemp)
 status=0
 dotnet build Campaigns.sln -c Release -nologo -v quiet || exit 1
 if [ "$quick" -eq 1 ]; then
-  for project in TencentCall Simulator Storage Workflows; do
+  for project in TencentCall Simulator Storage Activities Workflows; do
     dotnet test "tests/Campaigns.$project.Tests" -c Release --no-build -nologo --filter "Needs!=Temporal" \
       --blame-hang-timeout 5m --blame-hang-dump-type none "${args[@]}" 2>&1 | tee -a "$log" || status=$?
   done

@@ -3,7 +3,7 @@ using Campaigns.Storage.Model;
 using Campaigns.TencentCall.Models;
 using Campaigns.Workflows.Contract;
 
-namespace Campaigns.Workflows.Tests;
+namespace Campaigns.Activities.Tests;
 
 /// <summary>What a callee's outcome says from the start's ResultCodes and the call's record (pure logic).</summary>
 public sealed class OutcomesTests

@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using Campaigns.Activities;
 using Campaigns.Activities.Budget;
 using Campaigns.TencentCall;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;
 
-namespace Campaigns.Workflows.Tests;
+namespace Campaigns.Activities.Tests;
 
 /// <summary>The gate's running timeline (pure logic on a manual clock, and one printed real-clock figure).</summary>
 public sealed class SlidingWindowGateTests(ITestOutputHelper output)

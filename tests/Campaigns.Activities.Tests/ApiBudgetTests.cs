@@ -1,9 +1,8 @@
-using Campaigns.Activities;
 using Campaigns.Activities.Budget;
 using Campaigns.TencentCall;
 using Microsoft.Extensions.Options;
 
-namespace Campaigns.Workflows.Tests;
+namespace Campaigns.Activities.Tests;
 
 /// <summary>The worker's share of the vendor's limits (pure logic).</summary>
 public sealed class ApiBudgetTests

@@ -1,6 +1,6 @@
 using Campaigns.Activities.Budget;
 
-namespace Campaigns.Workflows.Tests;
+namespace Campaigns.Activities.Tests;
 
 /// <summary>
 /// The host's instance slots (file locks): a live holder's slot is never taken, a released one is, and its taker

@@ -1,4 +1,4 @@
-namespace Campaigns.Workflows.Tests;
+namespace Campaigns.Activities.Tests;
 
 /// <summary>A clock that moves only when told (<see cref="Advance"/>); timers fire when their time is passed.</summary>
 internal sealed class ManualTime : TimeProvider

@@ -1,6 +1,6 @@
 using Campaigns.Activities.Budget;
 
-namespace Campaigns.Workflows.Tests;
+namespace Campaigns.Activities.Tests;
 
 /// <summary>How concurrent campaigns share the start budget (pure logic: who gets the next turn).</summary>
 public sealed class WeightedTurnsTests

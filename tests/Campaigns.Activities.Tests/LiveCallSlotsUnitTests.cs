@@ -1,7 +1,7 @@
 using Campaigns.Activities.Batches;
 using Campaigns.Workflows.Activities;
 
-namespace Campaigns.Workflows.Tests;
+namespace Campaigns.Activities.Tests;
 
 /// <summary>The worker's live-call slots and the compact batch forms, as pure logic.</summary>
 public sealed class LiveCallSlotsUnitTests

@@ -1,7 +1,7 @@
 using Campaigns.Activities.Budget;
 using Campaigns.Storage;
 
-namespace Campaigns.Workflows.Tests;
+namespace Campaigns.Activities.Tests;
 
 /// <summary>A fleet member's share and its transitions (pure logic: the registry's answers and the times are given).</summary>
 public sealed class FleetShareTests

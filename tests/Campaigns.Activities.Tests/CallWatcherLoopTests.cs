@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Campaigns.Activities;
 using Campaigns.Activities.Budget;
 using Campaigns.Activities.Watching;
 using Campaigns.TencentCall;
@@ -7,7 +6,7 @@ using Campaigns.TencentCall.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace Campaigns.Workflows.Tests;
+namespace Campaigns.Activities.Tests;
 
 /// <summary>
 /// Issue 18 item 8: the call watcher's pump is a guarded loop. A fault injected into the loop (or thrown where

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Campaigns.Activities.Batches;
 
-namespace Campaigns.Workflows.Tests;
+namespace Campaigns.Activities.Tests;
 
 /// <summary>Which batch errors heal with time (retried without bound) and which count toward giving up.</summary>
 public sealed class BatchFaultsTests

@@ -1,7 +1,6 @@
-using Campaigns.Activities;
 using Campaigns.Activities.Batches;
 
-namespace Campaigns.Workflows.Tests;
+namespace Campaigns.Activities.Tests;
 
 /// <summary>Heartbeats on progress: a loop that stops going round for longer than the bound reads as stalled.</summary>
 public sealed class LoopPulseTests

@@ -1,7 +1,7 @@
 using Campaigns.Activities.Budget;
 using Campaigns.Storage;
 
-namespace Campaigns.Workflows.Tests;
+namespace Campaigns.Activities.Tests;
 
 /// <summary>
 /// Three members joining, one leaving gracefully and one crashing, each sending as fast as its gate allows,
