@@ -41,19 +41,24 @@ internal sealed class SkippedClock(WorkflowEnvironment env) : TimeProvider
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
+            var events = (await handle.FetchHistoryAsync()).Events.ToList();
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{handle.Id} never became idle with a timer open within {timeout}");
+                throw new TimeoutException(
+                    $"{handle.Id} never became idle with a timer open within {timeout}: last event {events[^1].EventType}, {OpenActivities(events)} activities open, " +
+                    $"next timer {NextTimer(events):O}, now {GetUtcNow():O}");
             }
 
-            var events = (await handle.FetchHistoryAsync()).Events.ToList();
             if (events.Any(e => e.EventType is EventType.WorkflowExecutionCompleted or EventType.WorkflowExecutionFailed
                 or EventType.WorkflowExecutionCanceled or EventType.WorkflowExecutionTerminated or EventType.WorkflowExecutionContinuedAsNew))
             {
                 return false;
             }
 
-            if (events[^1].EventType == EventType.WorkflowTaskCompleted && OpenActivities(events) == 0 && NextTimer(events) is { } fires)
+            // Idle: its last workflow task completed (the commands' events follow that one) and none is scheduled since.
+            var lastTask = events.LastOrDefault(e => e.EventType is EventType.WorkflowTaskScheduled or EventType.WorkflowTaskStarted
+                or EventType.WorkflowTaskCompleted or EventType.WorkflowTaskFailed or EventType.WorkflowTaskTimedOut);
+            if (lastTask?.EventType == EventType.WorkflowTaskCompleted && OpenActivities(events) == 0 && NextTimer(events) is { } fires)
             {
                 var now = GetUtcNow();
                 if (fires > now)
