@@ -28,7 +28,7 @@ public sealed partial class CampaignActivities
                 return;
             }
 
-            await store.AddTargetsAsync(campaignId, [.. page.Select(t => t.Callees)], ct).ConfigureAwait(false);
+            await store.AddZonedTargetsAsync(campaignId, [.. page.Select(t => new NewTarget(t.Callees, t.TimeZone))], ct).ConfigureAwait(false);
             after = page[^1].Seq;
         }
     }

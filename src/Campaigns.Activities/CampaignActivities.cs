@@ -26,11 +26,14 @@ public sealed partial class CampaignActivities(IOutcomeStore store, BatchRunner 
             ? await store.ClaimCampaignAsync(campaignId, input.WorkflowId, runId, definition, ct).ConfigureAwait(false)
             : await store.RegisterCampaignAsync(campaignId, input.WorkflowId, definition, ct).ConfigureAwait(false);
         RefuseAnotherRun(row, input);
-        var targets = (spec.Callees ?? []).Select(c => (IReadOnlyList<string>)[c]).Concat(spec.Groups ?? []).ToList();
+        var zones = spec.CalleeTimeZones ?? new Dictionary<string, string>();
+        var targets = (spec.Callees ?? []).Select(c => new NewTarget([c], zones.GetValueOrDefault(c)))
+            .Concat((spec.Groups ?? []).Select(g => new NewTarget(g)))
+            .ToList();
         if (targets.Count > 0)
         {
             // Idempotent: a target already in the campaign is skipped, so a retry adds nothing.
-            await store.AddTargetsAsync(campaignId, targets, ct).ConfigureAwait(false);
+            await store.AddZonedTargetsAsync(campaignId, targets, ct).ConfigureAwait(false);
         }
 
         if (input.TargetsFrom is { } list)
@@ -52,7 +55,25 @@ public sealed partial class CampaignActivities(IOutcomeStore store, BatchRunner 
         await store.SetCampaignStatusAsync(campaignId, CampaignStatus.Running, cancellationToken: ct).ConfigureAwait(false);
         // The pace of a campaign without a cap: the fleet's whole start budget (every worker's share together).
         var budget = options.Value.Budget;
-        return new RegisterResult(progress.Targets) { StartsPerSecond = budget.StartCallsPerSecond * budget.Headroom };
+        return new RegisterResult(progress.Targets)
+        {
+            StartsPerSecond = budget.StartCallsPerSecond * budget.Headroom,
+            TimeZones = await CalleeZonesAsync(spec, campaignId, ct).ConfigureAwait(false),
+        };
+    }
+
+    // The zones the targets are called in, for the workflow's dispatch gate (docs/callee-time-zones.md): null when the
+    // campaign has no window (no gate) or every target is called in the window's own zone.
+    private async Task<IReadOnlyList<string>?> CalleeZonesAsync(CampaignSpec spec, string campaignId, CancellationToken ct)
+    {
+        if (spec.CallingWindow?.TimeZone is not { } own)
+        {
+            return null;
+        }
+
+        var found = await store.GetTargetZonesAsync(campaignId, ct).ConfigureAwait(false);
+        List<string> zones = [.. found.Zones, .. found.AnyWithoutZone ? [own] : Array.Empty<string>()];
+        return zones.All(z => z == own) ? null : [.. zones.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     // One campaign id, one campaign: a run that did not take the campaign changes nothing and dials nobody (its
@@ -127,7 +148,7 @@ public sealed partial class CampaignActivities(IOutcomeStore store, BatchRunner 
         try
         {
             var result = await batches.RunAsync(input, context).ConfigureAwait(false);
-            return input.Token is not null ? await held.HandBackAsync(input, result.Items, cancel.IsCancellationRequested, abort.Token, context.CappedUntil).ConfigureAwait(false)
+            return input.Token is not null ? await held.HandBackAsync(input, result.Items, cancel.IsCancellationRequested, abort.Token, context.CappedUntil, context.ClosedUntil).ConfigureAwait(false)
                 : input.Runs is null ? result
                 : BatchRuns.Compact(result.Items);
         }

@@ -43,6 +43,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<RecordFinder>();
         services.TryAddSingleton<LiveCallSlots>();
         services.TryAddSingleton<ContactCaps>();
+        services.TryAddSingleton<CalleeHours>();
         services.TryAddSingleton<BatchRunner>();
         services.TryAddSingleton<HeldAttempts>();
         services.TryAddSingleton<CampaignActivities>();

@@ -74,6 +74,7 @@ public static class CampaignsCli
         root.Subcommands.Add(ExportCommand.Create(commands));
         root.Subcommands.Add(DncCommands.Create(commands));
         root.Subcommands.Add(PolicyCommands.Create(commands));
+        root.Subcommands.Add(HolidaysCommands.Create(commands));
         root.Subcommands.Add(CallbacksCommands.Create(commands));
         return root;
     }

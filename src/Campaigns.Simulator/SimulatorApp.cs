@@ -11,9 +11,11 @@ public static class SimulatorApp
 {
     /// <summary>
     /// Builds the app from command-line arguments (<c>--urls</c>, <c>--Simulator:TimeScale=60</c> …),
-    /// environment (<c>Simulator__Seed</c> …) and appsettings; <paramref name="configure"/> runs last.
+    /// environment (<c>Simulator__Seed</c> …) and appsettings; <paramref name="configure"/> runs last. <paramref name="time"/>
+    /// (default the system clock) stamps when calls are placed and checks UserSig expiry: a test whose workflow time is
+    /// skipped gives the clock its worker reads.
     /// </summary>
-    public static WebApplication Build(string[] args, Action<SimulatorOptions>? configure = null)
+    public static WebApplication Build(string[] args, Action<SimulatorOptions>? configure = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
 
@@ -25,7 +27,7 @@ public static class SimulatorApp
         configure?.Invoke(options);
 
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton(new VirtualClock(options.TimeScale));
         builder.Services.AddSingleton<CalleePlanner>();
         builder.Services.AddSingleton<RingLog>();

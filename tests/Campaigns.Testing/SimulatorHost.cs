@@ -39,9 +39,9 @@ public sealed class SimulatorHost : IAsyncDisposable
     public HttpClient Admin { get; }
 
     /// <summary>Starts a simulator; <paramref name="configure"/> adjusts its options before it starts.</summary>
-    public static async Task<SimulatorHost> StartAsync(Action<SimulatorOptions>? configure = null)
+    public static async Task<SimulatorHost> StartAsync(Action<SimulatorOptions>? configure = null, TimeProvider? time = null)
     {
-        var app = SimulatorApp.Build(["--urls", "http://127.0.0.1:0"], configure);
+        var app = SimulatorApp.Build(["--urls", "http://127.0.0.1:0"], configure, time);
         await app.StartAsync().ConfigureAwait(false);
         var url = app.Urls.First();
         return new SimulatorHost(app, new Uri(url.EndsWith('/') ? url : url + "/"));

@@ -3,6 +3,7 @@ using Campaigns.Simulator;
 using Campaigns.Storage;
 using Campaigns.Worker;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Campaigns.Workflows.Tests;
@@ -17,6 +18,7 @@ public sealed class CampaignHarness : IAsyncDisposable
     private IOutcomeStore? store;
     private IReadOnlyDictionary<string, string?> extraConfig = new Dictionary<string, string?>();
     private double timeScale = 60;
+    private TimeProvider? clock;
 
     private CampaignHarness(TemporalServer temporal, SimulatorHost simulator, string database, string taskQueue)
     {
@@ -45,18 +47,21 @@ public sealed class CampaignHarness : IAsyncDisposable
     /// scaled the same way.
     /// </summary>
     public static async Task<CampaignHarness> StartAsync(
-        TemporalServer temporal, Action<SimulatorOptions>? simulator = null, double timeScale = 60, IReadOnlyDictionary<string, string?>? config = null)
+        TemporalServer temporal, Action<SimulatorOptions>? simulator = null, double timeScale = 60, IReadOnlyDictionary<string, string?>? config = null, TimeProvider? clock = null)
     {
-        var sim = await SimulatorHost.StartAsync(o =>
-        {
-            o.TimeScale = timeScale;
-            simulator?.Invoke(o);
-        });
+        var sim = await SimulatorHost.StartAsync(
+            o =>
+            {
+                o.TimeScale = timeScale;
+                simulator?.Invoke(o);
+            },
+            clock);
         // A small pool per worker: several workers and suites share one test server (max_connections 200).
         var database = await PostgresServer.CreateDatabaseAsync() + ";Maximum Pool Size=30";
         var harness = new CampaignHarness(temporal, sim, database, "tq-" + Guid.NewGuid().ToString("N"));
         harness.extraConfig = config ?? new Dictionary<string, string?>();
         harness.timeScale = timeScale;
+        harness.clock = clock;
         await harness.StartWorkerAsync();
         return harness;
     }
@@ -71,7 +76,14 @@ public sealed class CampaignHarness : IAsyncDisposable
 
     public async Task StartWorkerAsync()
     {
-        worker = WorkerHost.CreateBuilder([], c => c.AddInMemoryCollection(WorkerConfig()).AddInMemoryCollection(extraConfig)).Build();
+        var builder = WorkerHost.CreateBuilder([], c => c.AddInMemoryCollection(WorkerConfig()).AddInMemoryCollection(extraConfig));
+        if (clock is not null)
+        {
+            // The worker's (and its store's) clock: the last registration wins over the TryAdd of TimeProvider.System.
+            builder.Services.AddSingleton(clock);
+        }
+
+        worker = builder.Build();
         await worker.StartAsync();
     }
 

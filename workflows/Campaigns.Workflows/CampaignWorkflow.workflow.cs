@@ -65,7 +65,11 @@ public sealed partial class CampaignWorkflow
     private bool cancelRequested;
     private int? maxCallsPerSecond;
     private List<PendingAttempt> pending = [];
-    private CallingWindow? window;
+    private ICallingWindow? window;
+
+    // The zones the campaign's callees are called in (their own, or the window's for those with none), when any differs
+    // from the window's zone: registration says, continue-as-new carries them (docs/callee-time-zones.md).
+    private IReadOnlyList<string>? calleeZones;
     private int activeBatches;
     private int changes;
     private DateTimeOffset nextDispatchAt;
@@ -199,6 +203,7 @@ public sealed partial class CampaignWorkflow
                 : await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RegisterAsync(registerInput), StoreOptions);
             targets = registered.Targets;
             fleetStartRate = registered.StartsPerSecond;
+            calleeZones = registered.TimeZones;
             progress = new CampaignProgress { CampaignId = campaignId, Targets = targets };
             // budgets.startCall is the same cap as rate.maxCallsPerSecond (the validator refuses two values).
             // No patch needed: histories recorded before budgets existed have no budgets (the validator then
@@ -213,6 +218,7 @@ public sealed partial class CampaignWorkflow
             paused = carryOver.Paused;
             maxCallsPerSecond = carryOver.MaxCallsPerSecond;
             fleetStartRate = carryOver.FleetStartRate;
+            calleeZones = carryOver.TimeZones;
             pending = [.. carryOver.Pending];
             if (storePending)
             {
@@ -222,6 +228,14 @@ public sealed partial class CampaignWorkflow
                 adopting = toAdopt.Count > 0;
                 batchesThisRun = 4; // no ramp: the first ring of the campaign is long past
             }
+        }
+
+        // A patch (issue 20 part 3): callees in zones of their own open the dispatch gate while any of their windows is
+        // open; the worker checks each callee's own window (and the app's holidays) when it dials. Histories recorded
+        // before had no zones in their registration and replay with the campaign's window alone.
+        if (spec.CallingWindow is { } own && calleeZones is { Count: > 0 } && Workflow.Patched("callee-time-zones"))
+        {
+            window = CalleeWindows.Of(own, calleeZones);
         }
 
         SetStatus(paused ? CampaignStatuses.Paused : CampaignStatuses.Running);
@@ -282,6 +296,7 @@ public sealed partial class CampaignWorkflow
                     Paused = paused,
                     MaxCallsPerSecond = maxCallsPerSecond,
                     FleetStartRate = fleetStartRate,
+                TimeZones = calleeZones,
                     PendingLeft = pendingLeft,
                     NextPendingDue = pendingDue,
                     Adopt = adopt,
@@ -296,6 +311,7 @@ public sealed partial class CampaignWorkflow
                 Paused = paused,
                 MaxCallsPerSecond = maxCallsPerSecond,
                 FleetStartRate = fleetStartRate,
+                TimeZones = calleeZones,
                 Pending = pending,
             }));
         }
@@ -436,7 +452,7 @@ public sealed partial class CampaignWorkflow
         CampaignId = spec.CampaignId!,
         // The dial settings only: the targets are in the store, and a 10k-callee list in every
         // batch's scheduled event would grow the history by megabytes.
-        Spec = spec with { Callees = null, Groups = null, Rate = spec.Rate with { MaxCallsPerSecond = maxCallsPerSecond } },
+        Spec = spec with { Callees = null, Groups = null, CalleeTimeZones = null, Rate = spec.Rate with { MaxCallsPerSecond = maxCallsPerSecond } },
         // Compact (runs of sequence numbers) since live-call slots: a batch's input and result are most of
         // a run's history bytes, and one run should hold a 100,000-target campaign.
         Items = liveSlots ? [] : items,

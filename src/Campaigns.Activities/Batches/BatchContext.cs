@@ -40,5 +40,11 @@ public sealed record BatchContext
     /// </summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> CappedUntil { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The attempts deferred because the callee's own calling window is closed, or a holiday (attempt key → when it
+    /// opens), filled by the runner: the batch hands them back to the store due then. Shared by every copy of this context.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> ClosedUntil { get; } = new(StringComparer.Ordinal);
+
     private readonly CancellationToken? stopping;
 }

@@ -28,6 +28,7 @@ public sealed partial class BatchRunner(
     RecordHarvester harvester,
     LiveCallSlots liveCalls,
     ContactCaps contactCaps,
+    CalleeHours calleeHours,
     IOptions<CampaignWorkerOptions> options,
     TimeProvider time,
     ILogger<BatchRunner> logger)
@@ -149,6 +150,11 @@ public sealed partial class BatchRunner(
             return await CloseUnclaimedAsync(input, attempt, target, context, held, Results.RedialHeld).ConfigureAwait(false);
         }
 
+        if (await DeferIfClosedAsync(input, attempt, target, context).ConfigureAwait(false) is { } closed)
+        {
+            return closed; // outside the callee's own window, or a holiday: Deferred to its opening (BatchRunner.Hours.cs)
+        }
+
         if (await DeferIfCappedAsync(spec, attempt, target, context).ConfigureAwait(false) is { } capped)
         {
             return capped; // a contact cap refuses it now: Deferred until it frees, never dialed (BatchRunner.Caps.cs)
@@ -195,6 +201,11 @@ public sealed partial class BatchRunner(
         if (input.DialUntil is { } until && time.GetUtcNow() >= until)
         {
             return Results.Deferred; // the calling window (or the start window) closed while this waited for the budget
+        }
+
+        if (await DeferIfClosedAsync(input, attempt, target, context).ConfigureAwait(false) is { } closedMeanwhile)
+        {
+            return closedMeanwhile; // the callee's own window closed while this waited: checked again just before the claim
         }
 
         // Only the execution that moves Intended → Dialing may send the request. The claim is not cancelled

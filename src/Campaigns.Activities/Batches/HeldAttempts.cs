@@ -29,11 +29,17 @@ public sealed class HeldAttempts(IOutcomeStore store, TimeProvider time)
 
     /// <summary>
     /// Hands back the Deferred attempts (due now; those a contact cap deferred, named in <paramref name="cappedUntil"/>,
-    /// due when the cap frees, inside the calling window) and adds the redials the campaign's rules ask for (none after
+    /// due when the cap frees, inside the calling window; those outside their callee's window, named in
+    /// <paramref name="closedUntil"/>, due when it opens) and adds the redials the campaign's rules ask for (none after
     /// a cancel), then returns the compact result naming what the batch held and what is left in the store.
     /// </summary>
     public async Task<BatchResult> HandBackAsync(
-        BatchInput held, IReadOnlyList<ItemResult> results, bool cancelled, CancellationToken cancellationToken, IReadOnlyDictionary<string, DateTimeOffset>? cappedUntil = null)
+        BatchInput held,
+        IReadOnlyList<ItemResult> results,
+        bool cancelled,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, DateTimeOffset>? cappedUntil = null,
+        IReadOnlyDictionary<string, DateTimeOffset>? closedUntil = null)
     {
         ArgumentNullException.ThrowIfNull(held);
         ArgumentNullException.ThrowIfNull(results);
@@ -42,6 +48,13 @@ public sealed class HeldAttempts(IOutcomeStore store, TimeProvider time)
         var window = held.Spec.CallingWindow is { } w ? CallingWindow.Parse(w, []) : null;
         var deferred = results.Where(r => r.Result == Results.Deferred).Select(r =>
         {
+            if (closedUntil is not null && closedUntil.TryGetValue(AttemptKey.For(held.CampaignId, r.Seq, r.AttemptNo), out var windowOpens))
+            {
+                // The callee's own window (or a holiday) closed: due when it opens, not a cap (never Capped).
+                capped.Add((r.Seq, r.AttemptNo));
+                return new PendingRow(r.Seq, r.AttemptNo, windowOpens.ToUniversalTime());
+            }
+
             if (cappedUntil is null || !cappedUntil.TryGetValue(AttemptKey.For(held.CampaignId, r.Seq, r.AttemptNo), out var until))
             {
                 return new PendingRow(r.Seq, r.AttemptNo, now);
@@ -55,7 +68,7 @@ public sealed class HeldAttempts(IOutcomeStore store, TimeProvider time)
         var redials = cancelled ? [] : results.Select(r => RedialOf(held.Spec.Redial, r, now)).OfType<PendingRow>().ToList();
         var left = await store.HandBackPendingAsync(held.CampaignId, held.Token!, deferred, redials, cancellationToken).ConfigureAwait(false);
 
-        // Capped attempts are left out of the result: the workflow slows its dispatch when a batch reports Deferred
+        // Capped attempts (and those waiting for their callee's window) are left out of the result: the workflow slows its dispatch when a batch reports Deferred
         // attempts (the worker's back-pressure: slots or budget short), which a cap is not. The store keeps them, due
         // when the cap frees, and CappedLeft shows them in the progress.
         var reported = capped.Count == 0 ? results : [.. results.Where(r => !capped.Contains((r.Seq, r.AttemptNo)))];

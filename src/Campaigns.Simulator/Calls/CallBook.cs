@@ -7,7 +7,7 @@ namespace Campaigns.Simulator.Calls;
 /// oldest ended calls are forgotten beyond <see cref="MemoryLimits.MaxCalls"/> and once their records
 /// have expired; the <see cref="RingLog"/> keeps counting regardless.
 /// </summary>
-public sealed class CallBook(SimulatorOptions options, VirtualClock clock, CalleePlanner planner, RingLog rings)
+public sealed class CallBook(SimulatorOptions options, VirtualClock clock, CalleePlanner planner, RingLog rings, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, SimCall> calls = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<SimCall> placed = new();
@@ -47,7 +47,7 @@ public sealed class CallBook(SimulatorOptions options, VirtualClock clock, Calle
             MediaType = mediaType,
             RoomId = roomId ?? "",
             RoomIdType = roomIdType ?? 0,
-            PlacedAt = DateTimeOffset.UtcNow,
+            PlacedAt = time.GetUtcNow(), // the wall clock (a test may give a clock that follows skipped workflow time)
             Start = start,
             Plans = plans,
             Fate = planner.PlanRecord(plans[0]),

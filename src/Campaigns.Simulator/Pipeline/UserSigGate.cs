@@ -9,7 +9,7 @@ namespace Campaigns.Simulator.Pipeline;
 /// Checks the signed query of every request and answers the vendor's documented errors. A verified
 /// UserSig is remembered until it expires, so verification (inflate + HMAC) is not paid per request.
 /// </summary>
-public sealed class UserSigGate(SimulatorOptions options)
+public sealed class UserSigGate(SimulatorOptions options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<(string Sig, string Identifier), DateTimeOffset> verified = new();
 
@@ -33,7 +33,7 @@ public sealed class UserSigGate(SimulatorOptions options)
                 : (70001, "invalid request parameters: random, contenttype");
         }
 
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         if (!(verified.TryGetValue((userSig, identifier), out var until) && now <= until))
         {
             var check = TlsSigV2.Verify(userSig, options.SdkAppId, identifier, options.SecretKey, now);

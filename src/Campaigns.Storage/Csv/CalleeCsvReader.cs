@@ -7,7 +7,11 @@ namespace Campaigns.Storage.Csv;
 public sealed record RejectedRow(int Line, string Value, string Reason);
 
 /// <summary>A row accepted from the file: its line and its callees (one, or several for a group call).</summary>
-public sealed record CalleeRow(int Line, IReadOnlyList<string> Callees);
+public sealed record CalleeRow(int Line, IReadOnlyList<string> Callees)
+{
+    /// <summary>The row's IANA time zone (the <c>time_zone</c> column), null when the file has none or the cell is empty.</summary>
+    public string? TimeZone { get; init; }
+}
 
 /// <summary>What a file held: <see cref="Rows"/> data rows, each either accepted or rejected with its line.</summary>
 public sealed record CalleeFile(int Rows, IReadOnlyList<CalleeRow> Accepted, IReadOnlyList<RejectedRow> Rejected);
@@ -20,7 +24,8 @@ public sealed record CalleeFile(int Rows, IReadOnlyList<CalleeRow> Accepted, IRe
 /// <c>;</c> is the delimiter). Callee ids are trimmed, NFC-normalised and checked by the vendor's rule. A
 /// first line that looks like a header but names no callee column (<c>phone</c>, <c>name</c>, …) is not
 /// read as a callee: the file is rejected row by row, saying so. Blank lines are not rows; every other
-/// line is accepted or rejected with its line number.
+/// line is accepted or rejected with its line number. A header may also name a <c>time_zone</c> column
+/// (or <c>timezone</c>): each row's IANA zone, empty when unknown (docs/callee-time-zones.md).
 /// </summary>
 public static class CalleeCsvReader
 {
@@ -35,6 +40,8 @@ public static class CalleeCsvReader
         "phone", "phone_number", "phonenumber", "mobile", "cell", "tel", "telephone", "number", "msisdn",
         "name", "first_name", "last_name", "firstname", "lastname", "full_name", "email", "e-mail", "mail", "id", "contact",
     ];
+
+    private static readonly string[] ZoneHeaderNames = ["time_zone", "timezone"];
 
     private static readonly char[] Delimiters = [',', ';', '\t'];
 
@@ -65,6 +72,7 @@ public static class CalleeCsvReader
         }
 
         var column = 0;
+        var zoneColumn = -1;
         if (first < lines.Count)
         {
             var (line, text) = lines[first];
@@ -72,6 +80,7 @@ public static class CalleeCsvReader
             if (header is { } h)
             {
                 (delimiter, column) = (h.Delimiter, h.Column);
+                zoneColumn = CsvLine.Split(text, h.Delimiter).Fields!.FindIndex(f => ZoneHeaderNames.Contains(f.ToLowerInvariant()));
                 first++;
             }
             else if (LooksLikeHeader(text) is { } word)
@@ -91,7 +100,8 @@ public static class CalleeCsvReader
             var (fields, malformed) = CsvLine.Split(text, sepChar);
             var field = fields is null ? "" : column < fields.Count ? CalleeId.Normalize(fields[column]) : "";
             var callees = field.Split(groupSeparators, StringSplitOptions.TrimEntries);
-            var problem = malformed ?? Check(callees, maxGroupCallees);
+            var zone = fields is not null && zoneColumn >= 0 && zoneColumn < fields.Count && fields[zoneColumn].Length > 0 ? fields[zoneColumn] : null;
+            var problem = malformed ?? Check(callees, maxGroupCallees) ?? (zone is null ? null : ZoneProblem(zone));
             if (problem is not null)
             {
                 rejected.Add(new RejectedRow(line, Clip(fields is null ? text : field), problem));
@@ -106,7 +116,7 @@ public static class CalleeCsvReader
             }
 
             firstLineOf[key] = line;
-            accepted.Add(new CalleeRow(line, callees));
+            accepted.Add(new CalleeRow(line, callees) { TimeZone = zone });
         }
 
         return new CalleeFile(lines.Count - first, accepted, rejected);
@@ -163,6 +173,8 @@ public static class CalleeCsvReader
         var twice = callees.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         return twice is null ? null : $"callee '{twice.Key}' appears twice in one group";
     }
+
+    private static string? ZoneProblem(string zone) => TimeZoneIds.Problem(zone) is { } problem ? "time_zone: " + problem : null;
 
     private static string Clip(string value) => value.Length <= 80 ? value : value[..80] + "…";
 }

@@ -27,7 +27,7 @@ public static class CalleeImporter
         var file = CalleeCsvReader.Read(csv, maxGroupCallees);
         var dnc = await store.FindDoNotCallAsync(file.Accepted.SelectMany(r => r.Callees), cancellationToken).ConfigureAwait(false);
         var rejections = file.Rejected.ToList();
-        var targets = new List<IReadOnlyList<string>>(file.Accepted.Count);
+        var targets = new List<NewTarget>(file.Accepted.Count);
         foreach (var row in file.Accepted)
         {
             var blocked = row.Callees.FirstOrDefault(dnc.Contains);
@@ -37,11 +37,11 @@ public static class CalleeImporter
             }
             else
             {
-                targets.Add(row.Callees);
+                targets.Add(new NewTarget(row.Callees, row.TimeZone));
             }
         }
 
-        var added = await store.AddTargetsAsync(campaignId, targets, cancellationToken).ConfigureAwait(false);
+        var added = await store.AddZonedTargetsAsync(campaignId, targets, cancellationToken).ConfigureAwait(false);
         return new ImportReport(added.Added, added.AlreadyPresent, [.. rejections.OrderBy(r => r.Line)], file.Rows);
     }
 }

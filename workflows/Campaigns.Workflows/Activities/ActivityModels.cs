@@ -26,6 +26,13 @@ public sealed record RegisterResult(long Targets)
     /// its own (null from workers before this field: 200).
     /// </summary>
     public double? StartsPerSecond { get; init; }
+
+    /// <summary>
+    /// The zones the campaign's targets are called in (each target's own, the calling window's for those with none),
+    /// when any differs from the window's zone; null otherwise, and from workers before this field
+    /// (docs/callee-time-zones.md).
+    /// </summary>
+    public IReadOnlyList<string>? TimeZones { get; init; }
 }
 
 /// <summary>One target's attempt to dial: target sequence number and attempt number (1 = first dial).</summary>

@@ -13,8 +13,18 @@ public sealed record CampaignSpec
     /// <summary>The robot UserID that places the calls (the vendor's UserID rule).</summary>
     public string? RobotAccount { get; init; }
 
-    /// <summary>Callees rung one by one (a 1v1 call each).</summary>
+    /// <summary>
+    /// Callees rung one by one (a 1v1 call each). In the JSON an entry is a user id, or an object
+    /// <c>{"userId": …, "timeZone": …}</c> whose zone goes to <see cref="CalleeTimeZones"/> (docs/callee-time-zones.md).
+    /// </summary>
     public IReadOnlyList<string>? Callees { get; init; }
+
+    /// <summary>
+    /// Inline callees' IANA time zones (callee → zone), from the callee objects of <c>callees</c>: the calling window
+    /// applies in the callee's zone (the campaign's when a callee has none). Kept apart so that <see cref="Callees"/>
+    /// stays a list of ids everywhere else.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? CalleeTimeZones { get; init; }
 
     /// <summary>Group calls: each entry is the callees of one call (at most 8, the robot makes 9).</summary>
     public IReadOnlyList<IReadOnlyList<string>>? Groups { get; init; }

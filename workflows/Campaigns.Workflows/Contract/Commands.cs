@@ -33,6 +33,9 @@ public sealed record CarryOver
     /// <summary>When the earliest pending attempt in the store is due (as last seen).</summary>
     public DateTimeOffset? NextPendingDue { get; init; }
 
+    /// <summary>The zones the callees are called in, as registration reported them (null: the window's zone alone).</summary>
+    public IReadOnlyList<string>? TimeZones { get; init; }
+
     /// <summary>
     /// Batches the previous run left running (it continued as new without waiting for them): adopted by this run's
     /// batches, which report their attempts.

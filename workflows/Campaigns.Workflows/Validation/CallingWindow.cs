@@ -9,7 +9,7 @@ namespace Campaigns.Workflows.Validation;
 /// A validated calling window: whether an instant is inside it, and when it next opens or closes.
 /// NodaTime's compiled-in TZDB gives every worker the same answer, so the workflow may use it.
 /// </summary>
-public sealed class CallingWindow
+public sealed class CallingWindow : ICallingWindow
 {
     private static readonly string[] DayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     private readonly DateTimeZone zone;
@@ -82,18 +82,37 @@ public sealed class CallingWindow
         return problems.Count > before ? null : new CallingWindow(zone!, days, startTime!.Value, endTime!.Value, excluded);
     }
 
+    /// <summary>The IANA id of the window's zone.</summary>
+    public string ZoneId => zone.Id;
+
+    /// <summary>
+    /// This window's days and hours in another zone (a callee's), closed on <paramref name="closedDates"/> too (the
+    /// app's holidays in that zone). <paramref name="zoneId"/> must be a zone TZDB knows (validated before).
+    /// </summary>
+    public CallingWindow In(string zoneId, IEnumerable<LocalDate> closedDates) =>
+        new(DateTimeZoneProviders.Tzdb[zoneId], days, start, end, [.. excluded, .. closedDates]);
+
+    /// <summary>Every hour of every day in <paramref name="zoneId"/> but <paramref name="closedDates"/>: a campaign with no window, under holidays.</summary>
+    public static CallingWindow AllDay(string zoneId, IEnumerable<LocalDate> closedDates) =>
+        new(DateTimeZoneProviders.Tzdb[zoneId], [.. Enum.GetValues<IsoDayOfWeek>().Where(d => d != IsoDayOfWeek.None)], LocalTime.Midnight, LocalTime.MaxValue, [.. closedDates]);
+
+    // LocalTime.MaxValue as the end: open to midnight (the window's end is exclusive).
+    private bool ToMidnight => end == LocalTime.MaxValue;
+
     /// <summary>Whether calls may be placed at <paramref name="instant"/>.</summary>
     public bool IsOpen(DateTimeOffset instant)
     {
         var local = Instant.FromDateTimeOffset(instant).InZone(zone).LocalDateTime;
-        return OpenOn(local.Date) && local.TimeOfDay >= start && local.TimeOfDay < end;
+        return OpenOn(local.Date) && local.TimeOfDay >= start && (local.TimeOfDay < end || ToMidnight);
     }
 
     /// <summary>When the window next closes after <paramref name="instant"/> (inside it).</summary>
     public DateTimeOffset ClosesAfter(DateTimeOffset instant)
     {
         var local = Instant.FromDateTimeOffset(instant).InZone(zone).LocalDateTime;
-        return (local.Date + end).InZoneLeniently(zone).ToDateTimeOffset();
+        return ToMidnight
+            ? zone.AtStartOfDay(local.Date.PlusDays(1)).ToDateTimeOffset()
+            : (local.Date + end).InZoneLeniently(zone).ToDateTimeOffset();
     }
 
     /// <summary>When the window next opens at or after <paramref name="instant"/> (within a year), or null.</summary>

@@ -65,9 +65,11 @@ public static class CampaignValidator
             return new ValidationResult(null, ["$: the input could not be read: " + undecodable.GetString()]);
         }
 
-        var spec = JsonBinder.Bind<CampaignSpec>(json, problems);
+        var (flat, zones) = CalleeObjects.Flatten(json, problems);
+        var spec = JsonBinder.Bind<CampaignSpec>(flat, problems);
         if (spec is not null)
         {
+            spec = WithCalleeZones(spec, zones, problems);
             Check(spec, problems);
             CheckWhen(spec, now, problems);
         }
@@ -273,6 +275,36 @@ public static class CampaignValidator
         {
             problems.Add($"$.campaignId: \"{id}\" is {id.Length} characters; a recurring campaign's id (its schedule's) is at most {ScheduledCampaigns.MaxScheduleIdLength}, so that each run's id (it adds -yyyyMMddTHHmmss) fits 64");
         }
+    }
+
+    // The zones of callee objects, with those of a calleeTimeZones map (as a stored definition carries them), each
+    // checked: an IANA zone, for a callee of the campaign's callees.
+    private static CampaignSpec WithCalleeZones(CampaignSpec spec, Dictionary<string, (string Zone, string Path)> given, List<string> problems)
+    {
+        foreach (var (callee, zone) in spec.CalleeTimeZones ?? new Dictionary<string, string>())
+        {
+            var path = $"$.calleeTimeZones.{callee}";
+            if (NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone ?? "") is null)
+            {
+                problems.Add($"{path}: \"{zone}\" is not an IANA time zone (e.g. \"Asia/Shanghai\", \"Europe/Berlin\")");
+            }
+            else if (given.TryGetValue(callee, out var other) && other.Zone != zone)
+            {
+                problems.Add($"{path}: \"{zone}\" differs from {other.Path} \"{other.Zone}\"");
+            }
+            else
+            {
+                given.TryAdd(callee, (zone!, path));
+            }
+        }
+
+        var callees = (spec.Callees ?? []).ToHashSet(StringComparer.Ordinal);
+        foreach (var (callee, (_, path)) in given.Where(z => !callees.Contains(z.Key)))
+        {
+            problems.Add($"{path}: \"{callee}\" is not one of the campaign's callees (a zone is given to a callee in callees)");
+        }
+
+        return given.Count == 0 ? spec with { CalleeTimeZones = null } : spec with { CalleeTimeZones = given.ToDictionary(z => z.Key, z => z.Value.Zone, StringComparer.Ordinal) };
     }
 
     private static void CheckTargets(CampaignSpec spec, List<string> problems)
