@@ -4,6 +4,7 @@ using Campaigns.Storage.Model;
 namespace Campaigns.Cli.Tests;
 
 /// <summary><c>holidays add|list|remove</c>, and <c>import</c> reading the <c>time_zone</c> column (docs/callee-time-zones.md).</summary>
+[Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]
 public sealed class HolidaysTests(TemporalServer temporal)
 {

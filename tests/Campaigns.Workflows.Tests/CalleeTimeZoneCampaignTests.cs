@@ -14,6 +14,7 @@ namespace Campaigns.Workflows.Tests;
 /// workflow's next timer while no batch runs. So the simulator's call times are the campaign's time, and "no call outside
 /// any callee's window" is checked on them (and on the claim times the store stamped).
 /// </summary>
+[Trait("Needs", "Temporal")]
 [Collection(TimeSkippingTests.Name)]
 public sealed class CalleeTimeZoneCampaignTests(ITestOutputHelper output)
 {

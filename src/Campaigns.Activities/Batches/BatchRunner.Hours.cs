@@ -1,6 +1,7 @@
 using Campaigns.Storage.Model;
 using Campaigns.Workflows.Activities;
 using Microsoft.Extensions.Logging;
+using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Activities.Batches;
 
