@@ -21,7 +21,7 @@ public sealed class ContinueAsNewMockedTests(TimeSkippingFixture server, ITestOu
         var fake = new FakeCampaignActivities
         {
             Outcome = (seq, _) => seq <= 5 ? "NotAnswer" : Activities.Results.NormalEnd,
-            PaddingBytes = n => n <= 4 ? 1_100_000 : 0,
+            PaddingBytes = (n, _) => n <= 4 ? 1_100_000 : 0,
         };
         var id = MockedCampaign.NewId("can");
         await using var c = await MockedCampaign.StartAsync(server.Env, fake, output, id, MockedCampaign.Json(id, 100,

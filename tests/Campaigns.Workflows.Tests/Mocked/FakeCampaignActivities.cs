@@ -37,11 +37,20 @@ internal sealed class FakeCampaignActivities
     public Func<int, IReadOnlyList<BatchItem>, int?> GiveUpAfter { get; init; } = (_, _) => null;
 
     /// <summary>
-    /// Bytes of filler added to the JSON result of each of the first batches (n-th execution → bytes; default none). The
+    /// Bytes of filler added to the JSON result of a batch (n-th execution, the attempts it held → bytes; default none). The
     /// workflow ignores the unknown field; the history grows, so the server suggests continuing as new (the time-skipping
     /// server does at 4 MB of history).
     /// </summary>
-    public Func<int, int> PaddingBytes { get; init; } = _ => 0;
+    public Func<int, IReadOnlyList<BatchItem>, int> PaddingBytes { get; init; } = (_, _) => 0;
+
+    /// <summary>Bytes of filler added to the registration's result (recorded in the history as a local activity's marker).</summary>
+    public int RegisterPaddingBytes { get; init; }
+
+    /// <summary>
+    /// Awaited by the n-th batch execution once it holds its attempts, before it dials: true goes on, false stops it
+    /// there, dialing nobody and handing nothing back (as a batch stops when told its workflow run is gone).
+    /// </summary>
+    public Func<int, IReadOnlyList<BatchItem>, Task<bool>> Hold { get; init; } = (_, _) => Task.FromResult(true);
 
     /// <summary>Registrations (a continue-as-new run never registers again).</summary>
     public ConcurrentQueue<RegisterInput> Registrations { get; } = new();
@@ -58,22 +67,37 @@ internal sealed class FakeCampaignActivities
     /// <summary>FinishCancelled and FinishNotDialed executions.</summary>
     public ConcurrentQueue<string> Finishes { get; } = new();
 
-    /// <summary>Batches that held at least one attempt.</summary>
-    public IReadOnlyList<BatchCall> Dialing => [.. Batches.Where(b => b.Held.Count > 0)];
+    /// <summary>Batches that held at least one attempt and were not stopped.</summary>
+    public IReadOnlyList<BatchCall> Dialing => [.. Batches.Where(b => b.Held.Count > 0 && !b.Stopped)];
 
     [Activity("RegisterCampaign")]
-    public Task<RegisterResult> RegisterAsync(RegisterInput input)
+    public Task<JsonElement> RegisterAsync(RegisterInput input)
     {
         Registrations.Enqueue(input);
         var targets = (input.Spec.Callees?.Count ?? 0) + (input.Spec.Groups?.Count ?? 0);
-        return Task.FromResult(new RegisterResult(targets) { StartsPerSecond = 180 });
+        return Task.FromResult(Padded(new RegisterResult(targets) { StartsPerSecond = 180 }, RegisterPaddingBytes));
     }
 
     [Activity("RunBatch")]
-    public Task<JsonElement> RunBatchAsync(BatchInput input) => Task.FromResult(RunBatch(input));
+    public Task<JsonElement> RunBatchAsync(BatchInput input) => RunBatchRunsAsync(input);
 
     [Activity("RunBatchRuns")]
-    public Task<JsonElement> RunBatchRunsAsync(BatchInput input) => Task.FromResult(RunBatch(input));
+    public async Task<JsonElement> RunBatchRunsAsync(BatchInput input)
+    {
+        var info = ActivityExecutionContext.Current.Info;
+        var now = Now();
+        var n = Interlocked.Increment(ref batchNo);
+        var held = input.Token is { } token
+            ? pending.TakePending(token, input.AdoptTokens ?? [], [.. input.AllItems().Select(i => (i.Seq, i.AttemptNo))], input.Take, now).Items.Select(i => new BatchItem(i.Seq, i.AttemptNo)).ToList()
+            : [.. input.AllItems()];
+        if (!await Hold(n, held))
+        {
+            Batches.Enqueue(new BatchCall(n, now, Utc(info.ScheduledTime), info.WorkflowRunId, info.Attempt, input, held, [], false) { Stopped = true });
+            throw new OperationCanceledException($"batch {n} stopped before dialing");
+        }
+
+        return RunBatch(input, info, now, n, held);
+    }
 
     [Activity("FinishCancelled")]
     public Task<BatchResult> FinishCancelledAsync(BatchInput input)
@@ -114,14 +138,8 @@ internal sealed class FakeCampaignActivities
 
     // One execution: hold the attempts (from the store when the input has a token), dial each now unless DialUntil has
     // passed (then Deferred), hand back the deferred attempts and the redials the campaign's rules ask for.
-    private JsonElement RunBatch(BatchInput input)
+    private JsonElement RunBatch(BatchInput input, ActivityInfo info, DateTimeOffset now, int n, List<BatchItem> held)
     {
-        var info = ActivityExecutionContext.Current.Info;
-        var now = Now();
-        var n = Interlocked.Increment(ref batchNo);
-        var held = input.Token is { } token
-            ? pending.TakePending(token, input.AdoptTokens ?? [], [.. input.AllItems().Select(i => (i.Seq, i.AttemptNo))], input.Take, now).Items.Select(i => new BatchItem(i.Seq, i.AttemptNo)).ToList()
-            : [.. input.AllItems()];
         var giveUpAfter = held.Count > 0 ? GiveUpAfter(n, held) : null;
         var results = new List<ItemResult>();
         foreach (var item in held.Take(giveUpAfter ?? held.Count))
@@ -136,7 +154,7 @@ internal sealed class FakeCampaignActivities
             results.Add(new ItemResult(item.Seq, item.AttemptNo, Outcome(item.Seq, item.AttemptNo)));
         }
 
-        Batches.Enqueue(new BatchCall(n, now, new(DateTime.SpecifyKind(info.ScheduledTime, DateTimeKind.Utc)), info.WorkflowRunId, info.Attempt, input, held, results, giveUpAfter is not null));
+        Batches.Enqueue(new BatchCall(n, now, Utc(info.ScheduledTime), info.WorkflowRunId, info.Attempt, input, held, results, giveUpAfter is not null));
         var result = input.Token is { } t ? HandBack(input, t, held, results, now) : input.Runs is null ? new BatchResult(results) : BatchRuns.Compact(results);
         if (giveUpAfter is not null)
         {
@@ -144,8 +162,14 @@ internal sealed class FakeCampaignActivities
                 $"Batch gave up after {info.Attempt} execution(s): fake fault in batch {n}", errorType: Results.BatchGaveUpError, nonRetryable: true, details: [result]);
         }
 
+        return Padded(result, PaddingBytes(n, held));
+    }
+
+    // The result as JSON, with a filler field the workflow does not read when bytes > 0.
+    private static JsonElement Padded<T>(T result, int bytes)
+    {
         var json = JsonSerializer.SerializeToNode(result, CampaignJson.Options)!.AsObject();
-        if (PaddingBytes(n) is > 0 and var bytes)
+        if (bytes > 0)
         {
             json["padding"] = new string('x', bytes);
         }
@@ -165,12 +189,18 @@ internal sealed class FakeCampaignActivities
     }
 
     // The server's start time of this execution: workflow time on the time-skipping server.
-    private static DateTimeOffset Now() => new(DateTime.SpecifyKind(ActivityExecutionContext.Current.Info.StartedTime, DateTimeKind.Utc));
+    private static DateTimeOffset Now() => Utc(ActivityExecutionContext.Current.Info.StartedTime);
+
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 }
 
 /// <summary>One batch execution as the fake saw it.</summary>
 internal sealed record BatchCall(
-    int No, DateTimeOffset At, DateTimeOffset ScheduledAt, string? RunId, int Attempt, BatchInput Input, IReadOnlyList<BatchItem> Held, IReadOnlyList<ItemResult> Results, bool GaveUp);
+    int No, DateTimeOffset At, DateTimeOffset ScheduledAt, string? RunId, int Attempt, BatchInput Input, IReadOnlyList<BatchItem> Held, IReadOnlyList<ItemResult> Results, bool GaveUp)
+{
+    /// <summary>Stopped by <see cref="FakeCampaignActivities.Hold"/> before it dialed (its attempts stay held by its token).</summary>
+    public bool Stopped { get; init; }
+}
 
 /// <summary>One attempt dialed by the fake.</summary>
 internal sealed record Dial(int Seq, int AttemptNo, DateTimeOffset At);
