@@ -1,4 +1,3 @@
-using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
 using Xunit.Abstractions;
 
