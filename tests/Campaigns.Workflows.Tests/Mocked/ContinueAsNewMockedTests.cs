@@ -20,7 +20,7 @@ public sealed class ContinueAsNewMockedTests(TimeSkippingFixture server, ITestOu
         // 1.1 MB of filler in each of the first four batch results: the history passes 4 MB with the fourth.
         var fake = new FakeCampaignActivities
         {
-            Outcome = (seq, _) => seq <= 5 ? "NotAnswer" : Activities.Results.NormalEnd,
+            Outcome = (seq, _) => seq <= 5 ? "NotAnswer" : Results.NormalEnd,
             PaddingBytes = (n, _) => n <= 4 ? 1_100_000 : 0,
         };
         var id = MockedCampaign.NewId("can");
