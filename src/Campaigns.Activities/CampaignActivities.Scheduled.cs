@@ -1,8 +1,8 @@
 using Campaigns.Activities.Batches;
 using Campaigns.Storage.Model;
 using Campaigns.Workflows.Activities;
-using Temporalio.Activities;
 using Campaigns.Workflows.Contract;
+using Temporalio.Activities;
 
 namespace Campaigns.Activities;
 

@@ -2,8 +2,8 @@ using Campaigns.Activities.Batches;
 using Campaigns.Activities.Budget;
 using Campaigns.Activities.Watching;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Campaigns.Activities;

@@ -1,10 +1,10 @@
-using Campaigns.Activities;
 using Campaigns.Activities.Batches;
 using Campaigns.Activities.Watching;
-using Campaigns.Storage;
+using Campaigns.Activities;
 using Campaigns.Storage.Model;
-using Campaigns.TencentCall;
+using Campaigns.Storage;
 using Campaigns.TencentCall.Models;
+using Campaigns.TencentCall;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Campaigns.Callbacks.Tests;

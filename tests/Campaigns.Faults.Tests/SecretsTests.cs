@@ -1,8 +1,8 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Campaigns.Testing;
+using System.Text;
 using Campaigns.TencentCall.UserSig;
+using Campaigns.Testing;
 
 namespace Campaigns.Faults.Tests;
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using Campaigns.Activities.Batches;
 using Campaigns.Simulator;
 using Campaigns.Storage.Model;
-using Microsoft.Extensions.Configuration;
 using Campaigns.Workflows.Contract;
+using Microsoft.Extensions.Configuration;
 
 namespace Campaigns.Workflows.Tests;
 

@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using Campaigns.Workflows.Contract;
 using Campaigns.Worker;
+using Campaigns.Workflows.Contract;
 using Temporalio.Client;
 
 namespace Campaigns.Workflows.Tests;

@@ -1,7 +1,7 @@
 using Campaigns.Storage.Model;
 using Campaigns.Workflows.Activities;
-using Microsoft.Extensions.Logging;
 using Campaigns.Workflows.Contract;
+using Microsoft.Extensions.Logging;
 
 namespace Campaigns.Activities.Batches;
 

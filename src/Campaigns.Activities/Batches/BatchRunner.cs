@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using Campaigns.Activities.Budget;
 using Campaigns.Activities.Watching;
-using Campaigns.Storage;
 using Campaigns.Storage.Model;
-using Campaigns.TencentCall;
+using Campaigns.Storage;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
+using Campaigns.TencentCall;
 using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
 using Microsoft.Extensions.Logging;

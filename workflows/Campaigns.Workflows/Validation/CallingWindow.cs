@@ -1,7 +1,7 @@
 using System.Globalization;
 using Campaigns.Workflows.Contract;
-using NodaTime;
 using NodaTime.Text;
+using NodaTime;
 
 namespace Campaigns.Workflows.Validation;
 

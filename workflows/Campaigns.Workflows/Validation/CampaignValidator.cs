@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Validation;
