@@ -1,3 +1,5 @@
+
+
 namespace Campaigns.Activities;
 
 /// <summary>
@@ -134,7 +136,7 @@ public sealed class BudgetOptions
     /// </summary>
     public string? InstanceDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "campaigns");
 
-    internal static double FenceMarginSeconds => Budget.FleetShare.FenceMargin.TotalSeconds;
+    internal static double FenceMarginSeconds => Fleet.FleetShare.FenceMargin.TotalSeconds;
 
     internal TimeSpan Heartbeat => TimeSpan.FromSeconds(HeartbeatSeconds);
 

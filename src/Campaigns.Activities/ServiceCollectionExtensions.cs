@@ -1,5 +1,7 @@
 using Campaigns.Activities.Batches;
 using Campaigns.Activities.Budget;
+using Campaigns.Activities.Fleet;
+using Campaigns.Activities.Records;
 using Campaigns.Activities.Watching;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,4 +1,6 @@
 using Campaigns.Activities.Budget;
+using Campaigns.Activities.Caps;
+using Campaigns.Activities.Fleet;
 using Campaigns.TencentCall;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using Campaigns.Activities.Budget;
+using Campaigns.Activities.Fleet;
 
 namespace Campaigns.Activities.Tests;
 

@@ -1,4 +1,5 @@
 using Campaigns.Activities.Budget;
+using Campaigns.Activities.Fleet;
 using Campaigns.Storage;
 
 namespace Campaigns.Activities.Tests;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Campaigns.Activities.Budget;
+using Campaigns.Activities.Caps;
 using Campaigns.TencentCall;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;

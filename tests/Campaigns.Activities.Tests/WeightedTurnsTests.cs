@@ -1,4 +1,4 @@
-using Campaigns.Activities.Budget;
+using Campaigns.Activities.Caps;
 
 namespace Campaigns.Activities.Tests;
 

@@ -1,4 +1,4 @@
-using Campaigns.Activities.Batches;
+using Campaigns.Activities.Records;
 using Campaigns.Activities.Watching;
 using Campaigns.Activities;
 using Campaigns.Storage.Model;

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Campaigns.Activities.Budget;
+using Campaigns.Activities.Caps;
+using Campaigns.Activities.Records;
 using Campaigns.Activities.Watching;
 using Campaigns.Storage.Model;
 using Campaigns.Storage;

@@ -1,3 +1,5 @@
+
+
 namespace Campaigns.Activities.Batches;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Campaigns.Activities.Caps;
+using Campaigns.Activities.Fleet;
 using Campaigns.TencentCall;
 using Microsoft.Extensions.Options;
 

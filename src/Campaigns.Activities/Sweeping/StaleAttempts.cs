@@ -1,5 +1,5 @@
 using Campaigns.Activities.Batches;
-using Campaigns.Activities.Budget;
+using Campaigns.Activities.Caps;
 using Campaigns.Storage.Model;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Campaigns.Activities.Batches;
 using Campaigns.Activities.Budget;
-using Campaigns.Storage;
+using Campaigns.Activities.Caps;
+using Campaigns.Activities.Records;
 using Campaigns.Storage.Model;
+using Campaigns.Storage;
 using Campaigns.TencentCall;
 using Campaigns.Workflows.Contract;
 using Microsoft.Extensions.Logging;

@@ -1,8 +1,9 @@
 using Campaigns.Activities.Budget;
-using Campaigns.TencentCall;
+using Campaigns.Activities.Caps;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Http;
 using Campaigns.TencentCall.Models;
+using Campaigns.TencentCall;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

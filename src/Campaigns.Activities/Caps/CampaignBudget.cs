@@ -1,8 +1,9 @@
+using Campaigns.Activities.Budget;
 using Campaigns.TencentCall;
 using Campaigns.Workflows.Contract;
 using Temporalio.Activities;
 
-namespace Campaigns.Activities.Budget;
+namespace Campaigns.Activities.Caps;
 
 /// <summary>
 /// One campaign's own caps per API (requests per second; null: none, the worker's shared budget alone) and

@@ -1,8 +1,8 @@
-using Campaigns.Activities.Budget;
-using Campaigns.TencentCall;
+using Campaigns.Activities.Caps;
 using Campaigns.TencentCall.Models;
+using Campaigns.TencentCall;
 
-namespace Campaigns.Activities.Batches;
+namespace Campaigns.Activities.Records;
 
 // Calls looked for by RoomId (a start whose answer was lost: no CallId to ask for). Each is a room waiter over
 // the few seconds its call can have begun in (LostStartWindow): every page the harvester reads,

@@ -1,11 +1,12 @@
 using Campaigns.Activities.Budget;
-using Campaigns.TencentCall;
+using Campaigns.Activities.Caps;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
+using Campaigns.TencentCall;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Campaigns.Activities.Batches;
+namespace Campaigns.Activities.Records;
 
 /// <summary>
 /// Fetches the records of many ended calls with the by-filter query (up to 100 records per request)

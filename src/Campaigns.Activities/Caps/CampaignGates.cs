@@ -1,4 +1,6 @@
-namespace Campaigns.Activities.Budget;
+using Campaigns.Activities.Budget;
+
+namespace Campaigns.Activities.Caps;
 
 /// <summary>
 /// The per-campaign gates in front of the worker's shared ones, one per (campaign, API), created on first

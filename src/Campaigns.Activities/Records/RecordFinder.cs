@@ -1,11 +1,13 @@
+using Campaigns.Activities.Batches;
 using Campaigns.Activities.Budget;
+using Campaigns.Activities.Caps;
 using Campaigns.Activities.Watching;
-using Campaigns.TencentCall;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
+using Campaigns.TencentCall;
 using Microsoft.Extensions.Options;
 
-namespace Campaigns.Activities.Batches;
+namespace Campaigns.Activities.Records;
 
 /// <summary>
 /// Fetches call records, which lag the end of a call by a few seconds and sometimes never come: every

@@ -1,10 +1,11 @@
+using Campaigns.Activities.Budget;
 using Campaigns.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Campaigns.Activities.Budget;
+namespace Campaigns.Activities.Fleet;
 
 /// <summary>
 /// Keeps this worker in the fleet registry when the fleet size is automatic (no <c>Campaigns:Budget:Workers</c>):

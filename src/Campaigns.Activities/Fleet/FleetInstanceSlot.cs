@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Campaigns.Activities.Budget;
+namespace Campaigns.Activities.Fleet;
 
 /// <summary>
 /// Proof that this worker's predecessors on this host can send nothing any more: one of a few lock files per

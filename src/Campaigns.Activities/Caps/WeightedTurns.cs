@@ -1,4 +1,6 @@
-namespace Campaigns.Activities.Budget;
+
+
+namespace Campaigns.Activities.Caps;
 
 /// <summary>
 /// Decides whose request goes next when several campaigns wait for the same budget: stride scheduling, so

@@ -1,6 +1,7 @@
+using Campaigns.Activities.Budget;
 using Campaigns.Storage;
 
-namespace Campaigns.Activities.Budget;
+namespace Campaigns.Activities.Fleet;
 
 /// <summary>
 /// One worker's view of the fleet sharing the vendor's budget, and what its gates may do (pure logic; the

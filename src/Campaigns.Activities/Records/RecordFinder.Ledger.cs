@@ -2,7 +2,7 @@ using Campaigns.Activities.Watching;
 using Campaigns.Callbacks;
 using Campaigns.TencentCall.Models;
 
-namespace Campaigns.Activities.Batches;
+namespace Campaigns.Activities.Records;
 
 // The record of a call whose end-of-call callback reached the ledger is that callback's CallRecord: the record API
 // is asked only where the ledger has none (the callback was lost, or carried too little), and a callback that comes
