@@ -6,7 +6,7 @@ using Campaigns.Activities.Budget;
 namespace Campaigns.Activities;
 
 /// <summary>
-/// The product's own metrics (meter <c>Campaigns</c>, exported by the worker: README "Metrics and logs").
+/// The product's own metrics (meter <c>Campaigns</c>, exported by the worker: docs/operations.md, Metrics).
 /// Counted by this worker; a fleet's figure is the sum over its workers. Tags are bounded sets (API names,
 /// results), never a campaign, callee or call id: those belong in logs.
 /// </summary>

@@ -23,7 +23,7 @@ public sealed class CampaignWorkerOptions
     /// <summary>The periodic re-search for attempts left unresolved.</summary>
     public SweepOptions Sweep { get; set; } = new();
 
-    /// <summary>How contact caps are applied (README "Contact policy").</summary>
+    /// <summary>How contact caps are applied (docs/contact-policy.md).</summary>
     public ContactPolicyOptions ContactPolicy { get; set; } = new();
 
     /// <summary>Every bad key, named.</summary>
@@ -224,7 +224,7 @@ public sealed class WatchOptions
     public int RecordsFilterMinCalls { get; set; } = 8;
 
     /// <summary>
-    /// Read the callback ledger (README "Callbacks"): a call whose end came by callback is not polled again, and
+    /// Read the callback ledger (docs/callbacks.md): a call whose end came by callback is not polled again, and
     /// its outcome is taken from the callback's record. Unset: as <c>Callbacks:Enabled</c> (a worker hosting the
     /// receiver reads it); set true on a worker of a fleet whose callbacks another worker receives.
     /// </summary>

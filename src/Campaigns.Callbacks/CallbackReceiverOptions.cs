@@ -1,6 +1,6 @@
 namespace Campaigns.Callbacks;
 
-/// <summary>The callback receiver (section <c>Callbacks</c>; README "Callbacks").</summary>
+/// <summary>The callback receiver (section <c>Callbacks</c>; docs/callbacks.md).</summary>
 public sealed class CallbackReceiverOptions
 {
     /// <summary>The configuration section.</summary>

@@ -3,7 +3,7 @@ namespace Campaigns.Callbacks;
 /// <summary>
 /// Why a callback request was refused: the HTTP status, the vendor-style envelope's ErrorCode and ErrorInfo, and the
 /// metric's reason. The codes are the receiver's own (the vendor documents none for a receiver), in the 190xx range
-/// so that they are never mistaken for a vendor's; README "Callbacks" lists them.
+/// so that they are never mistaken for a vendor's; docs/callbacks.md lists them.
 /// </summary>
 public sealed record CallbackRejection(int Status, long Code, string Reason, string Info)
 {

@@ -49,7 +49,7 @@ internal static class CampaignFiles
     public static CliException Invalid(string path, IReadOnlyList<string> problems) => new(
         ExitCodes.Invalid,
         $"{path} is not a valid campaign ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}); nothing was started",
-        "fix each field named above (the README's \"The campaign JSON\" lists every rule)")
+        "fix each field named above (docs/campaign-json.md lists every rule)")
     {
         Details = problems,
     };

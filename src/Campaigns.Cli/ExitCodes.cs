@@ -1,6 +1,6 @@
 namespace Campaigns.Cli;
 
-/// <summary>What the process exit code means (documented in the README; scripts rely on it).</summary>
+/// <summary>What the process exit code means (documented in src/Campaigns.Cli/README.md; scripts rely on it).</summary>
 public static class ExitCodes
 {
     /// <summary>Done.</summary>

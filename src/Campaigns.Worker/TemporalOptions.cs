@@ -42,7 +42,7 @@ public sealed class TemporalOptions
     /// tasks where it must not (default off). The listener turns on the runtime's task events for the whole
     /// process, so every <c>await</c> of the activities — tens of thousands of calls in flight — also allocates a
     /// continuation wrapper and writes an event: at 100,000 targets that was 112,000 wrappers and 323,000
-    /// delegates on the heap (dotnet-gcdump, README "Benchmarks"). The workflow's own code is checked with it on:
+    /// delegates on the heap (dotnet-gcdump, docs/benchmarks.md). The workflow's own code is checked with it on:
     /// every test's worker turns it on (tests/Campaigns.Testing/WorkerProcess.cs), and replays run with it.
     /// </summary>
     public bool WorkflowTracingEventListener { get; set; }

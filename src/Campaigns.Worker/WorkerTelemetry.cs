@@ -10,7 +10,7 @@ using Temporalio.Runtime;
 namespace Campaigns.Worker;
 
 /// <summary>
-/// The worker's two metrics endpoints (README "Metrics and logs"), both off unless configured:
+/// The worker's two metrics endpoints (docs/operations.md, Metrics), both off unless configured:
 /// the product's meters (<c>Campaigns</c>, <c>Campaigns.TencentCall</c>, <c>Campaigns.Storage</c>) exported by
 /// OpenTelemetry's Prometheus listener at <c>Campaigns:Metrics:PrometheusUrl</c> (e.g. <c>http://*:9464/metrics</c>), and the Temporal SDK's own
 /// metrics from its core runtime's Prometheus endpoint at <c>Temporal:MetricsPrometheus</c>.

@@ -13,7 +13,7 @@ public sealed class HostileInputTests : IAsyncLifetime
     private const string Member = CallEventOrder.MemberCommand;
     private ReceiverHost host = null!;
 
-    // Each kind: how to send it, and the HTTP status and ErrorCode the README documents for it.
+    // Each kind: how to send it, and the HTTP status and ErrorCode docs/callbacks.md documents for it.
     private static readonly (string Kind, int Status, long Code, Func<ReceiverHost, int, Task<(int Status, System.Text.Json.Nodes.JsonObject? Envelope)>> Send)[] Kinds =
     [
         ("bad JSON", 400, 19007, (h, i) => h.PostAsync(Start, $$"""{"CallId":"h{{i}}","EventTime":""")),

@@ -172,7 +172,7 @@ public sealed class ForecastTests(TemporalServer temporal)
     /// The goal, on the real dev server, worker and simulator (×60, its default mix): 300 callees at 10 calls/s,
     /// started 20 s before the calling window opens, NotAnswer and CallBusy redialed after 15 s (3 attempts at most).
     /// Forecast and measurement are printed side by side; only a generous bound (25 %) is asserted, because a loaded CI
-    /// machine stretches every real-time step (the figures measured here are in the README's "Forecast" section).
+    /// machine stretches every real-time step (the figures measured here are in docs/forecast.md, Forecast vs measured).
     /// </summary>
     [Fact]
     public async Task Forecast_WindowedRedialingCampaign_OnTheSimulator_MeasuredNearTheForecast()

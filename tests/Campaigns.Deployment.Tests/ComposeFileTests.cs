@@ -13,7 +13,7 @@ namespace Campaigns.Deployment.Tests;
 /// <summary>docker-compose.yml, validated by a compose implementation (no Docker engine needed).</summary>
 public sealed partial class ComposeFileTests
 {
-    // What a worker cannot run without, or what a deployment must decide (README "Deploy with Docker Compose").
+    // What a worker cannot run without, or what a deployment must decide (docs/deployment.md).
     private static readonly string[] RequiredWorkerKeys =
     [
         "Temporal:Address", "Temporal:Namespace", "Temporal:TaskQueue", "Temporal:MetricsPrometheus",

@@ -4,7 +4,7 @@ using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Faults.Tests;
 
-/// <summary>What a scenario ended with, as the README's fault table shows it.</summary>
+/// <summary>What a scenario ended with, as docs/testing.md's fault table shows it.</summary>
 public sealed record FaultReport(string Scenario, int Targets, int Rings, int MaxRingsPerCallee, IReadOnlyDictionary<string, long> Outcomes, long Unresolved, int RungButUnresolved, TimeSpan Duration)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

@@ -3,7 +3,7 @@ using Campaigns.Storage.Model;
 namespace Campaigns.Storage.Tests;
 
 /// <summary>
-/// The contact policy (README "Contact policy"): the app's policy, and claims counted per callee over every campaign,
+/// The contact policy (docs/contact-policy.md): the app's policy, and claims counted per callee over every campaign,
 /// atomically with the claim, so concurrent claimers for one callee never pass more than the cap.
 /// </summary>
 public abstract partial class StoreContract

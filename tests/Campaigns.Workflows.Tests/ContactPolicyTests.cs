@@ -5,7 +5,7 @@ using Campaigns.Workflows.Contract;
 namespace Campaigns.Workflows.Tests;
 
 /// <summary>
-/// Contact caps across campaigns (README "Contact policy"), end to end on the dev server and the simulator. The caps'
+/// Contact caps across campaigns (docs/contact-policy.md), end to end on the dev server and the simulator. The caps'
 /// day is shortened by the tests-only option <c>Campaigns:ContactPolicy:DaySeconds</c>; every figure about who was
 /// rung when comes from the simulator's call log.
 /// </summary>

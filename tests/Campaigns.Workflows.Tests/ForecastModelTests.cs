@@ -7,14 +7,14 @@ namespace Campaigns.Workflows.Tests;
 
 /// <summary>
 /// The forecaster alone (pure logic, no server): rates, attempts with redials, windows, budget sharing, and the
-/// benchmark's measured campaigns (README "Campaign benchmark") forecast within 10 %.
+/// benchmark's measured campaigns (docs/benchmarks.md, Campaign benchmark) forecast within 10 %.
 /// </summary>
 public sealed class ForecastModelTests
 {
     private static readonly DateTimeOffset At = new(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
 
     [Theory]
-    // targets, measured: time to last start, to 95 % of outcomes, to 100 % (README, 2026-12-03, production mix)
+    // targets, measured: time to last start, to 95 % of outcomes, to 100 % (docs/benchmarks.md, 2026-12-03, production mix)
     [InlineData(20_000, 112.5, 186.4, 784.1)]
     [InlineData(100_000, 561.3, 642.1, 1253.9)]
     public void Forecast_TheBenchmarkCampaign_WithinTenPercentOfTheMeasuredRun(int targets, double lastStart, double outcomes95, double complete)

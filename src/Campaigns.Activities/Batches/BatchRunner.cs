@@ -197,7 +197,7 @@ public sealed partial class BatchRunner(
 
         // The waits are over: their token sources go now, not when the call's record is in (minutes later). Each
         // holds a registration on the batch's own tokens and a timer; kept for the whole watch, they made up a
-        // fifth of a 100k campaign's heap (dotnet-gcdump, README "Benchmarks").
+        // fifth of a 100k campaign's heap (dotnet-gcdump, docs/benchmarks.md).
         waitOrStop.Dispose();
         wait.Dispose();
         if (input.DialUntil is { } until && time.GetUtcNow() >= until)

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Campaigns.Activities.Batches;
 
 /// <summary>
-/// The caps a campaign's claims are checked against (README "Contact policy"): the app's policy, read from the store at
+/// The caps a campaign's claims are checked against (docs/contact-policy.md): the app's policy, read from the store at
 /// most every <see cref="ContactPolicyOptions.RefreshSeconds"/>, tightened by the campaign's <c>contactPolicy</c>, as
 /// rolling windows of <see cref="ContactPolicyOptions.DaySeconds"/>. A campaign value looser than the app's is clamped
 /// here (the app's holds), whatever was checked when it was submitted: the app's policy may have changed since.

@@ -140,7 +140,7 @@ public sealed class ApiBudget : IDisposable
     /// <summary>Per-campaign gates currently kept (idle ones are forgotten); for tests.</summary>
     public int CampaignGateCount => campaignGates.Count;
 
-    // At least one request a second, or the API could never be used (a fleet larger than the budget: README "Scaling out").
+    // At least one request a second, or the API could never be used (a fleet larger than the budget: docs/deployment.md, Scaling out).
     private static int ShareOf(double budget, int workers) => Math.Max(1, (int)Math.Floor(budget / workers));
 
     /// <summary>Waits for one request of <paramref name="api"/>: call it right before sending.</summary>

@@ -16,7 +16,7 @@ internal static class CallbacksCommands
 {
     public static Command Create(CommandFactory factory)
     {
-        var callbacks = new Command("callbacks", "The vendor's call callbacks: where Tencent POSTs call events (README \"Callbacks\")");
+        var callbacks = new Command("callbacks", "The vendor's call callbacks: where Tencent POSTs call events (docs/callbacks.md)");
         callbacks.Subcommands.Add(Set(factory));
         callbacks.Subcommands.Add(Get(factory));
         callbacks.Subcommands.Add(Delete(factory));

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Campaigns.Cli.Commands;
 
 /// <summary>
-/// <c>policy set|show|clear</c>: the app's contact policy in the store (README "Contact policy"): at most N attempts
+/// <c>policy set|show|clear</c>: the app's contact policy in the store (docs/contact-policy.md): at most N attempts
 /// per callee per rolling day / week / 30 days, counted over every campaign. A campaign's <c>contactPolicy</c> may
 /// only tighten it.
 /// </summary>

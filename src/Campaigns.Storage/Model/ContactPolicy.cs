@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Campaigns.Storage.Model;
 
 /// <summary>
-/// Frequency caps per callee over every campaign of the store (README "Contact policy"): at most <see cref="PerDay"/>
+/// Frequency caps per callee over every campaign of the store (docs/contact-policy.md): at most <see cref="PerDay"/>
 /// attempts in any rolling day, <see cref="PerWeek"/> in any rolling week, <see cref="Per30Days"/> in any rolling 30
 /// days (null: no cap of that length). The app's policy lives in the store; a campaign's own can only tighten it.
 /// </summary>
