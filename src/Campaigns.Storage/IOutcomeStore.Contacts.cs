@@ -42,4 +42,11 @@ public partial interface IOutcomeStore
     /// pending rows stay until <see cref="DeletePendingAsync"/>, so a retry returns the same attempts.
     /// </summary>
     Task<IReadOnlyList<(int TargetSeq, int AttemptNo)>> CloseCappedAsync(string campaignId, string errorInfo, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes the rows of the callee → attempt index that caps count from (callee_contacts) whose contact is before
+    /// <paramref name="before"/>, and returns how many; no cap looks back further than its window, so a caller passes
+    /// a time older than the longest one. The attempts and their outcomes stay.
+    /// </summary>
+    Task<int> PruneContactsAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
 }

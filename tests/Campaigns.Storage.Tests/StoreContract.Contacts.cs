@@ -61,6 +61,26 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task PruneContacts_DeletesOnlyContactsBeforeTheCutoff_AndAPrunedContactNoLongerCaps()
+    {
+        var keys = await OneCalleeInCampaignsAsync("old", 2);
+        Assert.True((await Store.ClaimDialCappedAsync(keys[0], "first", OnePerDay)).Claimed);
+        var cappedUntil = await Store.ContactCappedUntilAsync(["old"], OnePerDay);
+        Assert.NotNull(cappedUntil);
+
+        // A cutoff before the contact deletes nothing: the cap still holds.
+        Assert.Equal(0, await Store.PruneContactsAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(1)));
+        Assert.Equal(cappedUntil, await Store.ContactCappedUntilAsync(["old"], OnePerDay));
+        Assert.False((await Store.ClaimDialCappedAsync(keys[1], "second", OnePerDay)).Claimed);
+
+        // A cutoff after it deletes its row; the attempt itself stays as it was.
+        Assert.Equal(1, await Store.PruneContactsAsync(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1)));
+        Assert.Null(await Store.ContactCappedUntilAsync(["old"], OnePerDay));
+        Assert.Equal(AttemptState.Dialing, (await Store.GetAttemptAsync(keys[0]))!.State);
+        Assert.Equal(0, await SecondStore().PruneContactsAsync(DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
     public async Task ClaimDialCapped_CountsPlainClaimsToo_ButNeitherAStartNeverPlacedNorAClaimGivenBack()
     {
         var keys = await OneCalleeInCampaignsAsync("x", 4);

@@ -118,6 +118,38 @@ public sealed class ContactPolicyTests(TemporalServer temporal)
         Assert.NotNull(result);
     }
 
+    [Fact]
+    public async Task EndByWhileCapped_ItsDeferredAttemptsEndCapped_NotNotDialed_NeverRung()
+    {
+        await using var h = await CampaignHarness.StartAsync(temporal, o => o.Seed = 22, config: DayOf(TimeSpan.FromHours(1)));
+        await h.Store.SetContactPolicyAsync(new ContactPolicy { PerDay = 1 });
+        var shared = Enumerable.Range(1, 20).Select(i => $"e{i:D2}").ToList();
+        var fresh = Enumerable.Range(1, 5).Select(i => $"g{i:D2}").ToList();
+        var first = await (await h.Campaigns.StartAsync(new CampaignSpec { CampaignId = CampaignHarness.NewId(), RobotAccount = "robot", Callees = shared }))
+            .GetResultAsync();
+        Assert.Equal(20, first.Finished);
+
+        // endBy falls while the shared callees wait for their cap (an hour): they end Capped, like a cancel would end them.
+        var id = CampaignHarness.NewId();
+        var endBy = DateTimeOffset.UtcNow.AddSeconds(15);
+        var handle = await h.Campaigns.StartAsync(new CampaignSpec
+        {
+            CampaignId = id,
+            RobotAccount = "robot",
+            Callees = [.. shared, .. fresh],
+            EndBy = endBy.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        });
+        var ended = await handle.GetResultAsync();
+
+        Assert.Equal((CampaignStatuses.Completed, 25L, 0L, 20L), (ended.Status, ended.Finished, ended.Deferred, ended.ByResult.GetValueOrDefault(Results.Capped)));
+        Assert.Equal(0L, ended.ByResult.GetValueOrDefault(Results.NotDialed));
+        var calls = await h.Simulator.CallsAsync();
+        Assert.Equal(25, calls.Count); // 20 by the first campaign, the 5 fresh callees by this one
+        var failed = await h.Store.GetAttemptsAsync(id, AttemptState.Failed);
+        Assert.Equal(20, failed.Count(a => a.ErrorInfo!.StartsWith("capped:", StringComparison.Ordinal)));
+        Assert.DoesNotContain(failed, a => a.ErrorInfo!.StartsWith("not dialed", StringComparison.Ordinal));
+    }
+
     private static Dictionary<string, string?> DayOf(TimeSpan day) => new()
     {
         ["Campaigns:ContactPolicy:DaySeconds"] = day.TotalSeconds.ToString(CultureInfo.InvariantCulture),

@@ -101,8 +101,9 @@ public sealed partial class CampaignWorkflow
     private bool EndedBy() => PastEndBy(Workflow.UtcNow) && toAdopt.Count == 0;
 
     // After endBy, with every batch ended: the targets never dialed (never dispatched, or deferred back to the store)
-    // are stored NotDialed (Skipped when now on the do-not-call list), and a redial still waiting is dropped (its
-    // target keeps its last result). Then the campaign completes.
+    // are stored NotDialed (Skipped when now on the do-not-call list; Capped when a contact cap deferred them), and a
+    // redial still waiting is dropped (its target keeps its last result; Capped if a cap deferred it). Then the
+    // campaign completes.
     private async Task FinishNotDialedAsync()
     {
         var left = targets - nextSeq + 1;
@@ -125,6 +126,7 @@ public sealed partial class CampaignWorkflow
             Finished = progress.Finished + result.Finished,
             Attempts = progress.Attempts + result.ByResult.Values.Sum(),
             ByResult = byResult,
+            Deferred = 0, // nothing waits any more: what a cap deferred ended Capped
         };
     }
 }

@@ -67,11 +67,36 @@ public sealed partial class UnresolvedSweeper(
 
                 // Then what no batch finishes any more: claims left Dialing, calls left Dialed (StaleAttempts.cs).
                 var stale = await SweepStaleAsync(specs, cancellationToken).ConfigureAwait(false);
-                return new SweepResult(searched, found) { Claims = stale.Claims, Calls = stale.Calls };
+                var pruned = await PruneContactsAsync(now, cancellationToken).ConfigureAwait(false);
+                return new SweepResult(searched, found) { Claims = stale.Claims, Calls = stale.Calls, ContactsPruned = pruned };
             }
 
             after = page[^1].AttemptKey;
         }
+    }
+
+    // The callee → attempt index the contact caps read grows with every claim; no cap looks back further than 30
+    // days (plus the store's hour of slack for a start answered late), so rows older than ContactRetention go, at
+    // most once per ContactPruneEvery (one DELETE; the attempts and outcomes stay).
+    internal static readonly TimeSpan ContactRetention = TimeSpan.FromDays(32);
+    private static readonly TimeSpan ContactPruneEvery = TimeSpan.FromHours(1);
+    private DateTimeOffset contactsPrunedAt = DateTimeOffset.MinValue;
+
+    private async Task<int> PruneContactsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (now - contactsPrunedAt < ContactPruneEvery)
+        {
+            return 0;
+        }
+
+        var pruned = await store.PruneContactsAsync(now - ContactRetention, cancellationToken).ConfigureAwait(false);
+        contactsPrunedAt = now;
+        if (pruned > 0)
+        {
+            LogContactsPruned(pruned, ContactRetention.TotalDays);
+        }
+
+        return pruned;
     }
 
     private async Task<CampaignSpec?> SpecOfAsync(string campaignId, CancellationToken cancellationToken)
@@ -118,6 +143,9 @@ public sealed partial class UnresolvedSweeper(
         return true;
     }
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Contact caps: {Pruned} callee contacts older than {Days} days deleted from the index")]
+    private partial void LogContactsPruned(int pruned, double days);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Unresolved sweep: {Searched} attempts searched, {Found} found and settled")]
     private partial void LogSwept(int searched, int found);
 
@@ -139,4 +167,7 @@ public sealed record SweepResult(int Searched, int Found)
 
     /// <summary>Calls left Dialed by a batch that is gone, settled.</summary>
     public int Calls { get; init; }
+
+    /// <summary>Rows of the contact caps' callee index older than the longest cap, deleted (at most once an hour).</summary>
+    public int ContactsPruned { get; init; }
 }

@@ -82,6 +82,12 @@ internal abstract partial class SqlOutcomeStore
         }, cancellationToken);
     }
 
+    public Task<int> PruneContactsAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(
+            Access.OneBatch,
+            (conn, tx, ct) => conn.ExecuteAsync(Cmd("DELETE FROM callee_contacts WHERE contacted_at < @before", new { before }, tx, ct)),
+            cancellationToken);
+
     /// <summary>
     /// <paramref name="update"/> (an UPDATE … RETURNING of claimed attempts) made to also record their callees'
     /// contact in callee_contacts, where the database can do both in one statement (PostgreSQL: a data-modifying

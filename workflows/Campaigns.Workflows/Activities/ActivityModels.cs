@@ -82,8 +82,9 @@ public sealed record BatchInput
 
 /// <summary>
 /// What <see cref="ICampaignActivities.FinishNotDialedAsync"/> stored once <c>endBy</c> passed: first attempts by
-/// result (<see cref="Results.NotDialed"/>, <see cref="Results.Skipped"/>), and every target it finished, those whose
-/// redial was dropped included (they keep their last result).
+/// result (<see cref="Results.NotDialed"/>, <see cref="Results.Skipped"/>; <see cref="Results.Capped"/> for attempts a
+/// contact cap still deferred, redials included), and every target it finished, those whose redial was dropped
+/// included (they keep their last result).
 /// </summary>
 public sealed record NotDialedResult(IReadOnlyDictionary<string, long> ByResult, long Finished);
 
