@@ -31,7 +31,7 @@ public interface ITencentCallClient
     /// The final record of a call from the records generation <paramref name="generation"/> (null: the
     /// configured <see cref="TencentCallOptions.RecordsApi"/>), chosen per request: campaigns may differ.
     /// </summary>
-    Task<CallRecord> GetRecordByCallIdAsync(string callId, RecordsApiGeneration? generation, CancellationToken cancellationToken = default);
+    Task<CallRecord> GetRecordByCallIdAsync(string callId, ApiGeneration? generation, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Records of a period, a page at a time (last 7 days only), optionally of one result or call type.
@@ -40,7 +40,7 @@ public interface ITencentCallClient
     Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default);
 
     /// <summary>A page of records from the generation <paramref name="generation"/> (null: the configured one).</summary>
-    Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, RecordsApiGeneration? generation, CancellationToken cancellationToken = default);
+    Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, ApiGeneration? generation, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Finds a placed call without its CallId (its start answer was lost), through the by-filter
@@ -53,12 +53,12 @@ public interface ITencentCallClient
     Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, CancellationToken cancellationToken = default);
 
     /// <summary>Finds a placed call by its RoomId in the records of <paramref name="generation"/> (null: the configured one).</summary>
-    Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, RecordsApiGeneration? generation, CancellationToken cancellationToken = default);
+    Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, ApiGeneration? generation, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Finds a placed call by its RoomId, awaiting <paramref name="beforeEachPage"/> before every page request:
     /// a lookup may read many pages, and each is a request the vendor counts against its per-app limit.
     /// </summary>
     Task<CallRecord?> FindRecordByRoomAsync(
-        RecordLookup lookup, RecordsApiGeneration? generation, Func<CancellationToken, ValueTask>? beforeEachPage, CancellationToken cancellationToken = default);
+        RecordLookup lookup, ApiGeneration? generation, Func<CancellationToken, ValueTask>? beforeEachPage, CancellationToken cancellationToken = default);
 }

@@ -1,15 +1,5 @@
 namespace Campaigns.TencentCall;
 
-/// <summary>Which generation of the call-records API the client reads records from.</summary>
-public enum RecordsApiGeneration
-{
-    /// <summary>v4 <c>call_record_http_srv</c> on the regional domain (200 requests/s).</summary>
-    V4,
-
-    /// <summary>v1 <c>records</c> on callkit-intl (by callId limited to 20 requests/s).</summary>
-    V1,
-}
-
 /// <summary>
 /// Worker-side configuration of the Tencent client (section <c>TencentCall</c>).
 /// The SecretKey lives only here: it never travels in a workflow payload or a log line.
@@ -38,7 +28,7 @@ public sealed class TencentCallOptions
     public Uri? RecordsBaseUrl { get; set; }
 
     /// <summary>Which records API generation to read from when a request does not name one (a campaign's <c>records.api</c> does).</summary>
-    public RecordsApiGeneration RecordsApi { get; set; } = RecordsApiGeneration.V4;
+    public ApiGeneration RecordsApi { get; set; } = ApiGeneration.V4;
 
     /// <summary>How long a generated UserSig is valid.</summary>
     public TimeSpan UserSigLifetime { get; set; } = TimeSpan.FromDays(1);

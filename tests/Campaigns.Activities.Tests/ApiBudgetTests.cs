@@ -10,11 +10,11 @@ namespace Campaigns.Activities.Tests;
 public sealed class ApiBudgetTests
 {
     [Theory]
-    [InlineData(RecordsApiGeneration.V4, 1, 180, 180, 18)]
-    [InlineData(RecordsApiGeneration.V1, 1, 180, 180, 18)]
-    [InlineData(RecordsApiGeneration.V4, 2, 90, 90, 9)]
-    [InlineData(RecordsApiGeneration.V1, 4, 45, 45, 4)]
-    public void Limits_AreTheVendorsTimesHeadroomSharedByTheFleet(RecordsApiGeneration records, int workers, int starts, int recordRequests, int v1ByCallId)
+    [InlineData(ApiGeneration.V4, 1, 180, 180, 18)]
+    [InlineData(ApiGeneration.V1, 1, 180, 180, 18)]
+    [InlineData(ApiGeneration.V4, 2, 90, 90, 9)]
+    [InlineData(ApiGeneration.V1, 4, 45, 45, 4)]
+    public void Limits_AreTheVendorsTimesHeadroomSharedByTheFleet(ApiGeneration records, int workers, int starts, int recordRequests, int v1ByCallId)
     {
         using var budget = new ApiBudget(
             Options.Create(new CampaignWorkerOptions { Budget = new BudgetOptions { Workers = workers } }),
@@ -215,7 +215,7 @@ public sealed class ApiBudgetTests
 
         // Two campaigns with caps on two APIs, and one start rate (the token buckets this replaced were never removed).
         await PassAsync(time, budget.AcquireAsync(BudgetedApi.CallInfo, new CampaignBudget("a") { CallInfo = 10 }, CancellationToken.None));
-        await PassAsync(time, budget.AcquireRecordAsync(new CampaignBudget("a") { Records = 10 }, RecordsApiGeneration.V1, byCallId: true, CancellationToken.None));
+        await PassAsync(time, budget.AcquireRecordAsync(new CampaignBudget("a") { Records = 10 }, ApiGeneration.V1, byCallId: true, CancellationToken.None));
         await PassAsync(time, budget.AcquireAsync(BudgetedApi.CallInfo, new CampaignBudget("b") { CallInfo = 10 }, CancellationToken.None));
         await PassAsync(time, budget.AcquireStartAsync("b", 30, 1, CancellationToken.None));
         await PassAsync(time, budget.AcquireAsync(BudgetedApi.EndCall, new CampaignBudget("uncapped"), CancellationToken.None));

@@ -125,18 +125,18 @@ public sealed class CallWatcherLoopTests
 
         public Task<CallRecord> GetRecordByCallIdAsync(string callId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<CallRecord> GetRecordByCallIdAsync(string callId, RecordsApiGeneration? generation, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<CallRecord> GetRecordByCallIdAsync(string callId, ApiGeneration? generation, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, RecordsApiGeneration? generation, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, ApiGeneration? generation, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, RecordsApiGeneration? generation, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, ApiGeneration? generation, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<CallRecord?> FindRecordByRoomAsync(
-            RecordLookup lookup, RecordsApiGeneration? generation, Func<CancellationToken, ValueTask>? beforeEachPage, CancellationToken cancellationToken = default) =>
+            RecordLookup lookup, ApiGeneration? generation, Func<CancellationToken, ValueTask>? beforeEachPage, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
     }
 }

@@ -206,7 +206,7 @@ public sealed class LedgerWatchTests : IAsyncLifetime
             return Task.FromResult(EndOnPoll ? CallStatus.Ended(callId) : new CallStatus(callId, false, null, null, null, null, []));
         }
 
-        public Task<CallRecord> GetRecordByCallIdAsync(string callId, RecordsApiGeneration? generation, CancellationToken cancellationToken = default)
+        public Task<CallRecord> GetRecordByCallIdAsync(string callId, ApiGeneration? generation, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref records);
             return Task.FromResult(new CallRecord { CallId = callId, Result = CallResultKind.Reject, RawResult = "Reject" });
@@ -220,14 +220,14 @@ public sealed class LedgerWatchTests : IAsyncLifetime
 
         public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, RecordsApiGeneration? generation, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, ApiGeneration? generation, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, RecordsApiGeneration? generation, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, ApiGeneration? generation, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<CallRecord?> FindRecordByRoomAsync(
-            RecordLookup lookup, RecordsApiGeneration? generation, Func<CancellationToken, ValueTask>? beforeEachPage, CancellationToken cancellationToken = default) =>
+            RecordLookup lookup, ApiGeneration? generation, Func<CancellationToken, ValueTask>? beforeEachPage, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
     }
 }

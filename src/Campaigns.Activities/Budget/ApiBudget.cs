@@ -42,7 +42,7 @@ public sealed class ApiBudget : IDisposable
     private readonly CampaignGates campaignGates;
     private readonly WeightedTurns startTurns = new();
     private readonly Dictionary<BudgetedApi, double> budgets;
-    private readonly RecordsApiGeneration defaultRecords;
+    private readonly ApiGeneration defaultRecords;
     private readonly double v1Budget;
     private int fleetSize;
     private readonly TimeProvider time;
@@ -135,7 +135,7 @@ public sealed class ApiBudget : IDisposable
     public int V1ByCallIdLimit => v1ByCallId.Limit;
 
     /// <summary>The worker's records generation (<c>TencentCall:RecordsApi</c>), for campaigns that do not choose.</summary>
-    public RecordsApiGeneration DefaultRecordsApi => defaultRecords;
+    public ApiGeneration DefaultRecordsApi => defaultRecords;
 
     /// <summary>Per-campaign gates currently kept (idle ones are forgotten); for tests.</summary>
     public int CampaignGateCount => campaignGates.Count;
@@ -159,11 +159,11 @@ public sealed class ApiBudget : IDisposable
     /// worker's): its records cap, then the worker's records budget, and for a v1 by-CallId request also the
     /// worker-wide v1 by-CallId gate.
     /// </summary>
-    public async ValueTask AcquireRecordAsync(CampaignBudget? campaign, RecordsApiGeneration? generation, bool byCallId, CancellationToken cancellationToken)
+    public async ValueTask AcquireRecordAsync(CampaignBudget? campaign, ApiGeneration? generation, bool byCallId, CancellationToken cancellationToken)
     {
         var since = CampaignMetrics.Now();
         var records = gates[BudgetedApi.Records];
-        Func<CancellationToken, Task> shared = (generation ?? defaultRecords) == RecordsApiGeneration.V1 && byCallId
+        Func<CancellationToken, Task> shared = (generation ?? defaultRecords) == ApiGeneration.V1 && byCallId
             ? ct => v1ByCallId.PassAsync(records.PassAsync, ct)
             : records.PassAsync;
         await PassAsync(campaign, BudgetedApi.Records, shared, cancellationToken).ConfigureAwait(false);

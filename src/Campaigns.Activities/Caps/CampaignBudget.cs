@@ -30,7 +30,7 @@ public sealed record CampaignBudget(string CampaignId)
     public DateTimeOffset? Issued { get; init; }
 
     /// <summary>The records generation of the campaign (null: the worker's default).</summary>
-    public RecordsApiGeneration? RecordsApi { get; init; }
+    public ApiGeneration? RecordsApi { get; init; }
 
     /// <summary>The campaign's cap on <paramref name="api"/>, if any.</summary>
     public int? CapOf(BudgetedApi api) => api switch
@@ -57,8 +57,8 @@ public sealed record CampaignBudget(string CampaignId)
             Records = spec.Budgets?.Records,
             RecordsApi = spec.Records?.Api switch
             {
-                Workflows.Contract.RecordsApi.V1 => RecordsApiGeneration.V1,
-                Workflows.Contract.RecordsApi.V4 => RecordsApiGeneration.V4,
+                Workflows.Contract.RecordsApi.V1 => ApiGeneration.V1,
+                Workflows.Contract.RecordsApi.V4 => ApiGeneration.V4,
                 _ => null,
             },
         };

@@ -16,10 +16,10 @@ public sealed partial class RecordHarvester
     // once it ends; between looks, pages read for other calls are still matched against it.
     private const double RoomLookMaxGapSeconds = 120;
 
-    private readonly Dictionary<RecordsApiGeneration, Dictionary<string, Waiter>> rooms = new()
+    private readonly Dictionary<ApiGeneration, Dictionary<string, Waiter>> rooms = new()
     {
-        [RecordsApiGeneration.V4] = new(StringComparer.Ordinal),
-        [RecordsApiGeneration.V1] = new(StringComparer.Ordinal),
+        [ApiGeneration.V4] = new(StringComparer.Ordinal),
+        [ApiGeneration.V1] = new(StringComparer.Ordinal),
     };
 
     /// <summary>
@@ -45,7 +45,7 @@ public sealed partial class RecordHarvester
     private IEnumerable<Waiter> AllWaiters() => waiters.Values.SelectMany(w => w.Values).Concat(rooms.Values.SelectMany(r => r.Values));
 
     // The room waiter whose call this record is, if any (a RoomId is per attempt: at most one).
-    private Waiter? RoomOf(RecordsApiGeneration generation, CallRecord record)
+    private Waiter? RoomOf(ApiGeneration generation, CallRecord record)
     {
         if (record.RoomId is not { Length: > 0 } roomId)
         {

@@ -35,10 +35,10 @@ public sealed partial class RecordHarvester : IDisposable
     private readonly WatchOptions options;
     private readonly TimeProvider time;
     private readonly ILogger<RecordHarvester> logger;
-    private readonly Dictionary<RecordsApiGeneration, Dictionary<string, Waiter>> waiters = new()
+    private readonly Dictionary<ApiGeneration, Dictionary<string, Waiter>> waiters = new()
     {
-        [RecordsApiGeneration.V4] = new(StringComparer.Ordinal),
-        [RecordsApiGeneration.V1] = new(StringComparer.Ordinal),
+        [ApiGeneration.V4] = new(StringComparer.Ordinal),
+        [ApiGeneration.V1] = new(StringComparer.Ordinal),
     };
     private readonly Lock sync = new();
     private readonly CancellationTokenSource stopping = new();
@@ -62,7 +62,7 @@ public sealed partial class RecordHarvester : IDisposable
     }
 
     /// <summary>Whether records of <paramref name="generation"/> are harvested by filter on this worker (configured on, unscaled time, not refused).</summary>
-    public bool EnabledFor(RecordsApiGeneration generation) =>
+    public bool EnabledFor(ApiGeneration generation) =>
         options.RecordsByFilter && options.TimeScale == 1 && Volatile.Read(ref filterRefused[(int)generation]) == 0;
 
     /// <summary>Record pages read by filter, and records fetched by CallId (for figures and tests).</summary>
@@ -188,7 +188,7 @@ public sealed partial class RecordHarvester : IDisposable
         }
     }
 
-    private async Task GroupRoundAsync(RecordsApiGeneration generation, CampaignBudget? capped, List<Waiter> due, DateTimeOffset now, CancellationToken token)
+    private async Task GroupRoundAsync(ApiGeneration generation, CampaignBudget? capped, List<Waiter> due, DateTimeOffset now, CancellationToken token)
     {
         // A capped campaign gets what its cap allows in one round; the rest wait for the next (no look counted).
         var quota = capped?.Records is { } cap ? Math.Max(1, (int)Math.Ceiling(cap * tick.TotalSeconds)) : int.MaxValue;
@@ -276,7 +276,7 @@ public sealed partial class RecordHarvester : IDisposable
     }
 
     // Reads the pages of one range; returns how many requests it made.
-    private async Task<int> ReadRangeAsync(RecordsApiGeneration generation, CampaignBudget? capped, List<Waiter> range, CancellationToken token)
+    private async Task<int> ReadRangeAsync(ApiGeneration generation, CampaignBudget? capped, List<Waiter> range, CancellationToken token)
     {
         var from = range[0].From;
         var to = range.Max(w => w.To);
@@ -433,7 +433,7 @@ public sealed partial class RecordHarvester : IDisposable
 
         public int FilterMisses { get; set; }
 
-        public RecordsApiGeneration Generation { get; init; }
+        public ApiGeneration Generation { get; init; }
 
         // Set only when the campaign has its own records cap.
         public CampaignBudget? Campaign { get; init; }

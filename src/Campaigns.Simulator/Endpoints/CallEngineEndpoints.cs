@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Campaigns.Simulator.Calls;
 using Campaigns.Simulator.Pipeline;
-using Campaigns.TencentCall.Errors;
+using Campaigns.TencentCall;
 using Campaigns.TencentCall.Models;
 using Campaigns.TencentCall.Validation;
 using Campaigns.TencentCall.Wire;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Campaigns.TencentCall.Errors;
+using Campaigns.TencentCall;
 using Campaigns.TencentCall.Wire;
 
 namespace Campaigns.Simulator.Pipeline;

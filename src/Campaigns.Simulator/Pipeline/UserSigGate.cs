@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Campaigns.TencentCall.Errors;
+using Campaigns.TencentCall;
 using Campaigns.TencentCall.UserSig;
 
 namespace Campaigns.Simulator.Pipeline;

@@ -25,16 +25,6 @@ public enum TencentErrorKind
     Unknown,
 }
 
-/// <summary>The two API generations; the same number means different things in each.</summary>
-public enum ApiGeneration
-{
-    /// <summary>IM REST envelope: ActionStatus/ErrorCode/ErrorInfo.</summary>
-    V4,
-
-    /// <summary>Call-records v1 envelope: errorCode/errorMessage/data.</summary>
-    V1,
-}
-
 /// <summary>The APIs the client talks to.</summary>
 public enum TencentApi
 {

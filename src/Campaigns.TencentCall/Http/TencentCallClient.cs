@@ -82,10 +82,10 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
     public Task<CallRecord> GetRecordByCallIdAsync(string callId, CancellationToken cancellationToken = default) =>
         GetRecordByCallIdAsync(callId, null, cancellationToken);
 
-    public Task<CallRecord> GetRecordByCallIdAsync(string callId, RecordsApiGeneration? generation, CancellationToken cancellationToken = default)
+    public Task<CallRecord> GetRecordByCallIdAsync(string callId, ApiGeneration? generation, CancellationToken cancellationToken = default)
     {
         RequireCallId(callId, TencentApi.GetRecordByCallId);
-        return (generation ?? options.Value.RecordsApi) == RecordsApiGeneration.V4
+        return (generation ?? options.Value.RecordsApi) == ApiGeneration.V4
             ? GetRecordV4Async(callId, cancellationToken)
             : GetRecordV1Async(callId, cancellationToken);
     }
@@ -93,7 +93,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
     public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default) =>
         GetRecordsByFilterAsync(filter, null, cancellationToken);
 
-    public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, RecordsApiGeneration? generation, CancellationToken cancellationToken = default)
+    public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, ApiGeneration? generation, CancellationToken cancellationToken = default)
     {
         var problems = RecordFilterValidator.Validate(filter);
         if (problems.Count > 0)
@@ -101,7 +101,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
             throw new TencentCallValidationException(TencentApi.GetRecordsByFilter, problems);
         }
 
-        return (generation ?? options.Value.RecordsApi) == RecordsApiGeneration.V4
+        return (generation ?? options.Value.RecordsApi) == ApiGeneration.V4
             ? GetRecordsV4Async(filter, cancellationToken)
             : GetRecordsV1Async(filter, cancellationToken);
     }
@@ -109,11 +109,11 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
     public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, CancellationToken cancellationToken = default) =>
         FindRecordByRoomAsync(lookup, null, cancellationToken);
 
-    public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, RecordsApiGeneration? generation, CancellationToken cancellationToken = default) =>
+    public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, ApiGeneration? generation, CancellationToken cancellationToken = default) =>
         FindRecordByRoomAsync(lookup, generation, null, cancellationToken);
 
     public async Task<CallRecord?> FindRecordByRoomAsync(
-        RecordLookup lookup, RecordsApiGeneration? generation, Func<CancellationToken, ValueTask>? beforeEachPage, CancellationToken cancellationToken = default)
+        RecordLookup lookup, ApiGeneration? generation, Func<CancellationToken, ValueTask>? beforeEachPage, CancellationToken cancellationToken = default)
     {
         var problems = RecordFilterValidator.Validate(lookup);
         if (problems.Count > 0)
@@ -146,7 +146,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
             $"record lookup read {lookup.MaxPages} pages without reaching the end: narrow the window",
             TencentErrorKind.Invalid,
             TencentApi.GetRecordsByFilter,
-            (generation ?? options.Value.RecordsApi) == RecordsApiGeneration.V4 ? ApiGeneration.V4 : ApiGeneration.V1);
+            (generation ?? options.Value.RecordsApi) == ApiGeneration.V4 ? ApiGeneration.V4 : ApiGeneration.V1);
     }
 
     private async Task<CallRecord> GetRecordV4Async(string callId, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
 using Campaigns.TencentCall.Wire;
 

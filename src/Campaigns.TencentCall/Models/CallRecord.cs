@@ -90,7 +90,7 @@ public sealed record CallRecord
     public int? TotalUserNumber { get; init; }
 
     /// <summary>Which generation answered.</summary>
-    public Errors.ApiGeneration Source { get; init; }
+    public ApiGeneration Source { get; init; }
 
     /// <summary>The record as received, for auditing.</summary>
     public string? RawJson { get; init; }

@@ -10,9 +10,9 @@ public sealed class AuthContractTests : SimulatorTest
     private static readonly StartCallRequest Ring = new() { RobotAccount = "robot", Callees = ["noanswer-a"] };
 
     [Theory]
-    [InlineData(RecordsApiGeneration.V4, 70009)]
-    [InlineData(RecordsApiGeneration.V1, 70002)]
-    public async Task WrongSecretKey_IsRefusedAsAuth(RecordsApiGeneration generation, long code)
+    [InlineData(ApiGeneration.V4, 70009)]
+    [InlineData(ApiGeneration.V1, 70002)]
+    public async Task WrongSecretKey_IsRefusedAsAuth(ApiGeneration generation, long code)
     {
         var client = Sim.CreateClient(o => { o.SecretKey = "not-the-key"; o.RecordsApi = generation; });
 
@@ -33,9 +33,9 @@ public sealed class AuthContractTests : SimulatorTest
     }
 
     [Theory]
-    [InlineData(RecordsApiGeneration.V4, 70001)]
-    [InlineData(RecordsApiGeneration.V1, 70003)]
-    public async Task ExpiredUserSig_IsRefusedAsAuth_WithEachGenerationsCode(RecordsApiGeneration generation, long code)
+    [InlineData(ApiGeneration.V4, 70001)]
+    [InlineData(ApiGeneration.V1, 70003)]
+    public async Task ExpiredUserSig_IsRefusedAsAuth_WithEachGenerationsCode(ApiGeneration generation, long code)
     {
         var expired = TlsSigV2.Generate(
             Sim.Options.SdkAppId, "administrator", Sim.Options.SecretKey, TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-1));
@@ -68,9 +68,9 @@ public sealed class AuthContractTests : SimulatorTest
     }
 
     [Theory]
-    [InlineData(RecordsApiGeneration.V4, 60010)]
-    [InlineData(RecordsApiGeneration.V1, 70004)]
-    public async Task NonAdministrator_IsRefusedAsAuth(RecordsApiGeneration generation, long code)
+    [InlineData(ApiGeneration.V4, 60010)]
+    [InlineData(ApiGeneration.V1, 70004)]
+    public async Task NonAdministrator_IsRefusedAsAuth(ApiGeneration generation, long code)
     {
         var client = Sim.CreateClient(o => { o.AdminIdentifier = "someone"; o.RecordsApi = generation; });
 

@@ -124,7 +124,7 @@ public sealed class FaultContractTests : SimulatorTest
     [Fact]
     public async Task V1Record_InternalError_IsRetryable()
     {
-        var v1 = Sim.CreateClient(o => o.RecordsApi = RecordsApiGeneration.V1);
+        var v1 = Sim.CreateClient(o => o.RecordsApi = ApiGeneration.V1);
         await Sim.ScriptFaultAsync(ApiNames.V1RecordByCallId, Fault.Error101001);
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => v1.GetRecordByCallIdAsync("any"));

@@ -27,7 +27,7 @@ public sealed class RateLimitContractTests : SimulatorTest
     [Fact]
     public async Task V1RecordByCallId_HasItsOwn20PerSecondLimit()
     {
-        var client = Sim.CreateClient(o => o.RecordsApi = RecordsApiGeneration.V1);
+        var client = Sim.CreateClient(o => o.RecordsApi = ApiGeneration.V1);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => KindOf(() => client.GetRecordByCallIdAsync("c" + i))));
 

@@ -7,9 +7,9 @@ public sealed class RecordContractTests : SimulatorTest
 {
 
     [Theory]
-    [InlineData(RecordsApiGeneration.V4)]
-    [InlineData(RecordsApiGeneration.V1)]
-    public async Task GetRecord_BeforeTheRecordDelay_IsNotFoundYet_ThenTheRecordArrives(RecordsApiGeneration generation)
+    [InlineData(ApiGeneration.V4)]
+    [InlineData(ApiGeneration.V1)]
+    public async Task GetRecord_BeforeTheRecordDelay_IsNotFoundYet_ThenTheRecordArrives(ApiGeneration generation)
     {
         var client = Sim.CreateClient(o => o.RecordsApi = generation);
 
@@ -27,15 +27,15 @@ public sealed class RecordContractTests : SimulatorTest
         Assert.Equal(CallResultKind.CallBusy, record.Result);
         Assert.Equal(CallMediaType.Video, record.MediaType);
         Assert.Equal(CallKind.OneToOne, record.CallType);
-        Assert.Equal(generation == RecordsApiGeneration.V4 ? ApiGeneration.V4 : ApiGeneration.V1, record.Source);
-        Assert.Equal(generation == RecordsApiGeneration.V4 ? "CallBusy" : "call_busy", record.RawResult);
+        Assert.Equal(generation == ApiGeneration.V4 ? ApiGeneration.V4 : ApiGeneration.V1, record.Source);
+        Assert.Equal(generation == ApiGeneration.V4 ? "CallBusy" : "call_busy", record.RawResult);
         Assert.Contains(call.CallId, record.RawJson, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(RecordsApiGeneration.V4)]
-    [InlineData(RecordsApiGeneration.V1)]
-    public async Task GetRecordsByFilter_PagesThroughThePeriod(RecordsApiGeneration generation)
+    [InlineData(ApiGeneration.V4)]
+    [InlineData(ApiGeneration.V1)]
+    public async Task GetRecordsByFilter_PagesThroughThePeriod(ApiGeneration generation)
     {
         var client = Sim.CreateClient(o => o.RecordsApi = generation);
         var ids = new List<string>();

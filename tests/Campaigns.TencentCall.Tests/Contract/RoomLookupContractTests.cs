@@ -9,9 +9,9 @@ namespace Campaigns.TencentCall.Tests.Contract;
 public sealed class RoomLookupContractTests : SimulatorTest
 {
     [Theory]
-    [InlineData(RecordsApiGeneration.V4)]
-    [InlineData(RecordsApiGeneration.V1)]
-    public async Task FindRecordByRoom_PagesUntilItFindsTheAttemptsRoom(RecordsApiGeneration generation)
+    [InlineData(ApiGeneration.V4)]
+    [InlineData(ApiGeneration.V1)]
+    public async Task FindRecordByRoom_PagesUntilItFindsTheAttemptsRoom(ApiGeneration generation)
     {
         var client = Sim.CreateClient(o => o.RecordsApi = generation);
         var from = await Sim.NowAsync(); // records are on the simulator's clock
