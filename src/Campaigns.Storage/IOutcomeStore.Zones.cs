@@ -12,7 +12,7 @@ public partial interface IOutcomeStore
     /// </summary>
     Task<AddTargetsResult> AddZonedTargetsAsync(string campaignId, IReadOnlyList<NewTarget> targets, CancellationToken cancellationToken = default);
 
-    /// <summary>The distinct zones of the campaign's targets, and whether any target has none.</summary>
+    /// <summary>The distinct zones of the campaign's targets, whether any target has none, and how many targets each has.</summary>
     Task<TargetZones> GetTargetZonesAsync(string campaignId, CancellationToken cancellationToken = default);
 
     /// <summary>

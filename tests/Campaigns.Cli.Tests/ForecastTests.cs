@@ -72,6 +72,23 @@ public sealed class ForecastTests(TemporalServer temporal)
         Assert.Contains(json.RootElement.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("3 targets from 5 rows", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Forecast_CsvWithTimeZones_EachCalleeWaitsForTheWindowInTheirZone_AndTheStoresHolidaysCount()
+    {
+        await using var h = await CliHarness.StartAsync(temporal);
+        // 10:00 UTC: the window (12:00-20:00 Etc/GMT) opens in 2 hours for its own zone; in Asia/Tokyo (UTC+9) it is
+        // 19:00 and open now; the store's holiday closes Tokyo's 3 December, so those callees wait for 4 December 12:00
+        // Tokyo time (03:00 UTC), 17 hours.
+        var template = h.File("t.json", """{ "campaignId": "f9", "robotAccount": "robot", "callingWindow": { "timeZone": "Etc/GMT", "start": "12:00", "end": "20:00" } }""");
+        var csv = h.File("callees.csv", "callee,time_zone\nalice,Asia/Tokyo\nbob,Asia/Tokyo\n");
+        var open = JsonDocument.Parse((await h.RunAsync("forecast", template, "--csv", csv, "--at", At, "--json")).Exits(0).Out).RootElement;
+        Assert.Equal(0, open.GetProperty("windowWaitSeconds").GetDouble());
+
+        (await h.RunAsync("holidays", "add", "2026-12-03", "--zone", "Asia/Tokyo")).Exits(0);
+        var closed = JsonDocument.Parse((await h.RunAsync("forecast", template, "--csv", csv, "--at", At, "--json")).Exits(0).Out).RootElement;
+        Assert.Equal(17 * 3600, closed.GetProperty("windowWaitSeconds").GetDouble());
+    }
+
     [Theory]
     [InlineData(new[] { "--mix", "NormalEnd=60,Sleeping=40" }, "--mix: \"Sleeping\" is not a result")]
     [InlineData(new[] { "--mix", "NotAnswer=lots" }, "--mix: NotAnswer: \"lots\" is not a share")]

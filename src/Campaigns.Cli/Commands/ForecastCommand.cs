@@ -67,6 +67,7 @@ internal static class ForecastCommand
             // Only now the store (optional): targets imported there, do-not-call callees, history, running campaigns, workers.
             var sources = await ForecastSources.OpenAsync(context).ConfigureAwait(false);
             var (targets, skipped, targetNotes) = await sources.TargetsAsync(spec, csvPath).ConfigureAwait(false);
+            var holidays = await sources.HolidaysAsync().ConfigureAwait(false);
             var (resultMix, timing) = await sources.MixAsync(mixOption).ConfigureAwait(false);
             settings = settings with
             {
@@ -77,6 +78,7 @@ internal static class ForecastCommand
             var forecast = CampaignForecaster.Forecast(new ForecastInput
             {
                 Spec = spec, Targets = targets, Skipped = skipped, Mix = resultMix, Settings = settings, Running = running, At = start,
+                TargetsByZone = sources.TargetsByZone, Holidays = holidays,
             });
             forecast = forecast with { Notes = [.. targetNotes, .. sources.Notes, .. forecast.Notes] };
             if (parse.GetValue(json))

@@ -33,6 +33,9 @@ internal sealed class ForecastSources
     /// <summary>What the output should say about where the figures came from.</summary>
     public List<string> Notes { get; } = [];
 
+    /// <summary>Targets per callee time zone ("" without one), once <see cref="TargetsAsync"/> counted them; null when none has a zone.</summary>
+    public IReadOnlyDictionary<string, long>? TargetsByZone { get; private set; }
+
     private ICampaignHistory? History => store as ICampaignHistory;
 
     /// <summary>Opens the store when one is configured; an unreachable one is a warning, not an error.</summary>
@@ -73,7 +76,9 @@ internal sealed class ForecastSources
                 file = CalleeCsvReader.Read(reader);
             }
 
-            targets = [.. file.Accepted.Select(r => r.Callees).DistinctBy(Key)];
+            var rows = file.Accepted.DistinctBy(r => Key(r.Callees)).ToList();
+            targets = [.. rows.Select(r => r.Callees)];
+            TargetsByZone = ByZone(rows.Select(r => r.TimeZone));
             if (targets.Count == 0)
             {
                 throw new CliException(
@@ -106,12 +111,14 @@ internal sealed class ForecastSources
                     $"import them first (campaigns import {spec.CampaignId} --csv callees.csv), or give --csv callees.csv");
             }
 
+            TargetsByZone = ByZone((await store.GetTargetZonesAsync(spec.CampaignId!, context.Cancel).ConfigureAwait(false)).Counts);
             notes.Add(Text($"{imported} targets imported into the store (do-not-call callees were left out at import)"));
             return (imported, 0, notes);
         }
         else
         {
             targets = [.. (spec.Callees ?? []).Select(c => (IReadOnlyList<string>)[c]), .. spec.Groups ?? []];
+            TargetsByZone = ByZone(targets.Select(t => spec.CalleeTimeZones?.GetValueOrDefault(t[0])));
         }
 
         long skipped = 0;
@@ -123,6 +130,20 @@ internal sealed class ForecastSources
 
         return (targets.Count, skipped, notes);
     }
+
+    /// <summary>The app's holidays from the store (none without one): they close their local date in their zone.</summary>
+    public async Task<IReadOnlyList<(DateOnly Date, string TimeZone)>> HolidaysAsync() =>
+        store is null ? [] : [.. (await store.GetHolidaysAsync(context.Cancel).ConfigureAwait(false)).Select(h => (h.Date, h.TimeZone))];
+
+    // Targets per zone, or null when no target has a zone of its own (the forecast then uses the window's zone alone).
+    private static Dictionary<string, long>? ByZone(IEnumerable<string?> zones)
+    {
+        var counts = zones.GroupBy(z => z ?? "", StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+        return counts.Keys.Any(k => k.Length > 0) ? counts : null;
+    }
+
+    private static Dictionary<string, long>? ByZone(IReadOnlyDictionary<string, long> counts) =>
+        counts.Keys.Any(k => k.Length > 0) ? new Dictionary<string, long>(counts, StringComparer.Ordinal) : null;
 
     /// <summary>The mix (from the option, the store's history, or the default) and the callee timing that goes with it.</summary>
     public async Task<(ResultMix Mix, CalleeTiming Timing)> MixAsync(string? option)

@@ -11,4 +11,8 @@ public sealed record Holiday(DateOnly Date, string TimeZone)
 }
 
 /// <summary>The distinct time zones of a campaign's targets, and whether any target has none.</summary>
-public sealed record TargetZones(IReadOnlyList<string> Zones, bool AnyWithoutZone);
+public sealed record TargetZones(IReadOnlyList<string> Zones, bool AnyWithoutZone)
+{
+    /// <summary>Targets per zone ("" for those without one), for the forecast.</summary>
+    public IReadOnlyDictionary<string, long> Counts { get; init; } = new Dictionary<string, long>();
+}

@@ -11,9 +11,12 @@ internal abstract partial class SqlOutcomeStore
         InTransactionAsync(Access.Read, async (conn, tx, ct) =>
         {
             // One pass over the campaign's targets: a 100k campaign has a handful of zones.
-            var zones = (await conn.QueryAsync<string?>(Cmd(
-                "SELECT DISTINCT time_zone FROM targets WHERE campaign_id = @campaignId", new { campaignId }, tx, ct)).ConfigureAwait(false)).ToList();
-            return new TargetZones([.. zones.OfType<string>().Order(StringComparer.Ordinal)], zones.Contains(null));
+            var rows = (await conn.QueryAsync<(string? Zone, long Count)>(Cmd(
+                "SELECT time_zone, count(*) FROM targets WHERE campaign_id = @campaignId GROUP BY time_zone", new { campaignId }, tx, ct)).ConfigureAwait(false)).ToList();
+            return new TargetZones([.. rows.Select(r => r.Zone).OfType<string>().Order(StringComparer.Ordinal)], rows.Any(r => r.Zone is null))
+            {
+                Counts = rows.ToDictionary(r => r.Zone ?? "", r => r.Count, StringComparer.Ordinal),
+            };
         }, cancellationToken);
 
     public Task<bool> AddHolidayAsync(Holiday holiday, CancellationToken cancellationToken = default)

@@ -76,8 +76,10 @@ public static class CampaignForecaster
             l => CallLatency.Of(mix.Shares, settings, ringTimeout, l, lag),
             l => CallLatency.Of(finalMix.Count > 0 ? finalMix : mix.Shares, settings, ringTimeout, l, lag),
             pollFleet);
-        var timeline = new DispatchTimeline(settings, window, input.At, paceRate, maxAttempts);
-        timeline.Run(dialable, budget, polls, rules);
+        // One group per zone the window applies in (callees' own zones, holidays): each waits for its own window.
+        var groups = ZoneGroups.Of(window, input, dialable);
+        var timeline = new DispatchTimeline(settings, groups.Windows, input.At, paceRate, maxAttempts);
+        timeline.Run(groups.Targets, budget, polls, rules);
         var batches = timeline.Batches;
 
         var duration = batches.Count == 0 ? settings.StartupSeconds : ForecastFigures.ExpectedLast(batches, b => b.End) + settings.EndSeconds;
@@ -98,7 +100,7 @@ public static class CampaignForecaster
             Workers = settings.Workers,
             SharedWith = [.. sharing.Select(s => s with { StartsPerSecond = R(s.StartsPerSecond) })],
             CallsPerHour = R(rate * 3600),
-            CallsPerDay = R(rate * ForecastFigures.OpenSecondsPerDay(window, input.At)),
+            CallsPerDay = R(rate * ForecastFigures.OpenSecondsPerDay(groups.Windows, input.At)),
             Attempts = R(attempts),
             Redials = R(attempts - timeline.AttemptsByNumber[0]),
             AttemptsByNumber = [.. timeline.AttemptsByNumber.Select(R)],

@@ -8,8 +8,12 @@ namespace Campaigns.Workflows.Forecast;
 /// dialed back to back by the start gate at the share the budget gives, only while the calling window is open (what
 /// a batch could not start before the window closed comes back due at the close). A batch ends when its slowest
 /// outcome is stored, and only then hands its redials back, due after each rule's delay.
+/// With callees in several time zones (docs/callee-time-zones.md) the targets form one group per zone, each with the
+/// window in its zone (and its holidays): dispatch goes on while any group with work is open, a batch takes from the
+/// open groups only (in proportion to what each has left, as target order mixes the zones), and a redial waits for
+/// its own group's window.
 /// </summary>
-internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow? window, DateTimeOffset at, double paceRate, int maxAttempts)
+internal sealed class DispatchTimeline(ForecastSettings settings, IReadOnlyList<ICallingWindow?> windows, DateTimeOffset at, double paceRate, int maxAttempts)
 {
     /// <summary>Expected attempts below which a bucket of redials is dropped (it changes no figure shown).</summary>
     public const double Negligible = 1e-3;
@@ -18,7 +22,12 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
     // Attempts waiting in the store: not due yet (earliest first), and due (in due order, taken from the front).
     private readonly PriorityQueue<Pending, (double Due, int AttemptNo)> waiting = new();
     private readonly LinkedList<Pending> ready = new();
-    private double readyCount;
+
+    /// <summary>One group: the campaign's window (null: always open).</summary>
+    public DispatchTimeline(ForecastSettings settings, ICallingWindow? window, DateTimeOffset at, double paceRate, int maxAttempts)
+        : this(settings, [window], at, paceRate, maxAttempts)
+    {
+    }
 
     /// <summary>The batches, in dispatch order.</summary>
     public List<BatchRun> Batches { get; } = [];
@@ -38,20 +47,30 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
     /// <summary>The dispatch ran past 400 days and was cut there.</summary>
     public bool CutAtHorizon { get; private set; }
 
-    /// <summary>Runs the dispatch of <paramref name="targets"/> first-pass targets.</summary>
-    /// <param name="targets">Targets to dial (do-not-call ones left out).</param>
+    /// <summary>Runs the dispatch of <paramref name="targets"/> first-pass targets (one group).</summary>
+    public void Run(double targets, SharedBudget budget, PollBacklog polls, IReadOnlyList<(double Share, double DelaySeconds)> redials) =>
+        Run([targets], budget, polls, redials);
+
+    /// <summary>Runs the dispatch of the first-pass targets of each group (in the order of the windows).</summary>
+    /// <param name="targets">Targets to dial per group (do-not-call ones left out).</param>
     /// <param name="budget">The shared start budget (advanced as the campaign dials and waits).</param>
     /// <param name="polls">The poll lag as the campaign goes on, and the latencies (start to outcome) at each lag.</param>
     /// <param name="redials">Per rule that places a call: the share of attempts it redials and its delay.</param>
-    public void Run(double targets, SharedBudget budget, PollBacklog polls, IReadOnlyList<(double Share, double DelaySeconds)> redials)
+    public void Run(IReadOnlyList<double> targets, SharedBudget budget, PollBacklog polls, IReadOnlyList<(double Share, double DelaySeconds)> redials)
     {
+        ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(budget);
         ArgumentNullException.ThrowIfNull(polls);
         ArgumentNullException.ThrowIfNull(redials);
+        if (targets.Count != windows.Count)
+        {
+            throw new ArgumentException($"{targets.Count} groups of targets for {windows.Count} windows", nameof(targets));
+        }
+
         var redialShare = redials.Sum(r => r.Share);
-        var first = targets;
-        // Started before its window opens, the campaign registers and waits: the wait counts from the start.
-        var t = window is not null && !window.IsOpen(at) ? 0 : settings.StartupSeconds;
+        var first = targets.ToArray();
+        // Started before any window opens, the campaign registers and waits: the wait counts from the start.
+        var t = Enumerable.Range(0, first.Length).Any(g => first[g] >= Negligible && IsOpen(g, 0)) ? settings.StartupSeconds : 0;
         var batchesDispatched = 0;
         var dialedUntil = t;
         budget.Idle(t);
@@ -65,7 +84,7 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
 
             var now = t;
             Release(now);
-            if (first < Negligible && readyCount < Negligible)
+            if (first.Sum() < Negligible && ready.Sum(p => p.Count) < Negligible)
             {
                 if (waiting.Count == 0)
                 {
@@ -79,24 +98,43 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
                 continue;
             }
 
-            if (window is not null && !window.IsOpen(at + TimeSpan.FromSeconds(t)))
+            var open = Enumerable.Range(0, windows.Count).Select(g => IsOpen(g, t)).ToArray();
+            if (Enumerable.Range(0, first.Length).All(g => !open[g] || first[g] < Negligible) && ready.All(p => !open[p.Group] || p.Count < Negligible))
             {
-                if (window.OpensAfter(at + TimeSpan.FromSeconds(t)) is not { } opens)
+                // Work is due, but only in groups whose window is closed: sleep until the first of them opens (or a
+                // redial falls due before that).
+                var opens = Enumerable.Range(0, windows.Count)
+                    .Where(g => first[g] >= Negligible || ready.Any(p => p.Group == g && p.Count >= Negligible))
+                    .Select(g => windows[g]!.OpensAfter(at + TimeSpan.FromSeconds(t)))
+                    .Where(o => o is not null)
+                    .Min();
+                var wake = opens is { } o ? (o - at).TotalSeconds : double.PositiveInfinity;
+                if (waiting.TryPeek(out var soon, out _) && soon.Due < wake && IsOpen(soon.Group, soon.Due))
+                {
+                    wake = soon.Due; // a redial of a group that is open by then
+                }
+
+                if (double.IsPositiveInfinity(wake))
                 {
                     NeverOpens = true;
                     break;
                 }
 
-                var open = (opens - at).TotalSeconds;
-                WindowWait += open - t;
-                budget.Idle(open);
-                t = open + settings.WakeSeconds;
+                wake = Math.Max(wake, t);
+                WindowWait += wake - t;
+                budget.Idle(wake);
+                t = wake + settings.WakeSeconds;
                 continue;
             }
 
-            var byNumber = Take(BatchSize(batchesDispatched++), now, ref first, out var fromFirst);
-            var attempts = byNumber.Sum();
-            var closes = window is null ? double.PositiveInfinity : (window.ClosesAfter(at + TimeSpan.FromSeconds(t)) - at).TotalSeconds;
+            var byGroup = Take(BatchSize(batchesDispatched++), open, first, out var fromFirst);
+            var attempts = byGroup.Sum(n => n.Sum());
+            // The batch's calls stop at the earliest close of the groups it took from (what is left comes back then).
+            var closes = Enumerable.Range(0, windows.Count)
+                .Where(g => windows[g] is not null && byGroup[g].Sum() > 0)
+                .Select(g => (windows[g]!.ClosesAfter(at + TimeSpan.FromSeconds(t)) - at).TotalSeconds)
+                .DefaultIfEmpty(double.PositiveInfinity)
+                .Min();
             var start = Math.Max(t, budget.Clock);
             polls.Idle(start - dialedUntil);
             budget.Idle(start);
@@ -108,10 +146,13 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
             {
                 // Not started before the window closed: back in the store, due at the close (dialed when it opens).
                 var back = (attempts - started) / attempts;
-                for (var k = 0; k < byNumber.Length; k++)
+                for (var g = 0; g < byGroup.Length; g++)
                 {
-                    Add(closes, k + 1, byNumber[k] * back);
-                    byNumber[k] *= 1 - back;
+                    for (var k = 0; k < byGroup[g].Length; k++)
+                    {
+                        Add(closes, k + 1, g, byGroup[g][k] * back);
+                        byGroup[g][k] *= 1 - back;
+                    }
                 }
             }
 
@@ -126,64 +167,85 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
             var nonEmpty = certain ? 1 : 1 - Math.Exp(-started);
             var size = certain ? started : started / nonEmpty;
             var end = done + polls.All.ExpectedMax(size);
-            for (var k = 0; k < byNumber.Length; k++)
+            var last = 0.0;
+            var firsts = 0.0;
+            for (var g = 0; g < byGroup.Length; g++)
             {
-                AttemptsByNumber[k] += byNumber[k];
-                if (k + 1 < maxAttempts)
+                for (var k = 0; k < byGroup[g].Length; k++)
                 {
-                    foreach (var (share, delay) in redials)
+                    AttemptsByNumber[k] += byGroup[g][k];
+                    if (k + 1 < maxAttempts)
                     {
-                        Add(end + delay, k + 2, byNumber[k] * share);
+                        foreach (var (share, delay) in redials)
+                        {
+                            Add(end + delay, k + 2, g, byGroup[g][k] * share);
+                        }
                     }
                 }
+
+                last += byGroup[g][^1];
+                firsts += byGroup[g][0];
             }
 
-            var last = byNumber[^1];
             Batches.Add(new BatchRun(start, done, started, (started - last) * (1 - redialShare), last, end, nonEmpty) { All = polls.All, Final = polls.Final });
-            if (byNumber[0] >= Negligible)
+            if (firsts >= Negligible)
             {
                 FirstPassDone = done; // first calls (some may have come back at a window's close)
             }
         }
     }
 
-    // Due redials first (earliest first), then first-pass targets, up to the batch's size: per attempt number.
-    private double[] Take(int size, double now, ref double first, out double fromFirst)
+    private bool IsOpen(int group, double t) => windows[group] is not { } window || window.IsOpen(at + TimeSpan.FromSeconds(t));
+
+    // Due redials of open groups first (earliest first), then first-pass targets of the open groups, in proportion to
+    // what each has left, up to the batch's size: per group and attempt number.
+    private double[][] Take(int size, bool[] open, double[] first, out double fromFirst)
     {
-        var byNumber = new double[AttemptsByNumber.Length];
+        var byGroup = Enumerable.Range(0, windows.Count).Select(_ => new double[AttemptsByNumber.Length]).ToArray();
         double room = size;
-        Release(now);
-        while (room > 0 && ready.First is { } node)
+        for (var node = ready.First; node is not null && room > 0;)
         {
+            var next = node.Next;
             var p = node.Value;
-            var take = Math.Min(room, p.Count);
-            byNumber[p.AttemptNo - 1] += take;
-            p.Count -= take;
-            readyCount -= take;
-            room -= take;
-            if (p.Count < Negligible)
+            if (open[p.Group])
             {
-                readyCount -= p.Count;
-                ready.RemoveFirst();
+                var take = Math.Min(room, p.Count);
+                byGroup[p.Group][p.AttemptNo - 1] += take;
+                p.Count -= take;
+                room -= take;
+                if (p.Count < Negligible)
+                {
+                    ready.Remove(node);
+                }
+            }
+
+            node = next;
+        }
+
+        var left = Enumerable.Range(0, first.Length).Where(g => open[g]).Sum(g => first[g]);
+        fromFirst = Math.Min(room, left);
+        if (fromFirst > 0)
+        {
+            var share = fromFirst / left;
+            for (var g = 0; g < first.Length; g++)
+            {
+                if (open[g])
+                {
+                    var take = first[g] * share;
+                    first[g] -= take;
+                    byGroup[g][0] += take;
+                }
             }
         }
 
-        if (ready.Count == 0)
-        {
-            readyCount = 0; // no rounding left over
-        }
-
-        fromFirst = Math.Min(room, first);
-        first -= fromFirst;
-        byNumber[0] += fromFirst;
-        return byNumber;
+        return byGroup;
     }
 
-    private void Add(double due, int attemptNo, double count)
+    private void Add(double due, int attemptNo, int group, double count)
     {
         if (count >= Negligible)
         {
-            waiting.Enqueue(new Pending(due, attemptNo, count), (due, attemptNo));
+            waiting.Enqueue(new Pending(due, attemptNo, group, count), (due, attemptNo));
         }
     }
 
@@ -194,18 +256,19 @@ internal sealed class DispatchTimeline(ForecastSettings settings, CallingWindow?
         {
             waiting.Dequeue();
             ready.AddLast(p);
-            readyCount += p.Count;
         }
     }
 
     // The workflow's BatchSizeNow: 5 s of dialing at the pace, ramping up 50, 100, 200, 400, then at most 500.
     private int BatchSize(int dispatched) => Math.Clamp((int)(paceRate * 5), 1, Math.Min(500, 50 << Math.Min(dispatched, 4)));
 
-    private sealed class Pending(double due, int attemptNo, double count)
+    private sealed class Pending(double due, int attemptNo, int group, double count)
     {
         public double Due { get; } = due;
 
         public int AttemptNo { get; } = attemptNo;
+
+        public int Group { get; } = group;
 
         public double Count { get; set; } = count;
     }

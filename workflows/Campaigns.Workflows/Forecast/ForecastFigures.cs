@@ -118,16 +118,52 @@ internal static class ForecastFigures
         return results;
     }
 
-    // The daily period's length on a calling day: the next whole one (from its opening, not from now).
-    internal static double OpenSecondsPerDay(CallingWindow? window, DateTimeOffset at)
+    // The daily period's length on a calling day: the next whole one (from its opening, not from now), over the
+    // union of the groups' windows (callees in several zones: open while any of their windows is).
+    internal static double OpenSecondsPerDay(IReadOnlyList<ICallingWindow?> windows, DateTimeOffset at)
     {
-        if (window is null)
+        if (windows.Count == 0 || windows.Any(w => w is null))
         {
             return 86_400;
         }
 
-        var from = window.IsOpen(at) ? window.ClosesAfter(at) : at;
-        return window.OpensAfter(from) is { } opens ? (window.ClosesAfter(opens) - opens).TotalSeconds : 0;
+        bool Open(DateTimeOffset i) => windows.Any(w => w!.IsOpen(i));
+        DateTimeOffset Closes(DateTimeOffset i) => windows.Where(w => w!.IsOpen(i)).Max(w => w!.ClosesAfter(i));
+        DateTimeOffset? Opens(DateTimeOffset i) => windows.Select(w => w!.OpensAfter(i)).Where(o => o is not null).Min();
+
+        var from = at;
+        for (var guard = 0; guard < 100 && Open(from); guard++)
+        {
+            from = Closes(from); // to the end of the period open now
+        }
+
+        if (Opens(from) is not { } first)
+        {
+            return 0;
+        }
+
+        var end = first + TimeSpan.FromDays(1);
+        var total = 0.0;
+        var t = first;
+        for (var guard = 0; guard < 1000 && t < end; guard++)
+        {
+            if (Open(t))
+            {
+                var closes = Closes(t);
+                total += ((closes < end ? closes : end) - t).TotalSeconds;
+                t = closes;
+            }
+            else if (Opens(t) is { } opens && opens < end)
+            {
+                t = opens;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return total;
     }
 
     internal static List<DayCalls> CallsByDay(List<BatchRun> batches, string? timeZone, DateTimeOffset at)

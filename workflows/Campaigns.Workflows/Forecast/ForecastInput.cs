@@ -27,6 +27,16 @@ public sealed record ForecastInput
     /// <summary>Campaigns already dialing on the same fleet.</summary>
     public IReadOnlyList<RunningCampaign> Running { get; init; } = [];
 
+    /// <summary>
+    /// Targets per callee time zone (an IANA id; "" for callees without one, called in the window's own zone), in any
+    /// proportion: they split the targets into groups, each waiting for the window in its own zone. Null or empty: every
+    /// callee in the window's zone.
+    /// </summary>
+    public IReadOnlyDictionary<string, long>? TargetsByZone { get; init; }
+
+    /// <summary>The app's holidays: each closes its whole local date in its zone (docs/callee-time-zones.md).</summary>
+    public IReadOnlyList<(DateOnly Date, string TimeZone)> Holidays { get; init; } = [];
+
     /// <summary>When the campaign starts (the caller's now).</summary>
     public required DateTimeOffset At { get; init; }
 }
