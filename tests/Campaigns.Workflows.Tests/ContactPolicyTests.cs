@@ -17,7 +17,7 @@ public sealed class ContactPolicyTests(TemporalServer temporal)
     public async Task ThreeCampaignsSharingTheirCallees_CapOfOnePerDay_EachCalleeRungOncePerDay_TheOthersDeferredToTheNextDays()
     {
         const int callees = 1000;
-        var day = TimeSpan.FromSeconds(60);
+        var day = TimeSpan.FromSeconds(30);
         await using var h = await CampaignHarness.StartAsync(temporal, o => o.Seed = 20, config: DayOf(day));
         await h.Store.SetContactPolicyAsync(new ContactPolicy { PerDay = 1 });
         var people = Enumerable.Range(1, callees).Select(i => $"s{i:D4}").ToList();
