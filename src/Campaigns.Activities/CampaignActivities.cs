@@ -244,7 +244,7 @@ public sealed partial class CampaignActivities(IOutcomeStore store, BatchRunner 
         return new BatchContext
         {
             ClaimToken = $"{info.WorkflowId}/{info.WorkflowRunId}/{info.ActivityId}/{info.Attempt}",
-            Heartbeat = results => activity.Heartbeat(results.Count),
+            Heartbeat = count => activity.Heartbeat(count),
             Cancel = cancel,
             Robot = input.Spec.RobotAccount,
             Abort = abort,

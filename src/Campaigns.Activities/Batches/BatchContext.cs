@@ -14,8 +14,8 @@ public sealed record BatchContext
     /// <summary>Results an earlier execution of this batch reported (by attempt key).</summary>
     public IReadOnlyDictionary<string, string> PreviousResults { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Reports progress (the finished results so far).</summary>
-    public Action<IReadOnlyDictionary<string, string>> Heartbeat { get; init; } = _ => { };
+    /// <summary>Reports progress (how many attempts have finished so far).</summary>
+    public Action<int> Heartbeat { get; init; } = _ => { };
 
     /// <summary>The campaign is being cancelled: dial no more, hang up ringing calls, settle the rest.</summary>
     public CancellationToken Cancel { get; init; }

@@ -113,7 +113,7 @@ public sealed partial class BatchRunner
     /// </summary>
     public static readonly TimeSpan LoopStall = TimeSpan.FromSeconds(60);
 
-    private void HeartbeatIfAlive(BatchContext context, IReadOnlyDictionary<string, string> finished)
+    private void HeartbeatIfAlive(BatchContext context, int finished)
     {
         if (watcher.Pulse.IsStalled(LoopStall) || harvester.Pulse.IsStalled(LoopStall))
         {

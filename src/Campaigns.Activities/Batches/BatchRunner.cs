@@ -41,46 +41,108 @@ public sealed partial class BatchRunner(
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        var finished = new ConcurrentDictionary<string, string>(context.PreviousResults, StringComparer.Ordinal);
+        // Keyed by (target, attempt number), not by attempt key: a batch of 500 lives until its last record (up to
+        // RecordMaxWaitSeconds), and a string key per finished attempt was memory held that long for nothing.
+        var finished = new ConcurrentDictionary<(int Seq, int AttemptNo), string>();
+        if (context.PreviousResults.Count > 0)
+        {
+            foreach (var i in input.AllItems())
+            {
+                if (context.PreviousResults.TryGetValue(AttemptKey.For(input.CampaignId, i.Seq, i.AttemptNo), out var previous))
+                {
+                    finished[(i.Seq, i.AttemptNo)] = previous;
+                }
+            }
+        }
+
         try
         {
             return await RunAsync(input, context, finished).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException and not Temporalio.Exceptions.ApplicationFailureException)
         {
-            // Every attempt task has ended (WhenAll waits for all): what finished is reported with the error,
+            // Every attempt task has ended (all are awaited): what finished is reported with the error,
             // so a batch that gives up still accounts for every attempt it did bring to a result.
             var done = input.AllItems().Distinct()
-                .Select(i => finished.TryGetValue(AttemptKey.For(input.CampaignId, i.Seq, i.AttemptNo), out var r) ? new ItemResult(i.Seq, i.AttemptNo, r) : null)
+                .Select(i => finished.TryGetValue((i.Seq, i.AttemptNo), out var r) ? new ItemResult(i.Seq, i.AttemptNo, r) : null)
                 .OfType<ItemResult>()
                 .ToList();
             throw new BatchRunException(done, e, e is MissingTargetsException);
         }
     }
 
-    private async Task<BatchResult> RunAsync(BatchInput input, BatchContext context, ConcurrentDictionary<string, string> finished)
+    private async Task<BatchResult> RunAsync(BatchInput input, BatchContext context, ConcurrentDictionary<(int Seq, int AttemptNo), string> finished)
+    {
+        // Heartbeats on progress: only while the worker's loops this batch waits on go round (LoopPulse).
+        using var beat = new Timer(_ => HeartbeatIfAlive(context, finished.Count), null, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        var all = await StartAttemptsAsync(input, context, finished).ConfigureAwait(false);
+        return new BatchResult(await all.ConfigureAwait(false));
+    }
+
+    // Loads the targets, records the intents and starts every attempt; returns the task of their results. The batch's
+    // attempts and targets live only in this method's frame, which ends once they have started: a finished attempt
+    // keeps nothing but its result while the batch waits for its slowest record (dotnet-gcdump, docs/benchmarks.md).
+    private async Task<Task<ItemResult[]>> StartAttemptsAsync(BatchInput input, BatchContext context, ConcurrentDictionary<(int Seq, int AttemptNo), string> finished)
     {
         var targets = await LoadTargetsAsync(input, context.Abort).ConfigureAwait(false);
         // Distinct: the same attempt twice in one batch would pass one claim token twice.
         var attempts = await store.RecordIntentsAsync(
             input.CampaignId, input.AllItems().Select(i => (i.Seq, i.AttemptNo)).Distinct().ToList(), context.Abort).ConfigureAwait(false);
-
-        // Heartbeats on progress: only while the worker's loops this batch waits on go round (LoopPulse).
-        using var beat = new Timer(_ => HeartbeatIfAlive(context, finished), null, TimeSpan.Zero, TimeSpan.FromSeconds(2));
-        var work = attempts.Select(async attempt =>
+        var work = new Task<ItemResult>[attempts.Count];
+        for (var i = 0; i < attempts.Count; i++)
         {
-            if (!finished.TryGetValue(attempt.AttemptKey, out var result))
-            {
-                using var scope = LogScopes.Attempt(logger, attempt.CampaignId, attempt.AttemptKey);
-                result = await RunAttemptAsync(input, attempt, targets[attempt.TargetSeq], context).ConfigureAwait(false);
-                CampaignMetrics.Outcome(result);
-                finished[attempt.AttemptKey] = result;
-            }
+            work[i] = RunOneAsync(input, attempts[i], targets[attempts[i].TargetSeq], context, finished);
+        }
 
-            return new ItemResult(attempt.TargetSeq, attempt.AttemptNo, result);
-        }).ToList();
-        var results = await Task.WhenAll(work).ConfigureAwait(false);
-        return new BatchResult(results);
+        return AllResults(work);
+    }
+
+    private async Task<ItemResult> RunOneAsync(
+        BatchInput input, CallAttempt attempt, Target target, BatchContext context, ConcurrentDictionary<(int Seq, int AttemptNo), string> finished)
+    {
+        if (!finished.TryGetValue((attempt.TargetSeq, attempt.AttemptNo), out var result))
+        {
+            using var scope = LogScopes.Attempt(logger, attempt.CampaignId, attempt.AttemptKey);
+            result = await RunAttemptAsync(input, attempt, target, context).ConfigureAwait(false);
+            CampaignMetrics.Outcome(result);
+            finished[(attempt.TargetSeq, attempt.AttemptNo)] = result;
+        }
+
+        return new ItemResult(attempt.TargetSeq, attempt.AttemptNo, result);
+    }
+
+    // Task.WhenAll's outcome (every task ended; the first fault in order, else a cancel, else the results in order)
+    // without holding the tasks: each slot lets its task go as it ends, so the async state of a finished attempt is
+    // collected while the rest of the batch still runs.
+    private static async Task<ItemResult[]> AllResults(Task<ItemResult>[] work)
+    {
+        var results = new ItemResult[work.Length];
+        var faults = new Exception?[work.Length];
+        var cancelled = false;
+        for (var i = 0; i < work.Length; i++)
+        {
+            var task = work[i];
+            work[i] = null!; // not held while the later ones run
+            try
+            {
+                results[i] = await task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (task.IsCanceled)
+            {
+                cancelled = true;
+            }
+            catch (Exception e)
+            {
+                faults[i] = e;
+            }
+        }
+
+        if (faults.FirstOrDefault(f => f is not null) is { } fault)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fault);
+        }
+
+        return cancelled ? throw new TaskCanceledException("an attempt of the batch was cancelled") : results;
     }
 
     private async Task<Dictionary<int, Target>> LoadTargetsAsync(BatchInput input, CancellationToken cancellationToken)
