@@ -121,6 +121,7 @@ public sealed partial class FleetMembership : BackgroundService
         }
 
         reclaimable = slot.Predecessors;
+        CrashTrace.Mark($"slot-taken slot={slot.Slot} predecessors={slot.Predecessors.Count}");
     }
 
     private async Task RunAsync(IFleetRegistry fleet, CancellationToken stoppingToken)
@@ -153,6 +154,7 @@ public sealed partial class FleetMembership : BackgroundService
                     share.Joined(view, sentAt, time.GetUtcNow(), notBefore);
                     reclaimable = [];
                     acknowledged = share.Version;
+                    CrashTrace.Mark($"joined reclaimed={view.Reclaimed is not null} members={view.Members.Count} notBefore={notBefore:HH:mm:ss.fff}");
                     if (view.Reclaimed is { } dead)
                     {
                         LogReclaimed(share.MemberId, dead, share.Version, view.Members.Count, notBefore);
@@ -172,6 +174,7 @@ public sealed partial class FleetMembership : BackgroundService
                     members = share.Gates.Members;
                     var gates = share.Gates;
                     LogShare(share.MemberId, members, gates.OpenFrom);
+                    CrashTrace.Mark($"share members={members} openFrom={gates.OpenFrom:HH:mm:ss.fff} inMs={(gates.OpenFrom - time.GetUtcNow()).TotalMilliseconds:F0}");
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested && e is OperationCanceledException or OutcomeStoreUnavailableException or InvalidOperationException or System.Data.Common.DbException)
