@@ -47,6 +47,25 @@ public sealed class FleetInstanceSlotTests : IDisposable
         Assert.DoesNotContain("db1", a, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void InFlightActivities_HandOverTheTokensADeadHolderLeft_UntilSettled()
+    {
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, "slot-0.tasks");
+        byte[] a = [1, 2, 3], b = [4, 5];
+        File.WriteAllLines(file, [Convert.ToBase64String(a), Convert.ToBase64String(b), "not base64!"]);
+
+        var ledger = new InFlightActivities();
+        var orphans = ledger.Attach(file);
+
+        Assert.Equal([a, b], orphans);
+        ledger.Settled(a);
+        // What is not failed yet stays for the next holder; the torn line is gone.
+        Assert.Equal([Convert.ToBase64String(b)], File.ReadAllLines(file));
+        ledger.Settled(b);
+        Assert.Empty(File.ReadAllLines(file));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(directory))

@@ -26,6 +26,7 @@ internal sealed class FleetInstanceSlot : IDisposable
     private FleetInstanceSlot(FileStream file, int slot, IReadOnlyList<string> predecessors, DateTimeOffset takenAt)
     {
         this.file = file;
+        TasksFile = Path.ChangeExtension(file.Name, ".tasks");
         Slot = slot;
         Predecessors = predecessors;
         TakenAt = takenAt;
@@ -36,6 +37,9 @@ internal sealed class FleetInstanceSlot : IDisposable
 
     /// <summary>Member ids of the slot's earlier holders: none of them can send any more.</summary>
     public IReadOnlyList<string> Predecessors { get; }
+
+    /// <summary>The slot's activity task tokens (<see cref="InFlightActivities"/>): only its holder writes them.</summary>
+    public string TasksFile { get; }
 
     /// <summary>When the lock was taken (local clock): every predecessor had stopped sending by then.</summary>
     public DateTimeOffset TakenAt { get; }

@@ -26,6 +26,7 @@ public sealed partial class FleetMembership : BackgroundService
     private readonly TimeProvider time;
     private readonly ILogger<FleetMembership> logger;
     private readonly FleetShare share;
+    private readonly InFlightActivities inFlight;
     private IFleetRegistry? registry;
     private FleetInstanceSlot? slot;
     private IReadOnlyCollection<string> reclaimable = [];
@@ -33,10 +34,12 @@ public sealed partial class FleetMembership : BackgroundService
     private int members;
 
     /// <summary>Creates the service; it does nothing when the fleet size is fixed.</summary>
-    public FleetMembership(ApiBudget budget, IServiceProvider services, IOptions<CampaignWorkerOptions> options, TimeProvider time, ILogger<FleetMembership> logger)
+    public FleetMembership(
+        ApiBudget budget, InFlightActivities inFlight, IServiceProvider services, IOptions<CampaignWorkerOptions> options, TimeProvider time, ILogger<FleetMembership> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.budget = budget;
+        this.inFlight = inFlight;
         this.services = services;
         this.options = options.Value.Budget;
         this.time = time;
@@ -101,15 +104,61 @@ public sealed partial class FleetMembership : BackgroundService
 
         registry = services.GetService<IFleetRegistry>() ?? throw new InvalidOperationException(
             "Campaigns:Budget:Workers is not set (automatic fleet size) but no fleet registry is registered (AddOutcomeStore)");
-        TakeSlot(registry);
+        var orphans = TakeSlot(registry);
+        var failing = FailOrphansAsync(orphans, stoppingToken);
         await GuardedLoop.RunAsync(LoopName, ct => RunAsync(registry, ct), logger, time, stoppingToken).ConfigureAwait(false);
+        await failing.ConfigureAwait(false);
     }
 
-    private void TakeSlot(IFleetRegistry fleet)
+    // The predecessors' activity attempts (the slot proves them dead): failed now rather than left to Temporal's
+    // heartbeat timeout, so their batches are retried at once. A few tries each; what stays unfailed stays in the
+    // slot's file for the next holder, and times out in Temporal as it would have anyway.
+    private async Task FailOrphansAsync(IReadOnlyList<byte[]> orphans, CancellationToken stoppingToken)
+    {
+        if (orphans.Count == 0 || services.GetService<IActivityTaskFailer>() is not { } failer)
+        {
+            return;
+        }
+
+        await Task.Yield();
+        var pending = orphans.ToList();
+        var failed = 0;
+        for (var round = 0; round < 3 && pending.Count > 0 && !stoppingToken.IsCancellationRequested; round++)
+        {
+            if (round > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(round), time, stoppingToken).ConfigureAwait(false);
+            }
+
+            var outcomes = await Task.WhenAll(pending.Select(async token =>
+            {
+                try
+                {
+                    return (token, done: await failer.FailAsync(token, stoppingToken).ConfigureAwait(false));
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    LogOrphanFailFailed(share.MemberId, e.Message);
+                    return (token, done: false);
+                }
+            })).ConfigureAwait(false);
+            foreach (var (token, done) in outcomes.Where(o => o.done))
+            {
+                inFlight.Settled(token);
+                failed++;
+            }
+
+            pending = [.. outcomes.Where(o => !o.done).Select(o => o.token)];
+        }
+
+        LogOrphansFailed(share.MemberId, failed, pending.Count);
+    }
+
+    private IReadOnlyList<byte[]> TakeSlot(IFleetRegistry fleet)
     {
         if (string.IsNullOrWhiteSpace(options.InstanceDirectory))
         {
-            return;
+            return [];
         }
 
         var directory = FleetInstanceSlot.DirectoryOf(options.InstanceDirectory, fleet.Name);
@@ -117,11 +166,12 @@ public sealed partial class FleetMembership : BackgroundService
         if (slot is null)
         {
             LogNoSlot(share.MemberId, problem ?? "");
-            return;
+            return [];
         }
 
         reclaimable = slot.Predecessors;
         CrashTrace.Mark($"slot-taken slot={slot.Slot} predecessors={slot.Predecessors.Count}");
+        return inFlight.Attach(slot.TasksFile);
     }
 
     private async Task RunAsync(IFleetRegistry fleet, CancellationToken stoppingToken)
@@ -207,6 +257,12 @@ public sealed partial class FleetMembership : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fleet member {MemberId}: heartbeat failed ({Reason}); the gates close if the registration may expire")]
     private partial void LogHeartbeatFailed(string memberId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fleet member {MemberId} settled {Count} activity attempts its dead predecessors left open: failed for an immediate retry, or already ended ({Left} left to Temporal's timeouts)")]
+    private partial void LogOrphansFailed(string memberId, int count, int left);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fleet member {MemberId} could not fail a dead predecessor's activity attempt ({Reason})")]
+    private partial void LogOrphanFailFailed(string memberId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fleet member {MemberId} left")]
     private partial void LogLeft(string memberId);
