@@ -15,7 +15,7 @@ namespace Campaigns.Activities.Fleet;
 /// after every answer and then acknowledges the version it applied, and leaves on graceful shutdown once its last
 /// request has left the 1-second window. The loop is a <see cref="GuardedLoop"/> (<c>fleet_membership</c>).
 /// </summary>
-public sealed partial class FleetMembership : BackgroundService
+public sealed partial class FleetMembership : BackgroundService, IHostedLifecycleService
 {
     /// <summary>The loop's name in logs and in <c>campaigns.loops.restarts</c>.</summary>
     internal const string LoopName = "fleet_membership";
@@ -30,6 +30,9 @@ public sealed partial class FleetMembership : BackgroundService
     private IFleetRegistry? registry;
     private FleetInstanceSlot? slot;
     private IReadOnlyCollection<string> reclaimable = [];
+    private IReadOnlyList<byte[]> orphans = [];
+    private bool slotTried;
+    private bool openingUnwritten;
     private long acknowledged;
     private int members;
 
@@ -94,6 +97,30 @@ public sealed partial class FleetMembership : BackgroundService
         base.Dispose();
     }
 
+    /// <summary>
+    /// Takes the instance slot before any hosted service starts (the store's migration, the Temporal worker's
+    /// connection): the quiet a reclaimed row waits for counts from the slot's taking, so it runs alongside them.
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (budget.Automatic)
+        {
+            registry = RegistryOf(services);
+            TakeSlot(registry);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -102,9 +129,8 @@ public sealed partial class FleetMembership : BackgroundService
             return;
         }
 
-        registry = services.GetService<IFleetRegistry>() ?? throw new InvalidOperationException(
-            "Campaigns:Budget:Workers is not set (automatic fleet size) but no fleet registry is registered (AddOutcomeStore)");
-        var orphans = TakeSlot(registry);
+        registry ??= RegistryOf(services);
+        TakeSlot(registry); // taken in StartingAsync already, unless the host calls no lifecycle hooks
         var failing = FailOrphansAsync(orphans, stoppingToken);
         await GuardedLoop.RunAsync(LoopName, ct => RunAsync(registry, ct), logger, time, stoppingToken).ConfigureAwait(false);
         await failing.ConfigureAwait(false);
@@ -154,24 +180,54 @@ public sealed partial class FleetMembership : BackgroundService
         LogOrphansFailed(share.MemberId, failed, pending.Count);
     }
 
-    private IReadOnlyList<byte[]> TakeSlot(IFleetRegistry fleet)
+    private static IFleetRegistry RegistryOf(IServiceProvider services) => services.GetService<IFleetRegistry>() ?? throw new InvalidOperationException(
+        "Campaigns:Budget:Workers is not set (automatic fleet size) but no fleet registry is registered (AddOutcomeStore)");
+
+    private void TakeSlot(IFleetRegistry fleet)
     {
-        if (string.IsNullOrWhiteSpace(options.InstanceDirectory))
+        if (slotTried || string.IsNullOrWhiteSpace(options.InstanceDirectory))
         {
-            return [];
+            return;
         }
 
+        slotTried = true;
         var directory = FleetInstanceSlot.DirectoryOf(options.InstanceDirectory, fleet.Name);
         slot = FleetInstanceSlot.TryTake(directory, share.MemberId, time, out var problem);
         if (slot is null)
         {
             LogNoSlot(share.MemberId, problem ?? "");
-            return [];
+            return;
         }
 
         reclaimable = slot.Predecessors;
-        CrashTrace.Mark($"slot-taken slot={slot.Slot} predecessors={slot.Predecessors.Count}");
-        return inFlight.Attach(slot.TasksFile);
+        CrashTrace.Mark($"slot-taken slot={slot.Slot} predecessors={slot.Predecessors.Count} quietInMs={(slot.QuietUntil - time.GetUtcNow()).TotalMilliseconds:F0}");
+        orphans = inFlight.Attach(slot.TasksFile);
+    }
+
+    // The gates for what was seen. Before they may first open, the slot's file says so (a successor that finds it
+    // waits a quiet after this worker's death; one that does not knows this worker sent nothing): when that cannot
+    // be written, they stay closed, and it is tried again with the next answer.
+    private FleetGates GatesToApply()
+    {
+        var gates = share.Gates;
+        if (slot is null || gates.Members < 1)
+        {
+            return gates;
+        }
+
+        if (slot.Opening(gates.OpenFrom))
+        {
+            openingUnwritten = false;
+            return gates;
+        }
+
+        if (!openingUnwritten)
+        {
+            openingUnwritten = true;
+            LogOpeningUnwritten(share.MemberId, slot.Slot);
+        }
+
+        return FleetGates.Closed;
     }
 
     private async Task RunAsync(IFleetRegistry fleet, CancellationToken stoppingToken)
@@ -200,7 +256,8 @@ public sealed partial class FleetMembership : BackgroundService
                 {
                     // A predecessor that died holding this slot sent its last request before the slot was taken.
                     var view = await fleet.JoinAsync(share.MemberId, options.Expiry, reclaimable, timeout.Token).ConfigureAwait(false);
-                    var notBefore = view.Reclaimed is not null && slot is not null ? slot.TakenAt + FleetShare.ReclaimQuiet : default;
+                    // It sent nothing after the slot was taken (QuietUntil: one quiet after the last holder that may have sent).
+                    var notBefore = view.Reclaimed is not null && slot is not null ? slot.QuietUntil : default;
                     share.Joined(view, sentAt, time.GetUtcNow(), notBefore);
                     reclaimable = [];
                     acknowledged = share.Version;
@@ -215,7 +272,7 @@ public sealed partial class FleetMembership : BackgroundService
                     }
                 }
 
-                budget.ApplyShare(share.Gates);
+                budget.ApplyShare(GatesToApply());
 
                 // The gates now hold the share for what was seen: say so at once, a newcomer waits for it.
                 again |= share.Registered && share.Applied > acknowledged;
@@ -263,6 +320,9 @@ public sealed partial class FleetMembership : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fleet member {MemberId} could not fail a dead predecessor's activity attempt ({Reason})")]
     private partial void LogOrphanFailFailed(string memberId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fleet member {MemberId} could not write to its instance slot {Slot} that it may send: its gates stay closed until it can")]
+    private partial void LogOpeningUnwritten(string memberId, int slot);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fleet member {MemberId} left")]
     private partial void LogLeft(string memberId);
