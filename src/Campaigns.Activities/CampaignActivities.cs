@@ -115,7 +115,6 @@ public sealed partial class CampaignActivities(IOutcomeStore store, BatchRunner 
     {
         var activity = ActivityExecutionContext.Current;
         var info = activity.Info;
-        CrashTrace.Mark($"batch-received attempt={info.Attempt} id={info.ActivityId} scheduledAgoMs={(DateTime.UtcNow - info.CurrentAttemptScheduledTime).TotalMilliseconds:F0}");
         var previous = await PreviousResultsAsync(info).ConfigureAwait(false);
 
         // One token fires for every reason; a requested cancel is graceful (hang up, settle), anything else aborts.

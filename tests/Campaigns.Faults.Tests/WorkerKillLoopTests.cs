@@ -53,7 +53,7 @@ public sealed class WorkerKillLoopTests
     /// wait one budget window) instead of waiting for the row to expire, and never exceed the vendor's limit
     /// (lowered to 100/s in the simulator and the workers, no campaign cap: the fleet's share is what paces).
     /// </summary>
-    [Fact]
+    [Fact(Skip = "About 4 minutes each: run by hand with --filter CrashLoop. Issue 18 item 7: measured 249 s on PostgreSQL and 217 s on the embedded store (goal 240 s, printed, not asserted); each worker still waits its reclaim quiet (about 2 s of a 3 s life), so the calls it adopts settle slowly. See docs/testing.md, Fault suite")]
     public async Task CrashLoop_AutomaticFleet_OnPostgres_KeepsDialingWithinTheBudget()
     {
         await using var run = await FaultRun.StartAsync([$"--Simulator:RateLimits:DefaultPerSecond={CrashLoopLimit}"]);
@@ -61,7 +61,7 @@ public sealed class WorkerKillLoopTests
     }
 
     /// <summary><see cref="CrashLoop_AutomaticFleet_OnPostgres_KeepsDialingWithinTheBudget"/> on the embedded (SQLite) store.</summary>
-    [Fact]
+    [Fact(Skip = "About 4 minutes each: run by hand with --filter CrashLoop. Issue 18 item 7: measured 249 s on PostgreSQL and 217 s on the embedded store (goal 240 s, printed, not asserted); each worker still waits its reclaim quiet (about 2 s of a 3 s life), so the calls it adopts settle slowly. See docs/testing.md, Fault suite")]
     public async Task CrashLoop_AutomaticFleet_OnEmbeddedStore_KeepsDialingWithinTheBudget()
     {
         await using var run = await FaultRun.StartEmbeddedAsync([$"--Simulator:RateLimits:DefaultPerSecond={CrashLoopLimit}"]);
@@ -78,15 +78,13 @@ public sealed class WorkerKillLoopTests
             run.WorkerSettings[$"Campaigns:Budget:{api}"] = $"{CrashLoopLimit}";
         }
 
-        run.WorkerSettings["CAMPAIGNS_CRASHTRACE"] = "1";
         var callees = FaultRun.Callees("c", size);
         var clock = Stopwatch.StartNew();
-        var trace = new List<string>();
         var id = await run.StartCampaignAsync(callees);
         var worker = run.StartWorker();
         var kills = 0;
         var random = new Random(18);
-        while (clock.Elapsed < TimeSpan.FromMinutes(double.Parse(Environment.GetEnvironmentVariable("CRASH_MINUTES") ?? "12", System.Globalization.CultureInfo.InvariantCulture)))
+        while (clock.Elapsed < TimeSpan.FromMinutes(12))
         {
             // Every ~3 s (±1.5 s), until dialing is over: what is left is settling, which the last worker finishes.
             await Task.Delay(TimeSpan.FromSeconds(1.5 + (random.NextDouble() * 3)));
@@ -95,24 +93,14 @@ public sealed class WorkerKillLoopTests
                 break;
             }
 
-            var rings = (await run.Simulator.SummaryAsync()).Rings;
-            trace.Add($"KILL utc={DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()} rings={rings} pid={worker.Id}");
             worker.Kill();
             kills++;
             worker = run.StartWorker();
-            trace.Add($"SPAWN utc={DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()} pid={worker.Id}");
         }
 
         var dialed = clock.Elapsed;
         var result = await run.ResultAsync(id, TimeSpan.FromMinutes(15));
         var wall = clock.Elapsed;
-        trace.Add($"DONE utc={DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()} campaign={id}");
-        foreach (var w in run.Workers)
-        {
-            trace.AddRange(w.Output.Where(l => l.Contains("CRASHTRACE", StringComparison.Ordinal) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)).Select(l => $"W{w.Id} {l}"));
-        }
-
-        File.WriteAllLines($"/tmp/crash2-trace-{(store.StartsWith('P') ? "pg" : "sqlite")}.log", trace);
 
         var starts = (await run.Simulator.RequestsAsync()).Apis[ApiNames.StartCallByRobot];
         var reclaims = run.Workers.Sum(w => w.Output.Count(line => line.Contains("reclaimed the row of", StringComparison.Ordinal)));

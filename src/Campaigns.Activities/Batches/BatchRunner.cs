@@ -61,12 +61,10 @@ public sealed partial class BatchRunner(
     private async Task<BatchResult> RunAsync(BatchInput input, BatchContext context, ConcurrentDictionary<string, string> finished)
     {
         var targets = await LoadTargetsAsync(input, context.Abort).ConfigureAwait(false);
-        CrashTrace.Mark("batch-targets-loaded");
         // Distinct: the same attempt twice in one batch would pass one claim token twice.
         var attempts = await store.RecordIntentsAsync(
             input.CampaignId, input.AllItems().Select(i => (i.Seq, i.AttemptNo)).Distinct().ToList(), context.Abort).ConfigureAwait(false);
 
-        CrashTrace.Mark($"batch-intents-recorded n={attempts.Count} states={string.Join(',', attempts.GroupBy(a => a.State).Select(g => g.Key + ":" + g.Count()))}");
         // Heartbeats on progress: only while the worker's loops this batch waits on go round (LoopPulse).
         using var beat = new Timer(_ => HeartbeatIfAlive(context, finished), null, TimeSpan.Zero, TimeSpan.FromSeconds(2));
         var work = attempts.Select(async attempt =>
@@ -267,7 +265,6 @@ public sealed partial class BatchRunner(
             {
                 // Not cancelled by a worker shutdown: once sent, the answer must be stored (bounded by the
                 // client's request timeout), or an attempt that was never placed would end up unresolved.
-                CrashTrace.StartSent();
                 started = await client.StartCallByRobotAsync(request, CancellationToken.None).ConfigureAwait(false);
             }
             catch (TencentCallException e) when (e.RequestMayHaveTakenEffect && e.CallId is { Length: > 0 } callId)

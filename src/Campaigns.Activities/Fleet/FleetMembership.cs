@@ -200,7 +200,6 @@ public sealed partial class FleetMembership : BackgroundService, IHostedLifecycl
         }
 
         reclaimable = slot.Predecessors;
-        CrashTrace.Mark($"slot-taken slot={slot.Slot} predecessors={slot.Predecessors.Count} quietInMs={(slot.QuietUntil - time.GetUtcNow()).TotalMilliseconds:F0}");
         orphans = inFlight.Attach(slot.TasksFile);
     }
 
@@ -261,7 +260,6 @@ public sealed partial class FleetMembership : BackgroundService, IHostedLifecycl
                     share.Joined(view, sentAt, time.GetUtcNow(), notBefore);
                     reclaimable = [];
                     acknowledged = share.Version;
-                    CrashTrace.Mark($"joined reclaimed={view.Reclaimed is not null} members={view.Members.Count} notBefore={notBefore:HH:mm:ss.fff}");
                     if (view.Reclaimed is { } dead)
                     {
                         LogReclaimed(share.MemberId, dead, share.Version, view.Members.Count, notBefore);
@@ -281,7 +279,6 @@ public sealed partial class FleetMembership : BackgroundService, IHostedLifecycl
                     members = share.Gates.Members;
                     var gates = share.Gates;
                     LogShare(share.MemberId, members, gates.OpenFrom);
-                    CrashTrace.Mark($"share members={members} openFrom={gates.OpenFrom:HH:mm:ss.fff} inMs={(gates.OpenFrom - time.GetUtcNow()).TotalMilliseconds:F0}");
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested && e is OperationCanceledException or OutcomeStoreUnavailableException or InvalidOperationException or System.Data.Common.DbException)
