@@ -37,6 +37,7 @@ public static class ServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CampaignWorkerOptions>, CampaignWorkerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ApiBudget>();
+        services.TryAddSingleton<InFlightActivities>();
         services.TryAddSingleton<FleetMembership>();
         services.AddHostedService(sp => sp.GetRequiredService<FleetMembership>());
         services.TryAddSingleton<CallLedgerFeed>();

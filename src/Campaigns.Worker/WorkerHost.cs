@@ -1,4 +1,5 @@
 using Campaigns.Activities;
+using Campaigns.Activities.Fleet;
 using Campaigns.Callbacks;
 using Campaigns.Storage;
 using Campaigns.TencentCall;
@@ -40,6 +41,16 @@ public static class WorkerHost
         builder.Services.AddOutcomeStore(builder.Configuration);
         // After the store: its migration (a hosted service) runs before the receiver takes a callback.
         builder.Services.AddCallbackReceiver(builder.Configuration);
+        // The activity attempts this process runs, by task token, beside its instance slot: a successor fails them
+        // at once when this process dies (FleetMembership), instead of leaving them to the heartbeat timeout.
+        var inFlight = new InFlightActivities();
+        builder.Services.AddSingleton(inFlight);
+        builder.Services.AddSingleton<IActivityTaskFailer>(_ =>
+        {
+            var connect = temporal.ClientOptions();
+            connect.Runtime = sdkRuntime.Value ?? connect.Runtime;
+            return new ActivityTaskFailer(connect);
+        });
         builder.Services.AddCampaignActivities(builder.Configuration);
         builder.Services.AddHostedService<UnresolvedSweepService>();
         // Beside the worker's start: a namespace without the campaigns' search attributes stops the worker, named.
@@ -54,11 +65,16 @@ public static class WorkerHost
                 o.ClientOptions.ApiKey = connect.ApiKey;
                 o.ClientOptions.Tls = connect.Tls;
                 o.ClientOptions.Runtime = sdkRuntime.Value ?? o.ClientOptions.Runtime;
+                o.Interceptors = [inFlight];
                 o.MaxConcurrentActivities = temporal.MaxConcurrentActivities;
                 // Eager activities would bypass the task queue entirely; batches are metered by the budget instead.
                 o.DisableEagerActivityExecution = true;
                 o.DisableWorkflowTracingEventListener = !temporal.WorkflowTracingEventListener; // see TemporalOptions
                 o.GracefulShutdownTimeout = TimeSpan.FromSeconds(10);
+                // A workflow task sent to the sticky queue of a worker that died waits this long before any worker may
+                // take it (10 s by default, the campaign standing still): a live worker polls its sticky queue at
+                // once, so 3 s is ample, and a task moved on only costs the next worker a replay.
+                o.StickyQueueScheduleToStartTimeout = TimeSpan.FromSeconds(3);
                 // A cancel reaches a batch only with a heartbeat's answer: send them at most 3 s apart
                 // (the default, 80 % of the heartbeat timeout, would leave a cancelled campaign dialing for 16 s).
                 o.MaxHeartbeatThrottleInterval = TimeSpan.FromSeconds(3);

@@ -37,6 +37,66 @@ public sealed class FleetInstanceSlotTests : IDisposable
     }
 
     [Fact]
+    public void AHolderThatNeverOpened_LeavesItsSuccessorOnlyItsOwnQuiet()
+    {
+        var time = new ManualClock(T0);
+        var first = FleetInstanceSlot.TryTake(directory, "w1", time, out _)!;
+        Assert.Equal(T0, first.QuietUntil); // nobody held the slot before: nothing to wait for
+        Assert.True(first.Opening(T0 + S(0.5)));
+        time.Now = T0 + S(1);
+        first.Dispose(); // w1 may have sent until its death
+
+        var second = FleetInstanceSlot.TryTake(directory, "w2", time, out _)!;
+        Assert.Equal(T0 + S(1) + FleetShare.ReclaimQuiet, second.QuietUntil);
+        time.Now = T0 + S(2);
+        second.Dispose(); // dead before its gates opened: it sent nothing
+
+        var third = FleetInstanceSlot.TryTake(directory, "w3", time, out _)!;
+        Assert.Equal(second.QuietUntil, third.QuietUntil); // w1's quiet still, not one after w2
+        Assert.Equal(["w1", "w2"], third.Predecessors);
+        Assert.True(third.Opening(T0 + S(4))); // its gates were to open after its death (below): it sent nothing
+        time.Now = T0 + S(3.5);
+        third.Dispose();
+
+        var fourth = FleetInstanceSlot.TryTake(directory, "w4", time, out _)!;
+        Assert.Equal(second.QuietUntil, fourth.QuietUntil);
+        time.Now = T0 + S(5);
+        Assert.True(fourth.Opening(T0 + S(5)));
+        fourth.Dispose();
+
+        using var fifth = FleetInstanceSlot.TryTake(directory, "w5", time, out _)!;
+        Assert.Equal(T0 + S(5) + FleetShare.ReclaimQuiet, fifth.QuietUntil);
+    }
+
+    [Theory]
+    [InlineData("w1")] // an older worker's line: the id only
+    [InlineData("w1 quiet=1000 opens=2000")] // torn: no final "."
+    [InlineData("w1 quiet=1000 opens=20")]
+    [InlineData("w1 quiet=x .")]
+    public void ALineThatSaysNothingSure_CostsTheFullQuiet(string line)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "slot-0.lock"), line + "\n");
+        var takenAt = DateTimeOffset.FromUnixTimeMilliseconds(10_000);
+
+        using var slot = FleetInstanceSlot.TryTake(directory, "w2", new ManualClock(takenAt), out _)!;
+
+        Assert.Equal(takenAt + FleetShare.ReclaimQuiet, slot.QuietUntil);
+        Assert.Equal(["w1"], slot.Predecessors);
+    }
+
+    [Fact]
+    public void QuietAfter_OnlyAHolderThatMayHaveSentCostsAQuiet()
+    {
+        var quiet = T0 + S(1);
+        Assert.Equal(quiet, FleetInstanceSlot.QuietAfter(T0 + S(5), quiet, opens: null));
+        Assert.Equal(quiet, FleetInstanceSlot.QuietAfter(T0 + S(5), quiet, opens: T0 + S(5.1)));
+        Assert.Equal(T0 + S(5) + FleetShare.ReclaimQuiet, FleetInstanceSlot.QuietAfter(T0 + S(5), quiet, opens: T0 + S(5)));
+        Assert.Equal(T0 + S(5) + FleetShare.ReclaimQuiet, FleetInstanceSlot.QuietAfter(T0 + S(5), quiet, opens: T0 + S(4.9)));
+        Assert.Equal(T0 + S(5) + FleetShare.ReclaimQuiet, FleetInstanceSlot.QuietAfter(T0 + S(5), quiet: null, opens: null));
+    }
+
+    [Fact]
     public void TheDirectoryIsPerRegistry_AndNamesNoCredentials()
     {
         var a = FleetInstanceSlot.DirectoryOf(directory, "PostgreSQL db1:5432/outcomes");
@@ -45,6 +105,36 @@ public sealed class FleetInstanceSlotTests : IDisposable
         Assert.NotEqual(a, b);
         Assert.Equal(a, FleetInstanceSlot.DirectoryOf(directory, "PostgreSQL db1:5432/outcomes"));
         Assert.DoesNotContain("db1", a, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InFlightActivities_HandOverTheTokensADeadHolderLeft_UntilSettled()
+    {
+        Directory.CreateDirectory(directory);
+        var file = Path.Combine(directory, "slot-0.tasks");
+        byte[] a = [1, 2, 3], b = [4, 5];
+        File.WriteAllLines(file, [Convert.ToBase64String(a), Convert.ToBase64String(b), "not base64!"]);
+
+        var ledger = new InFlightActivities();
+        var orphans = ledger.Attach(file);
+
+        Assert.Equal([a, b], orphans);
+        ledger.Settled(a);
+        // What is not failed yet stays for the next holder; the torn line is gone.
+        Assert.Equal([Convert.ToBase64String(b)], File.ReadAllLines(file));
+        ledger.Settled(b);
+        Assert.Empty(File.ReadAllLines(file));
+    }
+
+    private static readonly DateTimeOffset T0 = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+
+    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     public void Dispose()

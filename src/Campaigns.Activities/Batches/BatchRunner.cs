@@ -171,7 +171,10 @@ public sealed partial class BatchRunner(
                 var stored = await store.GetAttemptResultsAsync(attempt.AttemptKey, context.Abort).ConfigureAwait(false);
                 return stored.Values.FirstOrDefault(r => r != Results.NotRung) ?? (stored.Count > 0 ? Results.NotRung : Results.RecordMissing);
             case AttemptState.Dialed:
-                return await WatchAndSettleAsync(input, attempt, target, attempt.CallId!, Outcomes.Codes(attempt.ResultCodes), context).ConfigureAwait(false);
+                // Placed by an earlier execution (a worker that died, say): watched from when it was placed, so a
+                // call placed long ago is polled as soon as the budget allows, not a first-poll delay from now
+                // (a worker restarted every few seconds would otherwise never see one end).
+                return await WatchAndSettleAsync(input, attempt, target, attempt.CallId!, Outcomes.Codes(attempt.ResultCodes), context, placedAt: attempt.DialedAt).ConfigureAwait(false);
             case AttemptState.Unknown:
             case AttemptState.Dialing:
                 // Claimed by an execution that is gone (or its answer was lost): the call may exist.
@@ -470,7 +473,8 @@ public sealed partial class BatchRunner(
     // The call's live slot (null: a call found Dialed, counted here while it is watched) is given back as soon
     // as the call has ended, before its record is awaited.
     private async Task<string> WatchAndSettleAsync(
-        BatchInput input, CallAttempt attempt, Target target, string callId, IReadOnlyDictionary<string, long> codes, BatchContext context, IDisposable? slot = null)
+        BatchInput input, CallAttempt attempt, Target target, string callId, IReadOnlyDictionary<string, long> codes, BatchContext context, IDisposable? slot = null,
+        DateTimeOffset? placedAt = null)
     {
         using var scope = LogScopes.Call(logger, callId);
         var campaign = CampaignBudget.Of(attempt.CampaignId, input.Spec);
@@ -482,7 +486,7 @@ public sealed partial class BatchRunner(
             {
                 // Its own block: the hang-up registration, the deadline's timer and the watched call go as soon as
                 // the call has ended, not when its record is in (up to RecordMaxWaitSeconds later).
-                await WatchToEndAsync(callId, robot, campaign, attempt.CampaignId, context).ConfigureAwait(false);
+                await WatchToEndAsync(callId, robot, campaign, attempt.CampaignId, context, placedAt).ConfigureAwait(false);
             } // ended (or no longer watched): the live slot goes, the next start may go while the record is awaited
 
             record = await records.FetchAsync(callId, attempt.ClaimedAt ?? attempt.IntendedAt, attempt.DialedAt ?? time.GetUtcNow(), campaign, context.Abort).ConfigureAwait(false);
@@ -494,7 +498,7 @@ public sealed partial class BatchRunner(
         return Outcomes.TargetResult(outcomes);
     }
 
-    private async Task WatchToEndAsync(string callId, string? robot, CampaignBudget campaign, string campaignId, BatchContext context)
+    private async Task WatchToEndAsync(string callId, string? robot, CampaignBudget campaign, string campaignId, BatchContext context, DateTimeOffset? placedAt = null)
     {
         var watched = new WatchedCall(callId) { Robot = robot, Budget = campaign };
         using var hangUp = context.Cancel.Register(() => _ = HangUpIfRingingAsync(watched, campaignId));
@@ -505,7 +509,7 @@ public sealed partial class BatchRunner(
         deadline.CancelAfter(options.Value.Watch.Scaled(options.Value.Watch.MaxCallSeconds));
         try
         {
-            await watcher.WaitForEndAsync(watched, deadline.Token).ConfigureAwait(false);
+            await watcher.WaitForEndAsync(watched, placedAt, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!context.Abort.IsCancellationRequested)
         {

@@ -12,6 +12,12 @@ namespace Campaigns.Activities.Fleet;
 /// (<see cref="TakenAt"/>). A restarted worker reclaims its predecessor's registry row with it
 /// (<see cref="Storage.IFleetRegistry"/>), instead of waiting for the row to expire. Another host, or another
 /// container with a directory of its own, never sees these files: its rows are waited for as before.
+/// <para>
+/// Each holder's line also says from when it may send: <c>quiet=</c> (the earliest its gates may open, written
+/// when it takes the slot) and <c>opens=</c> (written before its gates first open, and only then may they). A
+/// holder whose line has no <c>opens=</c>, or one later than its death, sent nothing: its successor waits only
+/// for what that holder itself had to wait for (<see cref="QuietUntil"/>), not a quiet of its own again.
+/// </para>
 /// </summary>
 internal sealed class FleetInstanceSlot : IDisposable
 {
@@ -22,13 +28,18 @@ internal sealed class FleetInstanceSlot : IDisposable
     private const int Kept = 16;
 
     private readonly FileStream file;
+    private readonly List<Holder> holders;
+    private bool opening;
 
-    private FleetInstanceSlot(FileStream file, int slot, IReadOnlyList<string> predecessors, DateTimeOffset takenAt)
+    private FleetInstanceSlot(FileStream file, int slot, List<Holder> holders, DateTimeOffset takenAt)
     {
         this.file = file;
+        this.holders = holders;
+        TasksFile = Path.ChangeExtension(file.Name, ".tasks");
         Slot = slot;
-        Predecessors = predecessors;
+        Predecessors = [.. holders.SkipLast(1).Select(h => h.MemberId)];
         TakenAt = takenAt;
+        QuietUntil = holders[^1].Quiet ?? takenAt + FleetShare.ReclaimQuiet;
     }
 
     /// <summary>The slot's number on this host.</summary>
@@ -37,8 +48,51 @@ internal sealed class FleetInstanceSlot : IDisposable
     /// <summary>Member ids of the slot's earlier holders: none of them can send any more.</summary>
     public IReadOnlyList<string> Predecessors { get; }
 
+    /// <summary>The slot's activity task tokens (<see cref="InFlightActivities"/>): only its holder writes them.</summary>
+    public string TasksFile { get; }
+
     /// <summary>When the lock was taken (local clock): every predecessor had stopped sending by then.</summary>
     public DateTimeOffset TakenAt { get; }
+
+    /// <summary>
+    /// The earliest this holder may send on a reclaimed row (<see cref="QuietAfter"/> of what the slot's file says).
+    /// </summary>
+    public DateTimeOffset QuietUntil { get; }
+
+    /// <summary>
+    /// The earliest a new holder that took the slot at <paramref name="takenAt"/> may send, given the last earlier
+    /// holder's <paramref name="quiet"/> (the earliest it could send) and <paramref name="opens"/> (when its gates
+    /// were to open; null: they never were). A holder that may have sent did so before <paramref name="takenAt"/>
+    /// (it was dead by then): one <see cref="FleetShare.ReclaimQuiet"/> after it. One that cannot have sent leaves
+    /// its own quiet to wait for, and nothing more. Nothing known (no earlier holder, an old file): the full quiet.
+    /// </summary>
+    public static DateTimeOffset QuietAfter(DateTimeOffset takenAt, DateTimeOffset? quiet, DateTimeOffset? opens) =>
+        quiet is { } q && (opens is null || opens > takenAt) ? q : takenAt + FleetShare.ReclaimQuiet;
+
+    /// <summary>
+    /// Writes, before the gates may first open at <paramref name="openFrom"/>, that this holder may send from then
+    /// (a successor then waits a quiet after its death). False when it could not be written: the gates must stay
+    /// closed (a successor would read that this holder never sent), and this is tried again.
+    /// </summary>
+    public bool Opening(DateTimeOffset openFrom)
+    {
+        if (opening)
+        {
+            return true; // the first opening is the earliest: a successor waits for it already
+        }
+
+        try
+        {
+            holders[^1] = holders[^1] with { Opens = openFrom };
+            Write(file, holders);
+            opening = true;
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>The directory of a fleet's slots under <paramref name="root"/>, named after its registry (no credentials in it).</summary>
     public static string DirectoryOf(string root, string registryName) =>
@@ -86,10 +140,13 @@ internal sealed class FleetInstanceSlot : IDisposable
                     return null;
                 }
 
-                var predecessors = Read(file);
-                Write(file, [.. predecessors.TakeLast(Kept - 1), memberId]);
+                var earlier = Read(file);
+                var last = earlier.Count > 0 ? earlier[^1] : null;
+                var quiet = last is null ? takenAt : QuietAfter(takenAt, last.Quiet, last.Opens);
+                List<Holder> holders = [.. earlier.TakeLast(Kept - 1), new Holder(memberId, quiet, null)];
+                Write(file, holders);
                 problem = null;
-                return new FleetInstanceSlot(file, slot, predecessors, takenAt);
+                return new FleetInstanceSlot(file, slot, holders, takenAt);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -118,28 +175,77 @@ internal sealed class FleetInstanceSlot : IDisposable
         }
     }
 
-    private static List<string> Read(FileStream file)
+    private static List<Holder> Read(FileStream file)
     {
         file.Position = 0;
         using var reader = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
-        var ids = new List<string>();
+        var holders = new List<Holder>();
         while (reader.ReadLine() is { } line)
         {
-            if (!string.IsNullOrWhiteSpace(line))
+            if (Holder.Parse(line) is { } holder)
             {
-                ids.Add(line.Trim());
+                holders.Add(holder);
             }
         }
 
-        return ids;
+        return holders;
     }
 
-    private static void Write(FileStream file, IEnumerable<string> ids)
+    // The whole file in one write: a holder killed mid-write leaves at worst a torn last line, read as a holder
+    // known by id only (its successor waits the full quiet).
+    private static void Write(FileStream file, IEnumerable<Holder> holders)
     {
-        var bytes = Encoding.UTF8.GetBytes(string.Join('\n', ids) + "\n");
+        var bytes = Encoding.UTF8.GetBytes(string.Concat(holders.Select(h => h + "\n")));
         file.SetLength(0);
         file.Position = 0;
         file.Write(bytes);
         file.Flush(flushToDisk: false);
+    }
+
+    // One line of the slot's file: "memberId quiet=<unix ms> opens=<unix ms> ." (an older file has the id only). A
+    // line cut short (a torn write) lacks the final "." and counts as known by id only: its successor waits the quiet.
+    private sealed record Holder(string MemberId, DateTimeOffset? Quiet, DateTimeOffset? Opens)
+    {
+        public static Holder? Parse(string line)
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (parts.Length == 0)
+            {
+                return null;
+            }
+
+            DateTimeOffset? quiet = null, opens = null;
+            if (parts.Length > 1 && parts[^1] != ".")
+            {
+                return new Holder(parts[0], null, null);
+            }
+
+            foreach (var part in parts.Skip(1).SkipLast(1))
+            {
+                var at = part.Split('=', 2) is [var key, var value] && long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+                    && ms is > 0 and < 253402300799999 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+                if (at is null)
+                {
+                    return new Holder(parts[0], null, null); // unreadable: known by id only
+                }
+
+                switch (part[..part.IndexOf('=', StringComparison.Ordinal)])
+                {
+                    case "quiet":
+                        quiet = at;
+                        break;
+                    case "opens":
+                        opens = at;
+                        break;
+                }
+            }
+
+            return new Holder(parts[0], quiet, opens);
+        }
+
+        public override string ToString() =>
+            MemberId + (Quiet is { } q ? FormattableString.Invariant($" quiet={q.ToUnixTimeMilliseconds()}") : "")
+            + (Opens is { } o ? FormattableString.Invariant($" opens={o.ToUnixTimeMilliseconds()}") : "")
+            + (Quiet is not null || Opens is not null ? " ." : "");
     }
 }

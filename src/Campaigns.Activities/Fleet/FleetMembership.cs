@@ -15,7 +15,7 @@ namespace Campaigns.Activities.Fleet;
 /// after every answer and then acknowledges the version it applied, and leaves on graceful shutdown once its last
 /// request has left the 1-second window. The loop is a <see cref="GuardedLoop"/> (<c>fleet_membership</c>).
 /// </summary>
-public sealed partial class FleetMembership : BackgroundService
+public sealed partial class FleetMembership : BackgroundService, IHostedLifecycleService
 {
     /// <summary>The loop's name in logs and in <c>campaigns.loops.restarts</c>.</summary>
     internal const string LoopName = "fleet_membership";
@@ -26,17 +26,23 @@ public sealed partial class FleetMembership : BackgroundService
     private readonly TimeProvider time;
     private readonly ILogger<FleetMembership> logger;
     private readonly FleetShare share;
+    private readonly InFlightActivities inFlight;
     private IFleetRegistry? registry;
     private FleetInstanceSlot? slot;
     private IReadOnlyCollection<string> reclaimable = [];
+    private IReadOnlyList<byte[]> orphans = [];
+    private bool slotTried;
+    private bool openingUnwritten;
     private long acknowledged;
     private int members;
 
     /// <summary>Creates the service; it does nothing when the fleet size is fixed.</summary>
-    public FleetMembership(ApiBudget budget, IServiceProvider services, IOptions<CampaignWorkerOptions> options, TimeProvider time, ILogger<FleetMembership> logger)
+    public FleetMembership(
+        ApiBudget budget, InFlightActivities inFlight, IServiceProvider services, IOptions<CampaignWorkerOptions> options, TimeProvider time, ILogger<FleetMembership> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         this.budget = budget;
+        this.inFlight = inFlight;
         this.services = services;
         this.options = options.Value.Budget;
         this.time = time;
@@ -91,6 +97,30 @@ public sealed partial class FleetMembership : BackgroundService
         base.Dispose();
     }
 
+    /// <summary>
+    /// Takes the instance slot before any hosted service starts (the store's migration, the Temporal worker's
+    /// connection): the quiet a reclaimed row waits for counts from the slot's taking, so it runs alongside them.
+    /// </summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (budget.Automatic)
+        {
+            registry = RegistryOf(services);
+            TakeSlot(registry);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -99,19 +129,68 @@ public sealed partial class FleetMembership : BackgroundService
             return;
         }
 
-        registry = services.GetService<IFleetRegistry>() ?? throw new InvalidOperationException(
-            "Campaigns:Budget:Workers is not set (automatic fleet size) but no fleet registry is registered (AddOutcomeStore)");
-        TakeSlot(registry);
+        registry ??= RegistryOf(services);
+        TakeSlot(registry); // taken in StartingAsync already, unless the host calls no lifecycle hooks
+        var failing = FailOrphansAsync(orphans, stoppingToken);
         await GuardedLoop.RunAsync(LoopName, ct => RunAsync(registry, ct), logger, time, stoppingToken).ConfigureAwait(false);
+        await failing.ConfigureAwait(false);
     }
 
-    private void TakeSlot(IFleetRegistry fleet)
+    // The predecessors' activity attempts (the slot proves them dead): failed now rather than left to Temporal's
+    // heartbeat timeout, so their batches are retried at once. A few tries each; what stays unfailed stays in the
+    // slot's file for the next holder, and times out in Temporal as it would have anyway.
+    private async Task FailOrphansAsync(IReadOnlyList<byte[]> orphans, CancellationToken stoppingToken)
     {
-        if (string.IsNullOrWhiteSpace(options.InstanceDirectory))
+        if (orphans.Count == 0 || services.GetService<IActivityTaskFailer>() is not { } failer)
         {
             return;
         }
 
+        await Task.Yield();
+        var pending = orphans.ToList();
+        var failed = 0;
+        for (var round = 0; round < 3 && pending.Count > 0 && !stoppingToken.IsCancellationRequested; round++)
+        {
+            if (round > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(round), time, stoppingToken).ConfigureAwait(false);
+            }
+
+            var outcomes = await Task.WhenAll(pending.Select(async token =>
+            {
+                try
+                {
+                    return (token, done: await failer.FailAsync(token, stoppingToken).ConfigureAwait(false));
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    LogOrphanFailFailed(share.MemberId, e.Message);
+                    return (token, done: false);
+                }
+            })).ConfigureAwait(false);
+            foreach (var (token, done) in outcomes.Where(o => o.done))
+            {
+                inFlight.Settled(token);
+                failed++;
+            }
+
+            pending = [.. outcomes.Where(o => !o.done).Select(o => o.token)];
+        }
+
+        LogOrphansFailed(share.MemberId, failed, pending.Count);
+    }
+
+    private static IFleetRegistry RegistryOf(IServiceProvider services) => services.GetService<IFleetRegistry>() ?? throw new InvalidOperationException(
+        "Campaigns:Budget:Workers is not set (automatic fleet size) but no fleet registry is registered (AddOutcomeStore)");
+
+    private void TakeSlot(IFleetRegistry fleet)
+    {
+        if (slotTried || string.IsNullOrWhiteSpace(options.InstanceDirectory))
+        {
+            return;
+        }
+
+        slotTried = true;
         var directory = FleetInstanceSlot.DirectoryOf(options.InstanceDirectory, fleet.Name);
         slot = FleetInstanceSlot.TryTake(directory, share.MemberId, time, out var problem);
         if (slot is null)
@@ -121,6 +200,33 @@ public sealed partial class FleetMembership : BackgroundService
         }
 
         reclaimable = slot.Predecessors;
+        orphans = inFlight.Attach(slot.TasksFile);
+    }
+
+    // The gates for what was seen. Before they may first open, the slot's file says so (a successor that finds it
+    // waits a quiet after this worker's death; one that does not knows this worker sent nothing): when that cannot
+    // be written, they stay closed, and it is tried again with the next answer.
+    private FleetGates GatesToApply()
+    {
+        var gates = share.Gates;
+        if (slot is null || gates.Members < 1)
+        {
+            return gates;
+        }
+
+        if (slot.Opening(gates.OpenFrom))
+        {
+            openingUnwritten = false;
+            return gates;
+        }
+
+        if (!openingUnwritten)
+        {
+            openingUnwritten = true;
+            LogOpeningUnwritten(share.MemberId, slot.Slot);
+        }
+
+        return FleetGates.Closed;
     }
 
     private async Task RunAsync(IFleetRegistry fleet, CancellationToken stoppingToken)
@@ -149,7 +255,8 @@ public sealed partial class FleetMembership : BackgroundService
                 {
                     // A predecessor that died holding this slot sent its last request before the slot was taken.
                     var view = await fleet.JoinAsync(share.MemberId, options.Expiry, reclaimable, timeout.Token).ConfigureAwait(false);
-                    var notBefore = view.Reclaimed is not null && slot is not null ? slot.TakenAt + FleetShare.ReclaimQuiet : default;
+                    // It sent nothing after the slot was taken (QuietUntil: one quiet after the last holder that may have sent).
+                    var notBefore = view.Reclaimed is not null && slot is not null ? slot.QuietUntil : default;
                     share.Joined(view, sentAt, time.GetUtcNow(), notBefore);
                     reclaimable = [];
                     acknowledged = share.Version;
@@ -163,7 +270,7 @@ public sealed partial class FleetMembership : BackgroundService
                     }
                 }
 
-                budget.ApplyShare(share.Gates);
+                budget.ApplyShare(GatesToApply());
 
                 // The gates now hold the share for what was seen: say so at once, a newcomer waits for it.
                 again |= share.Registered && share.Applied > acknowledged;
@@ -204,6 +311,15 @@ public sealed partial class FleetMembership : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fleet member {MemberId}: heartbeat failed ({Reason}); the gates close if the registration may expire")]
     private partial void LogHeartbeatFailed(string memberId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fleet member {MemberId} settled {Count} activity attempts its dead predecessors left open: failed for an immediate retry, or already ended ({Left} left to Temporal's timeouts)")]
+    private partial void LogOrphansFailed(string memberId, int count, int left);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fleet member {MemberId} could not fail a dead predecessor's activity attempt ({Reason})")]
+    private partial void LogOrphanFailFailed(string memberId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fleet member {MemberId} could not write to its instance slot {Slot} that it may send: its gates stay closed until it can")]
+    private partial void LogOpeningUnwritten(string memberId, int slot);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fleet member {MemberId} left")]
     private partial void LogLeft(string memberId);

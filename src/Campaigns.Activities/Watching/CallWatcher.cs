@@ -73,7 +73,14 @@ public sealed partial class CallWatcher : IDisposable
     /// Completes when the call has ended. <paramref name="watch"/> exposes the last status seen (a cancel
     /// hangs up calls whose callees are still Waiting).
     /// </summary>
-    public Task<CallStatus> WaitForEndAsync(WatchedCall watch, CancellationToken cancellationToken)
+    public Task<CallStatus> WaitForEndAsync(WatchedCall watch, CancellationToken cancellationToken) => WaitForEndAsync(watch, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="WaitForEndAsync(WatchedCall, CancellationToken)"/> for a call placed at <paramref name="placedAt"/>
+    /// (by an earlier execution: null, now): its first poll is due a first-poll delay after it was placed, never
+    /// later than one from now.
+    /// </summary>
+    public Task<CallStatus> WaitForEndAsync(WatchedCall watch, DateTimeOffset? placedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(watch);
         var entry = new Watched(watch, options.Scaled(options.FirstPollSeconds), cancellationToken) { LastNews = time.GetUtcNow() };
@@ -85,9 +92,19 @@ public sealed partial class CallWatcher : IDisposable
             _ = EndByLedgerAsync(entry, entry.Ledger);
         }
 
-        Enqueue(entry, time.GetUtcNow() + entry.Interval);
+        Enqueue(entry, FirstPollAt(time.GetUtcNow(), entry.Interval, placedAt));
         EnsurePump();
         return entry.Done.Task;
+    }
+
+    /// <summary>
+    /// When a call placed at <paramref name="placedAt"/> (null: now) is first polled: <paramref name="firstPoll"/>
+    /// after it was placed, but not before <paramref name="now"/> nor later than <paramref name="firstPoll"/> from it.
+    /// </summary>
+    internal static DateTimeOffset FirstPollAt(DateTimeOffset now, TimeSpan firstPoll, DateTimeOffset? placedAt)
+    {
+        var due = (placedAt ?? now) + firstPoll;
+        return due < now ? now : due > now + firstPoll ? now + firstPoll : due;
     }
 
     /// <summary>Polls <paramref name="watch"/> as soon as the budget allows (after a hang-up, say).</summary>
