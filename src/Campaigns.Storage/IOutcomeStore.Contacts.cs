@@ -49,4 +49,12 @@ public partial interface IOutcomeStore
     /// a time older than the longest one. The attempts and their outcomes stay.
     /// </summary>
     Task<int> PruneContactsAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// For each of <paramref name="callees"/> that <paramref name="caps"/> hold back now, the first instant they allow
+    /// one more attempt (callees free now are left out), read without a lock: what the forecast counts as waiting for
+    /// caps. Any number of callees (asked in pages).
+    /// </summary>
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> ContactFreeTimesAsync(
+        IReadOnlyList<string> callees, IReadOnlyList<ContactCap> caps, CancellationToken cancellationToken = default);
 }

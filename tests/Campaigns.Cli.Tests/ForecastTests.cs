@@ -89,6 +89,29 @@ public sealed class ForecastTests(TemporalServer temporal)
         Assert.Equal(17 * 3600, closed.GetProperty("windowWaitSeconds").GetDouble());
     }
 
+    [Fact]
+    public async Task Forecast_UnderTheStoresContactPolicy_CalleesRungLatelyWaitForTheirCap()
+    {
+        await using var h = await CliHarness.StartAsync(temporal);
+        (await h.RunAsync("policy", "set", "--per-day", "1")).Exits(0);
+        // ann was rung a moment ago by another campaign: one a day, so her target waits a day; bob is free.
+        await h.Store.RegisterCampaignAsync("other", "campaign-other", """{"robot":"r"}""");
+        await h.Store.AddTargetsAsync("other", [["ann"]]);
+        var key = (await h.Store.RecordIntentAsync("other", 1, 1)).AttemptKey;
+        Assert.True((await h.Store.ClaimDialAsync(key, "t")).Claimed);
+        var file = h.File("c.json", """{ "campaignId": "f10", "robotAccount": "robot", "callees": ["ann", "bob"] }""");
+
+        var run = (await h.RunAsync("forecast", file, "--json")).Exits(0);
+
+        var root = JsonDocument.Parse(run.Out).RootElement;
+        Assert.Equal(1, root.GetProperty("cappedAtStart").GetDouble());
+        Assert.InRange(root.GetProperty("capWaitSeconds").GetDouble(), 86_000, 86_460);
+        Assert.InRange(root.GetProperty("lastCallSeconds").GetDouble(), 86_000, 86_500);
+        Assert.Contains(root.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("contact caps (1 per day) hold back 1 targets", StringComparison.Ordinal));
+        var text = (await h.RunAsync("forecast", file)).Exits(0);
+        Assert.Contains("waiting for contact caps", text.Out, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "--mix", "NormalEnd=60,Sleeping=40" }, "--mix: \"Sleeping\" is not a result")]
     [InlineData(new[] { "--mix", "NotAnswer=lots" }, "--mix: NotAnswer: \"lots\" is not a share")]

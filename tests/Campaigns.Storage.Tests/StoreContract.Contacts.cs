@@ -81,6 +81,23 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task ContactFreeTimes_PerCallee_OnlyThoseACapHoldsBack_ManyAtOnce()
+    {
+        var first = await OneCalleeInCampaignsAsync("ft-a", 1, "free");
+        var second = await OneCalleeInCampaignsAsync("ft-b", 1, "free");
+        var a = await Store.ClaimDialCappedAsync(first[0], "a", OnePerDay);
+        Assert.True((await Store.ClaimDialCappedAsync(second[0], "b", OnePerDay)).Claimed);
+        IReadOnlyList<string> asked = ["ft-a", "ft-b", "ft-c", .. Enumerable.Range(0, 1200).Select(i => $"nobody-{i}")];
+
+        var free = await SecondStore().ContactFreeTimesAsync(asked, OnePerDay);
+
+        Assert.Equal(["ft-a", "ft-b"], free.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(a.Attempt.ClaimedAt!.Value + TimeSpan.FromDays(1), free["ft-a"], TimeSpan.FromMilliseconds(1));
+        Assert.Empty(await Store.ContactFreeTimesAsync(asked, [new(2, TimeSpan.FromDays(1))]));
+        Assert.Empty(await Store.ContactFreeTimesAsync(asked, []));
+    }
+
+    [Fact]
     public async Task ClaimDialCapped_CountsPlainClaimsToo_ButNeitherAStartNeverPlacedNorAClaimGivenBack()
     {
         var keys = await OneCalleeInCampaignsAsync("x", 4);

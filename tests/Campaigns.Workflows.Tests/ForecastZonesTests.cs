@@ -5,8 +5,9 @@ using Campaigns.Workflows.Forecast;
 namespace Campaigns.Workflows.Tests;
 
 /// <summary>
-/// The forecast with callees in their own time zones and the app's holidays (docs/callee-time-zones.md, docs/forecast.md):
-/// each zone's callees wait for the window in their zone, not in the campaign's (pure logic, no server).
+/// The forecast with callees in their own time zones, the app's holidays and the contact caps (docs/callee-time-zones.md,
+/// docs/contact-policy.md, docs/forecast.md): each zone's callees wait for the window in their zone, not in the
+/// campaign's, and what a cap holds back waits for it (pure logic, no server).
 /// </summary>
 public sealed class ForecastZonesTests
 {
@@ -85,6 +86,43 @@ public sealed class ForecastZonesTests
         Assert.Equal(23 * 3600, here.WindowWaitSeconds, 0); // Thursday 10:00 to Friday 09:00 Shanghai time
         Assert.Equal(new DateOnly(2026, 12, 4), Assert.Single(here.Days).Date);
         Assert.Equal(0, elsewhere.WindowWaitSeconds);
+    }
+
+    [Fact]
+    public void Caps_TargetsHeldBackAtTheStart_AreDialedWhenTheirCapFrees_AndTheWaitIsCounted()
+    {
+        var spec = new CampaignSpec { CampaignId = "c1", RobotAccount = "robot", TargetsImported = true };
+        var free = Forecast(spec, 1000, ShanghaiMorning);
+        var held = CampaignForecaster.Forecast(new ForecastInput
+        {
+            Spec = spec, Targets = 1000, At = ShanghaiMorning,
+            ContactCaps = [(1, TimeSpan.FromDays(1))],
+            CappedTargets = [(ShanghaiMorning.AddHours(6), "", 400)],
+        });
+
+        Assert.Equal(0, free.CapWaitSeconds);
+        Assert.Equal(400, held.CappedAtStart);
+        Assert.Equal(1000, held.AttemptsByNumber[0], 0);
+        Assert.InRange(held.LastCallSeconds, 6 * 3600, 6 * 3600 + 60); // the 400 go when their cap frees
+        Assert.InRange(held.CapWaitSeconds, 6 * 3600 - 900, 6 * 3600); // idle from the 600 others' end until then
+        Assert.InRange(held.FirstCallSeconds, 0, 5);
+    }
+
+    [Fact]
+    public void Caps_ARedialOverTheCap_WaitsOutTheCapsWindow_NotJustTheRulesDelay()
+    {
+        var spec = new CampaignSpec
+        {
+            CampaignId = "c2", RobotAccount = "robot", TargetsImported = true,
+            Redial = new RedialSpec { MaxAttempts = 2, Rules = [new RedialRule { Result = "NotAnswer", DelaySeconds = 600 }] },
+        };
+        var plain = Forecast(spec, 1000, ShanghaiMorning);
+        var capped = CampaignForecaster.Forecast(new ForecastInput { Spec = spec, Targets = 1000, At = ShanghaiMorning, ContactCaps = [(1, TimeSpan.FromDays(1))] });
+
+        Assert.True(plain.LastCallSeconds < 3600, $"{plain.LastCallSeconds} s");
+        Assert.InRange(capped.LastCallSeconds, 86_400, 86_400 + 900); // a day after the first calls
+        Assert.InRange(capped.CapWaitSeconds, 86_400 - 1800, 86_400);
+        Assert.Equal(plain.Attempts, capped.Attempts, 0);
     }
 
     private static CampaignForecast Forecast(

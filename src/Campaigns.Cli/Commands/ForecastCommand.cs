@@ -68,6 +68,7 @@ internal static class ForecastCommand
             var sources = await ForecastSources.OpenAsync(context).ConfigureAwait(false);
             var (targets, skipped, targetNotes) = await sources.TargetsAsync(spec, csvPath).ConfigureAwait(false);
             var holidays = await sources.HolidaysAsync().ConfigureAwait(false);
+            var (caps, capped) = await sources.ContactCapsAsync(spec).ConfigureAwait(false);
             var (resultMix, timing) = await sources.MixAsync(mixOption).ConfigureAwait(false);
             settings = settings with
             {
@@ -78,7 +79,7 @@ internal static class ForecastCommand
             var forecast = CampaignForecaster.Forecast(new ForecastInput
             {
                 Spec = spec, Targets = targets, Skipped = skipped, Mix = resultMix, Settings = settings, Running = running, At = start,
-                TargetsByZone = sources.TargetsByZone, Holidays = holidays,
+                TargetsByZone = sources.TargetsByZone, Holidays = holidays, ContactCaps = caps, CappedTargets = capped,
             });
             forecast = forecast with { Notes = [.. targetNotes, .. sources.Notes, .. forecast.Notes] };
             if (parse.GetValue(json))

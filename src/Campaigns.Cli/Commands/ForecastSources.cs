@@ -36,6 +36,9 @@ internal sealed class ForecastSources
     /// <summary>Targets per callee time zone ("" without one), once <see cref="TargetsAsync"/> counted them; null when none has a zone.</summary>
     public IReadOnlyDictionary<string, long>? TargetsByZone { get; private set; }
 
+    // The targets counted by TargetsAsync (callees, zone or ""), for the contact caps; null when they are in the store.
+    private List<(IReadOnlyList<string> Callees, string Zone)>? counted;
+
     private ICampaignHistory? History => store as ICampaignHistory;
 
     /// <summary>Opens the store when one is configured; an unreachable one is a warning, not an error.</summary>
@@ -79,6 +82,7 @@ internal sealed class ForecastSources
             var rows = file.Accepted.DistinctBy(r => Key(r.Callees)).ToList();
             targets = [.. rows.Select(r => r.Callees)];
             TargetsByZone = ByZone(rows.Select(r => r.TimeZone));
+            counted = [.. rows.Select(r => (r.Callees, r.TimeZone ?? ""))];
             if (targets.Count == 0)
             {
                 throw new CliException(
@@ -119,6 +123,7 @@ internal sealed class ForecastSources
         {
             targets = [.. (spec.Callees ?? []).Select(c => (IReadOnlyList<string>)[c]), .. spec.Groups ?? []];
             TargetsByZone = ByZone(targets.Select(t => spec.CalleeTimeZones?.GetValueOrDefault(t[0])));
+            counted = [.. targets.Select(t => (t, spec.CalleeTimeZones?.GetValueOrDefault(t[0]) ?? ""))];
         }
 
         long skipped = 0;
@@ -129,6 +134,63 @@ internal sealed class ForecastSources
         }
 
         return (targets.Count, skipped, notes);
+    }
+
+    /// <summary>
+    /// The contact caps the campaign's claims are checked against (the store's policy tightened by the campaign's own),
+    /// and the targets they hold back now (callees rung lately by any campaign of the store), by when they free and
+    /// zone. Without a store only the campaign's own caps, and nobody held back.
+    /// </summary>
+    public async Task<(IReadOnlyList<(int Limit, TimeSpan Window)> Caps, IReadOnlyList<(DateTimeOffset FreeAt, string Zone, long Targets)> Capped)> ContactCapsAsync(CampaignSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var own = spec.ContactPolicy is { } p ? new ContactPolicy { PerDay = p.PerDay, PerWeek = p.PerWeek, Per30Days = p.Per30Days } : null;
+        var app = store is null ? null : await store.GetContactPolicyAsync(context.Cancel).ConfigureAwait(false);
+        var policy = app?.Tighten(own) ?? own;
+        if (policy is null || policy.IsEmpty)
+        {
+            return ([], []);
+        }
+
+        var caps = policy.Caps(TimeSpan.FromDays(1));
+        var limits = caps.Select(c => (c.Limit, c.Window)).ToList();
+        if (store is null)
+        {
+            return (limits, []);
+        }
+
+        var targets = counted ?? await ImportedTargetsAsync(spec.CampaignId!).ConfigureAwait(false);
+        var free = await store.ContactFreeTimesAsync([.. targets.SelectMany(t => t.Callees)], caps, context.Cancel).ConfigureAwait(false);
+        var capped = targets
+            .Select(t => (t.Zone, FreeAt: t.Callees.Select(c => free.TryGetValue(c, out var at) ? at : (DateTimeOffset?)null).Max()))
+            .Where(t => t.FreeAt is not null)
+            // A minute apart is the same instant for a forecast: fewer buckets for the timeline.
+            .GroupBy(t => (Minute: new DateTimeOffset(t.FreeAt!.Value.UtcTicks - (t.FreeAt.Value.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero).AddMinutes(1), t.Zone))
+            .Select(g => (g.Key.Minute, g.Key.Zone, (long)g.Count()))
+            .ToList();
+        if (capped.Count > 0)
+        {
+            Notes.Add(Text($"contact caps ({policy}) hold back {capped.Sum(c => c.Item3)} targets whose callees were rung lately, until {capped.Max(c => c.Minute):yyyy-MM-dd HH:mm} UTC at the latest"));
+        }
+
+        return (limits, capped);
+    }
+
+    private async Task<List<(IReadOnlyList<string> Callees, string Zone)>> ImportedTargetsAsync(string campaignId)
+    {
+        var all = new List<(IReadOnlyList<string> Callees, string Zone)>();
+        var after = 0;
+        while (true)
+        {
+            var page = await store!.GetTargetsAsync(campaignId, after, 2000, context.Cancel).ConfigureAwait(false);
+            if (page.Count == 0)
+            {
+                return all;
+            }
+
+            all.AddRange(page.Select(t => (t.Callees, t.TimeZone ?? "")));
+            after = page[^1].Seq;
+        }
     }
 
     /// <summary>The app's holidays from the store (none without one): they close their local date in their zone.</summary>

@@ -28,6 +28,10 @@ internal static class ForecastView
         Row("calls per day", Text($"{f.CallsPerDay:N0}"), f.CallsPerDay < f.CallsPerHour * 24 - 1 ? "over the calling window's hours" : "round the clock");
         Row("attempts", Text($"{f.Attempts:N0}"), f.Redials < 0.5 ? "no redials" : Text($"{f.AttemptsByNumber[0]:N0} first calls + {f.Redials:N0} redials ({string.Join(", ", f.AttemptsByNumber.Skip(1).Select(a => Text($"{a:N0}")))})"));
         Row("waiting for the calling window", Duration(f.WindowWaitSeconds));
+        if (f.CapWaitSeconds > 0 || f.CappedAtStart > 0)
+        {
+            Row("waiting for contact caps", Duration(f.CapWaitSeconds), f.CappedAtStart > 0 ? Text($"{f.CappedAtStart:N0} targets held back at the start") : "");
+        }
         Row("first call", "+" + Duration(f.FirstCallSeconds));
         Row("every target dialed once", "+" + Duration(f.FirstPassSeconds));
         Row("last call", "+" + Duration(f.LastCallSeconds), f.Redials < 0.5 ? "" : "redials included");

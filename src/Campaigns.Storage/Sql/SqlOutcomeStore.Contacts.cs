@@ -174,15 +174,64 @@ internal abstract partial class SqlOutcomeStore
             tx,
             ct)).ConfigureAwait(false)).ToList();
         DateTimeOffset? until = null;
-        foreach (var callee in contacts.GroupBy(c => c.Callee, StringComparer.Ordinal))
+        foreach (var (_, free) in FreeTimes(contacts, caps, now))
         {
-            if (ContactCap.FreeAt(caps, callee.Select(c => c.ContactedAt), now) is { } free && (until is null || free > until))
-            {
-                until = free;
-            }
+            until = until is null || free > until ? free : until;
         }
 
         return until;
+    }
+
+    // Per callee over a cap at `now`: when the caps allow one more attempt.
+    private static IEnumerable<(string Callee, DateTimeOffset FreeAt)> FreeTimes(IEnumerable<ContactRow> contacts, IReadOnlyList<ContactCap> caps, DateTimeOffset now)
+    {
+        foreach (var callee in contacts.GroupBy(c => c.Callee, StringComparer.Ordinal))
+        {
+            if (ContactCap.FreeAt(caps, callee.Select(c => c.ContactedAt), now) is { } free)
+            {
+                yield return (callee.Key, free);
+            }
+        }
+    }
+
+    // Callees per query when many are asked at once (SQLite's parameter limit is far above this).
+    private const int FreeTimesPage = 500;
+
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> ContactFreeTimesAsync(
+        IReadOnlyList<string> callees, IReadOnlyList<ContactCap> caps, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(callees);
+        ArgumentNullException.ThrowIfNull(caps);
+        var checkedCaps = Checked(caps);
+        if (checkedCaps.Count == 0 || callees.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, DateTimeOffset>>(new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal));
+        }
+
+        return InTransactionAsync<IReadOnlyDictionary<string, DateTimeOffset>>(Access.Read, async (conn, tx, ct) =>
+        {
+            var now = Time.GetUtcNow();
+            var free = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            foreach (var page in callees.Distinct(StringComparer.Ordinal).Chunk(FreeTimesPage))
+            {
+                var parameters = new DynamicParameters(new { since = now - checkedCaps.Max(c => c.Window) - AnswerSlack });
+                var contacts = await conn.QueryAsync<ContactRow>(Cmd(
+                    $"""
+                    SELECT l.callee, COALESCE(a.dialed_at, l.contacted_at) AS contacted_at
+                    FROM callee_contacts l JOIN call_attempts a ON a.attempt_key = l.attempt_key
+                    WHERE {In("l.callee", parameters, "callees", page)} AND l.contacted_at > @since AND a.state IN {ContactedStates}
+                    """,
+                    parameters,
+                    tx,
+                    ct)).ConfigureAwait(false);
+                foreach (var (callee, at) in FreeTimes(contacts, checkedCaps, now))
+                {
+                    free[callee] = at;
+                }
+            }
+
+            return free;
+        }, cancellationToken);
     }
 
     private static List<ContactCap> Checked(IReadOnlyList<ContactCap> caps)

@@ -63,6 +63,12 @@ public sealed record CampaignForecast
     /// <summary>Seconds the campaign had calls to place but its calling window was closed.</summary>
     public double WindowWaitSeconds { get; init; }
 
+    /// <summary>Seconds with nothing to dial but attempts the contact caps hold back (callees rung lately, redials over a cap).</summary>
+    public double CapWaitSeconds { get; init; }
+
+    /// <summary>Targets the contact caps hold back at the start (their callees rung lately by other campaigns).</summary>
+    public double CappedAtStart { get; init; }
+
     /// <summary>The first ring.</summary>
     public double FirstCallSeconds { get; init; }
 

@@ -78,8 +78,9 @@ public static class CampaignForecaster
             pollFleet);
         // One group per zone the window applies in (callees' own zones, holidays): each waits for its own window.
         var groups = ZoneGroups.Of(window, input, dialable);
-        var timeline = new DispatchTimeline(settings, groups.Windows, input.At, paceRate, maxAttempts);
-        timeline.Run(groups.Targets, budget, polls, rules);
+        var capped = ZoneGroups.Capped(window, input, dialable, groups);
+        var timeline = new DispatchTimeline(settings, groups.Windows, input.At, paceRate, maxAttempts, input.ContactCaps);
+        timeline.Run(groups.Targets, budget, polls, rules, capped);
         var batches = timeline.Batches;
 
         var duration = batches.Count == 0 ? settings.StartupSeconds : ForecastFigures.ExpectedLast(batches, b => b.End) + settings.EndSeconds;
@@ -106,6 +107,8 @@ public static class CampaignForecaster
             AttemptsByNumber = [.. timeline.AttemptsByNumber.Select(R)],
             Results = ForecastFigures.FinalResults(mix, spec.Redial, dialable, input.Skipped).ToDictionary(r => r.Key, r => R(r.Value), StringComparer.Ordinal),
             WindowWaitSeconds = R(timeline.WindowWait),
+            CapWaitSeconds = R(timeline.CapWait),
+            CappedAtStart = R(capped.Sum(c => c.Count)),
             FirstCallSeconds = R(batches.Count == 0 ? 0 : batches[0].Start),
             FirstPassSeconds = R(timeline.FirstPassDone ?? 0),
             LastCallSeconds = R(batches.Count == 0 ? 0 : ForecastFigures.ExpectedLast(batches, b => b.Done)),

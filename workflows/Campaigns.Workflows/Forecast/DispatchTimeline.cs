@@ -13,7 +13,8 @@ namespace Campaigns.Workflows.Forecast;
 /// open groups only (in proportion to what each has left, as target order mixes the zones), and a redial waits for
 /// its own group's window.
 /// </summary>
-internal sealed class DispatchTimeline(ForecastSettings settings, IReadOnlyList<ICallingWindow?> windows, DateTimeOffset at, double paceRate, int maxAttempts)
+internal sealed class DispatchTimeline(
+    ForecastSettings settings, IReadOnlyList<ICallingWindow?> windows, DateTimeOffset at, double paceRate, int maxAttempts, IReadOnlyList<(int Limit, TimeSpan Window)>? caps = null)
 {
     /// <summary>Expected attempts below which a bucket of redials is dropped (it changes no figure shown).</summary>
     public const double Negligible = 1e-3;
@@ -38,6 +39,9 @@ internal sealed class DispatchTimeline(ForecastSettings settings, IReadOnlyList<
     /// <summary>Seconds with calls to place while the window was closed.</summary>
     public double WindowWait { get; private set; }
 
+    /// <summary>Seconds with nothing to dial but attempts a contact cap holds back.</summary>
+    public double CapWait { get; private set; }
+
     /// <summary>When the gate was done with the last first call.</summary>
     public double? FirstPassDone { get; private set; }
 
@@ -49,15 +53,27 @@ internal sealed class DispatchTimeline(ForecastSettings settings, IReadOnlyList<
 
     /// <summary>Runs the dispatch of <paramref name="targets"/> first-pass targets (one group).</summary>
     public void Run(double targets, SharedBudget budget, PollBacklog polls, IReadOnlyList<(double Share, double DelaySeconds)> redials) =>
-        Run([targets], budget, polls, redials);
+        Run([targets], budget, polls, redials, []);
 
     /// <summary>Runs the dispatch of the first-pass targets of each group (in the order of the windows).</summary>
     /// <param name="targets">Targets to dial per group (do-not-call ones left out).</param>
     /// <param name="budget">The shared start budget (advanced as the campaign dials and waits).</param>
     /// <param name="polls">The poll lag as the campaign goes on, and the latencies (start to outcome) at each lag.</param>
     /// <param name="redials">Per rule that places a call: the share of attempts it redials and its delay.</param>
-    public void Run(IReadOnlyList<double> targets, SharedBudget budget, PollBacklog polls, IReadOnlyList<(double Share, double DelaySeconds)> redials)
+    /// <param name="capped">First attempts contact caps hold back at the start: their group, when they free (seconds), how many.</param>
+    public void Run(
+        IReadOnlyList<double> targets,
+        SharedBudget budget,
+        PollBacklog polls,
+        IReadOnlyList<(double Share, double DelaySeconds)> redials,
+        IReadOnlyList<(int Group, double Due, double Count)> capped)
     {
+        ArgumentNullException.ThrowIfNull(capped);
+        foreach (var (group, due, count) in capped)
+        {
+            Add(due, 1, group, count, isCapped: true);
+        }
+
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(budget);
         ArgumentNullException.ThrowIfNull(polls);
@@ -93,6 +109,11 @@ internal sealed class DispatchTimeline(ForecastSettings settings, IReadOnlyList<
 
                 // Nothing due: the workflow sleeps until the earliest redial falls due.
                 var next = waiting.Peek().Due;
+                if (waiting.Peek().Capped)
+                {
+                    CapWait += Math.Max(0, next - t);
+                }
+
                 budget.Idle(next);
                 t = next + settings.WakeSeconds;
                 continue;
@@ -127,7 +148,7 @@ internal sealed class DispatchTimeline(ForecastSettings settings, IReadOnlyList<
                 continue;
             }
 
-            var byGroup = Take(BatchSize(batchesDispatched++), open, first, out var fromFirst);
+            var byGroup = Take(BatchSize(batchesDispatched++), open, first);
             var attempts = byGroup.Sum(n => n.Sum());
             // The batch's calls stop at the earliest close of the groups it took from (what is left comes back then).
             var closes = Enumerable.Range(0, windows.Count)
@@ -162,8 +183,10 @@ internal sealed class DispatchTimeline(ForecastSettings settings, IReadOnlyList<
                 continue;
             }
 
-            // A batch with a first-pass target surely holds one; one of redials only maybe (a Poisson count).
-            var certain = fromFirst * (started / attempts) >= 0.5;
+            // A batch with a first attempt (first pass, or one back from a closed window or a cap) surely holds one; one
+            // of redials only maybe (a Poisson count).
+            var firstAttempts = byGroup.Sum(n => n[0]);
+            var certain = firstAttempts >= 0.5;
             var nonEmpty = certain ? 1 : 1 - Math.Exp(-started);
             var size = certain ? started : started / nonEmpty;
             var end = done + polls.All.ExpectedMax(size);
@@ -178,7 +201,11 @@ internal sealed class DispatchTimeline(ForecastSettings settings, IReadOnlyList<
                     {
                         foreach (var (share, delay) in redials)
                         {
-                            Add(end + delay, k + 2, g, byGroup[g][k] * share);
+                            // A redial beyond a cap's limit waits for the cap: counted from this batch's calls (exact for a
+                            // limit of 1; for a higher limit the attempt it waits on came earlier, so this is late).
+                            var due = end + delay;
+                            var capDue = (caps ?? []).Where(c => k + 2 > c.Limit).Select(c => start + c.Window.TotalSeconds).DefaultIfEmpty(0).Max();
+                            Add(Math.Max(due, capDue), k + 2, g, byGroup[g][k] * share, isCapped: capDue > due);
                         }
                     }
                 }
@@ -199,7 +226,7 @@ internal sealed class DispatchTimeline(ForecastSettings settings, IReadOnlyList<
 
     // Due redials of open groups first (earliest first), then first-pass targets of the open groups, in proportion to
     // what each has left, up to the batch's size: per group and attempt number.
-    private double[][] Take(int size, bool[] open, double[] first, out double fromFirst)
+    private double[][] Take(int size, bool[] open, double[] first)
     {
         var byGroup = Enumerable.Range(0, windows.Count).Select(_ => new double[AttemptsByNumber.Length]).ToArray();
         double room = size;
@@ -223,7 +250,7 @@ internal sealed class DispatchTimeline(ForecastSettings settings, IReadOnlyList<
         }
 
         var left = Enumerable.Range(0, first.Length).Where(g => open[g]).Sum(g => first[g]);
-        fromFirst = Math.Min(room, left);
+        var fromFirst = Math.Min(room, left);
         if (fromFirst > 0)
         {
             var share = fromFirst / left;
@@ -241,11 +268,11 @@ internal sealed class DispatchTimeline(ForecastSettings settings, IReadOnlyList<
         return byGroup;
     }
 
-    private void Add(double due, int attemptNo, int group, double count)
+    private void Add(double due, int attemptNo, int group, double count, bool isCapped = false)
     {
         if (count >= Negligible)
         {
-            waiting.Enqueue(new Pending(due, attemptNo, group, count), (due, attemptNo));
+            waiting.Enqueue(new Pending(due, attemptNo, group, count) { Capped = isCapped }, (due, attemptNo));
         }
     }
 
@@ -269,6 +296,8 @@ internal sealed class DispatchTimeline(ForecastSettings settings, IReadOnlyList<
         public int AttemptNo { get; } = attemptNo;
 
         public int Group { get; } = group;
+
+        public bool Capped { get; init; }
 
         public double Count { get; set; } = count;
     }

@@ -37,6 +37,18 @@ public sealed record ForecastInput
     /// <summary>The app's holidays: each closes its whole local date in its zone (docs/callee-time-zones.md).</summary>
     public IReadOnlyList<(DateOnly Date, string TimeZone)> Holidays { get; init; } = [];
 
+    /// <summary>
+    /// The contact caps its attempts are claimed under (the app's policy, tightened by the campaign's <c>contactPolicy</c>):
+    /// a redial beyond a cap's limit waits out the cap's window.
+    /// </summary>
+    public IReadOnlyList<(int Limit, TimeSpan Window)> ContactCaps { get; init; } = [];
+
+    /// <summary>
+    /// Targets whose callees the caps hold back at the start (rung lately by other campaigns): when each frees, the
+    /// zone of its callees ("" for none), how many. Dialed from then on, not in the first pass.
+    /// </summary>
+    public IReadOnlyList<(DateTimeOffset FreeAt, string Zone, long Targets)> CappedTargets { get; init; } = [];
+
     /// <summary>When the campaign starts (the caller's now).</summary>
     public required DateTimeOffset At { get; init; }
 }

@@ -44,6 +44,34 @@ internal static class ZoneGroups
         return (windows, targets, zones);
     }
 
+    /// <summary>
+    /// The targets the contact caps hold back at the start, as first attempts due when they free (seconds from the
+    /// start), each in its zone's group; taken out of that group's first pass (scaled like the groups, to dialable targets).
+    /// </summary>
+    public static List<(int Group, double Due, double Count)> Capped(
+        CallingWindow? window, ForecastInput input, double dialable, (List<ICallingWindow?> Windows, List<double> Targets, List<string?> Zones) groups)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var scale = input.Targets > 0 ? dialable / input.Targets : 0;
+        var result = new List<(int Group, double Due, double Count)>();
+        foreach (var (freeAt, zone, count) in input.CappedTargets)
+        {
+            var key = string.IsNullOrEmpty(zone) ? window?.ZoneId : zone;
+            var g = groups.Zones.IndexOf(key);
+            g = g >= 0 ? g : 0; // a zone the counts did not name: the first group
+            var n = Math.Min(count * scale, groups.Targets[g]);
+            if (n <= 0)
+            {
+                continue;
+            }
+
+            groups.Targets[g] -= n;
+            result.Add((g, Math.Max(0, (freeAt - input.At).TotalSeconds), n));
+        }
+
+        return result;
+    }
+
     // The window in `zone`, closed on the zone's holidays; a campaign without a window is open all day but on them.
     private static CallingWindow? WindowIn(CallingWindow? window, string? zone, IReadOnlyList<(DateOnly Date, string TimeZone)> holidays)
     {
