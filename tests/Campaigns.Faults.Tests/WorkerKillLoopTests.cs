@@ -53,7 +53,11 @@ public sealed class WorkerKillLoopTests
     /// wait one budget window) instead of waiting for the row to expire, and never exceed the vendor's limit
     /// (lowered to 100/s in the simulator and the workers, no campaign cap: the fleet's share is what paces).
     /// </summary>
-    [Fact(Skip = "About 4 minutes each: run by hand with --filter CrashLoop. Issue 18 item 7: measured 249 s on PostgreSQL and 217 s on the embedded store (goal 240 s, printed, not asserted); each worker still waits its reclaim quiet (about 2 s of a 3 s life), so the calls it adopts settle slowly. See docs/testing.md, Fault suite")]
+    /// <remarks>
+    /// In the suite (about 3 minutes): 173 s on a quiet 2-core machine (52 kills, worst second 97 starts of 100), 249 s
+    /// while another test run shared it; the wall time against the 240 s goal is printed, never asserted.
+    /// </remarks>
+    [Fact]
     public async Task CrashLoop_AutomaticFleet_OnPostgres_KeepsDialingWithinTheBudget()
     {
         await using var run = await FaultRun.StartAsync([$"--Simulator:RateLimits:DefaultPerSecond={CrashLoopLimit}"]);
@@ -61,7 +65,7 @@ public sealed class WorkerKillLoopTests
     }
 
     /// <summary><see cref="CrashLoop_AutomaticFleet_OnPostgres_KeepsDialingWithinTheBudget"/> on the embedded (SQLite) store.</summary>
-    [Fact(Skip = "About 4 minutes each: run by hand with --filter CrashLoop. Issue 18 item 7: measured 249 s on PostgreSQL and 217 s on the embedded store (goal 240 s, printed, not asserted); each worker still waits its reclaim quiet (about 2 s of a 3 s life), so the calls it adopts settle slowly. See docs/testing.md, Fault suite")]
+    [Fact(Skip = "About 4 minutes: the same crash loop on the embedded store, run by hand with --filter CrashLoop (the PostgreSQL one runs in the suite). Issue 18 item 7: 217 s measured on a quiet 2-core machine (66 kills, worst second 97 starts of 100; goal 240 s). See docs/testing.md, Fault suite")]
     public async Task CrashLoop_AutomaticFleet_OnEmbeddedStore_KeepsDialingWithinTheBudget()
     {
         await using var run = await FaultRun.StartEmbeddedAsync([$"--Simulator:RateLimits:DefaultPerSecond={CrashLoopLimit}"]);
