@@ -85,13 +85,9 @@ public sealed class ContactPolicyTests(TemporalServer temporal)
     [Fact]
     public async Task CampaignCancelledWhileCapped_ItsDeferredAttemptsEndCapped_NeverRung_AndALooserCampaignPolicyIsClamped()
     {
-        await using var h = await CampaignHarness.StartAsync(temporal, o => o.Seed = 21, config: DayOf(TimeSpan.FromHours(1)));
-        await h.Store.SetContactPolicyAsync(new ContactPolicy { PerDay = 1 });
         var shared = Enumerable.Range(1, 20).Select(i => $"k{i:D2}").ToList();
         var fresh = Enumerable.Range(1, 5).Select(i => $"f{i:D2}").ToList();
-        var first = await (await h.Campaigns.StartAsync(new CampaignSpec { CampaignId = CampaignHarness.NewId(), RobotAccount = "robot", Callees = shared }))
-            .GetResultAsync();
-        Assert.Equal(20, first.Finished);
+        await using var h = await RungTodayUnderOnePerDayAsync(21, shared);
 
         // Its own policy says 2 a day: looser than the app's 1, so the app's holds (clamped at dial time).
         var id = CampaignHarness.NewId();
@@ -121,13 +117,9 @@ public sealed class ContactPolicyTests(TemporalServer temporal)
     [Fact]
     public async Task EndByWhileCapped_ItsDeferredAttemptsEndCapped_NotNotDialed_NeverRung()
     {
-        await using var h = await CampaignHarness.StartAsync(temporal, o => o.Seed = 22, config: DayOf(TimeSpan.FromHours(1)));
-        await h.Store.SetContactPolicyAsync(new ContactPolicy { PerDay = 1 });
         var shared = Enumerable.Range(1, 20).Select(i => $"e{i:D2}").ToList();
         var fresh = Enumerable.Range(1, 5).Select(i => $"g{i:D2}").ToList();
-        var first = await (await h.Campaigns.StartAsync(new CampaignSpec { CampaignId = CampaignHarness.NewId(), RobotAccount = "robot", Callees = shared }))
-            .GetResultAsync();
-        Assert.Equal(20, first.Finished);
+        await using var h = await RungTodayUnderOnePerDayAsync(22, shared);
 
         // endBy falls while the shared callees wait for their cap (an hour): they end Capped, like a cancel would end them.
         var id = CampaignHarness.NewId();
@@ -148,6 +140,25 @@ public sealed class ContactPolicyTests(TemporalServer temporal)
         var failed = await h.Store.GetAttemptsAsync(id, AttemptState.Failed);
         Assert.Equal(20, failed.Count(a => a.ErrorInfo!.StartsWith("capped:", StringComparison.Ordinal)));
         Assert.DoesNotContain(failed, a => a.ErrorInfo!.StartsWith("not dialed", StringComparison.Ordinal));
+    }
+
+    // A harness whose app allows one call a day (a day of an hour here), after a first campaign rang `shared`.
+    private async Task<CampaignHarness> RungTodayUnderOnePerDayAsync(int seed, List<string> shared)
+    {
+        var h = await CampaignHarness.StartAsync(temporal, o => o.Seed = seed, config: DayOf(TimeSpan.FromHours(1)));
+        try
+        {
+            await h.Store.SetContactPolicyAsync(new ContactPolicy { PerDay = 1 });
+            var first = await (await h.Campaigns.StartAsync(new CampaignSpec { CampaignId = CampaignHarness.NewId(), RobotAccount = "robot", Callees = shared }))
+                .GetResultAsync();
+            Assert.Equal(shared.Count, first.Finished);
+            return h;
+        }
+        catch
+        {
+            await h.DisposeAsync();
+            throw;
+        }
     }
 
     private static Dictionary<string, string?> DayOf(TimeSpan day) => new()
