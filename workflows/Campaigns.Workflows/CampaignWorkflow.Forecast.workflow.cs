@@ -22,29 +22,29 @@ public partial class CampaignWorkflow
     [WorkflowQuery("forecast")]
     public CampaignForecast ForecastLeft()
     {
-        var left = Math.Max(0, targets - (nextSeq - 1)) + (storePending ? pendingLeft : pending.Count);
-        var finished = progress.ByResult.Values.Sum();
-        var mix = finished >= OwnMixAfter && progress.ByResult.Any(p => ResultMix.Known.Contains(p.Key, StringComparer.Ordinal))
-            ? ResultMix.Of(progress.ByResult.ToDictionary(p => p.Key, p => (double)p.Value, StringComparer.Ordinal), $"this campaign's {finished} results so far")
+        var left = Math.Max(0, state.Targets - (state.NextSeq - 1)) + (storePending ? state.PendingLeft : state.Pending.Count);
+        var finished = state.Progress.ByResult.Values.Sum();
+        var mix = finished >= OwnMixAfter && state.Progress.ByResult.Any(p => ResultMix.Known.Contains(p.Key, StringComparer.Ordinal))
+            ? ResultMix.Of(state.Progress.ByResult.ToDictionary(p => p.Key, p => (double)p.Value, StringComparer.Ordinal), $"this campaign's {finished} results so far")
             : ResultMix.Default;
         var now = Workflow.UtcNow;
         var at = waitingToStart && Instants.Parse(spec.StartAt) is { } startAt && startAt > now ? startAt : now;
         var forecast = CampaignForecaster.Forecast(new ForecastInput
         {
             // The pace now: a setRate replaced the JSON's cap.
-            Spec = spec with { Rate = spec.Rate with { MaxCallsPerSecond = maxCallsPerSecond }, Budgets = spec.Budgets is null ? null : spec.Budgets with { StartCall = maxCallsPerSecond } },
+            Spec = spec with { Rate = spec.Rate with { MaxCallsPerSecond = state.MaxCallsPerSecond }, Budgets = spec.Budgets is null ? null : spec.Budgets with { StartCall = state.MaxCallsPerSecond } },
             Targets = left,
             Mix = mix,
             // The fleet's start budget (limit × headroom) as the registering worker reported it.
-            Settings = new ForecastSettings { StartCallsPerSecond = Math.Max(1, fleetStartRate ?? 180), Headroom = 1 },
+            Settings = new ForecastSettings { StartCallsPerSecond = Math.Max(1, state.FleetStartRate ?? 180), Headroom = 1 },
             At = at,
         });
         var notes = new List<string>
         {
-            $"what is left at {now:u}: {left} of {targets} targets or attempts not dispatched yet; {progress.Dispatched - progress.Finished} dispatched and not finished are not counted",
+            $"what is left at {now:u}: {left} of {state.Targets} targets or attempts not dispatched yet; {state.Progress.Dispatched - state.Progress.Finished} dispatched and not finished are not counted",
             "other campaigns sharing the budget are not counted (campaigns forecast asks the store for them); the worker's watch settings are taken as defaults",
         };
-        if (paused)
+        if (state.Paused)
         {
             notes.Add("the campaign is paused: the forecast runs from now as if it were resumed");
         }

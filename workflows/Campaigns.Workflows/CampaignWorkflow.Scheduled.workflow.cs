@@ -63,7 +63,7 @@ public sealed partial class CampaignWorkflow
     private async Task<bool> WaitForStartAsync(DateTimeOffset startAt)
     {
         waitingToStart = true;
-        progress = new CampaignProgress
+        state.Progress = new CampaignProgress
         {
             CampaignId = spec.CampaignId!,
             Targets = spec.TargetsImported ? 0 : (spec.Callees?.Count ?? 0) + (spec.Groups?.Count ?? 0),
@@ -92,13 +92,13 @@ public sealed partial class CampaignWorkflow
             throw new OperationCanceledException("The campaign was cancelled before its start", Workflow.CancellationToken);
         }
 
-        return progress;
+        return state.Progress;
     }
 
     private bool PastEndBy(DateTimeOffset now) => endBy is { } end && now >= end;
 
     // endBy has passed and no batch of a previous run is left to adopt: the campaign ends once its batches have.
-    private bool EndedBy() => PastEndBy(Workflow.UtcNow) && toAdopt.Count == 0;
+    private bool EndedBy() => PastEndBy(Workflow.UtcNow) && state.Adopt.Count == 0;
 
     // After endBy, with every batch ended: the targets never dialed (never dispatched, or deferred back to the store)
     // are stored NotDialed (Skipped when now on the do-not-call list; Capped when a contact cap deferred them), and a
@@ -106,8 +106,8 @@ public sealed partial class CampaignWorkflow
     // campaign completes.
     private async Task FinishNotDialedAsync()
     {
-        var left = targets - nextSeq + 1;
-        var input = InputFor([]) with { Token = NextToken(), Runs = left > 0 ? [[nextSeq, (int)left, 1]] : [] };
+        var left = state.Targets - state.NextSeq + 1;
+        var input = InputFor([]) with { Token = NextToken(), Runs = left > 0 ? [[state.NextSeq, (int)left, 1]] : [] };
         var result = await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.FinishNotDialedAsync(input), new ActivityOptions
         {
             StartToCloseTimeout = TimeSpan.FromMinutes(30),
@@ -115,16 +115,16 @@ public sealed partial class CampaignWorkflow
             RetryPolicy = new RetryPolicy { MaximumInterval = TimeSpan.FromSeconds(30) },
             Summary = $"endBy {spec.EndBy}: store what was never dialed",
         });
-        var byResult = new Dictionary<string, long>(progress.ByResult, StringComparer.Ordinal);
+        var byResult = new Dictionary<string, long>(state.Progress.ByResult, StringComparer.Ordinal);
         foreach (var (name, count) in result.ByResult)
         {
             byResult[name] = byResult.GetValueOrDefault(name) + count;
         }
 
-        progress = progress with
+        state.Progress = state.Progress with
         {
-            Finished = progress.Finished + result.Finished,
-            Attempts = progress.Attempts + result.ByResult.Values.Sum(),
+            Finished = state.Progress.Finished + result.Finished,
+            Attempts = state.Progress.Attempts + result.ByResult.Values.Sum(),
             ByResult = byResult,
             Deferred = 0, // nothing waits any more: what a cap deferred ended Capped
         };

@@ -58,18 +58,12 @@ public sealed partial class CampaignWorkflow
     // Never cancelled: the clean-up after a cancel (waiting for batches, the final status) must still run.
     private readonly CancellationTokenSource detached = new();
     private CampaignSpec spec = new();
-    private CampaignProgress progress = new();
-    private int nextSeq = 1;
-    private long targets;
-    private bool paused;
-    private bool cancelRequested;
-    private int? maxCallsPerSecond;
-    private List<PendingAttempt> pending = [];
-    private ICallingWindow? window;
 
-    // The zones the campaign's callees are called in (their own, or the window's for those with none), when any differs
-    // from the window's zone: registration says, continue-as-new carries them (docs/callee-time-zones.md).
-    private IReadOnlyList<string>? calleeZones;
+    // Everything the campaign carries from run to run (continue-as-new passes it on as it is): counts, progress,
+    // pause, cap, what waits. The fields below it belong to one run.
+    private CampaignState state = new();
+    private bool cancelRequested;
+    private ICallingWindow? window;
     private int activeBatches;
     private int changes;
     private DateTimeOffset nextDispatchAt;
@@ -81,9 +75,6 @@ public sealed partial class CampaignWorkflow
     // no longer hold slots until their records come, dispatch pacing accumulates on a timeline, batches are
     // larger and their inputs and results compact. Histories recorded before replay the old way.
     private bool liveSlots;
-
-    // Starts per second the fleet's budget allows (the worker says at registration): the pace without a cap.
-    private double? fleetStartRate;
 
     // Batches dispatched by this run (the first ones are smaller: BatchSizeNow).
     private int batchesThisRun;
@@ -103,16 +94,13 @@ public sealed partial class CampaignWorkflow
     // The workflow keeps only what the store said is left (a count and the earliest due time).
     private bool storePending;
 
-    // Store mode: what the last batch said waits in the store (a hint; only an end check, run while no other batch
-    // runs, decides that nothing is left).
-    private long pendingLeft;
-    private DateTimeOffset? pendingDue;
+    // Store mode: whether the last end check found nothing waiting in the store (state.PendingLeft is only a hint;
+    // an end check, run while no other batch runs, decides that nothing is left).
     private bool storeEmpty;
 
-    // Store mode: the running batches (token → their first-pass runs, null when taken from the store), carried to the
-    // next run when this one continues as new; and the previous run's batches still to adopt.
+    // Store mode: the running batches (token → their first-pass runs, null when taken from the store), handed to the
+    // next run in state.Adopt when this one continues as new.
     private readonly Dictionary<string, IReadOnlyList<int[]>?> running = new(StringComparer.Ordinal);
-    private readonly List<AdoptedBatch> toAdopt = [];
     private readonly List<string> abandonedTokens = [];
     private bool adopting;
     private int batchNo;
@@ -133,7 +121,7 @@ public sealed partial class CampaignWorkflow
 
     /// <summary>Runs the campaign. <paramref name="campaign"/> is the operator's JSON, validated here first.</summary>
     [WorkflowRun]
-    public async Task<CampaignProgress> RunAsync(JsonElement campaign, CarryOver? carryOver = null)
+    public async Task<CampaignProgress> RunAsync(JsonElement campaign, CampaignState? carryOver = null)
     {
         // The input is taken as raw JSON so that a wrong type is a validation problem naming its path,
         // not a payload that fails to deserialize and leaves the workflow task retrying for ever.
@@ -201,31 +189,23 @@ public sealed partial class CampaignWorkflow
             var registered = liveSlots
                 ? await Workflow.ExecuteLocalActivityAsync((ICampaignActivities a) => a.RegisterAsync(registerInput), LocalStoreOptions)
                 : await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.RegisterAsync(registerInput), StoreOptions);
-            targets = registered.Targets;
-            fleetStartRate = registered.StartsPerSecond;
-            calleeZones = registered.TimeZones;
-            progress = new CampaignProgress { CampaignId = campaignId, Targets = targets };
+            state.Targets = registered.Targets;
+            state.FleetStartRate = registered.StartsPerSecond;
+            state.TimeZones = registered.TimeZones;
+            state.Progress = new CampaignProgress { CampaignId = campaignId, Targets = state.Targets };
             // budgets.startCall is the same cap as rate.maxCallsPerSecond (the validator refuses two values).
             // No patch needed: histories recorded before budgets existed have no budgets (the validator then
             // refused the field), so they compute the same value. A setRate while it waited for startAt holds.
-            maxCallsPerSecond = rateBeforeStart is { } early ? early.MaxCallsPerSecond : spec.Rate.MaxCallsPerSecond ?? spec.Budgets?.StartCall;
+            state.MaxCallsPerSecond = rateBeforeStart is { } early ? early.MaxCallsPerSecond : spec.Rate.MaxCallsPerSecond ?? spec.Budgets?.StartCall;
         }
         else
         {
-            targets = carryOver.Targets;
-            nextSeq = carryOver.NextSeq;
-            progress = carryOver.Progress with { Runs = carryOver.Progress.Runs + 1 };
-            paused = carryOver.Paused;
-            maxCallsPerSecond = carryOver.MaxCallsPerSecond;
-            fleetStartRate = carryOver.FleetStartRate;
-            calleeZones = carryOver.TimeZones;
-            pending = [.. carryOver.Pending];
+            // The previous run's state, as it left it: one more run.
+            state = carryOver;
+            state.Progress = state.Progress with { Runs = state.Progress.Runs + 1 };
             if (storePending)
             {
-                pendingLeft = carryOver.PendingLeft;
-                pendingDue = carryOver.NextPendingDue;
-                toAdopt.AddRange(carryOver.Adopt);
-                adopting = toAdopt.Count > 0;
+                adopting = state.Adopt.Count > 0;
                 batchesThisRun = 4; // no ramp: the first ring of the campaign is long past
             }
         }
@@ -233,12 +213,12 @@ public sealed partial class CampaignWorkflow
         // A patch (issue 20 part 3): callees in zones of their own open the dispatch gate while any of their windows is
         // open; the worker checks each callee's own window (and the app's holidays) when it dials. Histories recorded
         // before had no zones in their registration and replay with the campaign's window alone.
-        if (spec.CallingWindow is { } own && calleeZones is { Count: > 0 } && Workflow.Patched("callee-time-zones"))
+        if (spec.CallingWindow is { } own && state.TimeZones is { Count: > 0 } && Workflow.Patched("callee-time-zones"))
         {
-            window = CalleeWindows.Of(own, calleeZones);
+            window = CalleeWindows.Of(own, state.TimeZones);
         }
 
-        SetStatus(paused ? CampaignStatuses.Paused : CampaignStatuses.Running);
+        SetStatus(state.Paused ? CampaignStatuses.Paused : CampaignStatuses.Running);
 
         // `temporal workflow cancel` (or the Web UI's cancel) takes the same path as the cancel update:
         // stop dispatching, hang up ringing calls, keep the outcomes of answered ones, record the status.
@@ -257,9 +237,9 @@ public sealed partial class CampaignWorkflow
             if (storePending)
             {
                 // What batches held in the store (their tokens), and the previous run's batches never adopted.
-                items.AddRange(toAdopt.SelectMany(a => a.Runs is null ? [] : BatchRuns.ItemsOf(a.Runs)));
-                input = InputFor(items) with { Token = NextToken(), AdoptTokens = [.. abandonedTokens, .. toAdopt.Select(a => a.Token)] };
-                toAdopt.Clear();
+                items.AddRange(state.Adopt.SelectMany(a => a.Runs is null ? [] : BatchRuns.ItemsOf(a.Runs)));
+                input = InputFor(items) with { Token = NextToken(), AdoptTokens = [.. abandonedTokens, .. state.Adopt.Select(a => a.Token)] };
+                state.Adopt.Clear();
             }
 
             var finished = await Workflow.ExecuteActivityAsync((ICampaignActivities a) => a.FinishCancelledAsync(input), FinishOptions(items.Count));
@@ -274,7 +254,7 @@ public sealed partial class CampaignWorkflow
             {
                 SetStatus(CampaignStatuses.Failed);
                 await Workflow.ExecuteActivityAsync(
-                    (ICampaignActivities a) => a.SetStatusAsync(campaignId, progress.Status, JsonSerializer.Serialize(progress, CampaignJson.Options)),
+                    (ICampaignActivities a) => a.SetStatusAsync(campaignId, state.Progress.Status, JsonSerializer.Serialize(state.Progress, CampaignJson.Options)),
                     StoreOptions);
             }
 
@@ -287,33 +267,10 @@ public sealed partial class CampaignWorkflow
             if (storePending)
             {
                 // Without waiting for the batches: the next run adopts them by their tokens (and dispatches on at once).
-                List<AdoptedBatch> adopt = [.. toAdopt, .. running.Select(r => new AdoptedBatch(r.Key, r.Value))];
-                throw Workflow.CreateContinueAsNewException((CampaignWorkflow wf) => wf.RunAsync(campaign, new CarryOver
-                {
-                    Targets = targets,
-                    NextSeq = nextSeq,
-                    Progress = progress,
-                    Paused = paused,
-                    MaxCallsPerSecond = maxCallsPerSecond,
-                    FleetStartRate = fleetStartRate,
-                TimeZones = calleeZones,
-                    PendingLeft = pendingLeft,
-                    NextPendingDue = pendingDue,
-                    Adopt = adopt,
-                }));
+                state.Adopt.AddRange(running.Select(r => new AdoptedBatch(r.Key, r.Value)));
             }
 
-            throw Workflow.CreateContinueAsNewException((CampaignWorkflow wf) => wf.RunAsync(campaign, new CarryOver
-            {
-                Targets = targets,
-                NextSeq = nextSeq,
-                Progress = progress,
-                Paused = paused,
-                MaxCallsPerSecond = maxCallsPerSecond,
-                FleetStartRate = fleetStartRate,
-                TimeZones = calleeZones,
-                Pending = pending,
-            }));
+            throw Workflow.CreateContinueAsNewException((CampaignWorkflow wf) => wf.RunAsync(campaign, state));
         }
 
         if (!cancelRequested && storePending && EndedBy() && !Done())
@@ -323,7 +280,7 @@ public sealed partial class CampaignWorkflow
 
         SetStatus(cancelRequested ? CampaignStatuses.Cancelled : CampaignStatuses.Completed);
         await Workflow.ExecuteActivityAsync(
-            (ICampaignActivities a) => a.SetStatusAsync(campaignId, progress.Status, JsonSerializer.Serialize(progress, CampaignJson.Options)),
+            (ICampaignActivities a) => a.SetStatusAsync(campaignId, state.Progress.Status, JsonSerializer.Serialize(state.Progress, CampaignJson.Options)),
             StoreOptions);
         await Workflow.WaitConditionAsync(() => Workflow.AllHandlersFinished, detached.Token);
         if (Workflow.CancellationToken.IsCancellationRequested)
@@ -331,38 +288,38 @@ public sealed partial class CampaignWorkflow
             throw new OperationCanceledException("The campaign was cancelled", Workflow.CancellationToken);
         }
 
-        return progress;
+        return state.Progress;
     }
 
     /// <summary>How far the campaign is.</summary>
     [WorkflowQuery("progress")]
-    public CampaignProgress Progress => progress;
+    public CampaignProgress Progress => state.Progress;
 
     /// <summary>Stops dispatching new calls; calls already placed are still watched and settled.</summary>
     [WorkflowUpdate("pause")]
     public Task<CampaignProgress> PauseAsync()
     {
-        paused = true;
+        state.Paused = true;
         SetStatus(CampaignStatuses.Paused);
-        return Task.FromResult(progress);
+        return Task.FromResult(state.Progress);
     }
 
     /// <summary>Refuses a pause that would change nothing, saying why.</summary>
     [WorkflowUpdateValidator(nameof(PauseAsync))]
-    public void ValidatePause() => Refuse(paused ? "the campaign is already paused" : EndedReason());
+    public void ValidatePause() => Refuse(state.Paused ? "the campaign is already paused" : EndedReason());
 
     /// <summary>Goes on dispatching.</summary>
     [WorkflowUpdate("resume")]
     public Task<CampaignProgress> ResumeAsync()
     {
-        paused = false;
+        state.Paused = false;
         SetStatus(waitingToStart ? CampaignStatuses.Scheduled : CampaignStatuses.Running);
-        return Task.FromResult(progress);
+        return Task.FromResult(state.Progress);
     }
 
     /// <summary>Refuses a resume that would change nothing, saying why.</summary>
     [WorkflowUpdateValidator(nameof(ResumeAsync))]
-    public void ValidateResume() => Refuse(!paused ? "the campaign is not paused" : EndedReason());
+    public void ValidateResume() => Refuse(!state.Paused ? "the campaign is not paused" : EndedReason());
 
     /// <summary>
     /// Stops dispatching, hangs up calls still ringing, keeps the outcomes of calls already answered, and
@@ -373,7 +330,7 @@ public sealed partial class CampaignWorkflow
     {
         cancelRequested = true;
         batchesCancel.Cancel();
-        return Task.FromResult(progress);
+        return Task.FromResult(state.Progress);
     }
 
     /// <summary>Refuses a second cancel.</summary>
@@ -384,9 +341,9 @@ public sealed partial class CampaignWorkflow
     [WorkflowUpdate("setRate")]
     public Task<CampaignProgress> SetRateAsync(RateChange change)
     {
-        maxCallsPerSecond = change.MaxCallsPerSecond;
+        state.MaxCallsPerSecond = change.MaxCallsPerSecond;
         rateBeforeStart = waitingToStart ? change : rateBeforeStart;
-        return Task.FromResult(progress);
+        return Task.FromResult(state.Progress);
     }
 
     /// <summary>Refuses a rate outside the vendor's budget.</summary>
@@ -452,7 +409,7 @@ public sealed partial class CampaignWorkflow
         CampaignId = spec.CampaignId!,
         // The dial settings only: the targets are in the store, and a 10k-callee list in every
         // batch's scheduled event would grow the history by megabytes.
-        Spec = spec with { Callees = null, Groups = null, CalleeTimeZones = null, Rate = spec.Rate with { MaxCallsPerSecond = maxCallsPerSecond } },
+        Spec = spec with { Callees = null, Groups = null, CalleeTimeZones = null, Rate = spec.Rate with { MaxCallsPerSecond = state.MaxCallsPerSecond } },
         // Compact (runs of sequence numbers) since live-call slots: a batch's input and result are most of
         // a run's history bytes, and one run should hold a 100,000-target campaign.
         Items = liveSlots ? [] : items,
@@ -534,20 +491,20 @@ public sealed partial class CampaignWorkflow
         }
         else
         {
-            nextDispatchAt = now + TimeSpan.FromSeconds((double)size / (maxCallsPerSecond ?? 200));
+            nextDispatchAt = now + TimeSpan.FromSeconds((double)size / (state.MaxCallsPerSecond ?? 200));
         }
-        var items = pending.Where(p => p.DueAt <= now).Take(size).Select(p => new BatchItem(p.Seq, p.AttemptNo)).ToList();
+        var items = state.Pending.Where(p => p.DueAt <= now).Take(size).Select(p => new BatchItem(p.Seq, p.AttemptNo)).ToList();
         if (items.Count > 0)
         {
             var taken = items.Select(i => (i.Seq, i.AttemptNo)).ToHashSet();
-            pending.RemoveAll(p => taken.Contains((p.Seq, p.AttemptNo)));
+            state.Pending.RemoveAll(p => taken.Contains((p.Seq, p.AttemptNo)));
             return items;
         }
 
-        var count = (int)Math.Min(size, targets - nextSeq + 1);
-        items = [.. Enumerable.Range(nextSeq, count).Select(seq => new BatchItem(seq, 1))];
-        nextSeq += count;
-        progress = progress with { Dispatched = progress.Dispatched + count };
+        var count = (int)Math.Min(size, state.Targets - state.NextSeq + 1);
+        items = [.. Enumerable.Range(state.NextSeq, count).Select(seq => new BatchItem(seq, 1))];
+        state.NextSeq += count;
+        state.Progress = state.Progress with { Dispatched = state.Progress.Dispatched + count };
         return items;
     }
 
@@ -560,8 +517,8 @@ public sealed partial class CampaignWorkflow
         var token = NextToken();
         if (CanAdopt(now))
         {
-            var adopted = toAdopt[0];
-            toAdopt.RemoveAt(0);
+            var adopted = state.Adopt[0];
+            state.Adopt.RemoveAt(0);
             var listed = adopted.Runs is null ? [] : BatchRuns.ItemsOf(adopted.Runs).ToList();
             StartHeld(InputFor(listed) with { Token = token, AdoptTokens = [adopted.Token] }, listed, adopted.Runs, "adopt " + adopted.Token, endCheck: false);
             return;
@@ -572,12 +529,12 @@ public sealed partial class CampaignWorkflow
         nextDispatchAt = (nextDispatchAt < now - interval ? now : nextDispatchAt) + interval;
         batchesThisRun++;
         var endCheck = EndCheckDue();
-        var pendingDueNow = pendingLeft > 0 && pendingDue <= now;
-        if (endCheck || (pendingDueNow && nextSeq > targets))
+        var pendingDueNow = state.PendingLeft > 0 && state.NextPendingDue <= now;
+        if (endCheck || (pendingDueNow && state.NextSeq > state.Targets))
         {
             // Paused or outside the calling window, the end check takes nothing: it only asks what is left.
-            var take = endCheck && (paused || (window is not null && !window.IsOpen(now))) ? 0 : size;
-            pendingLeft = Math.Max(0, pendingLeft - take); // until a result says what is left
+            var take = endCheck && (state.Paused || (window is not null && !window.IsOpen(now))) ? 0 : size;
+            state.PendingLeft = Math.Max(0, state.PendingLeft - take); // until a result says what is left
             storeEmpty = false;
             StartHeld(InputFor([]) with { Token = token, Take = take }, [], null, endCheck ? "end check: take what is left" : $"take {size} pending", endCheck);
             return;
@@ -586,14 +543,14 @@ public sealed partial class CampaignWorkflow
         // With pending attempts due, the batch takes them first and fills the rest of its size with first-pass
         // targets (those it has no room for wait in the store, due now): a take alone would spend a whole dispatch
         // interval on the few redials that fell due since the last one, and starve the first pass.
-        var count = (int)Math.Min(size, targets - nextSeq + 1);
-        var items = Enumerable.Range(nextSeq, count).Select(seq => new BatchItem(seq, 1)).ToList();
-        nextSeq += count;
-        progress = progress with { Dispatched = progress.Dispatched + count };
+        var count = (int)Math.Min(size, state.Targets - state.NextSeq + 1);
+        var items = Enumerable.Range(state.NextSeq, count).Select(seq => new BatchItem(seq, 1)).ToList();
+        state.NextSeq += count;
+        state.Progress = state.Progress with { Dispatched = state.Progress.Dispatched + count };
         var input = InputFor(items) with { Token = token, Take = pendingDueNow ? size : 0 };
         if (pendingDueNow)
         {
-            pendingLeft = Math.Max(0, pendingLeft - size); // until a result says what is left
+            state.PendingLeft = Math.Max(0, state.PendingLeft - size); // until a result says what is left
             storeEmpty = false;
         }
 
@@ -609,11 +566,11 @@ public sealed partial class CampaignWorkflow
     // Unique within the campaign: the run id and the batch's number in the run.
     private string NextToken() => $"{Workflow.Info.RunId}/{++batchNo}";
 
-    private bool CanAdopt(DateTimeOffset now) => toAdopt.Count > 0 && (!paused || PastEndBy(now)) && now >= runStarted + AdoptAfter;
+    private bool CanAdopt(DateTimeOffset now) => state.Adopt.Count > 0 && (!state.Paused || PastEndBy(now)) && now >= runStarted + AdoptAfter;
 
     // Store mode: continue as new once suggested, without waiting for the batches, when every batch of the previous
     // run is adopted and this run has lived MinRunLength.
-    private bool SwitchNow() => ShouldContinueAsNew() && toAdopt.Count == 0 && (!adopting || Workflow.UtcNow >= runStarted + MinRunLength);
+    private bool SwitchNow() => ShouldContinueAsNew() && state.Adopt.Count == 0 && (!adopting || Workflow.UtcNow >= runStarted + MinRunLength);
 
     private bool CanEnd() => storePending
         ? SwitchNow() || (activeBatches == 0 && (Done() || EndedBy()))
@@ -623,11 +580,11 @@ public sealed partial class CampaignWorkflow
     // The first batches of a run ramp up from 50 (50, 100, 200, 400, 500): the first ring waits for its batch's
     // intents to be stored, and 50 are stored faster than 500.
     private int BatchSizeNow() =>
-        !liveSlots ? (maxCallsPerSecond is { } rate ? Math.Clamp(rate * 5, 1, BatchSize) : BatchSize)
+        !liveSlots ? (state.MaxCallsPerSecond is { } rate ? Math.Clamp(rate * 5, 1, BatchSize) : BatchSize)
         : Math.Clamp((int)(PaceRate() * 5), 1, Math.Min(MaxBatchSize, 50 << Math.Min(batchesThisRun, 4)));
 
     // The campaign's cap, else what the fleet's start budget allows (the default 200 × 0.9 when the worker did not say).
-    private double PaceRate() => maxCallsPerSecond ?? fleetStartRate ?? 180;
+    private double PaceRate() => state.MaxCallsPerSecond ?? state.FleetStartRate ?? 180;
 
     // Batches are dispatched one batch ahead of the timeline, so the worker always has the next one queued
     // behind its start gate and never idles while a workflow task or an activity task is on its way.
@@ -640,29 +597,29 @@ public sealed partial class CampaignWorkflow
         if (PastEndBy(now))
         {
             // Nothing is dispatched any more: only adopting the previous run's batches (their calls are watched) is due.
-            var adopt = toAdopt.Count > 0 && runStarted + AdoptAfter > now ? runStarted + AdoptAfter : (DateTimeOffset?)null;
+            var adopt = state.Adopt.Count > 0 && runStarted + AdoptAfter > now ? runStarted + AdoptAfter : (DateTimeOffset?)null;
             adopt = Earliest(adopt, ShouldContinueAsNew() && adopting && runStarted + MinRunLength > now ? runStarted + MinRunLength : null);
             return adopt - now;
         }
 
-        if (paused)
+        if (state.Paused)
         {
             // An update wakes a paused campaign (timers would only grow its history); endBy ends it paused too.
             return endBy - now;
         }
 
         // Only future instants: what is due already waits for a batch to finish (a change), not for a timer.
-        var future = pending.Where(p => p.DueAt > now).ToList();
+        var future = state.Pending.Where(p => p.DueAt > now).ToList();
         var wake = future.Count > 0 ? future.Min(p => p.DueAt) : (DateTimeOffset?)null;
         if (storePending)
         {
-            wake = Earliest(wake, pendingLeft > 0 && pendingDue > now ? pendingDue : null);
-            wake = Earliest(wake, toAdopt.Count > 0 && runStarted + AdoptAfter > now ? runStarted + AdoptAfter : null);
+            wake = Earliest(wake, state.PendingLeft > 0 && state.NextPendingDue > now ? state.NextPendingDue : null);
+            wake = Earliest(wake, state.Adopt.Count > 0 && runStarted + AdoptAfter > now ? runStarted + AdoptAfter : null);
             wake = Earliest(wake, ShouldContinueAsNew() && adopting && runStarted + MinRunLength > now ? runStarted + MinRunLength : null);
         }
 
         var dueAt = DispatchDueAt;
-        var work = nextSeq <= targets || pending.Count > 0 || (storePending && (pendingLeft > 0 || (activeBatches == 0 && !storeEmpty)));
+        var work = state.NextSeq <= state.Targets || state.Pending.Count > 0 || (storePending && (state.PendingLeft > 0 || (activeBatches == 0 && !storeEmpty)));
         if (dueAt > now && work && (wake is null || dueAt < wake))
         {
             wake = dueAt;
@@ -757,7 +714,7 @@ public sealed partial class CampaignWorkflow
 
     private void Apply(BatchResult result, BatchResult? reported = null)
     {
-        var byResult = new Dictionary<string, long>(progress.ByResult, StringComparer.Ordinal);
+        var byResult = new Dictionary<string, long>(state.Progress.ByResult, StringComparer.Ordinal);
         var finished = 0;
         var unresolved = 0;
         var deferred = 0;
@@ -768,7 +725,7 @@ public sealed partial class CampaignWorkflow
             {
                 if (!storePending)
                 {
-                    pending.Add(new PendingAttempt(item.Seq, item.AttemptNo, now));
+                    state.Pending.Add(new PendingAttempt(item.Seq, item.AttemptNo, now));
                 }
 
                 deferred++; // store mode: handed back to the store by the batch
@@ -781,7 +738,7 @@ public sealed partial class CampaignWorkflow
             {
                 if (!storePending)
                 {
-                    pending.Add(new PendingAttempt(item.Seq, item.AttemptNo + 1, now + TimeSpan.FromSeconds(rule.DelaySeconds)));
+                    state.Pending.Add(new PendingAttempt(item.Seq, item.AttemptNo + 1, now + TimeSpan.FromSeconds(rule.DelaySeconds)));
                 }
 
                 continue; // store mode: the batch added the redial to the store
@@ -791,24 +748,24 @@ public sealed partial class CampaignWorkflow
             unresolved += item.Result == Results.Unresolved ? 1 : 0;
         }
 
-        progress = progress with
+        state.Progress = state.Progress with
         {
-            Finished = progress.Finished + finished,
+            Finished = state.Progress.Finished + finished,
             ByResult = byResult,
-            Unresolved = progress.Unresolved + unresolved,
-            Attempts = progress.Attempts + result.Items.Count(i => i.Result != Results.Deferred),
+            Unresolved = state.Progress.Unresolved + unresolved,
+            Attempts = state.Progress.Attempts + result.Items.Count(i => i.Result != Results.Deferred),
         };
         if ((reported ?? result).PendingLeft is { } left)
         {
             // What the store held when the batch ended: the hint for the next take.
-            pendingLeft = left;
-            pendingDue = (reported ?? result).NextPendingDue;
+            state.PendingLeft = left;
+            state.NextPendingDue = (reported ?? result).NextPendingDue;
         }
 
         if ((reported ?? result).CappedLeft is { } capped)
         {
             // Shown only (no command depends on it): what contact caps deferred, waiting in the store.
-            progress = progress with { Deferred = capped };
+            state.Progress = state.Progress with { Deferred = capped };
         }
 
         if (liveSlots && deferred > 0 && (window is null || window.IsOpen(now)))
@@ -835,10 +792,10 @@ public sealed partial class CampaignWorkflow
         var done = finished.Items.Select(i => (i.Seq, i.AttemptNo)).ToHashSet();
         var failed = items.Distinct().Where(i => !done.Contains((i.Seq, i.AttemptNo))).Select(i => new ItemResult(i.Seq, i.AttemptNo, Results.BatchFailed)).ToList();
         Apply(new BatchResult([.. finished.Items, .. failed]));
-        progress = progress with
+        state.Progress = state.Progress with
         {
-            Errored = progress.Errored + failed.Count,
-            Errors = progress.Errors.Contains(failure.Message) || progress.Errors.Count >= MaxErrorsKept ? progress.Errors : [.. progress.Errors, failure.Message],
+            Errored = state.Progress.Errored + failed.Count,
+            Errors = state.Progress.Errors.Contains(failure.Message) || state.Progress.Errors.Count >= MaxErrorsKept ? state.Progress.Errors : [.. state.Progress.Errors, failure.Message],
         };
         batchesGivenUpInARow++;
         // After a cancel the campaign ends Cancelled whatever its batches did (since settle-after-cancel).
@@ -852,8 +809,8 @@ public sealed partial class CampaignWorkflow
     }
 
     private bool Done() => storePending
-        ? nextSeq > targets && toAdopt.Count == 0 && storeEmpty
-        : nextSeq > targets && pending.Count == 0;
+        ? state.NextSeq > state.Targets && state.Adopt.Count == 0 && storeEmpty
+        : state.NextSeq > state.Targets && state.Pending.Count == 0;
 
     private bool CanDispatch()
     {
@@ -862,7 +819,7 @@ public sealed partial class CampaignWorkflow
             return CanDispatchHeld();
         }
 
-        if (paused || cancelRequested || fatal is not null || ShouldContinueAsNew())
+        if (state.Paused || cancelRequested || fatal is not null || ShouldContinueAsNew())
         {
             return false;
         }
@@ -873,7 +830,7 @@ public sealed partial class CampaignWorkflow
             return false;
         }
 
-        var work = nextSeq <= targets || pending.Any(p => p.DueAt <= now);
+        var work = state.NextSeq <= state.Targets || state.Pending.Any(p => p.DueAt <= now);
         if (!work || (window is not null && !window.IsOpen(now)))
         {
             return false;
@@ -912,42 +869,33 @@ public sealed partial class CampaignWorkflow
             return true;
         }
 
-        return !paused && (window is null || window.IsOpen(now)) && (nextSeq <= targets || (pendingLeft > 0 && pendingDue <= now));
+        return !state.Paused && (window is null || window.IsOpen(now)) && (state.NextSeq <= state.Targets || (state.PendingLeft > 0 && state.NextPendingDue <= now));
     }
 
     // Nothing else to do, no batch running: only the store can say whether anything is left.
-    private bool EndCheckDue() => nextSeq > targets && pendingLeft == 0 && activeBatches == 0 && toAdopt.Count == 0 && !storeEmpty;
+    private bool EndCheckDue() => state.NextSeq > state.Targets && state.PendingLeft == 0 && activeBatches == 0 && state.Adopt.Count == 0 && !storeEmpty;
 
     private bool ShouldContinueAsNew() => Workflow.ContinueAsNewSuggested;
 
     private void SetStatus(string status)
     {
-        progress = progress with { Status = status };
+        state.Progress = state.Progress with { Status = status };
         Workflow.UpsertTypedSearchAttributes(CampaignSearch.CampaignStatus.ValueSet(status));
         Workflow.CurrentDetails = Summary();
     }
 
-    private string Summary()
-    {
-        var results = string.Join(", ", progress.ByResult.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
-        var waitingCount = storePending ? pendingLeft : pending.Count;
-        var waiting = waitingCount > 0 ? $", {waitingCount} waiting to redial" : "";
-        var closed = window is not null && !window.IsOpen(Workflow.UtcNow) ? $"\n\nOutside the calling window ({window})" : "";
-        closed += waitingToStart ? $"\n\nStarts at {spec.StartAt}" : "";
-        closed += spec.EndBy is { } end ? $"\n\nDispatch ends by {end}" : "";
-        // The first line names the campaign, so a campaign started without CampaignClient's static summary (the
-        // Temporal CLI, another SDK) reads as well in the Web UI; current details are metadata, not history.
-        return $"Campaign {progress.CampaignId} · robot {spec.RobotAccount} · {progress.Targets} targets\n\n"
-            + $"**{progress.Status}** — {progress.Finished} of {progress.Targets} targets finished, {progress.Dispatched} dispatched{waiting}{closed}"
-            + (results.Length > 0 ? $"\n\n{results}" : "")
-            + (progress.Unresolved > 0 ? $"\n\n{progress.Unresolved} unresolved (start answer lost, call not found)" : "")
-            + (progress.Errored > 0 ? $"\n\n{progress.Errored} not dialed: their batch gave up ({progress.Errors[^1]})" : "");
-    }
+    // What the Web UI shows as the run's current details (CampaignSummary): read by Apply, GaveUp and SetStatus.
+    private string Summary() => CampaignSummary.Of(
+        state.Progress,
+        spec,
+        waiting: storePending ? state.PendingLeft : state.Pending.Count,
+        outsideWindow: window is not null && !window.IsOpen(Workflow.UtcNow) ? window.ToString() : null,
+        waitingToStart: waitingToStart);
 
     private string? EndedReason() =>
         cancelRequested ? "the campaign is being cancelled"
         : fatal is not null ? "the campaign is failing: " + fatal.Message
-        : progress.Status is CampaignStatuses.Completed or CampaignStatuses.Cancelled or CampaignStatuses.Failed ? "the campaign has ended"
+        : state.Progress.Status is CampaignStatuses.Completed or CampaignStatuses.Cancelled or CampaignStatuses.Failed ? "the campaign has ended"
         : null;
 
     private static void Refuse(string? reason)
