@@ -53,7 +53,7 @@ public sealed partial class CampaignActivities(IOutcomeStore store, BatchRunner 
         }
 
         await store.SetCampaignStatusAsync(campaignId, CampaignStatus.Running, cancellationToken: ct).ConfigureAwait(false);
-        // The pace of a campaign without a cap: the fleet's whole start budget (every worker's share together).
+        // The pace of a campaign without a cap: the fleet's whole share of the start limit (every worker's share together).
         var budget = options.Value.Budget;
         return new RegisterResult(progress.Targets)
         {

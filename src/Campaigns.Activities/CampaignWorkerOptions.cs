@@ -3,7 +3,7 @@
 namespace Campaigns.Activities;
 
 /// <summary>
-/// The worker's side of a campaign (section <c>Campaigns</c>): the vendor's per-app budget and how calls
+/// The worker's side of a campaign (section <c>Campaigns</c>): the vendor's per-app limit and how calls
 /// are watched. Start-up fails naming every bad key.
 /// </summary>
 public sealed class CampaignWorkerOptions

@@ -4,7 +4,7 @@ namespace Campaigns.Storage;
 
 /// <summary>
 /// What the store knows that a forecast needs (<c>campaigns forecast</c>): how earlier campaigns' calls ended, which
-/// campaigns are dialing now and how much they have left, and how many workers share the budget. Read-only.
+/// campaigns are dialing now and how much they have left, and how many workers share the vendor's limit. Read-only.
 /// </summary>
 public interface ICampaignHistory
 {

@@ -1,7 +1,7 @@
 namespace Campaigns.Storage;
 
 /// <summary>
-/// Which workers share the vendor's per-app budget right now (table <c>fleet_members</c> in the outcome store).
+/// Which workers share the vendor's per-app limit right now (table <c>fleet_members</c> in the outcome store).
 /// Every time is the database's clock, so workers with skewed clocks agree on who is live. A member is live
 /// until its <see cref="FleetMember.ExpiresAt"/>; every join takes the next membership version (joins are
 /// serialized, so a member that sees version v sees every member that joined before it), and each member

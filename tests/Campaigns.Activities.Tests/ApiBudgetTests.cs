@@ -36,7 +36,7 @@ public sealed class ApiBudgetTests
     [InlineData(BudgetedApi.Records)]
     public async Task CampaignCap_HoldsForItsCampaign_WhileAnotherGetsTheRest(BudgetedApi api)
     {
-        // The worker's budget: 50/s on every API. Campaign "low" is capped at 5/s on api; "free" has no cap.
+        // The worker's share: 50/s on every API. Campaign "low" is capped at 5/s on api; "free" has no cap.
         var time = new ManualTime();
         using var budget = new ApiBudget(
             Options.Create(new CampaignWorkerOptions
@@ -114,7 +114,7 @@ public sealed class ApiBudgetTests
         // Its cap, and no more (a little less: the clock here runs ahead of the continuations it releases).
         Assert.InRange(lowPasses.Count, 12, 21);
         Assert.True(freePasses.Count >= 5 * lowPasses.Count, $"free got {freePasses.Count} passes, low {lowPasses.Count}: the capped campaign held back the rest of the budget");
-        Assert.True(Gates.WorstWindow(allSent) <= 50, $"the worker's budget was exceeded: {Gates.WorstWindow(allSent)} in one second");
+        Assert.True(Gates.WorstWindow(allSent) <= 50, $"the worker's share was exceeded: {Gates.WorstWindow(allSent)} in one second");
     }
 
     [Theory]

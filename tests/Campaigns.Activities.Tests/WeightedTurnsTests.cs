@@ -2,7 +2,7 @@ using Campaigns.Activities.Caps;
 
 namespace Campaigns.Activities.Tests;
 
-/// <summary>How concurrent campaigns share the start budget (pure logic: who gets the next turn).</summary>
+/// <summary>How concurrent campaigns share the start limit (pure logic: who gets the next turn).</summary>
 public sealed class WeightedTurnsTests
 {
     [Fact]

@@ -83,7 +83,7 @@ internal static partial class CampaignBench
         var temporalAddress = Need("TEMPORAL_ADDRESS");
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         var callees = Enumerable.Range(1, targets).Select(i => "b" + i.ToString("D6", CultureInfo.InvariantCulture)).ToList();
-        Console.WriteLine($"campaign benchmark: {targets} targets, {mix.Name} calls, start budget {Budget}/s (worker headroom {Headroom}: {Share}/s)");
+        Console.WriteLine($"campaign benchmark: {targets} targets, {mix.Name} calls, start limit {Budget}/s (worker headroom {Headroom}: {Share}/s)");
 
         var durable = await RunDurableAsync(temporalAddress, callees, mix, redial);
         RunFigures? plain = null;
@@ -226,7 +226,7 @@ internal static partial class CampaignBench
     // When the store recorded each outcome: call_attempts.settled_at (set by every settle path, the worker's
     // clock) of a settled attempt; a failed or skipped attempt (no call) counts at its updated_at.
     // Dispatch across each continue-as-new: the starts the simulator logged in the 10 s after a run closed, as a
-    // share of the worker's budget, with the second it happened (from the first start) and the 10 s before it — a
+    // fraction of the worker's share, with the second it happened (from the first start) and the 10 s before it — a
     // switch in the redial tail, where only the redials falling due are dialed, shows low on both sides.
     private static string SwitchDispatch(RunFigures r, double share)
     {

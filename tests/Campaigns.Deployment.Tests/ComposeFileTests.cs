@@ -123,7 +123,7 @@ public sealed partial class ComposeFileTests
         var tencent = host.Services.GetRequiredService<IOptions<TencentCallOptions>>().Value;
         Assert.Equal(Compose.Secrets["TENCENT_SECRET_KEY"], tencent.SecretKey);
         Assert.Null(tencent.BaseUrl); // an unset TENCENT_BASE_URL means the region's domain
-        // No fixed fleet size unless CAMPAIGNS_WORKERS is set: `--scale worker=N` shares the budget by itself.
+        // No fixed fleet size unless CAMPAIGNS_WORKERS is set: `--scale worker=N` shares the vendor's limit by itself.
         var budget = host.Services.GetRequiredService<IOptions<CampaignWorkerOptions>>().Value.Budget;
         Assert.Null(budget.Workers);
         Assert.True(host.Services.GetRequiredService<Campaigns.Activities.Budget.ApiBudget>().Automatic);

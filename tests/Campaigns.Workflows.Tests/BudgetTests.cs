@@ -5,7 +5,7 @@ using Campaigns.Workflows.Contract;
 namespace Campaigns.Workflows.Tests;
 
 /// <summary>
-/// The vendor's per-app budget holds across two worker processes and two campaigns running at once,
+/// The vendor's per-app limit holds across two worker processes and two campaigns running at once,
 /// measured by the simulator (a process of its own) as the worst 1-second window of requests received.
 /// </summary>
 [Trait("Needs", "Temporal")]
@@ -39,7 +39,7 @@ public sealed class BudgetTests(TemporalServer temporal)
         var a = Enumerable.Range(1, 600).Select(i => $"a{i:D4}").ToList();
         var b = Enumerable.Range(1, 600).Select(i => $"b{i:D4}").ToList();
 
-        // Weights 3 and 1: while both wait for the start budget, the first gets three starts for each of the other's.
+        // Weights 3 and 1: while both wait for the start gate, the first gets three starts for each of the other's.
         var first = await campaigns.StartAsync(new CampaignSpec { CampaignId = CampaignHarness.NewId(), RobotAccount = "robot", Callees = a, RingTimeoutMs = 10_000, Rate = new RateSpec { Weight = 3 } });
         var other = await campaigns.StartAsync(new CampaignSpec { CampaignId = CampaignHarness.NewId(), RobotAccount = "robot2", Callees = b, RingTimeoutMs = 10_000 });
         var results = await Task.WhenAll(first.GetResultAsync(), other.GetResultAsync());
@@ -67,7 +67,7 @@ public sealed class BudgetTests(TemporalServer temporal)
         // and on 2 busy cores this test's bottleneck may be the CPU.
 
         // The test must have pushed the start API near its budget, or it proves nothing.
-        Assert.True(requests.Apis[ApiNames.StartCallByRobot].WorstWindowReceived >= 120, "the start budget was not approached");
+        Assert.True(requests.Apis[ApiNames.StartCallByRobot].WorstWindowReceived >= 120, "the start limit was not approached");
         var store = OutcomeStores.Create(database);
         Assert.Equal("Completed", CampaignStatus(await store.GetCampaignAsync(first.Id["campaign-".Length..])));
         await ((IAsyncDisposable)store).DisposeAsync();

@@ -6,7 +6,7 @@ namespace Campaigns.Workflows.Tests;
 
 /// <summary>
 /// The fleet's size counted automatically (no <c>Campaigns:Budget:Workers</c>): two worker processes, then a third
-/// joining mid-campaign, share the vendor's per-app budget, measured by the simulator (a process of its own) as
+/// joining mid-campaign, share the vendor's per-app limit, measured by the simulator (a process of its own) as
 /// the worst 1-second window of requests received per API. The vendor's limit is lowered to 40/s (simulator and
 /// workers alike), so that the workers, not the CPU of a 2-core test machine, are what keeps the fleet within it:
 /// without the shared count each worker would take 36/s, and two already exceed 40.
@@ -70,20 +70,20 @@ public sealed class FleetBudgetTests(TemporalServer temporal)
         Assert.All(results, r => Assert.Equal(CampaignStatuses.Completed, r.Status));
         Assert.All(results, r => Assert.Equal(PerCampaign, r.Finished));
         Assert.All(await simulator.RingsAsync(), r => Assert.Equal(1, r.Value));
-        Console.WriteLine($"fleet budget: third worker admitted after {placedWhenThree} of {2 * PerCampaign} calls placed");
+        Console.WriteLine($"fleet's share: third worker admitted after {placedWhenThree} of {2 * PerCampaign} calls placed");
         Assert.True(placedWhenThree < 2 * PerCampaign, "the third worker joined only after the last call was placed");
         Assert.Contains(three.Output, line => line.Contains("budget shared by 3 live members", StringComparison.Ordinal));
 
         var requests = await simulator.RequestsAsync();
         foreach (var (api, stats) in requests.Apis.Where(p => p.Value.Total > 0))
         {
-            Console.WriteLine($"fleet budget: {api} total {stats.Total}, worst 1-s window received {stats.WorstWindowReceived} (limit {stats.Limit}, fleet budget {Limit * 8 / 10}), rate-limited {stats.RateLimited}");
+            Console.WriteLine($"fleet's share: {api} total {stats.Total}, worst 1-s window received {stats.WorstWindowReceived} (limit {stats.Limit}, fleet's share {Limit * 8 / 10}), rate-limited {stats.RateLimited}");
             Assert.Equal(0, stats.RateLimited);
             Assert.True(stats.WorstWindowReceived <= stats.Limit, $"{api}: {stats.WorstWindowReceived} requests in one second, limit {stats.Limit}");
         }
 
         // The test must have pushed the start API near its budget, or it proves nothing.
-        Assert.True(requests.Apis[ApiNames.StartCallByRobot].WorstWindowReceived >= Limit / 2, "the start budget was not approached");
+        Assert.True(requests.Apis[ApiNames.StartCallByRobot].WorstWindowReceived >= Limit / 2, "the start limit was not approached");
         await PostgresServer.DropDatabaseAsync(database);
     }
 

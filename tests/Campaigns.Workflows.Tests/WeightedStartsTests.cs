@@ -3,8 +3,8 @@ using Campaigns.Workflows.Contract;
 namespace Campaigns.Workflows.Tests;
 
 /// <summary>
-/// Two campaigns at once share the start budget by their weights when the budget is what limits them (a
-/// low start budget here makes sure it is, whatever the machine's load); a lone campaign gets all of it.
+/// Two campaigns at once share the start limit by their weights when the start limit is what limits them (a
+/// low start limit here makes sure it is, whatever the machine's load); a lone campaign gets all of it.
 /// </summary>
 [Trait("Needs", "Temporal")]
 [Collection(TemporalTests.Name)]

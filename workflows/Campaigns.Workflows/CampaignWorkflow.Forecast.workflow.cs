@@ -13,9 +13,9 @@ public partial class CampaignWorkflow
     /// <summary>
     /// The forecast of what is left (the same model as <c>campaigns forecast</c>): the targets not yet dispatched
     /// and the attempts waiting in the store (redials, deferred), at the campaign's pace now (its cap after any
-    /// <c>setRate</c>, else the fleet's start budget its registration reported), its calling window, from now or its
+    /// <c>setRate</c>, else the fleet's share of the start limit its registration reported), its calling window, from now or its
     /// <c>startAt</c>. The result mix is the campaign's own so far once <see cref="OwnMixAfter"/> targets finished,
-    /// else the simulator's default. What it cannot see: other campaigns sharing the budget (<c>campaigns forecast</c>
+    /// else the simulator's default. What it cannot see: other campaigns sharing the vendor's limit (<c>campaigns forecast</c>
     /// asks the store for those) and the worker's watch settings (defaults assumed); calls already placed are not
     /// counted, their outcomes come within a call's length and a record's wait.
     /// </summary>
@@ -35,14 +35,14 @@ public partial class CampaignWorkflow
             Spec = spec with { Rate = spec.Rate with { MaxCallsPerSecond = state.MaxCallsPerSecond }, Budgets = spec.Budgets is null ? null : spec.Budgets with { StartCall = state.MaxCallsPerSecond } },
             Targets = left,
             Mix = mix,
-            // The fleet's start budget (limit × headroom) as the registering worker reported it.
+            // The fleet's share of the start limit (limit × headroom) as the registering worker reported it.
             Settings = new ForecastSettings { StartCallsPerSecond = Math.Max(1, state.FleetStartRate ?? 180), Headroom = 1 },
             At = at,
         });
         var notes = new List<string>
         {
             $"what is left at {now:u}: {left} of {state.Targets} targets or attempts not dispatched yet; {state.Progress.Dispatched - state.Progress.Finished} dispatched and not finished are not counted",
-            "other campaigns sharing the budget are not counted (campaigns forecast asks the store for them); the worker's watch settings are taken as defaults",
+            "other campaigns sharing the vendor's limit are not counted (campaigns forecast asks the store for them); the worker's watch settings are taken as defaults",
         };
         if (state.Paused)
         {

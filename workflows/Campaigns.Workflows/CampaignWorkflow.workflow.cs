@@ -346,12 +346,12 @@ public sealed partial class CampaignWorkflow
         return Task.FromResult(state.Progress);
     }
 
-    /// <summary>Refuses a rate outside the vendor's budget.</summary>
+    /// <summary>Refuses a rate outside the vendor's limit.</summary>
     [WorkflowUpdateValidator(nameof(SetRateAsync))]
     public void ValidateSetRate(RateChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        Refuse(change.MaxCallsPerSecond is < 1 or > 200 ? "maxCallsPerSecond must be 1-200 (or null for the worker's budget)" : EndedReason());
+        Refuse(change.MaxCallsPerSecond is < 1 or > 200 ? "maxCallsPerSecond must be 1-200 (or null for the worker's share)" : EndedReason());
     }
 
     private LocalActivityOptions LocalStoreOptions => new()
@@ -583,7 +583,7 @@ public sealed partial class CampaignWorkflow
         !liveSlots ? (state.MaxCallsPerSecond is { } rate ? Math.Clamp(rate * 5, 1, BatchSize) : BatchSize)
         : Math.Clamp((int)(PaceRate() * 5), 1, Math.Min(MaxBatchSize, 50 << Math.Min(batchesThisRun, 4)));
 
-    // The campaign's cap, else what the fleet's start budget allows (the default 200 × 0.9 when the worker did not say).
+    // The campaign's cap, else what the fleet's share of the start limit allows (the default 200 × 0.9 when the worker did not say).
     private double PaceRate() => state.MaxCallsPerSecond ?? state.FleetStartRate ?? 180;
 
     // Batches are dispatched one batch ahead of the timeline, so the worker always has the next one queued

@@ -8,7 +8,7 @@ namespace Campaigns.Activities.Batches;
 /// Contact caps (docs/contact-policy.md): an attempt a cap refuses is never dialed and never dropped. It comes back
 /// Deferred with the instant the cap frees (<see cref="BatchContext.CappedUntil"/>), and the batch hands it back to the
 /// store due then (<see cref="HeldAttempts"/>). The claim decides, atomically; a read before the waits only saves an
-/// attempt the claim would refuse from queueing for a live-call slot and the start budget.
+/// attempt the claim would refuse from queueing for a live-call slot and the start gate.
 /// </summary>
 public sealed partial class BatchRunner
 {

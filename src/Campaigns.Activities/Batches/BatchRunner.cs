@@ -229,7 +229,7 @@ public sealed partial class BatchRunner(
 
         // A slot of the campaign's live calls first (rate.maxCallsInFlight): held until the call has ended, never
         // while its record is awaited; given back by the using on every path where nothing was placed.
-        // Both waits (a live-call slot, then the start budget) end at the batch's DialUntil (the calling window's
+        // Both waits (a live-call slot, then the start gate) end at the batch's DialUntil (the calling window's
         // close, or the workflow's start window): what could not start by then comes back Deferred, never claimed,
         // and the workflow dispatches it again later instead of letting it queue here.
         using var wait = input.DialUntil is { } dialUntil

@@ -22,7 +22,7 @@ public enum BudgetedApi
 }
 
 /// <summary>
-/// The worker's share of the vendor's per-app budget, one gate per API, shared by every campaign and batch
+/// The worker's share of the vendor's per-app limit, one gate per API, shared by every campaign and batch
 /// of this worker: at most limit × <see cref="BudgetOptions.Headroom"/> ÷ workers requests in any 1-second
 /// window, counted at the moment of sending (<see cref="SlidingWindowGate"/>). The workers are
 /// <see cref="BudgetOptions.Workers"/> when set (fixed, gates open at once); otherwise the live members of the
@@ -92,7 +92,7 @@ public sealed class ApiBudget : IDisposable
     internal Action<BudgetedApi, string?, DateTimeOffset>? OnSent { get; set; }
 
     /// <summary>
-    /// Workers sharing the budget, as this worker last heard (the fixed <see cref="BudgetOptions.Workers"/>, else
+    /// Workers sharing the vendor's limit, as this worker last heard (the fixed <see cref="BudgetOptions.Workers"/>, else
     /// the live members of the fleet registry; 1 before the first share): campaign-wide limits that each worker
     /// enforces alone, such as <c>rate.maxCallsInFlight</c>, are split by it.
     /// </summary>
@@ -146,7 +146,7 @@ public sealed class ApiBudget : IDisposable
     /// <summary>Waits for one request of <paramref name="api"/>: call it right before sending.</summary>
     public ValueTask AcquireAsync(BudgetedApi api, CancellationToken cancellationToken) => AcquireAsync(api, null, cancellationToken);
 
-    /// <summary>Waits for one request of <paramref name="api"/> for <paramref name="campaign"/> (its cap, then the worker's budget).</summary>
+    /// <summary>Waits for one request of <paramref name="api"/> for <paramref name="campaign"/> (its cap, then the worker's share).</summary>
     public async ValueTask AcquireAsync(BudgetedApi api, CampaignBudget? campaign, CancellationToken cancellationToken)
     {
         var since = CampaignMetrics.Now();
@@ -172,7 +172,7 @@ public sealed class ApiBudget : IDisposable
 
     /// <summary>
     /// Waits for one start of a campaign: its own rate first (if any), then its weighted turn among the
-    /// campaigns waiting on this worker (<see cref="WeightedTurns"/>), then the worker's budget.
+    /// campaigns waiting on this worker (<see cref="WeightedTurns"/>), then the worker's share.
     /// </summary>
     public ValueTask AcquireStartAsync(string campaignId, int? campaignRate, int weight, CancellationToken cancellationToken) =>
         AcquireStartAsync(new CampaignBudget(campaignId) { StartCall = campaignRate }, weight, cancellationToken);

@@ -13,7 +13,7 @@ namespace Campaigns.Activities.Caps;
 /// caps win (<see cref="CampaignBudget.Issued"/>): they reconfigure the gate in place, so the batches already
 /// waiting on it, or coming back to it with their older caps, are paced at the new rate at once, and the
 /// campaign never runs at two rates (two gates) side by side. A cap removed by newer caps (<c>setRate</c> to
-/// the worker's budget) lets older batches pass without the campaign's gate. Caps issued with no time (outside a
+/// the worker's share) lets older batches pass without the campaign's gate. Caps issued with no time (outside a
 /// batch) never override timed ones; among themselves the last one rented wins.
 /// </para>
 /// </summary>

@@ -4,7 +4,7 @@ using Campaigns.Storage;
 namespace Campaigns.Activities.Fleet;
 
 /// <summary>
-/// One worker's view of the fleet sharing the vendor's budget, and what its gates may do (pure logic; the
+/// One worker's view of the fleet sharing the vendor's limit, and what its gates may do (pure logic; the
 /// registry's answers and the times are passed in). Share = budget × Headroom ÷ live members. The transitions
 /// keep the fleet's sum within the budget in every 1-second window:
 /// <list type="bullet">

@@ -20,9 +20,9 @@ namespace Campaigns.Activities.Records;
 /// worker's clock (<see cref="WatchOptions.TimeScale"/> 1); a scaled simulator is asked by CallId.
 /// Waiters are kept per records generation (each campaign reads v4 or v1): a page of one generation
 /// serves that generation's waiters only. A campaign with its own records cap (<c>budgets.records</c>)
-/// has its own ranges and pages, each charged to its cap (and the worker's budget), and at most its
+/// has its own ranges and pages, each charged to its cap (and the worker's share), and at most its
 /// cap × one round's length of requests per round, the rest in the next: a capped campaign never holds
-/// up the others. Every other campaign's waiters share pages, charged to the worker's budget only.
+/// up the others. Every other campaign's waiters share pages, charged to the worker's share only.
 /// A record found on any page goes to its waiter, whoever's page it was. Calls whose start answer was lost
 /// are awaited by RoomId on the same pages (RecordHarvester.Rooms.cs).
 /// </summary>

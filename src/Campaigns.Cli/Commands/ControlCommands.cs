@@ -45,7 +45,7 @@ internal static class ControlCommands
     private static Command Rate(CommandFactory factory)
     {
         var id = new Argument<string>("ID") { Description = "The campaign id" };
-        var rate = new Argument<string>("N") { Description = "New starts per second for this campaign (1-200), or 'default' for the worker's budget" };
+        var rate = new Argument<string>("N") { Description = "New starts per second for this campaign (1-200), or 'default' for the worker's share" };
         var timeout = TimeoutOption();
         var command = new Command("rate", "Change a campaign's start rate (calls per second) from the next batch on") { id, rate, timeout };
         return factory.WithAction(command, async (parse, context) =>
@@ -58,7 +58,7 @@ internal static class ControlCommands
             var change = new RateChange(perSecond);
             var progress = await UpdateAsync(context, campaignId, "setRate", wf => wf.SetRateAsync(change), TimeSpan.FromSeconds(parse.GetValue(timeout))).ConfigureAwait(false);
             context.Io.Console.MarkupLine(
-                $"campaign {Markup.Escape(campaignId)} now starts at most {(perSecond is null ? "as fast as the worker's budget allows" : $"{perSecond} calls per second")} " +
+                $"campaign {Markup.Escape(campaignId)} now starts at most {(perSecond is null ? "as fast as the worker's share allows" : $"{perSecond} calls per second")} " +
                 $"from its next batch on: {Counts(progress)}");
             return ExitCodes.Ok;
         });

@@ -25,7 +25,7 @@ internal static class ForecastCommand
                 "(default: the store's completed campaigns when a store is configured, else the simulator's default mix)",
         };
         var at = new Option<string?>("--at") { Description = "When the campaign starts, ISO 8601 (default now), e.g. 2027-01-04T09:00:00+08:00" };
-        var workers = new Option<int?>("--workers") { Description = "Workers sharing the budget (default: the store's fleet registry, else 1)" };
+        var workers = new Option<int?>("--workers") { Description = "Workers sharing the vendor's limit (default: the store's fleet registry, else 1)" };
         var startBudget = new Option<double?>("--start-budget") { Description = "The workers' Campaigns:Budget:StartCallsPerSecond (default 200)" };
         var headroom = new Option<double?>("--headroom") { Description = "The workers' Campaigns:Budget:Headroom (default 0.9)" };
         var timeScale = new Option<double?>("--time-scale") { Description = "The workers' Campaigns:Watch:TimeScale, for a simulator run faster than real time (default 1)" };

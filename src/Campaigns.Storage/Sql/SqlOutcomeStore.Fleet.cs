@@ -4,7 +4,7 @@ using Dapper;
 namespace Campaigns.Storage.Sql;
 
 /// <summary>
-/// The fleet registry (<see cref="IFleetRegistry"/>): one row per worker sharing the vendor's budget. Every
+/// The fleet registry (<see cref="IFleetRegistry"/>): one row per worker sharing the vendor's limit. Every
 /// operation reads the database's clock once (<see cref="NowMs"/>) and uses that instant for all its statements.
 /// </summary>
 internal abstract partial class SqlOutcomeStore : IFleetRegistry

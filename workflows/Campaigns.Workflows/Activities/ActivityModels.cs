@@ -22,7 +22,7 @@ public sealed record RegisterInput(CampaignSpec Spec, string WorkflowId)
 public sealed record RegisterResult(long Targets)
 {
     /// <summary>
-    /// Starts per second the fleet's budget allows (limit × headroom), the pace of a campaign without a cap of
+    /// Starts per second the fleet's share allows (limit × headroom), the pace of a campaign without a cap of
     /// its own (null from workers before this field: 200).
     /// </summary>
     public double? StartsPerSecond { get; init; }

@@ -118,12 +118,12 @@ public sealed record OfflinePushSpec
 }
 
 /// <summary>
-/// The campaign's share of the vendor's per-app budget. The budget itself (200 requests/s per API) is the
+/// The campaign's caps within the vendor's per-app limit. The limit itself (200 requests/s per API) is the
 /// worker's configuration, shared by every campaign it runs.
 /// </summary>
 public sealed record RateSpec
 {
-    /// <summary>At most this many calls started per second (null: as fast as the worker's budget allows).</summary>
+    /// <summary>At most this many calls started per second (null: as fast as the worker's share allows).</summary>
     public int? MaxCallsPerSecond { get; init; }
 
     /// <summary>The default of <see cref="MaxCallsInFlight"/>: 200 starts/s × 100 s, above what calls of a minute need at the vendor's rate.</summary>
@@ -137,7 +137,7 @@ public sealed record RateSpec
     public int? MaxCallsInFlight { get; init; }
 
     /// <summary>
-    /// This campaign's share of the start budget while other campaigns also wait for it, 1–100 (default 1):
+    /// This campaign's part of the worker's share of starts while other campaigns also wait for it, 1–100 (default 1):
     /// two campaigns with weights 3 and 1 get 3/4 and 1/4 of the starts; a campaign alone gets all of them.
     /// </summary>
     public int Weight { get; init; } = 1;

@@ -23,7 +23,7 @@ public sealed record CampaignState
     /// <summary>The campaign's start cap (the campaign JSON or a <c>setRate</c> update; null: the worker's share).</summary>
     public int? MaxCallsPerSecond { get; set; }
 
-    /// <summary>Starts per second the fleet's budget allows, as the worker said at registration: the pace without a cap.</summary>
+    /// <summary>Starts per second the fleet's share allows, as the worker said at registration: the pace without a cap.</summary>
     public double? FleetStartRate { get; set; }
 
     /// <summary>

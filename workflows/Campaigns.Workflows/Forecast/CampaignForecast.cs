@@ -27,19 +27,19 @@ public sealed record CampaignForecast
     /// <summary>Starts per second the campaign gets while it dials (at its first call).</summary>
     public double StartsPerSecond { get; init; }
 
-    /// <summary>What sets that rate: its own cap, the fleet's budget, sharing with running campaigns, live-call slots.</summary>
+    /// <summary>What sets that rate: its own cap, the fleet's share, sharing with running campaigns, live-call slots.</summary>
     public string RateLimitedBy { get; init; } = "";
 
-    /// <summary>The fleet's start budget: the workers' shares of <c>StartCallsPerSecond × Headroom</c> together.</summary>
+    /// <summary>The fleet's share of the start limit: the workers' shares of <c>StartCallsPerSecond × Headroom</c> together.</summary>
     public double FleetStartsPerSecond { get; init; }
 
-    /// <summary>Each worker's share of the start budget.</summary>
+    /// <summary>Each worker's share of the start limit.</summary>
     public double WorkerStartsPerSecond { get; init; }
 
     /// <summary>Workers assumed.</summary>
     public int Workers { get; init; }
 
-    /// <summary>Campaigns already running that share the budget at the start, with what each is given then.</summary>
+    /// <summary>Campaigns already running that share the vendor's limit at the start, with what each is given then.</summary>
     public IReadOnlyList<SharedWith> SharedWith { get; init; } = [];
 
     /// <summary>Starts per hour at <see cref="StartsPerSecond"/>.</summary>
@@ -97,7 +97,7 @@ public sealed record CampaignForecast
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
-/// <summary>A running campaign sharing the start budget, and the starts per second it gets at the forecast's start.</summary>
+/// <summary>A running campaign sharing the start limit, and the starts per second it gets at the forecast's start.</summary>
 public sealed record SharedWith(string CampaignId, double RemainingStarts, int Weight, double StartsPerSecond);
 
 /// <summary>Expected starts on one calendar day.</summary>

@@ -4,7 +4,7 @@ using Campaigns.Workflows.Validation;
 namespace Campaigns.Workflows.Forecast;
 
 /// <summary>
-/// Forecasts a campaign before it dials: the start rate it gets (its cap, the fleet's budget, the campaigns already
+/// Forecasts a campaign before it dials: the start rate it gets (its cap, the fleet's share, the campaigns already
 /// running, its live-call slots), its attempts with redials, the waits for its calling window, and when its outcomes
 /// come. Pure and deterministic: no I/O and no clock (the start instant is in the input), so the CLI and, later, a
 /// workflow query can both call it. What it models is in the README's "Forecast" section.

@@ -5,7 +5,7 @@ namespace Campaigns.Workflows.Forecast;
 /// <summary>
 /// The campaign's dispatch, batch by batch, in expected counts, as the workflow and the worker run it: batches of
 /// <c>5 s × the pace</c> (50, 100, 200, 400, then up to 500), due redials first and first-pass targets after them,
-/// dialed back to back by the start gate at the share the budget gives, only while the calling window is open (what
+/// dialed back to back by the start gate at the share the vendor's limit gives, only while the calling window is open (what
 /// a batch could not start before the window closed comes back due at the close). A batch ends when its slowest
 /// outcome is stored, and only then hands its redials back, due after each rule's delay.
 /// With callees in several time zones (docs/callee-time-zones.md) the targets form one group per zone, each with the

@@ -26,7 +26,7 @@ internal static class ForecastTexts
             return spec.Rate.MaxCallsPerSecond is not null ? Text($"the campaign's cap rate.maxCallsPerSecond {c:0.#}/s") : Text($"the campaign's cap budgets.startCall {c:0.#}/s");
         }
 
-        return Text($"the fleet's start budget: {settings.StartCallsPerSecond:0.#}/s × headroom {settings.Headroom:0.##} = {fleet:0.#}/s ({settings.Workers} worker{(settings.Workers == 1 ? "" : "s")} × {workerShare:0.#}/s)");
+        return Text($"the fleet's share of the start limit: {settings.StartCallsPerSecond:0.#}/s × headroom {settings.Headroom:0.##} = {fleet:0.#}/s ({settings.Workers} worker{(settings.Workers == 1 ? "" : "s")} × {workerShare:0.#}/s)");
     }
 
     internal static List<string> Notes(

@@ -3,7 +3,7 @@ using Campaigns.Workflows.Contract;
 namespace Campaigns.Workflows.Forecast;
 
 /// <summary>
-/// Another campaign dialing on the same fleet: while both have calls to place, the fleet's start budget is shared by
+/// Another campaign dialing on the same fleet: while both have calls to place, the fleet's share of the start limit is shared by
 /// <c>rate.weight</c> (a campaign capped below its share takes only its cap), and it stops competing once its
 /// remaining starts are placed, or while its calling window is closed.
 /// </summary>

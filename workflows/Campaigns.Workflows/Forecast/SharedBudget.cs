@@ -3,7 +3,7 @@ using Campaigns.Workflows.Validation;
 namespace Campaigns.Workflows.Forecast;
 
 /// <summary>
-/// The fleet's start budget over time, shared between the forecast campaign and the campaigns already running, as
+/// The fleet's share of the start limit over time, shared between the forecast campaign and the campaigns already running, as
 /// the workers' start gates share it: by weight among the campaigns that want starts (stride scheduling), a campaign
 /// capped below its share taking only its cap and leaving the rest to the others. The running campaigns are fluids:
 /// each drains its remaining starts at what it is given. Seconds are counted from <see cref="Origin"/>.

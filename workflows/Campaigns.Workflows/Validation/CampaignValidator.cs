@@ -128,7 +128,7 @@ public static class CampaignValidator
 
         if (spec.Rate.Weight is < 1 or > 100)
         {
-            problems.Add($"$.rate.weight: {spec.Rate.Weight} must be 1-100 (the campaign's share of the start budget beside other campaigns)");
+            problems.Add($"$.rate.weight: {spec.Rate.Weight} must be 1-100 (the campaign's part of the worker's share of starts beside other campaigns)");
         }
 
         CheckBudgets(spec, problems);
