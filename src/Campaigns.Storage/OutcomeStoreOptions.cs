@@ -24,6 +24,13 @@ public sealed class OutcomeStoreOptions
     /// </summary>
     public TimeSpan RetryDeadline { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Group commit on the per-call path (default true): concurrent intents, claims, dialed marks and settles each
+    /// go to the database together (docs/outcome-store.md, Group commit). false: every call is its own transaction,
+    /// as before it existed; what each costs on a whole campaign is in docs/benchmarks.md.
+    /// </summary>
+    public bool GroupCommit { get; set; } = true;
+
     /// <summary>Most callees of one group target (the vendor allows 9 people with the robot: 8).</summary>
     public int MaxGroupCallees { get; set; } = CalleeId.DefaultMaxGroupCallees;
 }

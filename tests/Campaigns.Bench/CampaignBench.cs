@@ -78,14 +78,14 @@ internal static partial class CampaignBench
         Rules = [new RedialRule { Result = "NotAnswer", DelaySeconds = 60 }, new RedialRule { Result = "CallBusy", DelaySeconds = 60 }],
     };
 
-    public static async Task RunAsync(int targets, CallMix mix, bool withPlain, string command, bool redial = false)
+    public static async Task RunAsync(int targets, CallMix mix, bool withPlain, string command, bool redial = false, bool groupCommit = true)
     {
         var temporalAddress = Need("TEMPORAL_ADDRESS");
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         var callees = Enumerable.Range(1, targets).Select(i => "b" + i.ToString("D6", CultureInfo.InvariantCulture)).ToList();
         Console.WriteLine($"campaign benchmark: {targets} targets, {mix.Name} calls, start limit {Budget}/s (worker headroom {Headroom}: {Share}/s)");
 
-        var durable = await RunDurableAsync(temporalAddress, callees, mix, redial);
+        var durable = await RunDurableAsync(temporalAddress, callees, mix, redial, groupCommit: groupCommit);
         RunFigures? plain = null;
         if (withPlain)
         {
@@ -112,9 +112,14 @@ internal static partial class CampaignBench
         public long? SimulatorPeakRss { get; init; }
 
         public string FirstRingSteps { get; init; } = "";
+
+        /// <summary>CPU the worker process and the PostgreSQL server used from the workflow's start to its end.</summary>
+        public (TimeSpan? Worker, TimeSpan? Postgres) Cpu { get; init; }
+
+        public bool GroupCommit { get; init; } = true;
     }
 
-    private static async Task<RunFigures> RunDurableAsync(string temporalAddress, List<string> callees, CallMix mix, bool redial, bool callbacks = false)
+    private static async Task<RunFigures> RunDurableAsync(string temporalAddress, List<string> callees, CallMix mix, bool redial, bool callbacks = false, bool groupCommit = true)
     {
         var receiver = callbacks ? Receiver() : ([], []);
         using var simulator = await ExternalSimulator.StartAsync([.. mix.SimulatorSettings, .. receiver.SimulatorSettings]);
@@ -147,6 +152,7 @@ internal static partial class CampaignBench
             ["Campaigns:Watch:RecordMaxWaitSeconds"] = RecordMaxWaitSeconds.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Temporal:WorkflowTracingEventListener"] = "false", // the production default (the tests turn it on)
+            ["OutcomeStore:GroupCommit"] = groupCommit ? "true" : "false",
         };
         foreach (var (key, value) in receiver.WorkerSettings)
         {
@@ -162,6 +168,7 @@ internal static partial class CampaignBench
         // the longest record wait twice over; past it the workflow is terminated and the figures are those so far.
         var bound = TimeSpan.FromSeconds((4 * callees.Count / Share) + (2 * RecordMaxWaitSeconds) + 600);
         var t0 = DateTimeOffset.UtcNow;
+        var cpuBefore = (ProcStatus.CpuTime(worker.Id), CostMeter.ServerCpu());
         var handle = await campaigns.StartAsync(spec);
         string summary;
         using (var progress = Progress("durable", simulator, callees.Count))
@@ -181,6 +188,7 @@ internal static partial class CampaignBench
         }
 
         var workerRss = worker.PeakRssBytes();
+        var cpu = (ProcStatus.CpuTime(worker.Id) - cpuBefore.Item1, CostMeter.ServerCpu() - cpuBefore.Item2);
         var simulatorRss = simulator.PeakRssBytes();
 
         // Every run of the campaign (continue-as-new): its events, and the first run's start.
@@ -219,6 +227,8 @@ internal static partial class CampaignBench
             Switches = switches,
             LargestInput = largestInput,
             SimulatorPeakRss = simulatorRss,
+            Cpu = cpu,
+            GroupCommit = groupCommit,
             FirstRingSteps = firstHistory is null || calls.Count == 0 ? "" : FirstRingSteps(firstHistory, calls, firstStart),
         };
     }
@@ -483,6 +493,11 @@ internal static partial class CampaignBench
             sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
 
+    private static string Secs(TimeSpan? t) => t is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v.TotalSeconds:F1} s") : "n/a";
+
+    private static string PerCall(TimeSpan? t, int calls) =>
+        t is { } v && calls > 0 ? string.Create(CultureInfo.InvariantCulture, $"{v.TotalMicroseconds / calls:F0} µs") : "n/a";
+
     private static void Print(int targets, CallMix mix, RunFigures durable, RunFigures? plain, string command, string loadBefore, string loadAfter)
     {
         var ic = CultureInfo.InvariantCulture;
@@ -523,6 +538,8 @@ internal static partial class CampaignBench
         Row("start_call_by_robot: busiest whole seconds received (from the first)", d.StartPeaks, p?.StartPeaks ?? "", "");
         Row("peak RSS", $"{Mb(durable.PeakRss)} ({durable.RssNote})", plain is null ? "" : $"{Mb(plain.PeakRss)} ({plain.RssNote})", "≤ 300 MB at 100k");
         Row("simulator peak RSS (VmHWM)", Mb(durable.SimulatorPeakRss), "", "");
+        Row($"CPU from workflow start to end, worker / PostgreSQL server (group commit {(durable.GroupCommit ? "on" : "off")}); per call",
+            string.Create(ic, $"{Secs(durable.Cpu.Worker)} / {Secs(durable.Cpu.Postgres)}; {PerCall(durable.Cpu.Worker, d.Placed)} / {PerCall(durable.Cpu.Postgres, d.Placed)}"), "", "");
         Row("continue-as-new: starts in the 10 s after / before each switch ÷ (10 s × share); largest run input",
             durable.Switches.Count == 0 ? "no switch" : string.Create(ic, $"{SwitchDispatch(durable, Share)}; {durable.LargestInput / 1024.0:F1} KB"),
             "",

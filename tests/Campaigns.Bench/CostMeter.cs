@@ -43,7 +43,7 @@ internal sealed class CostMeter : IDisposable
     public void Dispose() => listener.Dispose();
 
     // utime + stime of the postmaster's children (backends, background workers), in clock ticks (100 Hz).
-    private static TimeSpan? ServerCpu()
+    internal static TimeSpan? ServerCpu()
     {
         var data = Environment.GetEnvironmentVariable("CAMPAIGNS_TEST_PGDATA");
         try

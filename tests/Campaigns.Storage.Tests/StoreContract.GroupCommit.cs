@@ -150,6 +150,29 @@ public abstract partial class StoreContract
         Assert.Empty(await Store.GetAttemptResultsAsync(dialed[2].AttemptKey));
     }
 
+    [Fact]
+    public async Task GroupCommitOff_SixteenConcurrentCallers_EachRunsAlone_SameResults()
+    {
+        // OutcomeStore:GroupCommit=false (the benchmark's "no-group-commit"): nothing queues, nothing goes together.
+        var store = SecondStore(new OutcomeStoreOptions { GroupCommit = false });
+        var lanes = (SqlOutcomeStore)store;
+        await store.AddTargetsAsync(Campaign, [.. Enumerable.Range(0, Followers).Select(i => (IReadOnlyList<string>)["c" + i])]);
+        var seqs = Enumerable.Range(1, Followers).ToList();
+
+        var intents = await Bounded(Task.WhenAll(seqs.Select(s => store.RecordIntentAsync(Campaign, s, 1))));
+        var claims = await Bounded(Task.WhenAll(intents.Select(a => store.ClaimDialAsync(a.AttemptKey, "token-" + a.TargetSeq))));
+        var dialed = await Bounded(Task.WhenAll(intents.Select(a => store.MarkDialedAsync(a.AttemptKey, "call-" + a.TargetSeq, Codes(a)))));
+        var settled = await Bounded(Task.WhenAll(dialed.Select(a => store.SettleAsync(a.AttemptKey, [OutcomeOf(a, "c" + (a.TargetSeq - 1))]))));
+
+        Assert.All(intents, (a, i) => Assert.Equal((seqs[i], AttemptState.Intended, true), (a.TargetSeq, a.State, a.Created)));
+        Assert.All(claims, c => Assert.True(c.Claimed));
+        Assert.All(settled, a => Assert.Equal((AttemptState.Settled, false), (a.State, a.Refused)));
+        Assert.Equal(
+            (0, 0, 0, 0),
+            (lanes.IntentLane.Batches, lanes.ClaimLane.Batches, lanes.DialedLane.Batches, lanes.SettleLane.Batches));
+        Assert.Equal(Followers, (await store.GetProgressAsync(Campaign)).OutcomesByResult["NormalEnd"]);
+    }
+
     private static Dictionary<string, long> Codes(CallAttempt a) => new() { ["c" + (a.TargetSeq - 1)] = a.TargetSeq };
 
     // The first call leads and is held until all the others have queued behind it; then they go together.

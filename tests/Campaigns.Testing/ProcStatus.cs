@@ -28,4 +28,24 @@ public static class ProcStatus
 
         return null;
     }
+
+    /// <summary>CPU time (user + system) process <paramref name="pid"/> has used so far, or null when it cannot be read.</summary>
+    public static TimeSpan? CpuTime(int pid)
+    {
+        try
+        {
+            // Fields after the command name (which may hold spaces): state ppid … utime(14) stime(15), in ticks of 1/100 s.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return TimeSpan.FromMilliseconds((long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)) * 10);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
 }

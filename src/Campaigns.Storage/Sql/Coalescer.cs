@@ -31,6 +31,7 @@ internal sealed class Coalescer<TItem, TResult>
     private readonly Func<TItem, TItem, bool> compatible;
     private readonly Func<TItem, CancellationToken, Task<TResult>> alone;
     private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult?>>> together;
+    private readonly bool enabled;
     private bool inFlight;
     private int largestBatch;
     private int batches;
@@ -40,9 +41,11 @@ internal sealed class Coalescer<TItem, TResult>
         Func<TItem, string> key,
         Func<TItem, TItem, bool> compatible,
         Func<TItem, CancellationToken, Task<TResult>> alone,
-        Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult?>>> together)
+        Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult?>>> together,
+        bool enabled = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        this.enabled = enabled;
         this.maxBatch = maxBatch;
         this.key = key;
         this.compatible = compatible;
@@ -73,6 +76,12 @@ internal sealed class Coalescer<TItem, TResult>
 
     public Task<TResult> RunAsync(TItem item, CancellationToken cancellationToken)
     {
+        if (!enabled)
+        {
+            // Group commit off (OutcomeStore:GroupCommit=false): every call alone and at once, none queued.
+            return alone(item, cancellationToken);
+        }
+
         lock (sync)
         {
             if (inFlight)

@@ -30,7 +30,8 @@ internal abstract partial class SqlOutcomeStore
         c => c.Key,
         (a, b) => a.CampaignId == b.CampaignId,
         async (c, ct) => (await RecordIntentsAsync(c.CampaignId, [(c.TargetSeq, c.AttemptNo)], ct).ConfigureAwait(false))[0],
-        async (calls, ct) => [.. await RecordIntentsAsync(calls[0].CampaignId, [.. calls.Select(c => (c.TargetSeq, c.AttemptNo))], ct).ConfigureAwait(false)]);
+        async (calls, ct) => [.. await RecordIntentsAsync(calls[0].CampaignId, [.. calls.Select(c => (c.TargetSeq, c.AttemptNo))], ct).ConfigureAwait(false)],
+        Options.GroupCommit);
 
     private Coalescer<ClaimCall, DialClaim> NewClaimLane() => new(
         GroupCommitMax,
@@ -38,21 +39,24 @@ internal abstract partial class SqlOutcomeStore
         (_, _) => true,
         // A claim under contact caps reads, locks and writes in several commands: a transaction of its own.
         (c, ct) => InTransactionAsync(c.Caps is { Count: > 0 } ? Access.Write : Access.OneBatch, (conn, tx, ct2) => ClaimAsync(conn, tx, c, ct2), ct),
-        ClaimTogetherAsync);
+        ClaimTogetherAsync,
+        Options.GroupCommit);
 
     private Coalescer<DialedCall, CallAttempt> NewDialedLane() => new(
         GroupCommitMax,
         c => c.Key,
         (_, _) => true,
         (c, ct) => InTransactionAsync(Access.OneBatch, (conn, tx, ct2) => TransitionAsync(conn, tx, c.Key, Dialed(c), ct2), ct),
-        DialedTogetherAsync);
+        DialedTogetherAsync,
+        Options.GroupCommit);
 
     private Coalescer<SettleCall, CallAttempt> NewSettleLane() => new(
         GroupCommitMax,
         c => c.Key,
         (_, _) => true,
         SettleAloneAsync,
-        SettleTogetherAsync);
+        SettleTogetherAsync,
+        Options.GroupCommit);
 
     /// <summary>Claims of several attempts (each with its own token) in one go; null for a member that must run alone.</summary>
     protected virtual Task<IReadOnlyList<DialClaim?>> ClaimTogetherAsync(IReadOnlyList<ClaimCall> calls, CancellationToken cancellationToken) =>
