@@ -48,9 +48,55 @@ if [ "$quick" -eq 1 ]; then
     rm -f "$log.$project"
   done
 else
-  # One test assembly at a time (-m:1): several suites start servers and measure rates against budgets, and
-  # on 2 cores running them side by side makes the machine, not the code, the bottleneck.
-  dotnet test Campaigns.sln -c Release --no-build -nologo -m:1 --blame-hang-timeout 10m --blame-hang-dump-type none "${args[@]}" 2>&1 | tee "$log" || status=$?
+  # Two lanes side by side, then the tests that measure a rate against a limit ([Trait("Runs", "Alone")]) alone: on
+  # 2 cores those need the machine to themselves, while the rest mostly waits for simulated calls and timers.
+  # Lane 1: the workflow and CLI suites, on the services started above. Lane 2: every other test project, one at a
+  # time, on a PostgreSQL and a Temporal dev server of its own (the fault suite restarts its PostgreSQL).
+  # A --filter given to this script narrows all three.
+  user_filter=""
+  rest=()
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    if [ "${args[$i]}" = "--filter" ] && [ $((i + 1)) -lt ${#args[@]} ]; then
+      user_filter="(${args[$((i + 1))]})&"
+      i=$((i + 1))
+    else
+      rest+=("${args[$i]}")
+    fi
+  done
+  lane1=(Workflows Cli)
+  lane2=()
+  for dir in tests/Campaigns.*.Tests; do
+    project=${dir#tests/Campaigns.}
+    project=${project%.Tests}
+    case " ${lane1[*]} " in *" $project "*) ;; *) lane2+=("$project") ;; esac
+  done
+  # Runs projects one at a time: run_lane LOG FILTER PROJECT...
+  run_lane() {
+    local out=$1 filter=$2 lane_status=0
+    shift 2
+    for project in "$@"; do
+      dotnet test "tests/Campaigns.$project.Tests" -c Release --no-build -nologo --filter "$filter" \
+        --blame-hang-timeout 10m --blame-hang-dump-type none "${rest[@]}" >> "$out" 2>&1 || lane_status=$?
+    done
+    return $lane_status
+  }
+  echo "lane 1: ${lane1[*]}; lane 2 (own PostgreSQL and Temporal): ${lane2[*]}; then the Runs=Alone tests"
+  run_lane "$log.1" "${user_filter}Runs!=Alone" "${lane1[@]}" &
+  lane1_pid=$!
+  (
+    unset CAMPAIGNS_TEST_POSTGRES CAMPAIGNS_TEST_PGDATA TEMPORAL_ADDRESS pg_dir temporal_pid temporal_dir
+    trap services_stop EXIT
+    { postgres_start && temporal_start; } >> "$log.2" 2>&1 || exit 1
+    run_lane "$log.2" "${user_filter}Runs!=Alone" "${lane2[@]}"
+  ) &
+  lane2_pid=$!
+  wait "$lane1_pid" || status=$?
+  wait "$lane2_pid" || status=$?
+  cat "$log.1" "$log.2" | tee -a "$log"
+  rm -f "$log.1" "$log.2"
+  run_lane "$log.3" "${user_filter}Runs=Alone" Workflows Faults || status=$?
+  tee -a "$log" < "$log.3"
+  rm -f "$log.3"
 fi
 
 # Each test assembly prints "Passed!  - Failed: 0, Passed: 97, Skipped: 0, Total: 97, ..."; add them up.

@@ -58,6 +58,7 @@ public sealed class WorkerKillLoopTests
     /// while another test run shared it; the wall time against the 240 s goal is printed, never asserted.
     /// </remarks>
     [Fact]
+    [Trait("Runs", "Alone")] // its rate against the limit: tests/run.sh runs it after the rest, alone
     public async Task CrashLoop_AutomaticFleet_OnPostgres_KeepsDialingWithinTheBudget()
     {
         await using var run = await FaultRun.StartAsync([$"--Simulator:RateLimits:DefaultPerSecond={CrashLoopLimit}"]);

@@ -9,6 +9,7 @@ namespace Campaigns.Workflows.Tests;
 /// measured by the simulator (a process of its own) as the worst 1-second window of requests received.
 /// </summary>
 [Trait("Needs", "Temporal")]
+[Trait("Runs", "Alone")] // measures a rate against a limit: tests/run.sh runs it after the rest, alone
 [Collection(TemporalTests.Name)]
 public sealed class BudgetTests(TemporalServer temporal)
 {

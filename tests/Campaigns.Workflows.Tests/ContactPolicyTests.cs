@@ -10,7 +10,7 @@ namespace Campaigns.Workflows.Tests;
 /// rung when comes from the simulator's call log.
 /// </summary>
 [Trait("Needs", "Temporal")]
-[Collection(TemporalTests.Name)]
+[Collection(TemporalTestsSecondLane.Name)]
 public sealed class ContactPolicyTests(TemporalServer temporal)
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Campaigns.Workflows.Tests;
 /// without the shared count each worker would take 36/s, and two already exceed 40.
 /// </summary>
 [Trait("Needs", "Temporal")]
+[Trait("Runs", "Alone")] // measures a rate against a limit: tests/run.sh runs it after the rest, alone
 [Collection(TemporalTests.Name)]
 public sealed class FleetBudgetTests(TemporalServer temporal)
 {

@@ -5,7 +5,7 @@ namespace Campaigns.Workflows.Tests;
 
 /// <summary>The <c>forecast</c> query of a running campaign (issue 20 part 4): the CLI's model over what is left.</summary>
 [Trait("Needs", "Temporal")]
-[Collection(TemporalTests.Name)]
+[Collection(TemporalTestsSecondLane.Name)]
 public sealed class ForecastQueryTests(TemporalServer temporal)
 {
     [Fact]

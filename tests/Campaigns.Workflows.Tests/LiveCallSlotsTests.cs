@@ -8,7 +8,7 @@ namespace Campaigns.Workflows.Tests;
 /// and <c>rate.maxCallsInFlight</c> bounds the calls that are ringing or talking, from the simulator's call log.
 /// </summary>
 [Trait("Needs", "Temporal")]
-[Collection(TemporalTests.Name)]
+[Collection(TemporalTestsSecondLane.Name)]
 public sealed class LiveCallSlotsTests(TemporalServer temporal)
 {
     private const double TimeScale = 30;

@@ -11,7 +11,7 @@ namespace Campaigns.Workflows.Tests;
 /// coming (no RecordMissing there).
 /// </summary>
 [Trait("Needs", "Temporal")]
-[Collection(TemporalTests.Name)]
+[Collection(TemporalTestsSecondLane.Name)]
 public sealed class LostStartReconcileTests(TemporalServer temporal)
 {
     private const int LostStarts = 500;

@@ -9,7 +9,7 @@ namespace Campaigns.Workflows.Tests;
 /// come late are still found, and a record that never comes yields RecordMissing without holding the campaign.
 /// </summary>
 [Trait("Needs", "Temporal")]
-[Collection(TemporalTests.Name)]
+[Collection(TemporalTestsSecondLane.Name)]
 public sealed class RecordHarvestTests(TemporalServer temporal)
 {
     private static readonly Dictionary<string, string?> QuickWorker = new()

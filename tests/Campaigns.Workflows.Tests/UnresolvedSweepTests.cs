@@ -10,7 +10,7 @@ namespace Campaigns.Workflows.Tests;
 /// ends with them Unresolved, then the worker's sweep finds their records and settles them. It never dials.
 /// </summary>
 [Trait("Needs", "Temporal")]
-[Collection(TemporalTests.Name)]
+[Collection(TemporalTestsSecondLane.Name)]
 public sealed class UnresolvedSweepTests(TemporalServer temporal)
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Campaigns.Workflows.Tests;
 /// low start limit here makes sure it is, whatever the machine's load); a lone campaign gets all of it.
 /// </summary>
 [Trait("Needs", "Temporal")]
+[Trait("Runs", "Alone")] // measures a rate against a limit: tests/run.sh runs it after the rest, alone
 [Collection(TemporalTests.Name)]
 public sealed class WeightedStartsTests(TemporalServer temporal)
 {

@@ -7,7 +7,7 @@ namespace Campaigns.Workflows.Tests;
 /// log must show every callee rung at most once, every rung callee's outcome stored, and the campaign done.
 /// </summary>
 [Trait("Needs", "Temporal")]
-[Collection(TemporalTests.Name)]
+[Collection(TemporalTestsSecondLane.Name)]
 public sealed class WorkerKillTests(TemporalServer temporal)
 {
     [Fact]
