@@ -5,8 +5,8 @@ using Campaigns.Workflows;
 using Campaigns.Workflows.Contract;
 using Spectre.Console;
 using Spectre.Console.Rendering;
-using Progress = Campaigns.Storage.Model.Progress;
 using Temporalio.Client;
+using Progress = Campaigns.Storage.Model.Progress;
 
 namespace Campaigns.Demo;
 
@@ -103,7 +103,7 @@ public static class LiveProgress
         }
 
         IRenderable body = chart.Data.Count == 0 ? new Markup("[grey]dialing the first calls…[/]") : chart;
-        return new Panel(new Rows(new Markup(header), new Markup(targets), new Markup(calls), new Text(""), body))
+        return new Panel(new Rows(new Markup(header), new Markup(targets), new Markup(calls), new Text(string.Empty), body))
         {
             Header = new PanelHeader("campaign progress"),
             Border = BoxBorder.Rounded,

@@ -35,7 +35,8 @@ internal sealed record CallMix(string Name, string Description, int RingTimeoutM
     public static CallMix Short(int targets) => new(
         "short",
         "short calls: ring 1–2 s, talk 1–2 s, no Offline or NotAnswer callees; record 1 s after the end (no spread, none late or missing)",
-        10_000, 1, Limits(targets,
+        10_000, 1, Limits(
+            targets,
         [
             "--Simulator:TimeScale=1",
             "--Simulator:RecordDelaySeconds=1",
@@ -111,7 +112,7 @@ internal static partial class CampaignBench
 
         public long? SimulatorPeakRss { get; init; }
 
-        public string FirstRingSteps { get; init; } = "";
+        public string FirstRingSteps { get; init; } = string.Empty;
 
         /// <summary>CPU the worker process and the PostgreSQL server used from the workflow's start to its end.</summary>
         public (TimeSpan? Worker, TimeSpan? Postgres) Cpu { get; init; }
@@ -229,7 +230,7 @@ internal static partial class CampaignBench
             SimulatorPeakRss = simulatorRss,
             Cpu = cpu,
             GroupCommit = groupCommit,
-            FirstRingSteps = firstHistory is null || calls.Count == 0 ? "" : FirstRingSteps(firstHistory, calls, firstStart),
+            FirstRingSteps = firstHistory is null || calls.Count == 0 ? string.Empty : FirstRingSteps(firstHistory, calls, firstStart),
         };
     }
 
@@ -247,7 +248,8 @@ internal static partial class CampaignBench
         }
 
         int In(DateTimeOffset from) => starts.Count(t => t >= from && t < from + TimeSpan.FromSeconds(10));
-        return string.Join(", ", r.Switches.Order().Select(s => string.Create(CultureInfo.InvariantCulture,
+        return string.Join(", ", r.Switches.Order().Select(s => string.Create(
+            CultureInfo.InvariantCulture,
             $"at {(s - starts[0]).TotalSeconds:F0} s: {In(s) / (10 * share):F3} after, {In(s - TimeSpan.FromSeconds(10)) / (10 * share):F3} before")));
     }
 
@@ -487,7 +489,7 @@ internal static partial class CampaignBench
 
         public string Worst { get; }
 
-        public string StartPeaks { get; } = "";
+        public string StartPeaks { get; } = string.Empty;
 
         private static double Percentile(List<double> sorted, double p) =>
             sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
@@ -517,42 +519,48 @@ internal static partial class CampaignBench
         Console.WriteLine($"command: {command}");
         Console.WriteLine($"calls: {mix.Description}");
         Console.WriteLine($"simulator: {string.Join(' ', mix.SimulatorSettings)}");
-        Console.WriteLine(string.Create(ic,
+        Console.WriteLine(string.Create(
+            ic,
             $"campaign: RingTimeoutMs {mix.RingTimeoutMs}, no redial; worker: defaults but Campaigns:Watch:FirstPollSeconds={FirstPollSeconds}, MaxPollIntervalSeconds={MaxPollSeconds}, "
             + $"RecordDelaySeconds={mix.RecordDelaySeconds}, RecordMaxWaitSeconds={RecordMaxWaitSeconds}, TimeScale=1; plain script: the same watch timings, starts on a timeline at {Share:F0}/s"));
         Console.WriteLine();
         Console.WriteLine("| figure | durable | plain | goal |");
         Console.WriteLine("|---|---|---|---|");
-        Row("calls placed (simulator's log)", $"{d.Placed}", p is null ? "" : $"{p.Placed}", $"{targets}");
-        Row("time to first / last start (from workflow start / script start)", $"{S(d.FirstStart)} / {S(d.LastStart)}", p is null ? "" : $"{S(p.FirstStart)} / {S(p.LastStart)}", "");
-        Row($"dispatch rate, first to last start (÷ the worker's share {Share:F0}/s)", Rate(d), p is null ? "" : Rate(p), "≥ 0.95");
-        Row("starts per 10 s: min / mean over full intervals", Bins(d), p is null ? "" : Bins(p), $"{Share * 10:F0}");
-        Row("peak live calls (started, not yet ended)", $"{d.PeakLive}", p is null ? "" : $"{p.PeakLive}", "");
-        Row("outcome latency, call end → outcome stored (plain: record fetched), p50 / p99 / max",
-            Latency(d), p is null ? "" : Latency(p), "");
-        Row("time to 95 % of outcomes", S(d.To95), p is null ? "" : S(p.To95), "");
-        Row("time to 100 % of outcomes (else: outcomes, last one)", To100(d), p is null ? "" : To100(p), "");
-        Row("get_call_info requests per call", F(d.InfoPerCall, "F3"), p is null ? "" : F(p.InfoPerCall, "F3"), "≤ 1.0");
-        Row("records API requests per call", F(d.RecordsPerCall, "F3"), p is null ? "" : F(p.RecordsPerCall, "F3"), "≤ 0.05");
-        Row("worst 1-second window received per API (limit, refused)", d.Worst, p?.Worst ?? "", "≤ limit");
-        Row("start_call_by_robot: busiest whole seconds received (from the first)", d.StartPeaks, p?.StartPeaks ?? "", "");
-        Row("peak RSS", $"{Mb(durable.PeakRss)} ({durable.RssNote})", plain is null ? "" : $"{Mb(plain.PeakRss)} ({plain.RssNote})", "≤ 300 MB at 100k");
-        Row("simulator peak RSS (VmHWM)", Mb(durable.SimulatorPeakRss), "", "");
-        Row($"CPU from workflow start to end, worker / PostgreSQL server (group commit {(durable.GroupCommit ? "on" : "off")}); per call",
-            string.Create(ic, $"{Secs(durable.Cpu.Worker)} / {Secs(durable.Cpu.Postgres)}; {PerCall(durable.Cpu.Worker, d.Placed)} / {PerCall(durable.Cpu.Postgres, d.Placed)}"), "", "");
-        Row("continue-as-new: starts in the 10 s after / before each switch ÷ (10 s × share); largest run input",
+        Row("calls placed (simulator's log)", $"{d.Placed}", p is null ? string.Empty : $"{p.Placed}", $"{targets}");
+        Row("time to first / last start (from workflow start / script start)", $"{S(d.FirstStart)} / {S(d.LastStart)}", p is null ? string.Empty : $"{S(p.FirstStart)} / {S(p.LastStart)}", string.Empty);
+        Row($"dispatch rate, first to last start (÷ the worker's share {Share:F0}/s)", Rate(d), p is null ? string.Empty : Rate(p), "≥ 0.95");
+        Row("starts per 10 s: min / mean over full intervals", Bins(d), p is null ? string.Empty : Bins(p), $"{Share * 10:F0}");
+        Row("peak live calls (started, not yet ended)", $"{d.PeakLive}", p is null ? string.Empty : $"{p.PeakLive}", string.Empty);
+        Row(
+            "outcome latency, call end → outcome stored (plain: record fetched), p50 / p99 / max",
+            Latency(d), p is null ? string.Empty : Latency(p), string.Empty);
+        Row("time to 95 % of outcomes", S(d.To95), p is null ? string.Empty : S(p.To95), string.Empty);
+        Row("time to 100 % of outcomes (else: outcomes, last one)", To100(d), p is null ? string.Empty : To100(p), string.Empty);
+        Row("get_call_info requests per call", F(d.InfoPerCall, "F3"), p is null ? string.Empty : F(p.InfoPerCall, "F3"), "≤ 1.0");
+        Row("records API requests per call", F(d.RecordsPerCall, "F3"), p is null ? string.Empty : F(p.RecordsPerCall, "F3"), "≤ 0.05");
+        Row("worst 1-second window received per API (limit, refused)", d.Worst, p?.Worst ?? string.Empty, "≤ limit");
+        Row("start_call_by_robot: busiest whole seconds received (from the first)", d.StartPeaks, p?.StartPeaks ?? string.Empty, string.Empty);
+        Row("peak RSS", $"{Mb(durable.PeakRss)} ({durable.RssNote})", plain is null ? string.Empty : $"{Mb(plain.PeakRss)} ({plain.RssNote})", "≤ 300 MB at 100k");
+        Row("simulator peak RSS (VmHWM)", Mb(durable.SimulatorPeakRss), string.Empty, string.Empty);
+        Row(
+            $"CPU from workflow start to end, worker / PostgreSQL server (group commit {(durable.GroupCommit ? "on" : "off")}); per call",
+            string.Create(ic, $"{Secs(durable.Cpu.Worker)} / {Secs(durable.Cpu.Postgres)}; {PerCall(durable.Cpu.Worker, d.Placed)} / {PerCall(durable.Cpu.Postgres, d.Placed)}"), string.Empty, string.Empty);
+        Row(
+            "continue-as-new: starts in the 10 s after / before each switch ÷ (10 s × share); largest run input",
             durable.Switches.Count == 0 ? "no switch" : string.Create(ic, $"{SwitchDispatch(durable, Share)}; {durable.LargestInput / 1024.0:F1} KB"),
-            "",
+            string.Empty,
             "≥ 0.9; ≤ 256 KB");
-        Row("history events per target; largest run's event count",
+        Row(
+            "history events per target; largest run's event count",
             durable.EventsPerRun.Count == 0 ? "n/a" : string.Create(ic, $"{durable.EventsPerRun.Sum() / (double)targets:F3} ({durable.EventsPerRun.Sum()} events, {durable.EventsPerRun.Count} runs); largest {durable.EventsPerRun.Max()}"),
-            "", "≤ 10,240 per run at 100k");
-        Row("workflow start → first ring", durable.FirstRingSteps, "", "≤ 1 s");
-        Row("result", durable.Summary, plain?.Summary ?? "", "");
+            string.Empty, "≤ 10,240 per run at 100k");
+        Row("workflow start → first ring", durable.FirstRingSteps, string.Empty, "≤ 1 s");
+        Row("result", durable.Summary, plain?.Summary ?? string.Empty, string.Empty);
         Console.WriteLine();
-        Console.WriteLine(string.Create(ic,
+        Console.WriteLine(string.Create(
+            ic,
             $"physical floor = targets ÷ share + longest call + record delay = {targets} ÷ {Share:F0}/s + {longest.TotalSeconds:F1} s + {mix.RecordDelaySeconds:F0} s (the simulator's median) = {floor:F1} s"));
-        Console.WriteLine($"time to 95 % ÷ floor: durable {Div(d.To95, floor)}" + (p is null ? "" : $", plain {Div(p.To95, floor)}"));
+        Console.WriteLine($"time to 95 % ÷ floor: durable {Div(d.To95, floor)}" + (p is null ? string.Empty : $", plain {Div(p.To95, floor)}"));
         if (p is not null)
         {
             Console.WriteLine($"durable ÷ plain: time to last start {Ratio(d.LastStart, p.LastStart)}, time to 95 % of outcomes {Ratio(d.To95, p.To95)}");

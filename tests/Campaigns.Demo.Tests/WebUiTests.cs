@@ -58,7 +58,7 @@ public sealed class WebUiTests(ITestOutputHelper output)
     // The page's visible text (as a user reads it: CSS text-transform applied, whitespace collapsed) holds every one of texts, eventually.
     private static void WaitForText(ChromeDriver browser, params string[] texts)
     {
-        var seen = "";
+        var seen = string.Empty;
         try
         {
             Wait(browser).Until(b =>

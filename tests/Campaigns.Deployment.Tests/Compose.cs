@@ -98,7 +98,7 @@ internal static class Compose
         {
             foreach (var (key, value) in map.Children)
             {
-                result[((YamlScalarNode)key).Value!] = ((YamlScalarNode)value).Value ?? "";
+                result[((YamlScalarNode)key).Value!] = ((YamlScalarNode)value).Value ?? string.Empty;
             }
         }
         else
@@ -107,7 +107,7 @@ internal static class Compose
             {
                 var text = item.Value!;
                 var eq = text.IndexOf('=', StringComparison.Ordinal);
-                result[eq < 0 ? text : text[..eq]] = eq < 0 ? "" : text[(eq + 1)..];
+                result[eq < 0 ? text : text[..eq]] = eq < 0 ? string.Empty : text[(eq + 1)..];
             }
         }
 
@@ -119,6 +119,6 @@ internal static class Compose
 
     public static IReadOnlyList<string> List(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(key, out var value) && value is YamlSequenceNode seq
-            ? [.. seq.Children.Cast<YamlScalarNode>().Select(s => s.Value ?? "")]
+            ? [.. seq.Children.Cast<YamlScalarNode>().Select(s => s.Value ?? string.Empty)]
             : [];
 }

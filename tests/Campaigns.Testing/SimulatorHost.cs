@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Campaigns.Simulator;
 using Campaigns.Simulator.Endpoints;
 using Campaigns.Simulator.Pipeline;
-using Campaigns.Simulator;
 using Campaigns.TencentCall;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -76,16 +76,17 @@ public sealed class TemporalDevServer : IAsyncDisposable
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) => log.Dispose();
         var started = process;
-        await Eventually.TrueAsync(async () =>
-        {
-            if (started.HasExited)
+        await Eventually.TrueAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"the dev server exited with {started.ExitCode}: {await File.ReadAllTextAsync(LogPath).ConfigureAwait(false)}");
-            }
+                if (started.HasExited)
+                {
+                    throw new InvalidOperationException($"the dev server exited with {started.ExitCode}: {await File.ReadAllTextAsync(LogPath).ConfigureAwait(false)}");
+                }
 
-            var (exit, _, _) = await TemporalCli.RunAsync(["operator", "namespace", "describe", "--address", Address, "--namespace", "default"]).ConfigureAwait(false);
-            return exit == 0;
-        }, "the Temporal dev server answers", 90).ConfigureAwait(false);
+                var (exit, _, _) = await TemporalCli.RunAsync(["operator", "namespace", "describe", "--address", Address, "--namespace", "default"]).ConfigureAwait(false);
+                return exit == 0;
+            }, "the Temporal dev server answers", 90).ConfigureAwait(false);
     }
 
     /// <summary>Stops the server as an operator does (SIGTERM, then waits for it to exit); its database file stays.</summary>

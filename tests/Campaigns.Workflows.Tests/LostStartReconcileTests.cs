@@ -1,5 +1,5 @@
-using Campaigns.Simulator.Pipeline;
 using Campaigns.Simulator;
+using Campaigns.Simulator.Pipeline;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;

@@ -3,11 +3,11 @@ using Campaigns.Activities.Budget;
 using Campaigns.Activities.Caps;
 using Campaigns.Activities.Records;
 using Campaigns.Activities.Watching;
-using Campaigns.Storage.Model;
 using Campaigns.Storage;
+using Campaigns.Storage.Model;
+using Campaigns.TencentCall;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
-using Campaigns.TencentCall;
 using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
 using Microsoft.Extensions.Logging;
@@ -35,7 +35,6 @@ public sealed partial class BatchRunner(
     TimeProvider time,
     ILogger<BatchRunner> logger)
 {
-
     /// <summary>Runs the batch to the end (or to a cancel) and returns one result per attempt.</summary>
     public async Task<BatchResult> RunAsync(BatchInput input, BatchContext context)
     {

@@ -244,8 +244,8 @@ internal sealed class FleetInstanceSlot : IDisposable
         }
 
         public override string ToString() =>
-            MemberId + (Quiet is { } q ? FormattableString.Invariant($" quiet={q.ToUnixTimeMilliseconds()}") : "")
-            + (Opens is { } o ? FormattableString.Invariant($" opens={o.ToUnixTimeMilliseconds()}") : "")
-            + (Quiet is not null || Opens is not null ? " ." : "");
+            MemberId + (Quiet is { } q ? FormattableString.Invariant($" quiet={q.ToUnixTimeMilliseconds()}") : string.Empty)
+            + (Opens is { } o ? FormattableString.Invariant($" opens={o.ToUnixTimeMilliseconds()}") : string.Empty)
+            + (Quiet is not null || Opens is not null ? " ." : string.Empty);
     }
 }

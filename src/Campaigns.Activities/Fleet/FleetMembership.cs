@@ -195,7 +195,7 @@ public sealed partial class FleetMembership : BackgroundService, IHostedLifecycl
         slot = FleetInstanceSlot.TryTake(directory, share.MemberId, time, out var problem);
         if (slot is null)
         {
-            LogNoSlot(share.MemberId, problem ?? "");
+            LogNoSlot(share.MemberId, problem ?? string.Empty);
             return;
         }
 

@@ -1,6 +1,6 @@
 using Campaigns.Activities.Caps;
-using Campaigns.TencentCall.Models;
 using Campaigns.TencentCall;
+using Campaigns.TencentCall.Models;
 
 namespace Campaigns.Activities.Records;
 

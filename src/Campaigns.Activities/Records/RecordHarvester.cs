@@ -1,8 +1,8 @@
 using Campaigns.Activities.Budget;
 using Campaigns.Activities.Caps;
+using Campaigns.TencentCall;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
-using Campaigns.TencentCall;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -40,6 +40,7 @@ public sealed partial class RecordHarvester : IDisposable
         [ApiGeneration.V4] = new(StringComparer.Ordinal),
         [ApiGeneration.V1] = new(StringComparer.Ordinal),
     };
+
     private readonly Lock sync = new();
     private readonly CancellationTokenSource stopping = new();
     private Task? pump;

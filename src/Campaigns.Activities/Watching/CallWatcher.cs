@@ -1,9 +1,9 @@
 using Campaigns.Activities.Budget;
 using Campaigns.Activities.Caps;
+using Campaigns.TencentCall;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Http;
 using Campaigns.TencentCall.Models;
-using Campaigns.TencentCall;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

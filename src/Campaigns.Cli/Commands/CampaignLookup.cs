@@ -48,7 +48,7 @@ internal static class CampaignLookup
     public static CliException NotFound(CliContext context, string campaignId, Exception? inner) => new(
         ExitCodes.Failed,
         $"no campaign {campaignId}: workflow {CampaignSearch.WorkflowIdOf(campaignId)}" +
-        (ScheduledCampaigns.RunWorkflowIdOfCampaign(campaignId) is { } run ? $" (nor {run}, a run of a schedule)" : "") +
+        (ScheduledCampaigns.RunWorkflowIdOfCampaign(campaignId) is { } run ? $" (nor {run}, a run of a schedule)" : string.Empty) +
         $" does not exist in namespace {context.Settings.Namespace} at {context.Settings.Address}",
         "check the id (`campaigns list`), --namespace and --address",
         inner);

@@ -112,7 +112,7 @@ internal static class ListCommand
         return string.Join(" AND ", clauses);
     }
 
-    private static string Time(DateTime? t) => t?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "";
+    private static string Time(DateTime? t) => t?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? string.Empty;
 
     /// <summary>One campaign in the list.</summary>
     internal sealed record Row(string CampaignId, string Status, string Execution, string WorkflowId, string RunId, DateTime StartedAt, DateTime? ClosedAt)

@@ -143,10 +143,10 @@ internal static class ScheduleCommands
                 var last = row.RecentRuns.Count > 0 ? row.RecentRuns[^1] : null;
                 table.AddRow(
                     Markup.Escape(row.ScheduleId),
-                    Markup.Escape(row.Cron is null ? "?" : row.Cron + (row.TimeZone is null ? "" : $" ({row.TimeZone})")),
+                    Markup.Escape(row.Cron is null ? "?" : row.Cron + (row.TimeZone is null ? string.Empty : $" ({row.TimeZone})")),
                     row.Paused ? "[yellow]paused[/]" : "[green]active[/]",
-                    row.NextRuns.Count > 0 ? Time(row.NextRuns[0].UtcDateTime) : "",
-                    last is null ? "" : $"{Time(last.ScheduledAt.UtcDateTime)} ({Markup.Escape(last.CampaignId ?? last.WorkflowId)})");
+                    row.NextRuns.Count > 0 ? Time(row.NextRuns[0].UtcDateTime) : string.Empty,
+                    last is null ? string.Empty : $"{Time(last.ScheduledAt.UtcDateTime)} ({Markup.Escape(last.CampaignId ?? last.WorkflowId)})");
             }
 
             context.Io.Console.Write(table);
@@ -231,7 +231,7 @@ internal static class ScheduleCommands
 
             var runs = (schedule.Info?.RecentActions ?? []).Select(a =>
             {
-                var workflowId = (a.Action as ScheduleActionExecutionStartWorkflow)?.WorkflowId ?? "";
+                var workflowId = (a.Action as ScheduleActionExecutionStartWorkflow)?.WorkflowId ?? string.Empty;
                 var campaignId = ScheduledCampaigns.TryParseRun(schedule.Id, workflowId, out var c, out _) ? c : null;
                 return new Run(new DateTimeOffset(DateTime.SpecifyKind(a.ScheduledAt, DateTimeKind.Utc)), campaignId, workflowId);
             }).ToList();

@@ -45,7 +45,7 @@ public sealed class CallBook(SimulatorOptions options, VirtualClock clock, Calle
             Callees = callees,
             UserData = userData,
             MediaType = mediaType,
-            RoomId = roomId ?? "",
+            RoomId = roomId ?? string.Empty,
             RoomIdType = roomIdType ?? 0,
             PlacedAt = time.GetUtcNow(), // the wall clock (a test may give a clock that follows skipped workflow time)
             Start = start,

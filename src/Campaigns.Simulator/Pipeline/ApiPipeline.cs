@@ -9,7 +9,7 @@ namespace Campaigns.Simulator.Pipeline;
 public sealed record Answer(long Code, string Info, object? Payload)
 {
     /// <summary>Success with a payload (or none).</summary>
-    public static Answer Ok(object? payload = null) => new(0, "", payload);
+    public static Answer Ok(object? payload = null) => new(0, string.Empty, payload);
 
     /// <summary>A vendor error.</summary>
     public static Answer Error(long code, string info) => new(code, info, null);
@@ -116,7 +116,7 @@ public sealed class ApiPipeline(SimulatorOptions options, UserSigGate gate, Requ
         }
         catch (Exception e) when (e is JsonException or ArgumentException or OverflowException or FormatException or InvalidOperationException)
         {
-            var field = (e as JsonException)?.Path is { Length: > 0 } path ? path + ": " : "";
+            var field = (e as JsonException)?.Path is { Length: > 0 } path ? path + ": " : string.Empty;
             return v4 ? Answer.Error(101002, "invalid parameter: " + field + e.Message)
                 : Answer.Error(70001, "Invalid request parameters: " + field + e.Message);
         }

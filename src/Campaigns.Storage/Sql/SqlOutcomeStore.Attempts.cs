@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>Call attempts: the intent written before dialing, and reading attempts back (by key, by state, stale).</summary>
+/// <content>Call attempts: the intent written before dialing, and reading attempts back (by key, by state, stale).</content>
 internal abstract partial class SqlOutcomeStore
 {
     protected const string AttemptColumns =
@@ -178,7 +178,7 @@ internal abstract partial class SqlOutcomeStore
               AND attempt_key > @after
             ORDER BY attempt_key LIMIT @limit
             """,
-            new { unknown = Names.Of(AttemptState.Unknown), changedBefore, intendedSince, after = afterAttemptKey ?? "", limit },
+            new { unknown = Names.Of(AttemptState.Unknown), changedBefore, intendedSince, after = afterAttemptKey ?? string.Empty, limit },
             tx,
             ct)).ConfigureAwait(false)], cancellationToken);
     }

@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>The ledger of the vendor's call callbacks: insert-or-ignore on the natural key, read back in event order.</summary>
+/// <content>The ledger of the vendor's call callbacks: insert-or-ignore on the natural key, read back in event order.</content>
 internal abstract partial class SqlOutcomeStore
 {
     public Task<CallEventsAppended> AppendCallEventsAsync(IReadOnlyList<CallEvent> events, CancellationToken cancellationToken = default)

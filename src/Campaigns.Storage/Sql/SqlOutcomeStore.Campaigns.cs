@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>Campaigns (status only moves forward) and progress counts.</summary>
+/// <content>Campaigns (status only moves forward) and progress counts.</content>
 internal abstract partial class SqlOutcomeStore
 {
     private const string SelectCampaign = "SELECT campaign_id, workflow_id, run_id, definition, status, created_at, updated_at, totals FROM campaigns WHERE campaign_id = @campaignId";

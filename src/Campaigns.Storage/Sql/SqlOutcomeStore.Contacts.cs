@@ -5,10 +5,10 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>
+/// <content>
 /// The contact policy (see <see cref="IOutcomeStore.ClaimDialCappedAsync"/>):
 /// the app's policy row, the callee → attempt index every claim writes (callee_contacts), and the capped claim.
-/// </summary>
+/// </content>
 internal abstract partial class SqlOutcomeStore
 {
     // What counts against a cap: claimed, whatever came of it since, unless nothing was placed (failed) or the claim
@@ -162,7 +162,7 @@ internal abstract partial class SqlOutcomeStore
     private async Task<DateTimeOffset?> CappedUntilAsync(
         DbConnection conn, DbTransaction? tx, IReadOnlyList<string> callees, IReadOnlyList<ContactCap> caps, DateTimeOffset now, string? except, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(new { since = now - caps.Max(c => c.Window) - AnswerSlack, except = except ?? "" });
+        var parameters = new DynamicParameters(new { since = now - caps.Max(c => c.Window) - AnswerSlack, except = except ?? string.Empty });
         var contacts = (await conn.QueryAsync<ContactRow>(Cmd(
             $"""
             SELECT l.callee, COALESCE(a.dialed_at, l.contacted_at) AS contacted_at
@@ -247,7 +247,7 @@ internal abstract partial class SqlOutcomeStore
 
     private sealed class ContactRow
     {
-        public string Callee { get; init; } = "";
+        public string Callee { get; init; } = string.Empty;
 
         public DateTimeOffset ContactedAt { get; init; }
     }

@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>The do-not-call list, kept in NFC like every stored callee id.</summary>
+/// <content>The do-not-call list, kept in NFC like every stored callee id.</content>
 internal abstract partial class SqlOutcomeStore
 {
     public Task AddDoNotCallAsync(IEnumerable<string> callees, string? reason = null, CancellationToken cancellationToken = default)
@@ -58,7 +58,7 @@ internal abstract partial class SqlOutcomeStore
                 WHERE callee > @afterCallee
                 ORDER BY callee LIMIT @limit
                 """,
-                new { afterCallee = afterCallee ?? "", limit }, // no callee is empty: "" is before every one
+                new { afterCallee = afterCallee ?? string.Empty, limit }, // no callee is empty: "" is before every one
                 tx,
                 ct)).ConfigureAwait(false);
             return rows.AsList();

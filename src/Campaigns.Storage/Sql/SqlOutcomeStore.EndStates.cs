@@ -3,10 +3,10 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>
+/// <content>
 /// What finishes attempts nobody else will: a found call settled in one transaction, the intents of a cancelled
 /// campaign closed, and the pages of Dialed / Dialing attempts whose batch is gone (issue 18: every end state).
-/// </summary>
+/// </content>
 internal abstract partial class SqlOutcomeStore
 {
     private const string StaleDialed = "'dialed'";
@@ -42,7 +42,7 @@ internal abstract partial class SqlOutcomeStore
         {
             campaignId, errorInfo, now = Time.GetUtcNow(), failed = Names.Of(AttemptState.Failed), intended = Names.Of(AttemptState.Intended),
         });
-        var keys = attemptKeys is null ? "" : " AND " + In("attempt_key", parameters, "keys", [.. attemptKeys.Distinct(StringComparer.Ordinal)]);
+        var keys = attemptKeys is null ? string.Empty : " AND " + In("attempt_key", parameters, "keys", [.. attemptKeys.Distinct(StringComparer.Ordinal)]);
         return InTransactionAsync(Access.OneBatch, (conn, tx, ct) => conn.ExecuteAsync(Cmd(
             $"""
             UPDATE call_attempts SET state = @failed, error_info = @errorInfo, updated_at = @now
@@ -106,7 +106,7 @@ internal abstract partial class SqlOutcomeStore
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         return InTransactionAsync<IReadOnlyList<CallAttempt>>(Access.Read, async (conn, tx, ct) => [.. await conn.QueryAsync<CallAttempt>(Cmd(
             SelectAttempt + $" WHERE {stateClause} AND updated_at < @changedBefore AND attempt_key > @after ORDER BY attempt_key LIMIT @limit",
-            new { changedBefore, after = afterAttemptKey ?? "", limit },
+            new { changedBefore, after = afterAttemptKey ?? string.Empty, limit },
             tx,
             ct)).ConfigureAwait(false)], cancellationToken);
     }

@@ -3,10 +3,10 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>
+/// <content>
 /// The fleet registry (<see cref="IFleetRegistry"/>): one row per worker sharing the vendor's limit. Every
 /// operation reads the database's clock once (<see cref="NowMs"/>) and uses that instant for all its statements.
-/// </summary>
+/// </content>
 internal abstract partial class SqlOutcomeStore : IFleetRegistry
 {
     private const string MemberColumns = "member_id, joined_version, acked_version, heartbeat_ms, expires_ms";

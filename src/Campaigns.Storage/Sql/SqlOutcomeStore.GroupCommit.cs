@@ -3,14 +3,14 @@ using Campaigns.Storage.Model;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>
+/// <content>
 /// Group commit on the per-call path (see <see cref="Coalescer{TItem, TResult}"/>): concurrent single-row
 /// intents, claims, dialed marks and settles each go to the database together. A member's result from the
 /// batch is what its own call would have returned; where the batch's statement did not move a member's row
 /// (a refusal, a repeat, a race) the member runs alone, so every guard and answer is the one-call code's.
 /// The base form runs the members' one-call work in one transaction (SQLite: one writer turn, one sync);
 /// PostgreSQL overrides it with one statement per batch.
-/// </summary>
+/// </content>
 internal abstract partial class SqlOutcomeStore
 {
     /// <summary>At most this many calls go together (a batch's rows stay a small, plan-once row set).</summary>

@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>What a forecast reads (<see cref="ICampaignHistory"/>): earlier campaigns' results, the campaigns dialing now, the fleet's size.</summary>
+/// <content>What a forecast reads (<see cref="ICampaignHistory"/>): earlier campaigns' results, the campaigns dialing now, the fleet's size.</content>
 internal abstract partial class SqlOutcomeStore : ICampaignHistory
 {
     // Enough calls for a mean call length per result; reading every call of large campaigns would take seconds.
@@ -82,7 +82,7 @@ internal abstract partial class SqlOutcomeStore : ICampaignHistory
     // Rows as Dapper fills them (settable properties, snake_case columns).
     private sealed class CallTimes
     {
-        public string Result { get; set; } = "";
+        public string Result { get; set; } = string.Empty;
 
         public DateTimeOffset? StartTime { get; set; }
 
@@ -91,11 +91,11 @@ internal abstract partial class SqlOutcomeStore : ICampaignHistory
 
     private sealed class ActiveRow
     {
-        public string CampaignId { get; set; } = "";
+        public string CampaignId { get; set; } = string.Empty;
 
-        public string Status { get; set; } = "";
+        public string Status { get; set; } = string.Empty;
 
-        public string Definition { get; set; } = "";
+        public string Definition { get; set; } = string.Empty;
 
         public long Targets { get; set; }
 

@@ -5,7 +5,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>Outcomes: guarded bulk upsert, streaming read.</summary>
+/// <content>Outcomes: guarded bulk upsert, streaming read.</content>
 internal abstract partial class SqlOutcomeStore
 {
     private const string UnknownResult = "Unknown";
@@ -144,10 +144,10 @@ internal abstract partial class SqlOutcomeStore
               """;
         var matched =
             $"""
-            SELECT o.*, count(*) OVER ({(perAttempt ? "PARTITION BY o.attempt_key" : "")}) AS matched
+            SELECT o.*, count(*) OVER ({(perAttempt ? "PARTITION BY o.attempt_key" : string.Empty)}) AS matched
             {from}
             {JoinStaged} targets t ON t.campaign_id = a.campaign_id AND t.seq = a.target_seq
-            WHERE {(attemptKey is null ? "" : "a.attempt_key = @attemptKey AND ")}EXISTS (SELECT 1 FROM {CalleesOf("t.callees")} WHERE c.value = o.callee)
+            WHERE {(attemptKey is null ? string.Empty : "a.attempt_key = @attemptKey AND ")}EXISTS (SELECT 1 FROM {CalleesOf("t.callees")} WHERE c.value = o.callee)
               AND ((a.state IN (@dialed, @settled) AND o.call_id = a.call_id)
                 OR (a.state IN (@failed, @skipped) AND o.call_id IS NULL))
             """;

@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>Pending attempts: taken, adopted and handed back under a batch's token (see <see cref="IOutcomeStore.TakePendingAsync"/>).</summary>
+/// <content>Pending attempts: taken, adopted and handed back under a batch's token (see <see cref="IOutcomeStore.TakePendingAsync"/>).</content>
 internal abstract partial class SqlOutcomeStore
 {
     public Task<PendingTake> TakePendingAsync(
@@ -44,7 +44,7 @@ internal abstract partial class SqlOutcomeStore
                     // SKIP LOCKED (PostgreSQL): batches taking at once on several workers each get other rows. The
                     // rows are picked in a CTE, evaluated once: PostgreSQL may run an IN (sub-select … LIMIT) of an
                     // UPDATE more than once, and then update more rows than the limit.
-                    var skip = ForUpdate.Length > 0 ? ForUpdate + " SKIP LOCKED" : "";
+                    var skip = ForUpdate.Length > 0 ? ForUpdate + " SKIP LOCKED" : string.Empty;
                     await conn.ExecuteAsync(Cmd(
                         $"""
                         WITH picked AS (

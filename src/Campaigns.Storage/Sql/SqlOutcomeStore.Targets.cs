@@ -4,7 +4,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>Targets: bulk append with de-duplication, keyset paging.</summary>
+/// <content>Targets: bulk append with de-duplication, keyset paging.</content>
 internal abstract partial class SqlOutcomeStore
 {
     public Task<AddTargetsResult> AddTargetsAsync(string campaignId, IReadOnlyList<IReadOnlyList<string>> targets, CancellationToken cancellationToken = default)

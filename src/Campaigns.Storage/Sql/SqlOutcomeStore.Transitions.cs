@@ -5,7 +5,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>The claim before dialing, and the guarded moves of an attempt after it.</summary>
+/// <content>The claim before dialing, and the guarded moves of an attempt after it.</content>
 internal abstract partial class SqlOutcomeStore
 {
     // Concurrent claims go to the database together (group commit); a claim alone is the statement below.

@@ -4,7 +4,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>Callee time zones and the app's holidays (docs/callee-time-zones.md).</summary>
+/// <content>Callee time zones and the app's holidays (docs/callee-time-zones.md).</content>
 internal abstract partial class SqlOutcomeStore
 {
     public Task<TargetZones> GetTargetZonesAsync(string campaignId, CancellationToken cancellationToken = default) =>
@@ -15,7 +15,7 @@ internal abstract partial class SqlOutcomeStore
                 "SELECT time_zone, count(*) FROM targets WHERE campaign_id = @campaignId GROUP BY time_zone", new { campaignId }, tx, ct)).ConfigureAwait(false)).ToList();
             return new TargetZones([.. rows.Select(r => r.Zone).OfType<string>().Order(StringComparer.Ordinal)], rows.Any(r => r.Zone is null))
             {
-                Counts = rows.ToDictionary(r => r.Zone ?? "", r => r.Count, StringComparer.Ordinal),
+                Counts = rows.ToDictionary(r => r.Zone ?? string.Empty, r => r.Count, StringComparer.Ordinal),
             };
         }, cancellationToken);
 

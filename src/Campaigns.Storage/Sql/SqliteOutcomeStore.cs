@@ -34,7 +34,7 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore, IAsyncDisposable, ID
 
     internal override string Describe { get; }
 
-    protected override string ForUpdate => "";
+    protected override string ForUpdate => string.Empty;
 
     // julianday('now') has millisecond resolution (unixepoch('subsec') needs SQLite 3.42).
     protected override string NowMs => "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)";

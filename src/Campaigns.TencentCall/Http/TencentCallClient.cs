@@ -49,7 +49,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
                 callId: response.CallId);
         }
 
-        var callees = response.CallResult.Select(c => new CalleeStartResult(c.CalleeAccount ?? "", c.ResultCode)).ToList();
+        var callees = response.CallResult.Select(c => new CalleeStartResult(c.CalleeAccount ?? string.Empty, c.ResultCode)).ToList();
         return new StartCallResult(response.CallId, callees, reply.Envelope.RequestId);
     }
 

@@ -26,7 +26,7 @@ public static class CampaignStatuses
 public sealed record CampaignProgress
 {
     /// <summary>The campaign.</summary>
-    public string CampaignId { get; init; } = "";
+    public string CampaignId { get; init; } = string.Empty;
 
     /// <summary>See <see cref="CampaignStatuses"/>.</summary>
     public string Status { get; init; } = CampaignStatuses.Running;

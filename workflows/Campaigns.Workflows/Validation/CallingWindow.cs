@@ -1,7 +1,7 @@
 using System.Globalization;
 using Campaigns.Workflows.Contract;
-using NodaTime.Text;
 using NodaTime;
+using NodaTime.Text;
 
 namespace Campaigns.Workflows.Validation;
 
@@ -68,7 +68,7 @@ public sealed class CallingWindow : ICallingWindow
         var excluded = new HashSet<LocalDate>();
         for (var i = 0; i < spec.ExcludedDates.Count; i++)
         {
-            var parsed = LocalDatePattern.Iso.Parse(spec.ExcludedDates[i] ?? "");
+            var parsed = LocalDatePattern.Iso.Parse(spec.ExcludedDates[i] ?? string.Empty);
             if (parsed.Success)
             {
                 excluded.Add(parsed.Value);
@@ -140,10 +140,10 @@ public sealed class CallingWindow : ICallingWindow
 
     private static LocalTime? Time(string text, string path, List<string> problems)
     {
-        var parsed = LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(text ?? "");
+        var parsed = LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(text ?? string.Empty);
         if (!parsed.Success)
         {
-            parsed = LocalTimePattern.CreateWithInvariantCulture("HH:mm:ss").Parse(text ?? "");
+            parsed = LocalTimePattern.CreateWithInvariantCulture("HH:mm:ss").Parse(text ?? string.Empty);
         }
 
         if (!parsed.Success)
