@@ -161,6 +161,7 @@ public sealed class DemoServices : IAsyncDisposable
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812:Avoid uninstantiated internal classes", Justification = "the host makes it from its registration as IHostLifetime")]
     private sealed class PassiveLifetime : IHostLifetime
     {
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -54,13 +54,13 @@ public static class LiveProgress
                 if (DateTime.UtcNow - lastPrinted >= PlainEvery && !result.IsCompleted)
                 {
                     await PollAsync().ConfigureAwait(false);
-                    Console.Out.WriteLine(PlainLine(workflow, stored, DateTime.UtcNow - started));
+                    await Console.Out.WriteLineAsync(PlainLine(workflow, stored, DateTime.UtcNow - started)).ConfigureAwait(false);
                     lastPrinted = DateTime.UtcNow;
                 }
             }
 
             var final = await FinishAsync().ConfigureAwait(false);
-            Console.Out.WriteLine(PlainLine(final, stored, DateTime.UtcNow - started));
+            await Console.Out.WriteLineAsync(PlainLine(final, stored, DateTime.UtcNow - started)).ConfigureAwait(false);
             return final;
         }
 

@@ -13,14 +13,14 @@ internal static partial class CampaignBench
     public static async Task RunCallbacksAsync(int targets, CallMix mix, string command)
     {
         var temporalAddress = Need("TEMPORAL_ADDRESS");
-        var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        var loadBefore = (await File.ReadAllTextAsync("/proc/loadavg")).Trim();
         var callees = Enumerable.Range(1, targets).Select(i => "b" + i.ToString("D6", CultureInfo.InvariantCulture)).ToList();
         Console.WriteLine($"campaign benchmark, callbacks off then on: {targets} targets, {mix.Name} calls");
 
         var off = new Computed(await RunDurableAsync(temporalAddress, callees, mix, redial: false, callbacks: false), targets);
         var onRun = await RunDurableAsync(temporalAddress, callees, mix, redial: false, callbacks: true);
         var on = new Computed(onRun, targets);
-        var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+        var loadAfter = (await File.ReadAllTextAsync("/proc/loadavg")).Trim();
 
         var ic = CultureInfo.InvariantCulture;
         string F(double v, string format) => double.IsNaN(v) ? "n/a" : v.ToString(format, ic);

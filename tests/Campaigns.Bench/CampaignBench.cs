@@ -82,7 +82,7 @@ internal static partial class CampaignBench
     public static async Task RunAsync(int targets, CallMix mix, bool withPlain, string command, bool redial = false, bool groupCommit = true)
     {
         var temporalAddress = Need("TEMPORAL_ADDRESS");
-        var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        var loadBefore = (await File.ReadAllTextAsync("/proc/loadavg")).Trim();
         var callees = Enumerable.Range(1, targets).Select(i => "b" + i.ToString("D6", CultureInfo.InvariantCulture)).ToList();
         Console.WriteLine($"campaign benchmark: {targets} targets, {mix.Name} calls, start limit {Budget}/s (worker headroom {Headroom}: {Share}/s)");
 
@@ -93,7 +93,7 @@ internal static partial class CampaignBench
             plain = await RunPlainAsync(callees, mix);
         }
 
-        var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+        var loadAfter = (await File.ReadAllTextAsync("/proc/loadavg")).Trim();
         Print(targets, mix, durable, plain, command, loadBefore, loadAfter);
     }
 
@@ -269,14 +269,14 @@ internal static partial class CampaignBench
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            if (reader.IsDBNull(1))
+            if (await reader.IsDBNullAsync(1))
             {
                 continue;
             }
 
             var at = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc));
             times.Add(at);
-            if (!reader.IsDBNull(0))
+            if (!await reader.IsDBNullAsync(0))
             {
                 byCall[reader.GetString(0)] = at;
             }
@@ -355,7 +355,9 @@ internal static partial class CampaignBench
             {
                 try
                 {
+#pragma warning disable VSTHRD002 // a Timer callback cannot await; it blocks a pool thread for one request every 30 s
                     var summary = simulator.SummaryAsync().GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [{name}] {clock.Elapsed.TotalSeconds:F0} s: {summary.Rings} of {targets} rung"));
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

@@ -120,5 +120,6 @@ public sealed class SimulatorHost : IAsyncDisposable
         await app.DisposeAsync().ConfigureAwait(false);
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812:Avoid uninstantiated internal classes", Justification = "made by the JSON deserializer (GetFromJsonAsync<ClockAnswer>)")]
     private sealed record ClockAnswer(DateTimeOffset Now, double TimeScale);
 }

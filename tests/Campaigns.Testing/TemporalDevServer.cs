@@ -67,7 +67,9 @@ public sealed class TemporalDevServer : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
+#pragma warning disable CA2000 // the log lives as long as the process it records; AutoFlush loses nothing when it is not closed
         var log = new StreamWriter(LogPath, append: true) { AutoFlush = true };
+#pragma warning restore CA2000
         process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);

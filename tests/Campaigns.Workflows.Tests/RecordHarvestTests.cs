@@ -34,8 +34,8 @@ public sealed class RecordHarvestTests(TemporalServer temporal)
         var id = CampaignHarness.NewId();
         var callees = Enumerable.Range(1, 300).Select(i => $"h{i:D3}").ToList();
 
-        var result = await h.Campaigns.StartAsync(new CampaignSpec { CampaignId = id, RobotAccount = "robot", Callees = callees, RingTimeoutMs = 10_000 })
-            .ContinueWith(t => t.Result.GetResultAsync()).Unwrap();
+        var handle = await h.Campaigns.StartAsync(new CampaignSpec { CampaignId = id, RobotAccount = "robot", Callees = callees, RingTimeoutMs = 10_000 });
+        var result = await handle.GetResultAsync();
 
         Assert.Equal(CampaignStatuses.Completed, result.Status);
         Assert.Equal(300, result.Finished);

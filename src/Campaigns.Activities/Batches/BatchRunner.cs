@@ -93,7 +93,7 @@ public sealed partial class BatchRunner(
             work[i] = RunOneAsync(input, attempts[i], targets[attempts[i].TargetSeq], context, finished);
         }
 
-        return AllResults(work);
+        return AllResultsAsync(work);
     }
 
     private async Task<ItemResult> RunOneAsync(
@@ -113,7 +113,7 @@ public sealed partial class BatchRunner(
     // Task.WhenAll's outcome (every task ended; the first fault in order, else a cancel, else the results in order)
     // without holding the tasks: each slot lets its task go as it ends, so the async state of a finished attempt is
     // collected while the rest of the batch still runs.
-    private static async Task<ItemResult[]> AllResults(Task<ItemResult>[] work)
+    private static async Task<ItemResult[]> AllResultsAsync(Task<ItemResult>[] work)
     {
         var results = new ItemResult[work.Length];
         var faults = new Exception?[work.Length];
@@ -130,7 +130,9 @@ public sealed partial class BatchRunner(
             {
                 cancelled = true;
             }
+#pragma warning disable CA1031 // each fault is kept and reported with the others, none lost
             catch (Exception e)
+#pragma warning restore CA1031
             {
                 faults[i] = e;
             }

@@ -121,7 +121,9 @@ internal sealed class FleetInstanceSlot : IDisposable
         for (var slot = 0; slot < MaxSlots; slot++)
         {
             var path = Path.Combine(directory, $"slot-{slot}.lock");
+#pragma warning disable CA2000 // the slot takes the file (held for the process's life); every path that gives it up disposes it
             var file = TryLock(path);
+#pragma warning restore CA2000
             if (file is null)
             {
                 continue; // a live process holds it
@@ -130,7 +132,9 @@ internal sealed class FleetInstanceSlot : IDisposable
             try
             {
                 var takenAt = time.GetUtcNow();
+#pragma warning disable CA2000 // disposed in the branch; null (the usual case) holds nothing
                 if (TryLock(path) is { } second)
+#pragma warning restore CA2000
                 {
                     // A second exclusive open succeeded: locks are off (DOTNET_SYSTEM_IO_DISABLEFILELOCKING) or not
                     // supported here, and a taken slot would prove nothing.

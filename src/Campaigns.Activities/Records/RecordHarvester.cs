@@ -154,7 +154,9 @@ public sealed partial class RecordHarvester : IDisposable
             {
                 return;
             }
+#pragma warning disable CA1031 // the harvester loop must survive: the next round tries again
             catch (Exception e)
+#pragma warning restore CA1031
             {
                 CampaignMetrics.LoopRestarted("record_harvester");
                 LogRoundFailed(e.Message); // the waiters stay; the next round tries again

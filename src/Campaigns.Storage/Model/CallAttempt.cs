@@ -43,7 +43,7 @@ public sealed record CallAttempt
     /// <summary>The target's sequence number.</summary>
     public int TargetSeq { get; init; }
 
-    /// <summary>1 for the first dial, 2 for the first redial…</summary>
+    /// <summary>1 for the first dial, 2 for the first redial, and so on.</summary>
     public int AttemptNo { get; init; }
 
     /// <summary>Where the attempt stands.</summary>

@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>
+/// <content>
 /// Group commit on PostgreSQL: a batch of claims, dialed marks or settles is one statement (one round trip,
 /// atomic without BEGIN) over the members' rows passed as one jsonb document, so PostgreSQL keeps one plan
 /// whatever the batch's size. It moves only what each member's own statement would move (the same guards, per
@@ -15,7 +15,7 @@ namespace Campaigns.Storage.Sql;
 /// racing writer got there first) and holds it there until the statement ends, so the UPDATE moves exactly the
 /// rows locked. The UPDATE does not test the state again: given it, PostgreSQL read the whole partial index of
 /// open attempts (call_attempts_open) to intersect it with the keys.
-/// </summary>
+/// </content>
 internal sealed partial class PostgresOutcomeStore
 {
     private static readonly string MovedColumns = string.Join(", ", AttemptColumns.Split(',').Select(c => "a." + c.Trim()));
@@ -29,7 +29,7 @@ internal sealed partial class PostgresOutcomeStore
         {
             return plain.Count == 0
                 ? Task.FromResult<IReadOnlyList<DialClaim?>>([.. calls.Select(_ => (DialClaim?)null)])
-                : Together(plain, calls, cancellationToken);
+                : TogetherAsync(plain, calls, cancellationToken);
         }
 
         return InTransactionAsync<IReadOnlyList<DialClaim?>>(Access.OneBatch, async (conn, tx, ct) =>
@@ -73,7 +73,7 @@ internal sealed partial class PostgresOutcomeStore
             return [.. calls.Select(c => moved.TryGetValue(c.Key, out var a) ? new DialClaim(true, a) : null)];
         }, cancellationToken);
 
-        async Task<IReadOnlyList<DialClaim?>> Together(List<ClaimCall> plain, IReadOnlyList<ClaimCall> all, CancellationToken ct)
+        async Task<IReadOnlyList<DialClaim?>> TogetherAsync(List<ClaimCall> plain, IReadOnlyList<ClaimCall> all, CancellationToken ct)
         {
             var claimed = await ClaimTogetherAsync(plain, ct).ConfigureAwait(false);
             var byKey = plain.Select((c, i) => (c.Key, Claim: claimed[i])).ToDictionary(p => p.Key, p => p.Claim, StringComparer.Ordinal);

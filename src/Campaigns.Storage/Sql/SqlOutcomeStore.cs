@@ -216,7 +216,9 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
         }
         catch (OperationCanceledException)
         {
+#pragma warning disable CA1849 // OnlyOnRanToCompletion: the task has its result when the continuation reads it
             _ = opening.ContinueWith(t => t.Result.DisposeAsync(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+#pragma warning restore CA1849
             throw;
         }
     }

@@ -21,7 +21,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
             throw new TencentCallValidationException(TencentApi.StartCallByRobot, problems);
         }
 
-        var reply = await transport.PostV4<V4StartCallRequest, V4StartCallResponse>(
+        var reply = await transport.PostV4Async<V4StartCallRequest, V4StartCallResponse>(
             TencentApi.StartCallByRobot, CallEngine + "start_call_by_robot", WireMapper.ToWire(request!), cancellationToken).ConfigureAwait(false);
         var response = reply.Envelope.Response;
         if (string.IsNullOrEmpty(response?.CallId))
@@ -56,7 +56,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
     public async Task<CallStatus> GetCallInfoAsync(string callId, CancellationToken cancellationToken = default)
     {
         RequireCallId(callId, TencentApi.GetCallInfo);
-        var reply = await transport.PostV4<V4CallIdRequest, V4CallInfoResponse>(
+        var reply = await transport.PostV4Async<V4CallIdRequest, V4CallInfoResponse>(
             TencentApi.GetCallInfo, CallEngine + "get_call_info", new V4CallIdRequest { CallId = callId }, cancellationToken,
             settledIsAnswer: true).ConfigureAwait(false);
         if (reply.Settled)
@@ -73,7 +73,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
     public async Task<bool> EndCallAsync(string callId, CancellationToken cancellationToken = default)
     {
         RequireCallId(callId, TencentApi.EndCall);
-        var reply = await transport.PostV4<V4CallIdRequest, V4Empty>(
+        var reply = await transport.PostV4Async<V4CallIdRequest, V4Empty>(
             TencentApi.EndCall, CallEngine + "end_call", new V4CallIdRequest { CallId = callId }, cancellationToken,
             settledIsAnswer: true).ConfigureAwait(false);
         return !reply.Settled;
@@ -151,7 +151,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
 
     private async Task<CallRecord> GetRecordV4Async(string callId, CancellationToken cancellationToken)
     {
-        var reply = await transport.PostV4<V4CallIdRequest, V4RecordResponse>(
+        var reply = await transport.PostV4Async<V4CallIdRequest, V4RecordResponse>(
             TencentApi.GetRecordByCallId, CallRecordV4 + "get_record_by_callid", new V4CallIdRequest { CallId = callId }, cancellationToken)
             .ConfigureAwait(false);
 
@@ -164,7 +164,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
 
     private async Task<CallRecord> GetRecordV1Async(string callId, CancellationToken cancellationToken)
     {
-        var reply = await transport.PostV1<V1CallIdRequest, V1Record>(
+        var reply = await transport.PostV1Async<V1CallIdRequest, V1Record>(
             TencentApi.GetRecordByCallId, RecordsV1 + "get_record_by_callId", new V1CallIdRequest { CallId = callId }, cancellationToken)
             .ConfigureAwait(false);
 
@@ -188,7 +188,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
             CallResult = filter.Result?.ToString(),
             CallType = filter.CallType switch { CallKind.OneToOne => "SingleCall", CallKind.Group => "MultiCall", _ => null },
         };
-        var reply = await transport.PostV4<V4RecordFilterRequest, V4RecordPageResponse>(
+        var reply = await transport.PostV4Async<V4RecordFilterRequest, V4RecordPageResponse>(
             TencentApi.GetRecordsByFilter, CallRecordV4 + "get_record_by_filter", body, cancellationToken).ConfigureAwait(false);
         var page = reply.Envelope.Response
             ?? throw NoPayload(TencentApi.GetRecordsByFilter, ApiGeneration.V4, "Response", reply.Envelope.RequestId);
@@ -208,7 +208,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
             CallResult = filter.Result is { } result ? SnakeCase(result.ToString()) : null,
             CallType = filter.CallType switch { CallKind.OneToOne => "single", CallKind.Group => "group", _ => null },
         };
-        var reply = await transport.PostV1<V1FilterRequest, V1RecordPage>(
+        var reply = await transport.PostV1Async<V1FilterRequest, V1RecordPage>(
             TencentApi.GetRecordsByFilter, RecordsV1 + "get_records_by_filter", body, cancellationToken).ConfigureAwait(false);
         var page = reply.Envelope.Data
             ?? throw NoPayload(TencentApi.GetRecordsByFilter, ApiGeneration.V1, "data", reply.Envelope.RequestId);

@@ -103,7 +103,7 @@ public sealed class V1Record
     [JsonPropertyName("callType")]
     public string? CallType { get; set; }
 
-    /// <summary>normal_end, reject, …</summary>
+    /// <summary>How the call ended, in the vendor's words: normal_end, reject and the like.</summary>
     [JsonPropertyName("callResult")]
     public string? CallResult { get; set; }
 

@@ -85,7 +85,7 @@ public sealed class V4CallRecord
     [JsonPropertyName("AcceptTime")]
     public long AcceptTime { get; set; }
 
-    /// <summary>NormalEnd, Reject, …</summary>
+    /// <summary>How the call ended, in the vendor's words: NormalEnd, Reject and the like.</summary>
     [JsonPropertyName("CallResult")]
     public string? CallResult { get; set; }
 

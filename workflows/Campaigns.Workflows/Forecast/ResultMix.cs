@@ -63,7 +63,7 @@ public sealed record ResultMix
     /// Parses <c>NormalEnd=58.7,NotAnswer=19.6,…</c> (percentages or fractions: normalised either way; result names
     /// case-insensitive). Every problem is added to <paramref name="problems"/> naming <paramref name="field"/>; null when invalid.
     /// </summary>
-    public static ResultMix? Parse(string text, List<string> problems, string field = "--mix")
+    public static ResultMix? Parse(string text, ICollection<string> problems, string field = "--mix")
     {
         ArgumentNullException.ThrowIfNull(problems);
         var before = problems.Count;

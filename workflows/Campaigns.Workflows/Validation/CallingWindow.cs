@@ -28,7 +28,7 @@ public sealed class CallingWindow : ICallingWindow
     }
 
     /// <summary>Parses a window, adding every problem (by JSON path) to <paramref name="problems"/>; null when invalid.</summary>
-    public static CallingWindow? Parse(CallingWindowSpec spec, List<string> problems, string path = "$.callingWindow")
+    public static CallingWindow? Parse(CallingWindowSpec spec, ICollection<string> problems, string path = "$.callingWindow")
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(problems);
@@ -138,7 +138,7 @@ public sealed class CallingWindow : ICallingWindow
 
     private bool OpenOn(LocalDate date) => days.Contains(date.DayOfWeek) && !excluded.Contains(date);
 
-    private static LocalTime? Time(string text, string path, List<string> problems)
+    private static LocalTime? Time(string text, string path, ICollection<string> problems)
     {
         var parsed = LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(text ?? string.Empty);
         if (!parsed.Success)
