@@ -275,7 +275,7 @@ public sealed record OutcomeExportRow
     /// <summary>Attempt number.</summary>
     public int AttemptNo { get; init; }
 
-    /// <summary>The callee.</summary>
+    /// <summary>The account called: one member of the target's callees.</summary>
     public string Callee { get; init; } = string.Empty;
 
     /// <summary>Tencent's CallId.</summary>

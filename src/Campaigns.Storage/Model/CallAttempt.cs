@@ -37,7 +37,7 @@ public sealed record CallAttempt
     /// <summary>Unique, short key (16 characters) carried in the call's UserData.</summary>
     public required string AttemptKey { get; init; }
 
-    /// <summary>The campaign.</summary>
+    /// <summary>Id of the campaign whose target this attempt dials.</summary>
     public required string CampaignId { get; init; }
 
     /// <summary>The target's sequence number.</summary>

@@ -70,7 +70,7 @@ public sealed record MemberState(string Member, string Action, long EventTimeMs)
 /// <summary>What the ledger knows of one call, whatever order its events arrived in.</summary>
 public sealed record CallLedgerState
 {
-    /// <summary>The call.</summary>
+    /// <summary>The vendor's id of the call the callback is about.</summary>
     public required string CallId { get; init; }
 
     /// <summary>Whether an end event is in the ledger.</summary>

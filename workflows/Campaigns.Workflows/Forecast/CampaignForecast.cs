@@ -6,7 +6,7 @@ namespace Campaigns.Workflows.Forecast;
 /// </summary>
 public sealed record CampaignForecast
 {
-    /// <summary>The campaign's id.</summary>
+    /// <summary>Id of the campaign forecast, from its spec.</summary>
     public required string CampaignId { get; init; }
 
     /// <summary>When the forecast starts the campaign (now, unless told otherwise).</summary>
