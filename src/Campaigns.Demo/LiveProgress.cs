@@ -116,10 +116,12 @@ public static class LiveProgress
         ArgumentNullException.ThrowIfNull(workflow);
         var results = string.Join(", ", (stored?.OutcomesByResult ?? new Dictionary<string, long>())
             .OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
+#pragma warning disable SA1118 // one invariant-culture interpolation split over lines; a local string would lose string.Create's culture
         return string.Create(
             CultureInfo.InvariantCulture,
             $"[{elapsed:m\\:ss}] {workflow.Status}: {workflow.Finished}/{workflow.Targets} targets finished, {CallsPlaced(stored)} calls placed, "
             + $"{Outcomes(stored)} outcomes stored: {results}");
+#pragma warning restore SA1118
     }
 
     private static long CallsPlaced(Progress? stored) =>

@@ -59,11 +59,15 @@ public sealed class OutcomeReport
         {
             table.AddRow(
                 new Markup($"[{ResultColors.Of("Skipped").ToMarkup()}]Skipped[/] [grey](do-not-call, never rung)[/]"),
-                new Text(Skipped.Count.ToString(CultureInfo.InvariantCulture)), new Text(string.Empty), new Text("0"));
+                new Text(Skipped.Count.ToString(CultureInfo.InvariantCulture)),
+                new Text(string.Empty),
+                new Text("0"));
         }
 
         table.AddRow(
-            new Markup("[bold]all[/]"), new Text((last.Count + Skipped.Count).ToString(CultureInfo.InvariantCulture)), new Text(string.Empty),
+            new Markup("[bold]all[/]"),
+            new Text((last.Count + Skipped.Count).ToString(CultureInfo.InvariantCulture)),
+            new Text(string.Empty),
             new Text(Rows.Count.ToString(CultureInfo.InvariantCulture)));
         return table;
     }

@@ -20,6 +20,9 @@ namespace Campaigns.Bench;
 /// <summary>The calls a campaign benchmark meets: the simulator's settings and the campaign's ring timeout.</summary>
 internal sealed record CallMix(string Name, string Description, int RingTimeoutMs, double RecordDelaySeconds, IReadOnlyList<string> SimulatorSettings)
 {
+    private const string ProductionDescription = "the simulator's defaults: ring 2–20 s, talk 5–60 s; answer 60 %, reject 10 %, busy 10 %, "
+        + "NotAnswer 15 % + Offline 5 % ring the whole timeout, not rung 1 %; record median 5 s after the end (spread 0.5), 2 % 1–10 min late, 1 % never";
+
     /// <summary>
     /// The simulator's own defaults (SimulatorOptions): rings 2–20 s before an answer or a reject, talks 5–60 s,
     /// 15 % NotAnswer and 5 % Offline ring out the timeout, 10 % busy, 1 % not rung; records a median 5 s after
@@ -27,15 +30,18 @@ internal sealed record CallMix(string Name, string Description, int RingTimeoutM
     /// </summary>
     public static CallMix Production(int targets) => new(
         "production",
-        "the simulator's defaults: ring 2–20 s, talk 5–60 s; answer 60 %, reject 10 %, busy 10 %, NotAnswer 15 % + Offline 5 % ring the whole timeout, "
-        + "not rung 1 %; record median 5 s after the end (spread 0.5), 2 % 1–10 min late, 1 % never",
-        30_000, 5, Limits(targets, ["--Simulator:TimeScale=1"]));
+        ProductionDescription,
+        30_000,
+        5,
+        Limits(targets, ["--Simulator:TimeScale=1"]));
 
     /// <summary>Short calls, so the campaign's length is its dispatch: ring 1–2 s, talk 1–2 s, record 1 s after the end, none late or missing.</summary>
     public static CallMix Short(int targets) => new(
         "short",
         "short calls: ring 1–2 s, talk 1–2 s, no Offline or NotAnswer callees; record 1 s after the end (no spread, none late or missing)",
-        10_000, 1, Limits(
+        10_000,
+        1,
+        Limits(
             targets,
         [
             "--Simulator:TimeScale=1",
@@ -99,8 +105,15 @@ internal static partial class CampaignBench
 
     /// <summary>What one run left behind, from which every figure is computed.</summary>
     private sealed record RunFigures(
-        string Name, DateTimeOffset T0, List<PlacedCall> Calls, Dictionary<string, DateTimeOffset> OutcomeByCall, List<DateTimeOffset> OutcomeTimes,
-        RequestsSnapshot Requests, long? PeakRss, string RssNote, string Summary)
+        string Name,
+        DateTimeOffset T0,
+        List<PlacedCall> Calls,
+        Dictionary<string, DateTimeOffset> OutcomeByCall,
+        List<DateTimeOffset> OutcomeTimes,
+        RequestsSnapshot Requests,
+        long? PeakRss,
+        string RssNote,
+        string Summary)
     {
         public List<int> EventsPerRun { get; init; } = [];
 
@@ -264,7 +277,8 @@ internal static partial class CampaignBench
             SELECT call_id, CASE WHEN state = 'settled' THEN settled_at ELSE updated_at END
             FROM call_attempts
             WHERE campaign_id = @id AND (state = 'settled' OR state IN ('failed', 'skipped'))
-            """, conn);
+            """,
+            conn);
         cmd.Parameters.AddWithValue("id", campaignId);
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -313,7 +327,8 @@ internal static partial class CampaignBench
         });
         await using var provider = services.BuildServiceProvider();
         var plain = new PlainCampaign(
-            provider.GetRequiredService<ITencentCallClient>(), Share,
+            provider.GetRequiredService<ITencentCallClient>(),
+            Share,
             new PlainCampaign.Timing(FirstPollSeconds, MaxPollSeconds, mix.RecordDelaySeconds, RecordMaxWaitSeconds));
 
         // The script runs in this process: its peak RSS is this process's VmHWM, reset first where the kernel
@@ -329,7 +344,15 @@ internal static partial class CampaignBench
         var calls = await simulator.CallsAsync();
         var requests = await simulator.RequestsAsync();
         var byCall = plain.OutcomesByCall();
-        return new RunFigures("plain", plain.T0, calls, byCall, [.. byCall.Values], requests, rss, rssNote,
+        return new RunFigures(
+            "plain",
+            plain.T0,
+            calls,
+            byCall,
+            [.. byCall.Values],
+            requests,
+            rss,
+            rssNote,
             $"{wall.TotalSeconds:F1} s wall; {plain.Placed} placed, {plain.Lost} lost, {plain.Recorded} records fetched, {plain.GaveUp} given up after {RecordMaxWaitSeconds:F0} s");
     }
 
@@ -521,10 +544,12 @@ internal static partial class CampaignBench
         Console.WriteLine($"command: {command}");
         Console.WriteLine($"calls: {mix.Description}");
         Console.WriteLine($"simulator: {string.Join(' ', mix.SimulatorSettings)}");
+#pragma warning disable SA1118 // one invariant-culture interpolation split over lines; a local string would lose string.Create's culture
         Console.WriteLine(string.Create(
             ic,
             $"campaign: RingTimeoutMs {mix.RingTimeoutMs}, no redial; worker: defaults but Campaigns:Watch:FirstPollSeconds={FirstPollSeconds}, MaxPollIntervalSeconds={MaxPollSeconds}, "
             + $"RecordDelaySeconds={mix.RecordDelaySeconds}, RecordMaxWaitSeconds={RecordMaxWaitSeconds}, TimeScale=1; plain script: the same watch timings, starts on a timeline at {Share:F0}/s"));
+#pragma warning restore SA1118
         Console.WriteLine();
         Console.WriteLine("| figure | durable | plain | goal |");
         Console.WriteLine("|---|---|---|---|");
@@ -535,7 +560,9 @@ internal static partial class CampaignBench
         Row("peak live calls (started, not yet ended)", $"{d.PeakLive}", p is null ? string.Empty : $"{p.PeakLive}", string.Empty);
         Row(
             "outcome latency, call end → outcome stored (plain: record fetched), p50 / p99 / max",
-            Latency(d), p is null ? string.Empty : Latency(p), string.Empty);
+            Latency(d),
+            p is null ? string.Empty : Latency(p),
+            string.Empty);
         Row("time to 95 % of outcomes", S(d.To95), p is null ? string.Empty : S(p.To95), string.Empty);
         Row("time to 100 % of outcomes (else: outcomes, last one)", To100(d), p is null ? string.Empty : To100(p), string.Empty);
         Row("get_call_info requests per call", F(d.InfoPerCall, "F3"), p is null ? string.Empty : F(p.InfoPerCall, "F3"), "≤ 1.0");
@@ -546,7 +573,9 @@ internal static partial class CampaignBench
         Row("simulator peak RSS (VmHWM)", Mb(durable.SimulatorPeakRss), string.Empty, string.Empty);
         Row(
             $"CPU from workflow start to end, worker / PostgreSQL server (group commit {(durable.GroupCommit ? "on" : "off")}); per call",
-            string.Create(ic, $"{Secs(durable.Cpu.Worker)} / {Secs(durable.Cpu.Postgres)}; {PerCall(durable.Cpu.Worker, d.Placed)} / {PerCall(durable.Cpu.Postgres, d.Placed)}"), string.Empty, string.Empty);
+            string.Create(ic, $"{Secs(durable.Cpu.Worker)} / {Secs(durable.Cpu.Postgres)}; {PerCall(durable.Cpu.Worker, d.Placed)} / {PerCall(durable.Cpu.Postgres, d.Placed)}"),
+            string.Empty,
+            string.Empty);
         Row(
             "continue-as-new: starts in the 10 s after / before each switch ÷ (10 s × share); largest run input",
             durable.Switches.Count == 0 ? "no switch" : string.Create(ic, $"{SwitchDispatch(durable, Share)}; {durable.LargestInput / 1024.0:F1} KB"),
@@ -555,7 +584,8 @@ internal static partial class CampaignBench
         Row(
             "history events per target; largest run's event count",
             durable.EventsPerRun.Count == 0 ? "n/a" : string.Create(ic, $"{durable.EventsPerRun.Sum() / (double)targets:F3} ({durable.EventsPerRun.Sum()} events, {durable.EventsPerRun.Count} runs); largest {durable.EventsPerRun.Max()}"),
-            string.Empty, "≤ 10,240 per run at 100k");
+            string.Empty,
+            "≤ 10,240 per run at 100k");
         Row("workflow start → first ring", durable.FirstRingSteps, string.Empty, "≤ 1 s");
         Row("result", durable.Summary, plain?.Summary ?? string.Empty, string.Empty);
         Console.WriteLine();

@@ -90,7 +90,8 @@ public sealed partial class TemporalServicesTests
             "--db temporal_visibility create",
             "--db temporal_visibility setup-schema -v 0.0",
             "--db temporal_visibility update-schema -d \"$schema/visibility/versioned\"",
-        ], steps);
+        ],
+        steps);
         Assert.Contains("schema=/etc/temporal/schema/postgresql/v12\n", script, StringComparison.Ordinal);
     }
 

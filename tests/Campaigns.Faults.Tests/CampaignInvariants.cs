@@ -92,8 +92,15 @@ public static class CampaignInvariants
                 $"attempt {attempt.AttemptKey} ({attempt.State}) stored call {attempt.CallId}, the simulator placed {call.CallId}");
         }
 
-        var report = new FaultReport(scenario, callees.Count, rings.Values.Sum(), rings.Values.DefaultIfEmpty().Max(),
-            result.ByResult, result.Unresolved, rungButUnresolved, duration);
+        var report = new FaultReport(
+            scenario,
+            callees.Count,
+            rings.Values.Sum(),
+            rings.Values.DefaultIfEmpty().Max(),
+            result.ByResult,
+            result.Unresolved,
+            rungButUnresolved,
+            duration);
         Console.WriteLine(report);
         return report;
     }

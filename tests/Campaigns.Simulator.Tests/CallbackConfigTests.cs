@@ -67,6 +67,8 @@ public sealed class CallbackConfigTests : IAsyncLifetime
     }
 
     private static async Task PlaceAsync(SimulatorHost sim, string callee) =>
-        Assert.Equal(0, RawApi.Code(await RawApi.PostAsync(sim, "v4/call_engine_http_srv/start_call_by_robot",
+        Assert.Equal(0, RawApi.Code(await RawApi.PostAsync(
+            sim,
+            "v4/call_engine_http_srv/start_call_by_robot",
             $$$"""{"Robot_Account":"robot","CalleeList_Account":["{{{callee}}}"],"Timeout":10000,"CallInfo":{"MediaType":"Audio"}}""")));
 }

@@ -70,7 +70,9 @@ public sealed class ExternalSimulator : IDisposable
                 {
                     return false;
                 }
-            }, "the simulator answers", 60).ConfigureAwait(false);
+            },
+            "the simulator answers",
+            60).ConfigureAwait(false);
         return simulator;
     }
 

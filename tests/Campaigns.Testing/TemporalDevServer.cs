@@ -88,7 +88,9 @@ public sealed class TemporalDevServer : IAsyncDisposable
 
                 var (exit, _, _) = await TemporalCli.RunAsync(["operator", "namespace", "describe", "--address", Address, "--namespace", "default"]).ConfigureAwait(false);
                 return exit == 0;
-            }, "the Temporal dev server answers", 90).ConfigureAwait(false);
+            },
+            "the Temporal dev server answers",
+            90).ConfigureAwait(false);
     }
 
     /// <summary>Stops the server as an operator does (SIGTERM, then waits for it to exit); its database file stays.</summary>

@@ -132,7 +132,8 @@ public sealed class CampaignValidatorTests
                 Start = "09:00",
                 End = "20:00",
                 ExcludedDates = ["2026-11-26"],
-            }, problems)!;
+            },
+            problems)!;
 
         Assert.Empty(problems);
         // Wednesday 2026-11-25 10:00 in Shanghai is 02:00 UTC: open.

@@ -474,7 +474,13 @@ public sealed partial class BatchRunner(
     // The call's live slot (null: a call found Dialed, counted here while it is watched) is given back as soon
     // as the call has ended, before its record is awaited.
     private async Task<string> WatchAndSettleAsync(
-        BatchInput input, CallAttempt attempt, Target target, string callId, IReadOnlyDictionary<string, long> codes, BatchContext context, IDisposable? slot = null,
+        BatchInput input,
+        CallAttempt attempt,
+        Target target,
+        string callId,
+        IReadOnlyDictionary<string, long> codes,
+        BatchContext context,
+        IDisposable? slot = null,
         DateTimeOffset? placedAt = null)
     {
         using var scope = LogScopes.Call(logger, callId);

@@ -87,11 +87,15 @@ public sealed partial class RecordHarvester : IDisposable
             (startedFrom, startedTo) = (startedTo, startedFrom); // clocks of two machines disagree
         }
 
-        return await AwaitAsync(waiters[generation], callId, () => new Waiter(callId, startedFrom - Slack, startedTo + Slack, now + delay, now + options.Scaled(options.RecordMaxWaitSeconds), delay)
-        {
-            Generation = generation,
-            Campaign = campaign?.Records is not null ? campaign : null,
-        }, cancellationToken).ConfigureAwait(false);
+        return await AwaitAsync(
+            waiters[generation],
+            callId,
+            () => new Waiter(callId, startedFrom - Slack, startedTo + Slack, now + delay, now + options.Scaled(options.RecordMaxWaitSeconds), delay)
+            {
+                Generation = generation,
+                Campaign = campaign?.Records is not null ? campaign : null,
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     // Waits for the waiter of <key> in <table>, made by <create> unless there is one.

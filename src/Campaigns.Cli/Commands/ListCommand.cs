@@ -50,12 +50,9 @@ internal static class ListCommand
             }
             catch (RpcException e) when (e.Code == RpcException.StatusCode.InvalidArgument)
             {
-                throw new CliException(
-                    ExitCodes.Failed,
-                    $"Temporal refused the list query ({e.Message})",
-                    "the namespace needs the search attributes CampaignId and CampaignStatus (Keyword): " +
-                    CampaignSearch.RegisterCommand(campaigns.Temporal.Options.Namespace),
-                    e);
+                var hint = "the namespace needs the search attributes CampaignId and CampaignStatus (Keyword): "
+                    + CampaignSearch.RegisterCommand(campaigns.Temporal.Options.Namespace);
+                throw new CliException(ExitCodes.Failed, $"Temporal refused the list query ({e.Message})", hint, e);
             }
 
             if (parse.GetValue(json))

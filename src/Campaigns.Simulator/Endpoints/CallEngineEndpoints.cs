@@ -51,8 +51,13 @@ public static class CallEngineEndpoints
         }
 
         var call = book.Place(
-            r.RobotAccount!, r.CalleeListAccount!, TimeSpan.FromMilliseconds(r.Timeout!.Value), r.UserData,
-            media.ToString(), r.CallInfo?.RoomId, r.CallInfo?.RoomIdType);
+            r.RobotAccount!,
+            r.CalleeListAccount!,
+            TimeSpan.FromMilliseconds(r.Timeout!.Value),
+            r.UserData,
+            media.ToString(),
+            r.CallInfo?.RoomId,
+            r.CallInfo?.RoomIdType);
         return Answer.Ok(new V4StartCallResponse
         {
             CallId = call.CallId,

@@ -72,16 +72,19 @@ internal abstract partial class SqlOutcomeStore
     private Task<IReadOnlyList<TResult?>> InOneTransactionAsync<TCall, TResult>(
         IReadOnlyList<TCall> calls, Func<DbConnection, DbTransaction?, TCall, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
         where TResult : class =>
-        InTransactionAsync<IReadOnlyList<TResult?>>(Access.Write, async (conn, tx, ct) =>
-        {
-            var results = new List<TResult?>(calls.Count);
-            foreach (var call in calls)
+        InTransactionAsync<IReadOnlyList<TResult?>>(
+            Access.Write,
+            async (conn, tx, ct) =>
             {
-                results.Add(await work(conn, tx, call, ct).ConfigureAwait(false));
-            }
+                var results = new List<TResult?>(calls.Count);
+                foreach (var call in calls)
+                {
+                    results.Add(await work(conn, tx, call, ct).ConfigureAwait(false));
+                }
 
-            return results;
-        }, cancellationToken);
+                return results;
+            },
+            cancellationToken);
 
     /// <summary>A single intent.</summary>
     internal sealed record IntentCall(string CampaignId, int TargetSeq, int AttemptNo, string Key);

@@ -215,12 +215,15 @@ internal abstract partial class SqlOutcomeStore
     }
 
     public Task<IReadOnlyDictionary<string, string>> GetAttemptResultsAsync(string attemptKey, CancellationToken cancellationToken = default) =>
-        InTransactionAsync(Access.Read, async (conn, tx, ct) =>
-        {
-            var rows = await conn.QueryAsync<(string Callee, string Result)>(Cmd(
-                "SELECT callee, result FROM outcomes WHERE attempt_key = @attemptKey ORDER BY callee", new { attemptKey }, tx, ct)).ConfigureAwait(false);
-            return (IReadOnlyDictionary<string, string>)rows.ToDictionary(r => r.Callee, r => r.Result, StringComparer.Ordinal);
-        }, cancellationToken);
+        InTransactionAsync(
+            Access.Read,
+            async (conn, tx, ct) =>
+            {
+                var rows = await conn.QueryAsync<(string Callee, string Result)>(Cmd(
+                    "SELECT callee, result FROM outcomes WHERE attempt_key = @attemptKey ORDER BY callee", new { attemptKey }, tx, ct)).ConfigureAwait(false);
+                return (IReadOnlyDictionary<string, string>)rows.ToDictionary(r => r.Callee, r => r.Result, StringComparer.Ordinal);
+            },
+            cancellationToken);
 
     /// <summary>Names the first outcome that does not match its attempt, throwing (a transaction rolls back).</summary>
     protected async Task RefuseMismatchAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx, List<Outcome> rows, CancellationToken ct)

@@ -57,7 +57,10 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
     {
         RequireCallId(callId, TencentApi.GetCallInfo);
         var reply = await transport.PostV4Async<V4CallIdRequest, V4CallInfoResponse>(
-            TencentApi.GetCallInfo, CallEngine + "get_call_info", new V4CallIdRequest { CallId = callId }, cancellationToken,
+            TencentApi.GetCallInfo,
+            CallEngine + "get_call_info",
+            new V4CallIdRequest { CallId = callId },
+            cancellationToken,
             settledIsAnswer: true).ConfigureAwait(false);
         if (reply.Settled)
         {
@@ -74,7 +77,10 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
     {
         RequireCallId(callId, TencentApi.EndCall);
         var reply = await transport.PostV4Async<V4CallIdRequest, V4Empty>(
-            TencentApi.EndCall, CallEngine + "end_call", new V4CallIdRequest { CallId = callId }, cancellationToken,
+            TencentApi.EndCall,
+            CallEngine + "end_call",
+            new V4CallIdRequest { CallId = callId },
+            cancellationToken,
             settledIsAnswer: true).ConfigureAwait(false);
         return !reply.Settled;
     }
@@ -172,7 +178,10 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
         var record = reply.Envelope.Data;
         return record is null || string.IsNullOrEmpty(record.CallId)
             ? throw new TencentCallException(
-                $"no record yet for call {callId}", TencentErrorKind.NotFoundYet, TencentApi.GetRecordByCallId, ApiGeneration.V1,
+                $"no record yet for call {callId}",
+                TencentErrorKind.NotFoundYet,
+                TencentApi.GetRecordByCallId,
+                ApiGeneration.V1,
                 requestId: reply.Envelope.RequestId)
             : WireMapper.FromV1(record, RawJson.Find(reply.Body, "data"));
     }

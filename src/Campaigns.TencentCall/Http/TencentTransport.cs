@@ -165,7 +165,11 @@ internal sealed partial class TencentTransport(
     }
 
     private static TencentCallException Transport(
-        TencentApi api, ApiGeneration generation, string path, string what, bool mayHaveTakenEffect,
+        TencentApi api,
+        ApiGeneration generation,
+        string path,
+        string what,
+        bool mayHaveTakenEffect,
         TencentErrorKind kind = TencentErrorKind.Retryable) =>
         new($"{path}: {what}", kind, api, generation, requestMayHaveTakenEffect: mayHaveTakenEffect);
 
