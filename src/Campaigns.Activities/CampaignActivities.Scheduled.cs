@@ -6,7 +6,7 @@ using Temporalio.Activities;
 
 namespace Campaigns.Activities;
 
-/// <summary>What scheduled and recurring campaigns need of the store: a run's copy of its schedule's list, and the end at endBy.</summary>
+/// <content>What scheduled and recurring campaigns need of the store: a run's copy of its schedule's list, and the end at endBy.</content>
 public sealed partial class CampaignActivities
 {
     // Targets copied per transaction when a recurring run takes its schedule's list.

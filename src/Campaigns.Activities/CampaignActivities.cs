@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Campaigns.Activities.Batches;
-using Campaigns.Storage.Model;
 using Campaigns.Storage;
+using Campaigns.Storage.Model;
 using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
 using Microsoft.Extensions.Options;

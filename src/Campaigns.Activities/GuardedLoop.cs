@@ -41,7 +41,9 @@ public static partial class GuardedLoop
             {
                 return; // the owner was disposed while stopping
             }
+#pragma warning disable CA1031 // a guarded loop restarts after any failure, with backoff
             catch (Exception e)
+#pragma warning restore CA1031
             {
                 if (time.GetUtcNow() - started >= MaxBackoff)
                 {

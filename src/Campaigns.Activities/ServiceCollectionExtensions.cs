@@ -4,8 +4,8 @@ using Campaigns.Activities.Fleet;
 using Campaigns.Activities.Records;
 using Campaigns.Activities.Watching;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Campaigns.Activities;

@@ -92,7 +92,7 @@ internal static class CallbackParser
         }
     }
 
-    private static (IReadOnlyList<CallEvent>?, CallbackRejection?) Members(JsonElement root, CallEvent call)
+    private static (IReadOnlyList<CallEvent>? Events, CallbackRejection? Rejection) Members(JsonElement root, CallEvent call)
     {
         if (!root.TryGetProperty("ChangedUserList", out var list) || list.ValueKind != JsonValueKind.Array
             || list.GetArrayLength() is 0 or > MaxChangedUsers)

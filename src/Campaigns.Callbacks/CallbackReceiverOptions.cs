@@ -16,7 +16,7 @@ public sealed class CallbackReceiverOptions
     /// The secret path segment of the callback URL (<c>/tencent/callback/{PathSecret}</c>): beyond the vendor's SdkAppid,
     /// the only proof that a request comes from whoever was given the URL. A secret: never logged.
     /// </summary>
-    public string PathSecret { get; set; } = "";
+    public string PathSecret { get; set; } = string.Empty;
 
     /// <summary>Largest body accepted, in bytes (a callback is a few hundred bytes; an end event with its record about a kilobyte).</summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;

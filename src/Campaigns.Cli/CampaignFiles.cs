@@ -48,7 +48,7 @@ internal static class CampaignFiles
 
     public static CliException Invalid(string path, IReadOnlyList<string> problems) => new(
         ExitCodes.Invalid,
-        $"{path} is not a valid campaign ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}); nothing was started",
+        $"{path} is not a valid campaign ({problems.Count} problem{(problems.Count == 1 ? string.Empty : "s")}); nothing was started",
         "fix each field named above (docs/campaign-json.md lists every rule)")
     {
         Details = problems,
@@ -147,6 +147,7 @@ internal static class CampaignFiles
                 {
                     writer.WriteBoolean("targetsImported", true);
                 }
+
                 writer.WriteEndObject();
             }
 

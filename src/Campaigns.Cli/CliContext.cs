@@ -31,7 +31,7 @@ internal sealed class CliContext(CliIo io, ConnectionSettings settings, Cancella
         {
             try
             {
-                var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = settings.Store ?? "" };
+                var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = settings.Store ?? string.Empty };
                 string? Get(string key) => builder.TryGetValue(key, out var v) ? v?.ToString() : null;
                 return Get("Host") is { } host
                     ? $"PostgreSQL {host}/{Get("Database") ?? "?"}"

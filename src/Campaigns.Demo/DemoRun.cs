@@ -29,7 +29,9 @@ public static class DemoRun
         DemoServices? services = null;
         try
         {
+#pragma warning disable CA2000 // disposed in the finally below, which also reports a failure to stop
             services = await DemoServices.StartAsync(TimeScale, line => AnsiConsole.MarkupLineInterpolated($"[grey]•[/] {line}"), stop).ConfigureAwait(false);
+#pragma warning restore CA2000
             AnsiConsole.MarkupLineInterpolated($"[grey]•[/] Ready after {clock.Elapsed.TotalSeconds:0.0} s");
             var ok = await RunCampaignAsync(services, options.Callees, stop).ConfigureAwait(false);
             AnsiConsole.MarkupLineInterpolated($"Demo finished in {clock.Elapsed.TotalSeconds:0} s.");
@@ -71,7 +73,7 @@ public static class DemoRun
                     AnsiConsole.MarkupLineInterpolated($"[grey]The worker logged {services.Log.Lines} warnings or errors; the last ones:[/]");
                     foreach (var line in services.Log.LastLines)
                     {
-                        Console.Out.WriteLine("  " + line);
+                        await Console.Out.WriteLineAsync("  " + line).ConfigureAwait(false);
                     }
                 }
             }

@@ -77,7 +77,7 @@ public sealed class DemoServices : IAsyncDisposable
     private async Task StartPartsAsync(double timeScale, Action<string>? step, CancellationToken cancellationToken)
     {
         var cli = await TemporalCli.LocateAsync(cancellationToken).ConfigureAwait(false);
-        step?.Invoke($"Temporal dev server from {cli.Source}{(cli.Path is null ? "" : $" ({cli.Path})")}");
+        step?.Invoke($"Temporal dev server from {cli.Source}{(cli.Path is null ? string.Empty : $" ({cli.Path})")}");
         Temporal = await DevServer.StartAsync(cli).ConfigureAwait(false);
         stops.Add(Temporal.DisposeAsync);
         step?.Invoke($"Temporal dev server on {Temporal.Address}, Web UI {Temporal.UiBase}");
@@ -161,6 +161,7 @@ public sealed class DemoServices : IAsyncDisposable
         }
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812:Avoid uninstantiated internal classes", Justification = "the host makes it from its registration as IHostLifetime")]
     private sealed class PassiveLifetime : IHostLifetime
     {
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

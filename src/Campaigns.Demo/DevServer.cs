@@ -62,7 +62,7 @@ public sealed class DevServer : IAsyncDisposable
     public string WorkflowsPage(string query) =>
         new Uri(UiBase, "namespaces/default/workflows?query=" + Uri.EscapeDataString(query)).AbsoluteUri;
 
-    /// <summary>One run's page in the Web UI, on a tab: <c>history</c>, <c>user-metadata</c> (summary and details), <c>search-attributes</c>…</summary>
+    /// <summary>One run's page in the Web UI, on a tab: <c>history</c>, <c>user-metadata</c> (summary and details), <c>search-attributes</c> and the like.</summary>
     public string WorkflowPage(string workflowId, string runId, string tab = "history") =>
         new Uri(UiBase, $"namespaces/default/workflows/{Uri.EscapeDataString(workflowId)}/{Uri.EscapeDataString(runId)}/{tab}").AbsoluteUri;
 

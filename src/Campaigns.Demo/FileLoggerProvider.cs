@@ -83,7 +83,7 @@ public sealed class FileLoggerProvider(string path, LogLevel minimum) : ILoggerP
             }
 
             var time = DateTimeOffset.Now.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
-            provider.Write($"{time} {logLevel} {category}: {formatter(state, exception)}" + (exception is null ? "" : Environment.NewLine + exception));
+            provider.Write($"{time} {logLevel} {category}: {formatter(state, exception)}" + (exception is null ? string.Empty : Environment.NewLine + exception));
         }
     }
 }

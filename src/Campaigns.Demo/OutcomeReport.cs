@@ -51,7 +51,7 @@ public sealed class OutcomeReport
             table.AddRow(
                 new Markup($"[{ResultColors.Of(result).ToMarkup()}]{Markup.Escape(result)}[/]"),
                 new Text(callees.ToString(CultureInfo.InvariantCulture)),
-                new Text(last.Count == 0 ? "" : ((double)callees / last.Count).ToString("P0", CultureInfo.InvariantCulture)),
+                new Text(last.Count == 0 ? string.Empty : ((double)callees / last.Count).ToString("P0", CultureInfo.InvariantCulture)),
                 new Text(calls.ToString(CultureInfo.InvariantCulture)));
         }
 
@@ -59,11 +59,15 @@ public sealed class OutcomeReport
         {
             table.AddRow(
                 new Markup($"[{ResultColors.Of("Skipped").ToMarkup()}]Skipped[/] [grey](do-not-call, never rung)[/]"),
-                new Text(Skipped.Count.ToString(CultureInfo.InvariantCulture)), new Text(""), new Text("0"));
+                new Text(Skipped.Count.ToString(CultureInfo.InvariantCulture)),
+                new Text(string.Empty),
+                new Text("0"));
         }
 
         table.AddRow(
-            new Markup("[bold]all[/]"), new Text((last.Count + Skipped.Count).ToString(CultureInfo.InvariantCulture)), new Text(""),
+            new Markup("[bold]all[/]"),
+            new Text((last.Count + Skipped.Count).ToString(CultureInfo.InvariantCulture)),
+            new Text(string.Empty),
             new Text(Rows.Count.ToString(CultureInfo.InvariantCulture)));
         return table;
     }
@@ -88,7 +92,7 @@ public sealed class OutcomeReport
         foreach (var r in picks)
         {
             table.AddRow(
-                new Text(r.TargetSeq.ToString(CultureInfo.InvariantCulture) + (groupTargets.Contains(r.TargetSeq) ? " (group)" : "")),
+                new Text(r.TargetSeq.ToString(CultureInfo.InvariantCulture) + (groupTargets.Contains(r.TargetSeq) ? " (group)" : string.Empty)),
                 new Text(r.AttemptNo.ToString(CultureInfo.InvariantCulture)),
                 new Text(r.Callee),
                 new Markup($"[{ResultColors.Of(r.Result).ToMarkup()}]{Markup.Escape(r.Result)}[/]"),

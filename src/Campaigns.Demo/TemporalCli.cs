@@ -57,7 +57,7 @@ public sealed record TemporalCli(string? Path, string Source)
     private static string? OnPath(string name)
     {
         var names = OperatingSystem.IsWindows() ? [name + ".exe"] : new[] { name };
-        return (Environment.GetEnvironmentVariable("PATH") ?? "")
+        return (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .SelectMany(dir => names.Select(n => System.IO.Path.Combine(dir, n)))
             .FirstOrDefault(File.Exists);

@@ -2,14 +2,14 @@ using Campaigns.Storage.Model;
 
 namespace Campaigns.Storage;
 
-/// <summary>
+/// <content>
 /// The contact policy (issue 20 part 1, docs/contact-policy.md): frequency caps per callee over every campaign of the
 /// store, checked in the transaction that claims a dial, so two campaigns racing for one callee ring them once. What
 /// counts is what was claimed: attempts Dialing, Dialed, Settled or Unknown (never an intent, a start refused or one
 /// never sent), at the time the vendor answered the start (the call was placed before it), or at the claim's while no
 /// answer is in. Every claim records its callees, with or without a policy, so a policy set
 /// later counts the calls placed before it.
-/// </summary>
+/// </content>
 public partial interface IOutcomeStore
 {
     /// <summary>The app's policy, or null when none is set.</summary>

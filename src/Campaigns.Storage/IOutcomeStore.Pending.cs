@@ -2,12 +2,12 @@ using Campaigns.Storage.Model;
 
 namespace Campaigns.Storage;
 
-/// <summary>
+/// <content>
 /// Attempts waiting to be dispatched (issue 18 item 5): redials and deferred attempts live in the store, so the
 /// workflow carries a count and a due time across continue-as-new instead of a list that grows with the campaign.
 /// A batch owns its attempts under a token (one per batch, the same for every execution of it): a retry finds
 /// them again, and a batch of the next run adopts the token of one the previous run left running.
-/// </summary>
+/// </content>
 public partial interface IOutcomeStore
 {
     /// <summary>

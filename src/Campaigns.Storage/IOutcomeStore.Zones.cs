@@ -2,7 +2,7 @@ using Campaigns.Storage.Model;
 
 namespace Campaigns.Storage;
 
-/// <summary>Callee-local time and the app's holidays (issue 20 part 3, docs/callee-time-zones.md).</summary>
+/// <content>Callee-local time and the app's holidays (issue 20 part 3, docs/callee-time-zones.md).</content>
 public partial interface IOutcomeStore
 {
     /// <summary>

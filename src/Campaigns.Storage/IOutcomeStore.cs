@@ -257,7 +257,7 @@ public partial interface IOutcomeStore
 public sealed record DoNotCallEntry
 {
     /// <summary>The callee (NFC).</summary>
-    public string Callee { get; init; } = "";
+    public string Callee { get; init; } = string.Empty;
 
     /// <summary>Why it was added, if given.</summary>
     public string? Reason { get; init; }
@@ -275,14 +275,14 @@ public sealed record OutcomeExportRow
     /// <summary>Attempt number.</summary>
     public int AttemptNo { get; init; }
 
-    /// <summary>The callee.</summary>
-    public string Callee { get; init; } = "";
+    /// <summary>The account called: one member of the target's callees.</summary>
+    public string Callee { get; init; } = string.Empty;
 
     /// <summary>Tencent's CallId.</summary>
     public string? CallId { get; init; }
 
     /// <summary>Normalised result.</summary>
-    public string Result { get; init; } = "";
+    public string Result { get; init; } = string.Empty;
 
     /// <summary>Vendor spelling.</summary>
     public string? RawResult { get; init; }

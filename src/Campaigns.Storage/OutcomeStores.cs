@@ -110,7 +110,7 @@ public static class OutcomeStores
                 ?? (string.IsNullOrWhiteSpace(connectionString) ? sp.GetService<NpgsqlDataSource>() : null);
             return dataSource is not null
                 ? Create(dataSource, options, logger, time)
-                : Create(string.IsNullOrWhiteSpace(connectionString) && options.Embedded ? DefaultConnectionString : connectionString ?? "", options, logger, time);
+                : Create(string.IsNullOrWhiteSpace(connectionString) && options.Embedded ? DefaultConnectionString : connectionString ?? string.Empty, options, logger, time);
         });
         // The fleet registry lives in the same database (the store implements both).
         services.TryAddSingleton(sp => (IFleetRegistry)sp.GetRequiredService<IOutcomeStore>());

@@ -13,7 +13,7 @@ public sealed class TencentCallOptions
     public long SdkAppId { get; set; }
 
     /// <summary>The app's SecretKey, used to sign UserSigs. Never logged.</summary>
-    public string SecretKey { get; set; } = "";
+    public string SecretKey { get; set; } = string.Empty;
 
     /// <summary>The App administrator the REST calls are made as.</summary>
     public string AdminIdentifier { get; set; } = "administrator";

@@ -7,7 +7,6 @@ try
     using var host = WorkerHost.CreateBuilder(args).Build();
     await host.RunAsync().ConfigureAwait(false);
     return Environment.ExitCode; // 0, or SearchAttributeCheck.ExitCode when that check stopped the worker
-
 }
 catch (Exception e) when (e is InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)
 {

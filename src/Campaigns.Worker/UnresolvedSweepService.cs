@@ -12,6 +12,7 @@ namespace Campaigns.Worker;
 /// stays Unknown), it sends only record searches, and those must come out of this worker's own records budget,
 /// which lives in this process. Several workers sweeping at once is safe: the store's moves are compare-and-set.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812:Avoid uninstantiated internal classes", Justification = "the host makes it: AddHostedService<UnresolvedSweepService>")]
 internal sealed partial class UnresolvedSweepService(
     UnresolvedSweeper sweeper, IOptions<CampaignWorkerOptions> options, TimeProvider time, ILogger<UnresolvedSweepService> logger) : BackgroundService
 {

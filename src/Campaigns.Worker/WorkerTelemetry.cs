@@ -1,9 +1,9 @@
+using System.Text.RegularExpressions;
 using Campaigns.Activities;
 using Campaigns.Callbacks;
 using Campaigns.TencentCall.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using System.Text.RegularExpressions;
 using OpenTelemetry.Metrics;
 using Temporalio.Runtime;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using Campaigns.Activities.Budget;
 using Campaigns.Activities.Watching;
-using Campaigns.TencentCall.Models;
 using Campaigns.TencentCall;
+using Campaigns.TencentCall.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -119,7 +119,7 @@ public sealed class FleetShareTests
         Assert.True(share.Admitted);
         Assert.Equal(new FleetGates(2, T0 + FleetShare.ReclaimQuiet, T0 + S(1) + Expiry - FleetShare.FenceMargin), share.Gates);
         Assert.True(FleetShare.ReclaimQuiet >= SlidingWindowGate.Window);
-        Assert.True(FleetShare.ReclaimQuiet < Expiry - FleetShare.FenceMargin, "reclaiming must be faster than waiting for the row to expire");
+        Assert.True(Expiry - FleetShare.FenceMargin > FleetShare.ReclaimQuiet, "reclaiming must be faster than waiting for the row to expire");
 
         // Alone, too: what the predecessor sent just before it died is still in the window.
         var alone = new FleetShare("c", Expiry);

@@ -1,4 +1,3 @@
-
 namespace Campaigns.Activities.Tests;
 
 /// <summary>A clock that moves only when told (<see cref="Advance"/>); timers fire when their time is passed.</summary>

@@ -13,14 +13,14 @@ internal static partial class CampaignBench
     public static async Task RunCallbacksAsync(int targets, CallMix mix, string command)
     {
         var temporalAddress = Need("TEMPORAL_ADDRESS");
-        var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        var loadBefore = (await File.ReadAllTextAsync("/proc/loadavg")).Trim();
         var callees = Enumerable.Range(1, targets).Select(i => "b" + i.ToString("D6", CultureInfo.InvariantCulture)).ToList();
         Console.WriteLine($"campaign benchmark, callbacks off then on: {targets} targets, {mix.Name} calls");
 
         var off = new Computed(await RunDurableAsync(temporalAddress, callees, mix, redial: false, callbacks: false), targets);
         var onRun = await RunDurableAsync(temporalAddress, callees, mix, redial: false, callbacks: true);
         var on = new Computed(onRun, targets);
-        var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+        var loadAfter = (await File.ReadAllTextAsync("/proc/loadavg")).Trim();
 
         var ic = CultureInfo.InvariantCulture;
         string F(double v, string format) => double.IsNaN(v) ? "n/a" : v.ToString(format, ic);
@@ -36,12 +36,13 @@ internal static partial class CampaignBench
         Row("calls placed", $"{off.Placed}", $"{on.Placed}", $"{targets}");
         Row("get_call_info requests per call", F(off.InfoPerCall, "F3"), F(on.InfoPerCall, "F3"), "≤ 0.2");
         Row("records API requests per call", F(off.RecordsPerCall, "F3"), F(on.RecordsPerCall, "F3"), "≤ 0.02");
-        Row("outcome latency, call end → outcome stored, p50 / p99 / max",
+        Row(
+            "outcome latency, call end → outcome stored, p50 / p99 / max",
             $"{F(off.LatencyP50, "F2")} / {F(off.LatencyP99, "F2")} / {F(off.LatencyMax, "F1")} s",
             $"{F(on.LatencyP50, "F2")} / {F(on.LatencyP99, "F2")} / {F(on.LatencyMax, "F1")} s",
             "p50 ≤ 1 s, p99 ≤ 5 s");
-        Row("time to 95 % of outcomes", S(off.To95), S(on.To95), "");
-        Row("result", "", onRun.Summary, "");
+        Row("time to 95 % of outcomes", S(off.To95), S(on.To95), string.Empty);
+        Row("result", string.Empty, onRun.Summary, string.Empty);
 
         void Row(string figure, string a, string b, string goal) => Console.WriteLine($"| {figure} | {a} | {b} | {goal} |");
     }

@@ -20,6 +20,9 @@ namespace Campaigns.Bench;
 /// <summary>The calls a campaign benchmark meets: the simulator's settings and the campaign's ring timeout.</summary>
 internal sealed record CallMix(string Name, string Description, int RingTimeoutMs, double RecordDelaySeconds, IReadOnlyList<string> SimulatorSettings)
 {
+    private const string ProductionDescription = "the simulator's defaults: ring 2–20 s, talk 5–60 s; answer 60 %, reject 10 %, busy 10 %, "
+        + "NotAnswer 15 % + Offline 5 % ring the whole timeout, not rung 1 %; record median 5 s after the end (spread 0.5), 2 % 1–10 min late, 1 % never";
+
     /// <summary>
     /// The simulator's own defaults (SimulatorOptions): rings 2–20 s before an answer or a reject, talks 5–60 s,
     /// 15 % NotAnswer and 5 % Offline ring out the timeout, 10 % busy, 1 % not rung; records a median 5 s after
@@ -27,15 +30,19 @@ internal sealed record CallMix(string Name, string Description, int RingTimeoutM
     /// </summary>
     public static CallMix Production(int targets) => new(
         "production",
-        "the simulator's defaults: ring 2–20 s, talk 5–60 s; answer 60 %, reject 10 %, busy 10 %, NotAnswer 15 % + Offline 5 % ring the whole timeout, "
-        + "not rung 1 %; record median 5 s after the end (spread 0.5), 2 % 1–10 min late, 1 % never",
-        30_000, 5, Limits(targets, ["--Simulator:TimeScale=1"]));
+        ProductionDescription,
+        30_000,
+        5,
+        Limits(targets, ["--Simulator:TimeScale=1"]));
 
     /// <summary>Short calls, so the campaign's length is its dispatch: ring 1–2 s, talk 1–2 s, record 1 s after the end, none late or missing.</summary>
     public static CallMix Short(int targets) => new(
         "short",
         "short calls: ring 1–2 s, talk 1–2 s, no Offline or NotAnswer callees; record 1 s after the end (no spread, none late or missing)",
-        10_000, 1, Limits(targets,
+        10_000,
+        1,
+        Limits(
+            targets,
         [
             "--Simulator:TimeScale=1",
             "--Simulator:RecordDelaySeconds=1",
@@ -81,7 +88,7 @@ internal static partial class CampaignBench
     public static async Task RunAsync(int targets, CallMix mix, bool withPlain, string command, bool redial = false, bool groupCommit = true)
     {
         var temporalAddress = Need("TEMPORAL_ADDRESS");
-        var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        var loadBefore = (await File.ReadAllTextAsync("/proc/loadavg")).Trim();
         var callees = Enumerable.Range(1, targets).Select(i => "b" + i.ToString("D6", CultureInfo.InvariantCulture)).ToList();
         Console.WriteLine($"campaign benchmark: {targets} targets, {mix.Name} calls, start limit {Budget}/s (worker headroom {Headroom}: {Share}/s)");
 
@@ -92,14 +99,21 @@ internal static partial class CampaignBench
             plain = await RunPlainAsync(callees, mix);
         }
 
-        var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+        var loadAfter = (await File.ReadAllTextAsync("/proc/loadavg")).Trim();
         Print(targets, mix, durable, plain, command, loadBefore, loadAfter);
     }
 
     /// <summary>What one run left behind, from which every figure is computed.</summary>
     private sealed record RunFigures(
-        string Name, DateTimeOffset T0, List<PlacedCall> Calls, Dictionary<string, DateTimeOffset> OutcomeByCall, List<DateTimeOffset> OutcomeTimes,
-        RequestsSnapshot Requests, long? PeakRss, string RssNote, string Summary)
+        string Name,
+        DateTimeOffset T0,
+        List<PlacedCall> Calls,
+        Dictionary<string, DateTimeOffset> OutcomeByCall,
+        List<DateTimeOffset> OutcomeTimes,
+        RequestsSnapshot Requests,
+        long? PeakRss,
+        string RssNote,
+        string Summary)
     {
         public List<int> EventsPerRun { get; init; } = [];
 
@@ -111,7 +125,7 @@ internal static partial class CampaignBench
 
         public long? SimulatorPeakRss { get; init; }
 
-        public string FirstRingSteps { get; init; } = "";
+        public string FirstRingSteps { get; init; } = string.Empty;
 
         /// <summary>CPU the worker process and the PostgreSQL server used from the workflow's start to its end.</summary>
         public (TimeSpan? Worker, TimeSpan? Postgres) Cpu { get; init; }
@@ -229,7 +243,7 @@ internal static partial class CampaignBench
             SimulatorPeakRss = simulatorRss,
             Cpu = cpu,
             GroupCommit = groupCommit,
-            FirstRingSteps = firstHistory is null || calls.Count == 0 ? "" : FirstRingSteps(firstHistory, calls, firstStart),
+            FirstRingSteps = firstHistory is null || calls.Count == 0 ? string.Empty : FirstRingSteps(firstHistory, calls, firstStart),
         };
     }
 
@@ -247,7 +261,8 @@ internal static partial class CampaignBench
         }
 
         int In(DateTimeOffset from) => starts.Count(t => t >= from && t < from + TimeSpan.FromSeconds(10));
-        return string.Join(", ", r.Switches.Order().Select(s => string.Create(CultureInfo.InvariantCulture,
+        return string.Join(", ", r.Switches.Order().Select(s => string.Create(
+            CultureInfo.InvariantCulture,
             $"at {(s - starts[0]).TotalSeconds:F0} s: {In(s) / (10 * share):F3} after, {In(s - TimeSpan.FromSeconds(10)) / (10 * share):F3} before")));
     }
 
@@ -262,19 +277,20 @@ internal static partial class CampaignBench
             SELECT call_id, CASE WHEN state = 'settled' THEN settled_at ELSE updated_at END
             FROM call_attempts
             WHERE campaign_id = @id AND (state = 'settled' OR state IN ('failed', 'skipped'))
-            """, conn);
+            """,
+            conn);
         cmd.Parameters.AddWithValue("id", campaignId);
         await using var reader = await cmd.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            if (reader.IsDBNull(1))
+            if (await reader.IsDBNullAsync(1))
             {
                 continue;
             }
 
             var at = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc));
             times.Add(at);
-            if (!reader.IsDBNull(0))
+            if (!await reader.IsDBNullAsync(0))
             {
                 byCall[reader.GetString(0)] = at;
             }
@@ -311,7 +327,8 @@ internal static partial class CampaignBench
         });
         await using var provider = services.BuildServiceProvider();
         var plain = new PlainCampaign(
-            provider.GetRequiredService<ITencentCallClient>(), Share,
+            provider.GetRequiredService<ITencentCallClient>(),
+            Share,
             new PlainCampaign.Timing(FirstPollSeconds, MaxPollSeconds, mix.RecordDelaySeconds, RecordMaxWaitSeconds));
 
         // The script runs in this process: its peak RSS is this process's VmHWM, reset first where the kernel
@@ -327,7 +344,15 @@ internal static partial class CampaignBench
         var calls = await simulator.CallsAsync();
         var requests = await simulator.RequestsAsync();
         var byCall = plain.OutcomesByCall();
-        return new RunFigures("plain", plain.T0, calls, byCall, [.. byCall.Values], requests, rss, rssNote,
+        return new RunFigures(
+            "plain",
+            plain.T0,
+            calls,
+            byCall,
+            [.. byCall.Values],
+            requests,
+            rss,
+            rssNote,
             $"{wall.TotalSeconds:F1} s wall; {plain.Placed} placed, {plain.Lost} lost, {plain.Recorded} records fetched, {plain.GaveUp} given up after {RecordMaxWaitSeconds:F0} s");
     }
 
@@ -353,7 +378,9 @@ internal static partial class CampaignBench
             {
                 try
                 {
+#pragma warning disable VSTHRD002 // a Timer callback cannot await; it blocks a pool thread for one request every 30 s
                     var summary = simulator.SummaryAsync().GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [{name}] {clock.Elapsed.TotalSeconds:F0} s: {summary.Rings} of {targets} rung"));
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -487,7 +514,7 @@ internal static partial class CampaignBench
 
         public string Worst { get; }
 
-        public string StartPeaks { get; } = "";
+        public string StartPeaks { get; } = string.Empty;
 
         private static double Percentile(List<double> sorted, double p) =>
             sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
@@ -517,42 +544,55 @@ internal static partial class CampaignBench
         Console.WriteLine($"command: {command}");
         Console.WriteLine($"calls: {mix.Description}");
         Console.WriteLine($"simulator: {string.Join(' ', mix.SimulatorSettings)}");
-        Console.WriteLine(string.Create(ic,
+#pragma warning disable SA1118 // one invariant-culture interpolation split over lines; a local string would lose string.Create's culture
+        Console.WriteLine(string.Create(
+            ic,
             $"campaign: RingTimeoutMs {mix.RingTimeoutMs}, no redial; worker: defaults but Campaigns:Watch:FirstPollSeconds={FirstPollSeconds}, MaxPollIntervalSeconds={MaxPollSeconds}, "
             + $"RecordDelaySeconds={mix.RecordDelaySeconds}, RecordMaxWaitSeconds={RecordMaxWaitSeconds}, TimeScale=1; plain script: the same watch timings, starts on a timeline at {Share:F0}/s"));
+#pragma warning restore SA1118
         Console.WriteLine();
         Console.WriteLine("| figure | durable | plain | goal |");
         Console.WriteLine("|---|---|---|---|");
-        Row("calls placed (simulator's log)", $"{d.Placed}", p is null ? "" : $"{p.Placed}", $"{targets}");
-        Row("time to first / last start (from workflow start / script start)", $"{S(d.FirstStart)} / {S(d.LastStart)}", p is null ? "" : $"{S(p.FirstStart)} / {S(p.LastStart)}", "");
-        Row($"dispatch rate, first to last start (÷ the worker's share {Share:F0}/s)", Rate(d), p is null ? "" : Rate(p), "≥ 0.95");
-        Row("starts per 10 s: min / mean over full intervals", Bins(d), p is null ? "" : Bins(p), $"{Share * 10:F0}");
-        Row("peak live calls (started, not yet ended)", $"{d.PeakLive}", p is null ? "" : $"{p.PeakLive}", "");
-        Row("outcome latency, call end → outcome stored (plain: record fetched), p50 / p99 / max",
-            Latency(d), p is null ? "" : Latency(p), "");
-        Row("time to 95 % of outcomes", S(d.To95), p is null ? "" : S(p.To95), "");
-        Row("time to 100 % of outcomes (else: outcomes, last one)", To100(d), p is null ? "" : To100(p), "");
-        Row("get_call_info requests per call", F(d.InfoPerCall, "F3"), p is null ? "" : F(p.InfoPerCall, "F3"), "≤ 1.0");
-        Row("records API requests per call", F(d.RecordsPerCall, "F3"), p is null ? "" : F(p.RecordsPerCall, "F3"), "≤ 0.05");
-        Row("worst 1-second window received per API (limit, refused)", d.Worst, p?.Worst ?? "", "≤ limit");
-        Row("start_call_by_robot: busiest whole seconds received (from the first)", d.StartPeaks, p?.StartPeaks ?? "", "");
-        Row("peak RSS", $"{Mb(durable.PeakRss)} ({durable.RssNote})", plain is null ? "" : $"{Mb(plain.PeakRss)} ({plain.RssNote})", "≤ 300 MB at 100k");
-        Row("simulator peak RSS (VmHWM)", Mb(durable.SimulatorPeakRss), "", "");
-        Row($"CPU from workflow start to end, worker / PostgreSQL server (group commit {(durable.GroupCommit ? "on" : "off")}); per call",
-            string.Create(ic, $"{Secs(durable.Cpu.Worker)} / {Secs(durable.Cpu.Postgres)}; {PerCall(durable.Cpu.Worker, d.Placed)} / {PerCall(durable.Cpu.Postgres, d.Placed)}"), "", "");
-        Row("continue-as-new: starts in the 10 s after / before each switch ÷ (10 s × share); largest run input",
+        Row("calls placed (simulator's log)", $"{d.Placed}", p is null ? string.Empty : $"{p.Placed}", $"{targets}");
+        Row("time to first / last start (from workflow start / script start)", $"{S(d.FirstStart)} / {S(d.LastStart)}", p is null ? string.Empty : $"{S(p.FirstStart)} / {S(p.LastStart)}", string.Empty);
+        Row($"dispatch rate, first to last start (÷ the worker's share {Share:F0}/s)", Rate(d), p is null ? string.Empty : Rate(p), "≥ 0.95");
+        Row("starts per 10 s: min / mean over full intervals", Bins(d), p is null ? string.Empty : Bins(p), $"{Share * 10:F0}");
+        Row("peak live calls (started, not yet ended)", $"{d.PeakLive}", p is null ? string.Empty : $"{p.PeakLive}", string.Empty);
+        Row(
+            "outcome latency, call end → outcome stored (plain: record fetched), p50 / p99 / max",
+            Latency(d),
+            p is null ? string.Empty : Latency(p),
+            string.Empty);
+        Row("time to 95 % of outcomes", S(d.To95), p is null ? string.Empty : S(p.To95), string.Empty);
+        Row("time to 100 % of outcomes (else: outcomes, last one)", To100(d), p is null ? string.Empty : To100(p), string.Empty);
+        Row("get_call_info requests per call", F(d.InfoPerCall, "F3"), p is null ? string.Empty : F(p.InfoPerCall, "F3"), "≤ 1.0");
+        Row("records API requests per call", F(d.RecordsPerCall, "F3"), p is null ? string.Empty : F(p.RecordsPerCall, "F3"), "≤ 0.05");
+        Row("worst 1-second window received per API (limit, refused)", d.Worst, p?.Worst ?? string.Empty, "≤ limit");
+        Row("start_call_by_robot: busiest whole seconds received (from the first)", d.StartPeaks, p?.StartPeaks ?? string.Empty, string.Empty);
+        Row("peak RSS", $"{Mb(durable.PeakRss)} ({durable.RssNote})", plain is null ? string.Empty : $"{Mb(plain.PeakRss)} ({plain.RssNote})", "≤ 300 MB at 100k");
+        Row("simulator peak RSS (VmHWM)", Mb(durable.SimulatorPeakRss), string.Empty, string.Empty);
+        Row(
+            $"CPU from workflow start to end, worker / PostgreSQL server (group commit {(durable.GroupCommit ? "on" : "off")}); per call",
+            string.Create(ic, $"{Secs(durable.Cpu.Worker)} / {Secs(durable.Cpu.Postgres)}; {PerCall(durable.Cpu.Worker, d.Placed)} / {PerCall(durable.Cpu.Postgres, d.Placed)}"),
+            string.Empty,
+            string.Empty);
+        Row(
+            "continue-as-new: starts in the 10 s after / before each switch ÷ (10 s × share); largest run input",
             durable.Switches.Count == 0 ? "no switch" : string.Create(ic, $"{SwitchDispatch(durable, Share)}; {durable.LargestInput / 1024.0:F1} KB"),
-            "",
+            string.Empty,
             "≥ 0.9; ≤ 256 KB");
-        Row("history events per target; largest run's event count",
+        Row(
+            "history events per target; largest run's event count",
             durable.EventsPerRun.Count == 0 ? "n/a" : string.Create(ic, $"{durable.EventsPerRun.Sum() / (double)targets:F3} ({durable.EventsPerRun.Sum()} events, {durable.EventsPerRun.Count} runs); largest {durable.EventsPerRun.Max()}"),
-            "", "≤ 10,240 per run at 100k");
-        Row("workflow start → first ring", durable.FirstRingSteps, "", "≤ 1 s");
-        Row("result", durable.Summary, plain?.Summary ?? "", "");
+            string.Empty,
+            "≤ 10,240 per run at 100k");
+        Row("workflow start → first ring", durable.FirstRingSteps, string.Empty, "≤ 1 s");
+        Row("result", durable.Summary, plain?.Summary ?? string.Empty, string.Empty);
         Console.WriteLine();
-        Console.WriteLine(string.Create(ic,
+        Console.WriteLine(string.Create(
+            ic,
             $"physical floor = targets ÷ share + longest call + record delay = {targets} ÷ {Share:F0}/s + {longest.TotalSeconds:F1} s + {mix.RecordDelaySeconds:F0} s (the simulator's median) = {floor:F1} s"));
-        Console.WriteLine($"time to 95 % ÷ floor: durable {Div(d.To95, floor)}" + (p is null ? "" : $", plain {Div(p.To95, floor)}"));
+        Console.WriteLine($"time to 95 % ÷ floor: durable {Div(d.To95, floor)}" + (p is null ? string.Empty : $", plain {Div(p.To95, floor)}"));
         if (p is not null)
         {
             Console.WriteLine($"durable ÷ plain: time to last start {Ratio(d.LastStart, p.LastStart)}, time to 95 % of outcomes {Ratio(d.To95, p.To95)}");

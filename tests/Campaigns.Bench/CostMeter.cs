@@ -37,7 +37,7 @@ internal sealed class CostMeter : IDisposable
     {
         var client = (Process.GetCurrentProcess().TotalProcessorTime - clientStart).TotalMicroseconds / calls;
         var server = ServerCpu() is { } now && serverStart is { } start ? (now - start).TotalMicroseconds / calls : (double?)null;
-        return string.Create(CultureInfo.InvariantCulture, $"CPU per call: client {client:F0} µs{(server is { } s ? $", PostgreSQL {s:F0} µs" : "")}");
+        return string.Create(CultureInfo.InvariantCulture, $"CPU per call: client {client:F0} µs{(server is { } s ? $", PostgreSQL {s:F0} µs" : string.Empty)}");
     }
 
     public void Dispose() => listener.Dispose();

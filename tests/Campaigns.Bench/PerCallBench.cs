@@ -39,10 +39,12 @@ internal static class PerCallBench
         await CallsAsync(store, campaign, concurrency, batch, () => Take(ref next, batch, warmUp + calls));
         var rate = calls / watch.Elapsed.TotalSeconds;
         var what = batch == 1 ? "single-attempt path" : $"dialer path (intents by {DialerBatch})";
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
             $"  per-call, {what}, concurrency {concurrency}: {calls} calls in {watch.Elapsed.TotalSeconds:F2} s = {rate:F0} calls/s = {rate / 200:F1} x the vendor's 200/s"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"      {(trips > 0 ? $"{trips:F2} round trips per call; " : "")}{cost.CpuPerCall(calls)}"));
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"      {(trips > 0 ? $"{trips:F2} round trips per call; " : string.Empty)}{cost.CpuPerCall(calls)}"));
     }
 
     // The next batch of target numbers (1-based), up to `end`; empty when done.

@@ -26,7 +26,7 @@ switch (what)
         var unknown = options.Where(a => a is not ("short" or "no-plain" or "redial" or "callbacks" or "no-group-commit") && !int.TryParse(a, CultureInfo.InvariantCulture, out _)).ToList();
         if (unknown.Count > 0 || targets < 1)
         {
-            Console.Error.WriteLine($"campaign: unknown argument(s) {string.Join(' ', unknown)}; usage: bench campaign [targets=20000] [short] [no-plain] [redial] [callbacks]");
+            await Console.Error.WriteLineAsync($"campaign: unknown argument(s) {string.Join(' ', unknown)}; usage: bench campaign [targets=20000] [short] [no-plain] [redial] [callbacks]");
             return 2;
         }
 
@@ -40,7 +40,7 @@ switch (what)
         await CampaignBench.RunAsync(targets, mix, !options.Contains("no-plain"), "bash tests/bench.sh " + string.Join(' ', args), options.Contains("redial"), groupCommit: !options.Contains("no-group-commit"));
         break;
     default:
-        Console.Error.WriteLine("usage: bench simulator [seconds] [concurrency] [external-url] | bench storage [postgres-connection-string] [per-call] [postgres] | bench campaign [targets=20000] [short] [no-plain] [redial] [callbacks] (production call mix unless short)");
+        await Console.Error.WriteLineAsync("usage: bench simulator [seconds] [concurrency] [external-url] | bench storage [postgres-connection-string] [per-call] [postgres] | bench campaign [targets=20000] [short] [no-plain] [redial] [callbacks] (production call mix unless short)");
         return 2;
 }
 

@@ -28,7 +28,9 @@ internal static class SimulatorThroughput
         var options = sim?.Options ?? new SimulatorOptions();
         var sig = TlsSigV2.Generate(options.SdkAppId, "administrator", options.SecretKey, TimeSpan.FromDays(1), DateTimeOffset.UtcNow);
         var query = string.Create(CultureInfo.InvariantCulture, $"?sdkappid={options.SdkAppId}&identifier=administrator&usersig={Uri.EscapeDataString(sig)}&random=1&contenttype=json");
+#pragma warning disable CA2000 // the HttpClient owns its handler and disposes it
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = baseUrl };
+#pragma warning restore CA2000
 
         // Warm-up: JIT, connection pool.
         await LoadAsync(http, query, TimeSpan.FromSeconds(2), concurrency);

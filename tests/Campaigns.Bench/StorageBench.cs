@@ -85,9 +85,17 @@ internal static class StorageBench
         await MarkAllDialedAsync(name, connectionString);
 
         var batches = Enumerable.Range(0, Callees / Batch).Select(b => Enumerable.Range(1 + (b * Batch), Batch).Select(Outcome).ToList()).ToList();
-        var first = await TimeAsync(async () => { await store.UpsertOutcomesAsync(batches[0]); return 0; });
+        var first = await TimeAsync(async () =>
+        {
+            await store.UpsertOutcomesAsync(batches[0]);
+            return 0;
+        });
         Report("upsert 10k outcomes (one batch, new rows)", first.Elapsed, Batch, "outcomes");
-        var again = await TimeAsync(async () => { await store.UpsertOutcomesAsync(batches[0]); return 0; });
+        var again = await TimeAsync(async () =>
+        {
+            await store.UpsertOutcomesAsync(batches[0]);
+            return 0;
+        });
         Report("upsert the same 10k again (all conflicts)", again.Elapsed, Batch, "outcomes");
         foreach (var batch in batches.Skip(1))
         {
@@ -104,7 +112,8 @@ internal static class StorageBench
         }
 
         samples.Sort();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
             $"  progress query at {progress!.Targets} targets / {progress.AttemptsByState.Values.Sum()} attempts / {progress.OutcomesByResult.Values.Sum()} outcomes: median {samples[10].TotalMilliseconds:F1} ms"));
         if (store is IAsyncDisposable d)
         {

@@ -188,9 +188,11 @@ internal sealed class CallbackCampaign : IAsyncDisposable
     /// <summary>What one run cost and how fast its outcomes came.</summary>
     public sealed record Figures(int Calls, double InfoPerCall, double RecordsPerCall, double LatencyP50, double LatencyP99, Simulator.Callbacks.CallbackStats Callbacks)
     {
+#pragma warning disable SA1118 // one invariant-culture interpolation split over lines; a local string would lose string.Create's culture
         public override string ToString() => string.Create(
             CultureInfo.InvariantCulture,
             $"{Calls} calls: get_call_info {InfoPerCall:F3}/call, records {RecordsPerCall:F3}/call, latency call end → outcome stored p50 {LatencyP50:F2} s, p99 {LatencyP99:F2} s; "
             + $"callbacks: {Callbacks.Events} events, {Callbacks.Lost} lost, {Callbacks.Duplicated} duplicated, {Callbacks.Delivered} delivered, {Callbacks.Failed} failed");
+#pragma warning restore SA1118
     }
 }

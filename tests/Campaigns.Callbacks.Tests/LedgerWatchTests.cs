@@ -1,10 +1,10 @@
+using Campaigns.Activities;
 using Campaigns.Activities.Records;
 using Campaigns.Activities.Watching;
-using Campaigns.Activities;
-using Campaigns.Storage.Model;
 using Campaigns.Storage;
-using Campaigns.TencentCall.Models;
+using Campaigns.Storage.Model;
 using Campaigns.TencentCall;
+using Campaigns.TencentCall.Models;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Campaigns.Callbacks.Tests;

@@ -60,7 +60,9 @@ internal sealed class ReceiverHost : IAsyncDisposable
 
         var options = new CallbackReceiverOptions { Enabled = true, Urls = "http://127.0.0.1:0", PathSecret = Secret, SdkAppId = sdkAppId };
         Assert.Empty(options.Problems());
+#pragma warning disable CA2000 // the ReceiverHost returned takes it and disposes it
         var server = new CallbackServer(options, store, loggers ?? NullLoggerFactory.Instance);
+#pragma warning restore CA2000
         await server.StartAsync(CancellationToken.None);
         return new ReceiverHost(directory, connectionString, store, server, options);
     }

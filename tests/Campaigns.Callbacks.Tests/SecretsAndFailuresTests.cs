@@ -18,7 +18,8 @@ public sealed class SecretsAndFailuresTests
         using var metrics = new MetricsProbe();
 
         var (status, envelope) = await host.PostAsync(CallEventOrder.StartCommand, """{"CallId":"c1","EventTime":1700000000000}""");
-        var (wrongStatus, _) = await host.PostAsync("tencent/callback/" + ReceiverHost.Secret + "x" + ReceiverHost.Query(CallEventOrder.StartCommand), ReceiverHost.Json("{}"));
+        using var empty = ReceiverHost.Json("{}");
+        var (wrongStatus, _) = await host.PostAsync("tencent/callback/" + ReceiverHost.Secret + "x" + ReceiverHost.Query(CallEventOrder.StartCommand), empty);
 
         Assert.Equal((503, 19009L, "FAIL"), (status, (long)envelope!["ErrorCode"]!, (string?)envelope["ActionStatus"]));
         Assert.Equal(404, wrongStatus);

@@ -1,6 +1,6 @@
 using Campaigns.Simulator.Callbacks;
-using Campaigns.TencentCall.Models;
 using Campaigns.TencentCall;
+using Campaigns.TencentCall.Models;
 using Campaigns.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
-using Campaigns.Storage.Model;
 using Campaigns.Storage;
+using Campaigns.Storage.Model;
 using Campaigns.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

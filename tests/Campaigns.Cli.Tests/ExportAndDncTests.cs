@@ -19,7 +19,7 @@ public sealed class ExportAndDncTests(TemporalServer temporal)
         var run = (await h.RunAsync("export", id, "--csv", path)).Exits(0);
         // u2 is on the do-not-call list: its attempt is Skipped and no call, so no outcome row.
         Assert.Contains($"exported 4 outcomes of campaign {id} to {path}", run.Out, StringComparison.Ordinal);
-        var lines = File.ReadAllLines(path);
+        var lines = await File.ReadAllLinesAsync(path);
         Assert.Equal("target,attempt,callee,call_id,result,raw_result,start_time,accept_time,end_time,talk_seconds", lines[0]);
         Assert.Equal(["u1", "u3", "u4", "u5"], lines.Skip(1).Select(l => l.Split(',')[2]));
         Assert.False(File.Exists(path + ".partial"));

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Campaigns.Storage.Model;
 using Campaigns.Storage;
+using Campaigns.Storage.Model;
 using Campaigns.Workflows.Contract;
 using Temporalio.Api.Enums.V1;
 

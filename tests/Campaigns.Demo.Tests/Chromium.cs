@@ -16,7 +16,9 @@ internal static class Chromium
     {
         var browser = Required(BrowserVariable, "the Chromium executable, e.g. /usr/bin/chromium (Debian package chromium)");
         var driver = Required(DriverVariable, "its chromedriver, e.g. /usr/bin/chromedriver (Debian package chromium-driver)");
+#pragma warning disable CA2000 // the driver made from it owns it and disposes it
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(driver)!, Path.GetFileName(driver));
+#pragma warning restore CA2000
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
         var options = new ChromeOptions { BinaryLocation = browser };

@@ -29,7 +29,7 @@ public sealed class WebUiTests(ITestOutputHelper output)
         var workflowId = CampaignSearch.WorkflowIdOf(campaignId);
 
         // The list, filtered by the search attribute as the demo prints it.
-        browser.Navigate().GoToUrl(services.Temporal.WorkflowsPage($"CampaignId=\"{campaignId}\""));
+        await browser.Navigate().GoToUrlAsync(services.Temporal.WorkflowsPage($"CampaignId=\"{campaignId}\""));
         var link = Wait(browser).Until(b => b.FindElements(By.LinkText(workflowId)).FirstOrDefault(e => e.Displayed));
         Assert.Contains("completed", RowOf(link).Text, StringComparison.OrdinalIgnoreCase);
         WaitForText(browser, "1 Workflow"); // the filter found this one only
@@ -58,7 +58,7 @@ public sealed class WebUiTests(ITestOutputHelper output)
     // The page's visible text (as a user reads it: CSS text-transform applied, whitespace collapsed) holds every one of texts, eventually.
     private static void WaitForText(ChromeDriver browser, params string[] texts)
     {
-        var seen = "";
+        var seen = string.Empty;
         try
         {
             Wait(browser).Until(b =>

@@ -72,7 +72,9 @@ internal static class Compose
         return Parse(output);
     }
 
+#pragma warning disable VSTHRD011 // the Lazy only starts the one run, on the first caller's thread; everyone awaits its task
     private static readonly Lazy<Task<(int ExitCode, string Output, string Error)>> PlainConfig = new(() => RunAsync(TestEnv, "config"));
+#pragma warning restore VSTHRD011
 
     public static YamlMappingNode Parse(string yaml)
     {
@@ -98,7 +100,7 @@ internal static class Compose
         {
             foreach (var (key, value) in map.Children)
             {
-                result[((YamlScalarNode)key).Value!] = ((YamlScalarNode)value).Value ?? "";
+                result[((YamlScalarNode)key).Value!] = ((YamlScalarNode)value).Value ?? string.Empty;
             }
         }
         else
@@ -107,7 +109,7 @@ internal static class Compose
             {
                 var text = item.Value!;
                 var eq = text.IndexOf('=', StringComparison.Ordinal);
-                result[eq < 0 ? text : text[..eq]] = eq < 0 ? "" : text[(eq + 1)..];
+                result[eq < 0 ? text : text[..eq]] = eq < 0 ? string.Empty : text[(eq + 1)..];
             }
         }
 
@@ -119,6 +121,6 @@ internal static class Compose
 
     public static IReadOnlyList<string> List(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(key, out var value) && value is YamlSequenceNode seq
-            ? [.. seq.Children.Cast<YamlScalarNode>().Select(s => s.Value ?? "")]
+            ? [.. seq.Children.Cast<YamlScalarNode>().Select(s => s.Value ?? string.Empty)]
             : [];
 }

@@ -146,7 +146,8 @@ public sealed partial class ComposeFileTests
             else
             {
                 Assert.Empty(profiles);
-                Assert.False(service.Children.TryGetValue("depends_on", out var deps) && deps.ToString().Contains("simulator", StringComparison.Ordinal),
+                Assert.False(
+                    service.Children.TryGetValue("depends_on", out var deps) && deps.ToString().Contains("simulator", StringComparison.Ordinal),
                     $"{name} depends on the simulator, which runs only with --profile simulator");
             }
         }

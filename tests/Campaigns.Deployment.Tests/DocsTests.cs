@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Campaigns.Deployment.Tests;
 
@@ -82,7 +82,7 @@ public sealed partial class DocsTests
     {
         foreach (var line in Prose(markdown))
         {
-            foreach (Match m in Link().Matches(InlineCode().Replace(line, "")))
+            foreach (Match m in Link().Matches(InlineCode().Replace(line, string.Empty)))
             {
                 var target = m.Groups[1].Value;
                 if (!Uri.TryCreate(target, UriKind.Absolute, out var uri) || uri.IsFile)

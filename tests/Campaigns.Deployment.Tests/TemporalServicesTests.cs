@@ -90,7 +90,8 @@ public sealed partial class TemporalServicesTests
             "--db temporal_visibility create",
             "--db temporal_visibility setup-schema -v 0.0",
             "--db temporal_visibility update-schema -d \"$schema/visibility/versioned\"",
-        ], steps);
+        ],
+        steps);
         Assert.Contains("schema=/etc/temporal/schema/postgresql/v12\n", script, StringComparison.Ordinal);
     }
 
@@ -104,9 +105,11 @@ public sealed partial class TemporalServicesTests
         {
             // A stand-in for temporal-sql-tool that records its arguments and fails on the step named by FAIL_ON.
             var calls = Path.Combine(bin.FullName, "calls");
-            await File.WriteAllTextAsync(Path.Combine(bin.FullName, "temporal-sql-tool"),
+            await File.WriteAllTextAsync(
+                Path.Combine(bin.FullName, "temporal-sql-tool"),
                 "#!/bin/sh\necho \"$SQL_PLUGIN $SQL_HOST $*\" >> \"$CALLS\"\n[ \"$*\" != \"${FAIL_ON:-}\" ]\n");
-            if (!OperatingSystem.IsWindows()) // the script runs under /bin/sh: the tests run on Linux
+            // The script runs under /bin/sh: the tests run on Linux.
+            if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(Path.Combine(bin.FullName, "temporal-sql-tool"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }

@@ -7,7 +7,8 @@ namespace Campaigns.Faults.Tests;
 /// <summary>What a scenario ended with, as docs/testing.md's fault table shows it.</summary>
 public sealed record FaultReport(string Scenario, int Targets, int Rings, int MaxRingsPerCallee, IReadOnlyDictionary<string, long> Outcomes, long Unresolved, int RungButUnresolved, TimeSpan Duration)
 {
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
         $"fault suite | {Scenario} | {Targets} | {Rings} | {MaxRingsPerCallee} | {string.Join(", ", Outcomes.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}"))} | {Unresolved} ({RungButUnresolved} rung) | {Duration.TotalSeconds:F0} s");
 }
 
@@ -86,12 +87,20 @@ public static class CampaignInvariants
         foreach (var call in await run.Simulator.CallsAsync())
         {
             Assert.True(byRoom.TryGetValue(call.RoomId, out var attempt), $"call {call.CallId} in room {call.RoomId} belongs to no attempt");
-            Assert.True(attempt!.State == AttemptState.Unknown || attempt.CallId == call.CallId,
+            Assert.True(
+                attempt!.State == AttemptState.Unknown || attempt.CallId == call.CallId,
                 $"attempt {attempt.AttemptKey} ({attempt.State}) stored call {attempt.CallId}, the simulator placed {call.CallId}");
         }
 
-        var report = new FaultReport(scenario, callees.Count, rings.Values.Sum(), rings.Values.DefaultIfEmpty().Max(),
-            result.ByResult, result.Unresolved, rungButUnresolved, duration);
+        var report = new FaultReport(
+            scenario,
+            callees.Count,
+            rings.Values.Sum(),
+            rings.Values.DefaultIfEmpty().Max(),
+            result.ByResult,
+            result.Unresolved,
+            rungButUnresolved,
+            duration);
         Console.WriteLine(report);
         return report;
     }

@@ -1,6 +1,6 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using System.Text;
 using Campaigns.TencentCall.UserSig;
 using Campaigns.Testing;
 

@@ -39,12 +39,12 @@ internal sealed class ScopedLogCapture : ILoggerProvider, ISupportExternalScope
             owner.scopes.ForEachScope(
                 (scope, _) =>
                 {
-                    texts.Add(scope?.ToString() ?? "");
+                    texts.Add(scope?.ToString() ?? string.Empty);
                     if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
                     {
                         foreach (var (key, value) in pairs)
                         {
-                            values[key] = value?.ToString() ?? "";
+                            values[key] = value?.ToString() ?? string.Empty;
                         }
                     }
                 },
@@ -53,7 +53,7 @@ internal sealed class ScopedLogCapture : ILoggerProvider, ISupportExternalScope
             // Structured state too (a secret must not hide in a template argument that the message omits).
             var stateText = state is IEnumerable<KeyValuePair<string, object?>> fields
                 ? string.Join(' ', fields.Select(f => $"{f.Key}={f.Value}"))
-                : "";
+                : string.Empty;
             owner.lines.Enqueue(new CapturedLine(category, logLevel, $"{formatter(state, exception)} {stateText} {exception}", values, string.Join(" => ", texts)));
         }
     }

@@ -32,7 +32,7 @@ internal sealed class Scrape
             var space = line.LastIndexOf(' ');
             var closing = line.LastIndexOf('}');
             var name = brace >= 0 && brace < space ? line[..brace] : line[..line.IndexOf(' ', StringComparison.Ordinal)];
-            var labels = brace >= 0 && closing > brace ? line[(brace + 1)..closing] : "";
+            var labels = brace >= 0 && closing > brace ? line[(brace + 1)..closing] : string.Empty;
             var valueText = line[(closing >= 0 ? closing + 1 : name.Length)..].Trim().Split(' ')[0];
             if (double.TryParse(valueText, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {

@@ -74,7 +74,7 @@ public sealed class WorkerObservabilityTests
     [Fact]
     public async Task Log_lines_carry_campaign_attempt_and_call_scopes_and_no_secret()
     {
-        var logs = new ScopedLogCapture();
+        using var logs = new ScopedLogCapture();
         await using var worker = await WorkerUnderTest.StartAsync(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Debug" }, logs);
         var spec = WorkerUnderTest.Campaign(12);
         var progress = await (await worker.Campaigns.StartAsync(spec)).GetResultAsync();

@@ -21,7 +21,7 @@ public sealed class CallbackConfigTests : IAsyncLifetime
         receiver.MapPost("/cb", async (HttpRequest request) =>
         {
             received.Enqueue((string)(await request.ReadFromJsonAsync<JsonObject>())!["CallbackCommand"]!);
-            return Results.Json(new { ActionStatus = "OK", ErrorInfo = "", ErrorCode = 0 });
+            return Results.Json(new { ActionStatus = "OK", ErrorInfo = string.Empty, ErrorCode = 0 });
         });
         await receiver.StartAsync();
         url = receiver.Urls.First() + "/cb";
@@ -41,7 +41,7 @@ public sealed class CallbackConfigTests : IAsyncLifetime
             o.Callbacks.DuplicateRate = o.Callbacks.LossRate = o.Callbacks.ReorderRate = 0;
         });
         var empty = await RawApi.PostAsync(sim, "v4/call_config/get_callback", "{}");
-        Assert.Equal("", (string?)empty["Response"]!["Url"]);
+        Assert.Equal(string.Empty, (string?)empty["Response"]!["Url"]);
 
         Assert.Equal(101002, RawApi.Code(await RawApi.PostAsync(sim, "v4/call_config/set_callback", """{"Url":"ftp://x/y","CallbackCommandList":["Call.CallbackAfterEndCall"]}""")));
         Assert.Equal(101002, RawApi.Code(await RawApi.PostAsync(sim, "v4/call_config/set_callback", $$"""{"Url":"{{url}}","CallbackCommandList":["Call.Nope"]}""")));
@@ -67,6 +67,8 @@ public sealed class CallbackConfigTests : IAsyncLifetime
     }
 
     private static async Task PlaceAsync(SimulatorHost sim, string callee) =>
-        Assert.Equal(0, RawApi.Code(await RawApi.PostAsync(sim, "v4/call_engine_http_srv/start_call_by_robot",
+        Assert.Equal(0, RawApi.Code(await RawApi.PostAsync(
+            sim,
+            "v4/call_engine_http_srv/start_call_by_robot",
             $$$"""{"Robot_Account":"robot","CalleeList_Account":["{{{callee}}}"],"Timeout":10000,"CallInfo":{"MediaType":"Audio"}}""")));
 }

@@ -20,8 +20,8 @@ public sealed class CallbackTests : IAsyncLifetime
         receiver = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]).Build();
         receiver.MapPost("/callback", async (HttpRequest request) =>
         {
-            received.Enqueue((request.QueryString.Value ?? "", (await request.ReadFromJsonAsync<JsonObject>())!));
-            return Results.Json(new { ActionStatus = "OK", ErrorInfo = "", ErrorCode = 0 });
+            received.Enqueue((request.QueryString.Value ?? string.Empty, (await request.ReadFromJsonAsync<JsonObject>())!));
+            return Results.Json(new { ActionStatus = "OK", ErrorInfo = string.Empty, ErrorCode = 0 });
         });
         await receiver.StartAsync();
         url = new Uri(receiver.Urls.First() + "/callback");

@@ -16,7 +16,7 @@ public sealed class FuzzTests : IAsyncLifetime
     // Bodies no API accepts: broken syntax, the wrong root, nesting beyond any parser's depth, bad bytes.
     private static readonly string[] Generic =
     [
-        "", " ", "\n\t", "{", "}", "[", "]", "[]", "[{}]", "null", "true", "false", "42", "-1e999", "\"text\"",
+        string.Empty, " ", "\n\t", "{", "}", "[", "]", "[]", "[{}]", "null", "true", "false", "42", "-1e999", "\"text\"",
         "{\"a\":}", "{,}", "{}x", "{}{}", "{'CallId':'x'}", "{\"a\":\"\\u12\"}", "{\"a\" 1}", "\u0000", "{\"a\":tru}",
         "{\"a\":[1,2}", "\"unterminated", "{\"a\":\"b\"", new string('[', 5000), string.Concat(Enumerable.Repeat("{\"a\":", 300)) + "1",
         "<xml/>", "CallId=1", "\uFEFF{}x",
@@ -146,7 +146,7 @@ public sealed class FuzzTests : IAsyncLifetime
     private IEnumerable<string> BadQueries()
     {
         var good = RawApi.Query(sim);
-        yield return "";
+        yield return string.Empty;
         yield return "?";
         yield return good.Replace("sdkappid=", "sdkappid=abc", StringComparison.Ordinal);
         yield return good.Replace("sdkappid=", "sdkappid=-", StringComparison.Ordinal);

@@ -20,7 +20,7 @@ public sealed class GatewayTests : IAsyncLifetime
 
         Assert.Equal("OK", (string?)answer["ActionStatus"]);
         Assert.Equal(0, RawApi.Code(answer));
-        Assert.Equal("", (string?)answer["ErrorInfo"]);
+        Assert.Equal(string.Empty, (string?)answer["ErrorInfo"]);
         Assert.StartsWith("Id-", (string?)answer["RequestId"], StringComparison.Ordinal);
         Assert.Equal("jack", (string?)answer["Response"]!["CallResult"]![0]!["Callee_Account"]);
     }

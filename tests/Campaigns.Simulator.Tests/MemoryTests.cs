@@ -16,7 +16,8 @@ public sealed class MemoryTests
         await using var sim = await SimulatorHost.StartAsync(o => o.Limits.MaxBodyBytes = 1024);
         var huge = $$"""{"Robot_Account":"robot","CalleeList_Account":["jack"],"Timeout":30000,"CallInfo":{"MediaType":"Audio"},"UserData":"{{new string('x', 2000)}}"}""";
 
-        var (status, envelope) = await RawApi.SendAsync(sim, path, new StringContent(huge, Encoding.UTF8, "application/json"));
+        using var content = new StringContent(huge, Encoding.UTF8, "application/json");
+        var (status, envelope) = await RawApi.SendAsync(sim, path, content);
 
         Assert.Equal((413, code), (status, RawApi.Code(envelope!)));
         Assert.Empty(await sim.CallsAsync());

@@ -105,7 +105,8 @@ public sealed class RecordFilterTests : IAsyncLifetime
     [InlineData(V1, """{"callResult":"offline"}""", 70001)]
     public async Task HugeOrUndocumentedValues_AreInvalidParameters_NeverAServerError(string path, string body, long code)
     {
-        var (status, envelope) = await RawApi.SendAsync(sim, path, new StringContent(body));
+        using var content = new StringContent(body);
+        var (status, envelope) = await RawApi.SendAsync(sim, path, content);
 
         Assert.Equal((200, code), (status, RawApi.Code(envelope!)));
     }

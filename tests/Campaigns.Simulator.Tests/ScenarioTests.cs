@@ -1,6 +1,6 @@
 using Campaigns.Simulator.Calls;
-using Campaigns.Testing;
 using Campaigns.TencentCall.Models;
+using Campaigns.Testing;
 
 namespace Campaigns.Simulator.Tests;
 

@@ -77,7 +77,7 @@ public class CalleeCsvReaderTests
     [Fact]
     public void Read_EmptyFile_IsEmpty()
     {
-        var (_, accepted, rejected) = CalleeCsvReader.Read(new StringReader(""));
+        var (_, accepted, rejected) = CalleeCsvReader.Read(new StringReader(string.Empty));
 
         Assert.Empty(accepted);
         Assert.Empty(rejected);

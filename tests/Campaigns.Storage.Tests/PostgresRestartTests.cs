@@ -12,7 +12,7 @@ namespace Campaigns.Storage.Tests;
 public sealed class PostgresRestartTests : IAsyncLifetime, IDisposable
 {
     private readonly CapturingLoggerProvider logs = new();
-    private string connectionString = "";
+    private string connectionString = string.Empty;
     private IOutcomeStore store = null!;
 
     public async Task InitializeAsync()

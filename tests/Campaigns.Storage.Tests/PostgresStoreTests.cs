@@ -7,7 +7,7 @@ namespace Campaigns.Storage.Tests;
 public sealed class PostgresStoreTests : StoreContract
 {
     private readonly List<string> databases = [];
-    private string connectionString = "";
+    private string connectionString = string.Empty;
 
     protected override async Task<IOutcomeStore> CreateStoreAsync()
     {

@@ -2,7 +2,7 @@ using Campaigns.Storage.Model;
 
 namespace Campaigns.Storage.Tests;
 
-/// <summary>The callback ledger: idempotent on the natural key, read back in event order whatever the arrival order.</summary>
+/// <content>The callback ledger: idempotent on the natural key, read back in event order whatever the arrival order.</content>
 public abstract partial class StoreContract
 {
     [Fact]

@@ -2,10 +2,10 @@ using Campaigns.Storage.Model;
 
 namespace Campaigns.Storage.Tests;
 
-/// <summary>
+/// <content>
 /// The contact policy (docs/contact-policy.md): the app's policy, and claims counted per callee over every campaign,
 /// atomically with the claim, so concurrent claimers for one callee never pass more than the cap.
-/// </summary>
+/// </content>
 public abstract partial class StoreContract
 {
     private static readonly IReadOnlyList<ContactCap> OnePerDay = [new(1, TimeSpan.FromDays(1))];

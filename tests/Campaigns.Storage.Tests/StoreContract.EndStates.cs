@@ -2,7 +2,7 @@ using Campaigns.Storage.Model;
 
 namespace Campaigns.Storage.Tests;
 
-/// <summary>What finishes attempts nobody else will: a found call settled in one transaction, closed intents, own-claim failures, stale pages.</summary>
+/// <content>What finishes attempts nobody else will: a found call settled in one transaction, closed intents, own-claim failures, stale pages.</content>
 public abstract partial class StoreContract
 {
     [Fact]

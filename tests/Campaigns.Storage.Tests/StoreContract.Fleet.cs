@@ -2,7 +2,7 @@ using Campaigns.Testing;
 
 namespace Campaigns.Storage.Tests;
 
-/// <summary>The fleet registry (<see cref="IFleetRegistry"/>), which every store is too.</summary>
+/// <content>The fleet registry (<see cref="IFleetRegistry"/>), which every store is too.</content>
 public abstract partial class StoreContract
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);

@@ -3,11 +3,11 @@ using Campaigns.Storage.Sql;
 
 namespace Campaigns.Storage.Tests;
 
-/// <summary>
+/// <content>
 /// Group commit: single-row calls of one kind arriving while one is in flight go to the database together.
 /// Each test holds the leader (the lane's test hook) until the followers have queued, so the batch is formed
 /// deterministically, then checks that every caller got what a call of its own gives.
-/// </summary>
+/// </content>
 public abstract partial class StoreContract
 {
     private const int Followers = 16;

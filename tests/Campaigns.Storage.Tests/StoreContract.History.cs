@@ -2,7 +2,7 @@ using Campaigns.Storage.Model;
 
 namespace Campaigns.Storage.Tests;
 
-/// <summary>What <c>campaigns forecast</c> reads (<see cref="ICampaignHistory"/>), on both databases.</summary>
+/// <content>What <c>campaigns forecast</c> reads (<see cref="ICampaignHistory"/>), on both databases.</content>
 public abstract partial class StoreContract
 {
     private ICampaignHistory History => (ICampaignHistory)Store;

@@ -2,7 +2,7 @@ using Campaigns.Storage.Model;
 
 namespace Campaigns.Storage.Tests;
 
-/// <summary>Pending attempts (redials, deferred) in the store: taken under a batch's token, adopted, handed back.</summary>
+/// <content>Pending attempts (redials, deferred) in the store: taken under a batch's token, adopted, handed back.</content>
 public abstract partial class StoreContract
 {
     private static readonly DateTimeOffset Past = DateTimeOffset.UtcNow.AddMinutes(-1);

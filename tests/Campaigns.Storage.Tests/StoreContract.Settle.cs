@@ -2,7 +2,7 @@ using Campaigns.Storage.Model;
 
 namespace Campaigns.Storage.Tests;
 
-/// <summary>SettleAsync: a call's outcomes and the move to Settled in one transaction, with every guard of the two calls it replaces.</summary>
+/// <content>SettleAsync: a call's outcomes and the move to Settled in one transaction, with every guard of the two calls it replaces.</content>
 public abstract partial class StoreContract
 {
     [Fact]

@@ -3,7 +3,7 @@ using Campaigns.Storage.Model;
 
 namespace Campaigns.Storage.Tests;
 
-/// <summary>Callee time zones and the app's holidays (docs/callee-time-zones.md), on both stores.</summary>
+/// <content>Callee time zones and the app's holidays (docs/callee-time-zones.md), on both stores.</content>
 public abstract partial class StoreContract
 {
     [Fact]
@@ -19,7 +19,7 @@ public abstract partial class StoreContract
         var zones = await Store.GetTargetZonesAsync(Campaign);
         Assert.Equal(["Asia/Tokyo", "Europe/Berlin"], zones.Zones);
         Assert.True(zones.AnyWithoutZone);
-        Assert.Equal([("", 1L), ("Asia/Tokyo", 2L), ("Europe/Berlin", 1L)], zones.Counts.Select(c => (c.Key, c.Value)).Order());
+        Assert.Equal([(string.Empty, 1L), ("Asia/Tokyo", 2L), ("Europe/Berlin", 1L)], zones.Counts.Select(c => (c.Key, c.Value)).Order());
 
         var e = await Assert.ThrowsAsync<ArgumentException>(() => Store.AddZonedTargetsAsync(Campaign, [new(["x1"], "Asia/Tokyo"), new(["x2"], "Mars/Olympus")]));
         Assert.Contains("targets[1]: \"Mars/Olympus\" is not an IANA time zone", e.Message, StringComparison.Ordinal);

@@ -14,7 +14,7 @@ public sealed class CannedAnswerTests : IDisposable
 {
     private static readonly StartCallRequest Ring = new() { RobotAccount = "robot", Callees = ["jack"] };
     private readonly ServiceProvider provider;
-    private string body = "";
+    private string body = string.Empty;
 
     public CannedAnswerTests()
     {
@@ -134,7 +134,7 @@ public sealed class CannedAnswerTests : IDisposable
     [Fact]
     public async Task EmptyCallIdOrMissingFilter_IsRefusedAsInvalid_NamingTheField()
     {
-        var empty = await Assert.ThrowsAsync<TencentCallValidationException>(() => Client.GetCallInfoAsync(""));
+        var empty = await Assert.ThrowsAsync<TencentCallValidationException>(() => Client.GetCallInfoAsync(string.Empty));
         var noFilter = await Assert.ThrowsAsync<TencentCallValidationException>(() => Client.GetRecordsByFilterAsync(null!));
         var noRequest = await Assert.ThrowsAsync<TencentCallValidationException>(() => Client.StartCallByRobotAsync(null!));
 
@@ -146,7 +146,7 @@ public sealed class CannedAnswerTests : IDisposable
     [Fact]
     public async Task FindRecordByRoom_WithoutRoomId_IsRefusedBeforeSending()
     {
-        var lookup = new RecordLookup { RobotAccount = "robot", Callees = ["jack"], RoomId = "", From = DateTimeOffset.UtcNow, To = DateTimeOffset.UtcNow };
+        var lookup = new RecordLookup { RobotAccount = "robot", Callees = ["jack"], RoomId = string.Empty, From = DateTimeOffset.UtcNow, To = DateTimeOffset.UtcNow };
 
         var e = await Assert.ThrowsAsync<TencentCallValidationException>(() => Client.FindRecordByRoomAsync(lookup));
 

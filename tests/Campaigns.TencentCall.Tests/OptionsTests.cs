@@ -8,7 +8,7 @@ public class OptionsTests
     [Fact]
     public void Problems_NameEveryBadKey()
     {
-        var problems = new TencentCallOptions { SdkAppId = 0, SecretKey = "", RequestTimeout = TimeSpan.FromSeconds(3) }.Problems();
+        var problems = new TencentCallOptions { SdkAppId = 0, SecretKey = string.Empty, RequestTimeout = TimeSpan.FromSeconds(3) }.Problems();
 
         Assert.Contains(problems, p => p.StartsWith("TencentCall:SdkAppId", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("TencentCall:SecretKey", StringComparison.Ordinal));

@@ -58,18 +58,21 @@ public sealed class ExternalSimulator : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var simulator = new ExternalSimulator(process, new Uri($"http://127.0.0.1:{port}/"));
-        await Eventually.TrueAsync(async () =>
-        {
-            try
+        await Eventually.TrueAsync(
+            async () =>
             {
-                using var response = await simulator.Admin.GetAsync("admin/clock").ConfigureAwait(false);
-                return response.IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, "the simulator answers", 60).ConfigureAwait(false);
+                try
+                {
+                    using var response = await simulator.Admin.GetAsync("admin/clock").ConfigureAwait(false);
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            "the simulator answers",
+            60).ConfigureAwait(false);
         return simulator;
     }
 

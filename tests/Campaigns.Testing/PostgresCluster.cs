@@ -103,7 +103,8 @@ public sealed class PostgresCluster : IAsyncDisposable
     private Task PgCtlAsync(string action, params string[] more)
     {
         // Throwaway and loopback-only, as in tests/services.sh; without -l the server would keep our stdout open.
-        var options = string.Create(CultureInfo.InvariantCulture,
+        var options = string.Create(
+            CultureInfo.InvariantCulture,
             $"-c listen_addresses=127.0.0.1 -c port={Port} -c unix_socket_directories={folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100");
         return AsOwnerAsync("pg_ctl", ["-D", Data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o", options, .. more, action]);
     }

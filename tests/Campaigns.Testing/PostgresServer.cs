@@ -70,7 +70,9 @@ public static class PostgresServer
     public static async Task<Task> RestartWhileWaitingAsync(string connectionString, string table, Func<Task> work)
     {
         ArgumentNullException.ThrowIfNull(work);
+#pragma warning disable CA2000 // disposed below, after the restart it is meant to outlive
         var blocker = new NpgsqlConnection(Unpooled(connectionString));
+#pragma warning restore CA2000
         await blocker.OpenAsync().ConfigureAwait(false);
         await using (var cmd = new NpgsqlCommand($"BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", blocker))
         {

@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Campaigns.Simulator;
 using Campaigns.Simulator.Endpoints;
 using Campaigns.Simulator.Pipeline;
-using Campaigns.Simulator;
 using Campaigns.TencentCall;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -120,5 +120,6 @@ public sealed class SimulatorHost : IAsyncDisposable
         await app.DisposeAsync().ConfigureAwait(false);
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1812:Avoid uninstantiated internal classes", Justification = "made by the JSON deserializer (GetFromJsonAsync<ClockAnswer>)")]
     private sealed record ClockAnswer(DateTimeOffset Now, double TimeScale);
 }

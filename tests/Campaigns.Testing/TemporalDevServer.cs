@@ -67,7 +67,9 @@ public sealed class TemporalDevServer : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
+#pragma warning disable CA2000 // the log lives as long as the process it records; AutoFlush loses nothing when it is not closed
         var log = new StreamWriter(LogPath, append: true) { AutoFlush = true };
+#pragma warning restore CA2000
         process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => Write(log, e.Data);
         process.ErrorDataReceived += (_, e) => Write(log, e.Data);
@@ -76,16 +78,19 @@ public sealed class TemporalDevServer : IAsyncDisposable
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) => log.Dispose();
         var started = process;
-        await Eventually.TrueAsync(async () =>
-        {
-            if (started.HasExited)
+        await Eventually.TrueAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"the dev server exited with {started.ExitCode}: {await File.ReadAllTextAsync(LogPath).ConfigureAwait(false)}");
-            }
+                if (started.HasExited)
+                {
+                    throw new InvalidOperationException($"the dev server exited with {started.ExitCode}: {await File.ReadAllTextAsync(LogPath).ConfigureAwait(false)}");
+                }
 
-            var (exit, _, _) = await TemporalCli.RunAsync(["operator", "namespace", "describe", "--address", Address, "--namespace", "default"]).ConfigureAwait(false);
-            return exit == 0;
-        }, "the Temporal dev server answers", 90).ConfigureAwait(false);
+                var (exit, _, _) = await TemporalCli.RunAsync(["operator", "namespace", "describe", "--address", Address, "--namespace", "default"]).ConfigureAwait(false);
+                return exit == 0;
+            },
+            "the Temporal dev server answers",
+            90).ConfigureAwait(false);
     }
 
     /// <summary>Stops the server as an operator does (SIGTERM, then waits for it to exit); its database file stays.</summary>

@@ -23,7 +23,7 @@ public sealed class TemporalServer : IAsyncLifetime
     }
 
     /// <summary>host:port of the server.</summary>
-    public string Address { get; private set; } = "";
+    public string Address { get; private set; } = string.Empty;
 
     /// <summary>A client with the project's data converter.</summary>
     public ITemporalClient Client { get; private set; } = null!;

@@ -92,7 +92,8 @@ public sealed class CalleeTimeZoneCampaignTests(ITestOutputHelper output)
 
         var perDay = calls.GroupBy(c => c.PlacedAt.UtcDateTime.Date).OrderBy(g => g.Key).Select(g => $"{g.Key:MM-dd} {g.Count()}");
         var span = (calls.Max(c => c.PlacedAt) - calls.Min(c => c.PlacedAt)).TotalHours;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
             $"{callees} callees in {Zones.Length} zones, 09:00-20:00 local, Berlin's first day a holiday: {calls.Count} calls ({result.Attempts} attempts) over {span:F1} simulated hours in {wall.Elapsed.TotalSeconds:F0} s of real time, {skips} skips"));
         output.WriteLine("calls per UTC day: " + string.Join(", ", perDay) + "; " + string.Join(", ", result.ByResult.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value}")));
         await ScheduledCampaignTests.AssertReplaysAsync(handle);

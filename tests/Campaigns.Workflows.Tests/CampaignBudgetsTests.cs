@@ -1,5 +1,5 @@
-using Campaigns.Simulator.Calls;
 using Campaigns.Simulator;
+using Campaigns.Simulator.Calls;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;

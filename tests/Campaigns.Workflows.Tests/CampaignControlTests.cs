@@ -49,16 +49,19 @@ public sealed class CampaignControlTests(TemporalServer temporal)
     public async Task Cancel_HangsUpRingingCalls_KeepsTheirOutcomes_DialsNoMore(bool viaWorkflowCancel)
     {
         // Nobody answers and rings last 10 minutes: every placed call is still ringing when the cancel comes.
-        await using var h = await CampaignHarness.StartAsync(temporal, o =>
-        {
-            o.Scenario.AnswerRate = 0;
-            o.Scenario.RejectRate = 0;
-            o.Scenario.BusyRate = 0;
-            o.Scenario.OfflineRate = 0;
-            o.Scenario.NotAnswerRate = 1;
-            o.Scenario.NotRungRate = 0;
-            o.Scenario.NoCallResultRate = 0;
-        }, timeScale: 10);
+        await using var h = await CampaignHarness.StartAsync(
+            temporal,
+            o =>
+            {
+                o.Scenario.AnswerRate = 0;
+                o.Scenario.RejectRate = 0;
+                o.Scenario.BusyRate = 0;
+                o.Scenario.OfflineRate = 0;
+                o.Scenario.NotAnswerRate = 1;
+                o.Scenario.NotRungRate = 0;
+                o.Scenario.NoCallResultRate = 0;
+            },
+            timeScale: 10);
         var callees = Enumerable.Range(1, 40).Select(i => $"k{i}").ToList();
         var id = CampaignHarness.NewId();
         var handle = await h.Campaigns.StartAsync(new CampaignSpec

@@ -1,5 +1,5 @@
-using Campaigns.Storage.Model;
 using Campaigns.Storage;
+using Campaigns.Storage.Model;
 using Campaigns.Workflows.Contract;
 using Temporalio.Client;
 using Temporalio.Exceptions;

@@ -1,5 +1,5 @@
-using Campaigns.Simulator.Pipeline;
 using Campaigns.Simulator;
+using Campaigns.Simulator.Pipeline;
 using Campaigns.Storage.Model;
 using Campaigns.Workflows.Contract;
 
@@ -76,11 +76,14 @@ public sealed class CampaignFaultTests(TemporalServer temporal)
     [Fact]
     public async Task MissingRecords_OutcomeMarkedRecordMissing_CampaignCompletes()
     {
-        await using var h = await CampaignHarness.StartAsync(temporal, o =>
-        {
-            o.Records.MissingRate = 0.4;
-            o.Records.LateRate = 0;
-        }, config: new Dictionary<string, string?> { ["Campaigns:Watch:RecordMaxWaitSeconds"] = "120" });
+        await using var h = await CampaignHarness.StartAsync(
+            temporal,
+            o =>
+            {
+                o.Records.MissingRate = 0.4;
+                o.Records.LateRate = 0;
+            },
+            config: new Dictionary<string, string?> { ["Campaigns:Watch:RecordMaxWaitSeconds"] = "120" });
         var id = CampaignHarness.NewId();
         var callees = Enumerable.Range(1, 30).Select(i => $"m{i}").ToList();
         var handle = await h.Campaigns.StartAsync(new CampaignSpec { CampaignId = id, RobotAccount = "robot", Callees = callees, RingTimeoutMs = 10_000 });

@@ -124,14 +124,16 @@ public sealed class CampaignValidatorTests
     public void CallingWindow_HolidayAndHours_OpenAndNextOpeningInTheZone()
     {
         var problems = new List<string>();
-        var window = CallingWindow.Parse(new Contract.CallingWindowSpec
-        {
-            TimeZone = "Asia/Shanghai",
-            Days = ["Mon", "Tue", "Wed", "Thu", "Fri"],
-            Start = "09:00",
-            End = "20:00",
-            ExcludedDates = ["2026-11-26"],
-        }, problems)!;
+        var window = CallingWindow.Parse(
+            new Contract.CallingWindowSpec
+            {
+                TimeZone = "Asia/Shanghai",
+                Days = ["Mon", "Tue", "Wed", "Thu", "Fri"],
+                Start = "09:00",
+                End = "20:00",
+                ExcludedDates = ["2026-11-26"],
+            },
+            problems)!;
 
         Assert.Empty(problems);
         // Wednesday 2026-11-25 10:00 in Shanghai is 02:00 UTC: open.

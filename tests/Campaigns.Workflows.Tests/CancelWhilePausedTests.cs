@@ -24,7 +24,7 @@ public sealed class CancelWhilePausedTests(TemporalServer temporal)
         });
         await handle.ExecuteUpdateAsync(wf => wf.PauseAsync());
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while ((await handle.QueryAsync(wf => wf.Progress)) is var p && p.Finished < p.Dispatched || (await h.Store.GetProgressAsync(id)).AttemptsByState.GetValueOrDefault(AttemptState.Dialed) > 0)
+        while (((await handle.QueryAsync(wf => wf.Progress)) is var p && p.Finished < p.Dispatched) || (await h.Store.GetProgressAsync(id)).AttemptsByState.GetValueOrDefault(AttemptState.Dialed) > 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the first batch did not end within 60 s");
             await Task.Delay(200);

@@ -27,7 +27,7 @@ public sealed class ForecastQueryTests(TemporalServer temporal)
         Assert.Equal(4, first.StartsPerSecond, 3);
         // Dialing what is left at 4/s: targets ÷ 4, within the model's start-up and wake seconds.
         Assert.InRange(first.LastCallSeconds, (first.Targets / 4.0) - 5, (first.Targets / 4.0) + 10);
-        Assert.True(first.EndsAt > DateTimeOffset.UtcNow.AddSeconds(first.Targets / 4.0 - 10), $"ends {first.EndsAt:u}");
+        Assert.True(first.EndsAt > DateTimeOffset.UtcNow.AddSeconds((first.Targets / 4.0) - 10), $"ends {first.EndsAt:u}");
         Assert.Contains(first.Notes, n => n.Contains("not dispatched yet", StringComparison.Ordinal));
         Assert.Equal(ResultMix.Default.Source, first.MixSource); // fewer than 50 finished: the default mix
 

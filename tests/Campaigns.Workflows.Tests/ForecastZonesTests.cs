@@ -26,7 +26,7 @@ public sealed class ForecastZonesTests
     public void Zones_AllInTheWindowsOwnZone_ForecastTheSameAsWithoutZones()
     {
         var plain = Forecast(Windowed, 20_000, ShanghaiMorning);
-        var zoned = Forecast(Windowed, 20_000, ShanghaiMorning, zones: new() { ["Asia/Shanghai"] = 15_000, [""] = 5_000 });
+        var zoned = Forecast(Windowed, 20_000, ShanghaiMorning, zones: new() { ["Asia/Shanghai"] = 15_000, [string.Empty] = 5_000 });
 
         Assert.Equal(plain.DurationSeconds, zoned.DurationSeconds);
         Assert.Equal(plain.WindowWaitSeconds, zoned.WindowWaitSeconds);
@@ -42,8 +42,8 @@ public sealed class ForecastZonesTests
         var zoned = Forecast(Windowed, 1000, ShanghaiMorning, zones: new() { ["America/New_York"] = 1000 });
 
         Assert.Equal(0, plain.WindowWaitSeconds);
-        Assert.InRange(zoned.WindowWaitSeconds, 12 * 3600 - 60, 12 * 3600 + 60); // 21:00 to 09:00 New York time
-        Assert.InRange(zoned.FirstCallSeconds, 12 * 3600, 12 * 3600 + 60);
+        Assert.InRange(zoned.WindowWaitSeconds, (12 * 3600) - 60, (12 * 3600) + 60); // 21:00 to 09:00 New York time
+        Assert.InRange(zoned.FirstCallSeconds, 12 * 3600, (12 * 3600) + 60);
         Assert.True(zoned.DurationSeconds > plain.DurationSeconds + (11 * 3600), $"{zoned.DurationSeconds} vs {plain.DurationSeconds}");
     }
 
@@ -68,8 +68,8 @@ public sealed class ForecastZonesTests
         // Shanghai's half at once (about a minute at 180/s), New York's half when its window opens 12 hours later.
         var byDay = zoned.Days.ToDictionary(d => d.Date, d => d.Calls);
         Assert.Equal(20_000, zoned.Days.Sum(d => d.Calls), 0);
-        Assert.InRange(zoned.FirstPassSeconds, 12 * 3600, 12 * 3600 + 600);
-        Assert.InRange(zoned.WindowWaitSeconds, 12 * 3600 - 600, 12 * 3600);
+        Assert.InRange(zoned.FirstPassSeconds, 12 * 3600, (12 * 3600) + 600);
+        Assert.InRange(zoned.WindowWaitSeconds, (12 * 3600) - 600, 12 * 3600);
         // Two disjoint 11-hour windows a day: 22 hours of dialing at 180/s.
         Assert.Equal(180 * 22 * 3600, zoned.CallsPerDay, 0);
         Assert.Equal(11 * 3600 * 180, Forecast(Windowed, 20_000, ShanghaiMorning).CallsPerDay, 0);
@@ -97,14 +97,14 @@ public sealed class ForecastZonesTests
         {
             Spec = spec, Targets = 1000, At = ShanghaiMorning,
             ContactCaps = [(1, TimeSpan.FromDays(1))],
-            CappedTargets = [(ShanghaiMorning.AddHours(6), "", 400)],
+            CappedTargets = [(ShanghaiMorning.AddHours(6), string.Empty, 400)],
         });
 
         Assert.Equal(0, free.CapWaitSeconds);
         Assert.Equal(400, held.CappedAtStart);
         Assert.Equal(1000, held.AttemptsByNumber[0], 0);
-        Assert.InRange(held.LastCallSeconds, 6 * 3600, 6 * 3600 + 60); // the 400 go when their cap frees
-        Assert.InRange(held.CapWaitSeconds, 6 * 3600 - 900, 6 * 3600); // idle from the 600 others' end until then
+        Assert.InRange(held.LastCallSeconds, 6 * 3600, (6 * 3600) + 60); // the 400 go when their cap frees
+        Assert.InRange(held.CapWaitSeconds, (6 * 3600) - 900, 6 * 3600); // idle from the 600 others' end until then
         Assert.InRange(held.FirstCallSeconds, 0, 5);
     }
 

@@ -18,13 +18,16 @@ public sealed class LiveCallSlotsTests(TemporalServer temporal)
     {
         const int liveLimit = 40;
         const int targets = 600;
-        await using var h = await CampaignHarness.StartAsync(temporal, o =>
-        {
-            // The simulator's defaults are the production mix; these only make the rare cases certain to appear.
-            o.Records.LateRate = 0.02;
-            o.Records.MissingRate = 0.01;
-            o.Seed = 17;
-        }, TimeScale);
+        await using var h = await CampaignHarness.StartAsync(
+            temporal,
+            o =>
+            {
+                // The simulator's defaults are the production mix; these only make the rare cases certain to appear.
+                o.Records.LateRate = 0.02;
+                o.Records.MissingRate = 0.01;
+                o.Seed = 17;
+            },
+            TimeScale);
         var id = CampaignHarness.NewId();
         var callees = Enumerable.Range(1, targets).Select(i => $"p{i:D4}").ToList();
         var requested = DateTimeOffset.UtcNow;

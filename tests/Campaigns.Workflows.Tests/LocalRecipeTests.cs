@@ -209,7 +209,7 @@ public sealed partial class LocalRecipeTests
             // A user's shell has none of the suite's settings: no store, Temporal or Tencent keys leak in.
             foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k.StartsWith("Campaigns__", StringComparison.Ordinal)
                 || k.StartsWith("TencentCall__", StringComparison.Ordinal) || k.StartsWith("Temporal__", StringComparison.Ordinal) || k.StartsWith("OutcomeStore__", StringComparison.Ordinal)
-                || k.StartsWith("TEMPORAL_", StringComparison.Ordinal) && k != "TEMPORAL_CLI_PATH").ToList())
+                || (k.StartsWith("TEMPORAL_", StringComparison.Ordinal) && k != "TEMPORAL_CLI_PATH")).ToList())
             {
                 start.Environment.Remove(key);
             }

@@ -1,5 +1,5 @@
-using Campaigns.Simulator.Pipeline;
 using Campaigns.Simulator;
+using Campaigns.Simulator.Pipeline;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;
@@ -33,12 +33,16 @@ public sealed class LostStartReconcileTests(TemporalServer temporal)
     [Fact]
     public async Task FiveHundredLostStarts_FoundFromFewPages_OtherCampaignMissesNoRecord()
     {
-        await using var h = await CampaignHarness.StartAsync(temporal, o =>
-        {
-            CampaignFaultTests.QuickCalls(o);
-            o.Scenario.NoCallResultRate = 0;
-            o.Scenario.Forced["slow-"] = CalleeBehaviour.NotAnswer; // rings the whole ring timeout
-        }, timeScale: 1, config: QuickWorker);
+        await using var h = await CampaignHarness.StartAsync(
+            temporal,
+            o =>
+            {
+                CampaignFaultTests.QuickCalls(o);
+                o.Scenario.NoCallResultRate = 0;
+                o.Scenario.Forced["slow-"] = CalleeBehaviour.NotAnswer; // rings the whole ring timeout
+            },
+            timeScale: 1,
+            config: QuickWorker);
 
         // The other campaign dials first: the app's record stream is full of its calls when the lost starts
         // happen, and half of its calls ring 30 s, so their records are fetched while the lost starts are

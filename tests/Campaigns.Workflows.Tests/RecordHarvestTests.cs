@@ -1,5 +1,5 @@
-using Campaigns.Simulator.Calls;
 using Campaigns.Simulator;
+using Campaigns.Simulator.Calls;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;
@@ -22,20 +22,24 @@ public sealed class RecordHarvestTests(TemporalServer temporal)
     [Fact]
     public async Task RealTime_RecordsComeByFilter_LateOnesFound_MissingOnesMarked()
     {
-        await using var h = await CampaignHarness.StartAsync(temporal, o =>
-        {
-            CampaignFaultTests.QuickCalls(o);
-            o.Records.LateRate = 0.1; // 3-12 s late: inside the worker's 30 s wait
-            o.Records.LateMinMinutes = 0.05;
-            o.Records.LateMaxMinutes = 0.2;
-            o.Records.MissingRate = 0.05;
-            o.Scenario.NoCallResultRate = 0; // a start answer that does not say who rang is another test's subject
-        }, timeScale: 1, config: QuickWorker);
+        await using var h = await CampaignHarness.StartAsync(
+            temporal,
+            o =>
+            {
+                CampaignFaultTests.QuickCalls(o);
+                o.Records.LateRate = 0.1; // 3-12 s late: inside the worker's 30 s wait
+                o.Records.LateMinMinutes = 0.05;
+                o.Records.LateMaxMinutes = 0.2;
+                o.Records.MissingRate = 0.05;
+                o.Scenario.NoCallResultRate = 0; // a start answer that does not say who rang is another test's subject
+            },
+            timeScale: 1,
+            config: QuickWorker);
         var id = CampaignHarness.NewId();
         var callees = Enumerable.Range(1, 300).Select(i => $"h{i:D3}").ToList();
 
-        var result = await h.Campaigns.StartAsync(new CampaignSpec { CampaignId = id, RobotAccount = "robot", Callees = callees, RingTimeoutMs = 10_000 })
-            .ContinueWith(t => t.Result.GetResultAsync()).Unwrap();
+        var handle = await h.Campaigns.StartAsync(new CampaignSpec { CampaignId = id, RobotAccount = "robot", Callees = callees, RingTimeoutMs = 10_000 });
+        var result = await handle.GetResultAsync();
 
         Assert.Equal(CampaignStatuses.Completed, result.Status);
         Assert.Equal(300, result.Finished);

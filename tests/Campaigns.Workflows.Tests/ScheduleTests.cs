@@ -1,6 +1,6 @@
 using Campaigns.Workflows.Contract;
-using Temporalio.Client.Schedules;
 using Temporalio.Client;
+using Temporalio.Client.Schedules;
 using Temporalio.Common;
 using Temporalio.Exceptions;
 using Xunit.Abstractions;

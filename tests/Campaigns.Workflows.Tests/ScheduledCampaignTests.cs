@@ -150,8 +150,9 @@ public sealed class ScheduledCampaignTests(ITestOutputHelper output)
         var dialed = calls.SelectMany(c => c.Callees).ToList();
         await RingAssertions.EachRungOnceWithOneOutcomeAsync(h, id, dialed);
         var stored = await h.Store.GetProgressAsync(id);
-        Assert.Equal(0, stored.AttemptsByState.GetValueOrDefault(AttemptState.Intended) + stored.AttemptsByState.GetValueOrDefault(AttemptState.Dialing)
-            + stored.AttemptsByState.GetValueOrDefault(AttemptState.Dialed));
+        var inFlight = stored.AttemptsByState.GetValueOrDefault(AttemptState.Intended) + stored.AttemptsByState.GetValueOrDefault(AttemptState.Dialing)
+            + stored.AttemptsByState.GetValueOrDefault(AttemptState.Dialed);
+        Assert.Equal(0, inFlight);
         var failed = await h.Store.GetAttemptsAsync(id, AttemptState.Failed, 1000);
         Assert.Equal(notDialed, failed.Count);
         Assert.All(failed, a => Assert.Equal("not dialed: endBy reached", a.ErrorInfo));

@@ -1,5 +1,5 @@
-using Campaigns.Simulator.Pipeline;
 using Campaigns.Simulator;
+using Campaigns.Simulator.Pipeline;
 using Campaigns.Storage.Model;
 using Campaigns.Workflows.Contract;
 

@@ -8,13 +8,13 @@ using Temporalio.Exceptions;
 
 namespace Campaigns.Workflows;
 
-/// <summary>
+/// <content>
 /// Recurring campaigns are Temporal Schedules (no scheduler of our own): the schedule's action starts
 /// <see cref="CampaignWorkflow"/> with the template (<c>recurring: true</c>, its campaignId the schedule's id) under
 /// the workflow id <c>campaign-&lt;scheduleId&gt;</c>, to which Temporal appends each run's scheduled time; the
 /// workflow makes that run the campaign <c>&lt;scheduleId&gt;-&lt;yyyyMMddTHHmmss&gt;</c> (see <see cref="ScheduledCampaigns"/>).
 /// The schedules show on the Web UI's Schedules page and in <c>temporal schedule list</c>.
-/// </summary>
+/// </content>
 public sealed partial class CampaignClient
 {
     /// <summary>The memo key holding the cron expression as given (Temporal keeps the spec as calendars).</summary>

@@ -4,7 +4,7 @@ using Temporalio.Workflows;
 
 namespace Campaigns.Workflows;
 
-/// <summary>The <c>forecast</c> query: what is left of a running campaign, forecast with the CLI's own model.</summary>
+/// <content>The <c>forecast</c> query: what is left of a running campaign, forecast with the CLI's own model.</content>
 public partial class CampaignWorkflow
 {
     /// <summary>Finished attempts below which the campaign's own results say too little: the default mix is used.</summary>

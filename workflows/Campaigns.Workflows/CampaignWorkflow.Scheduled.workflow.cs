@@ -7,11 +7,11 @@ using Temporalio.Workflows;
 
 namespace Campaigns.Workflows;
 
-/// <summary>
+/// <content>
 /// Scheduled and recurring campaigns (issue 20 part 2): <c>startAt</c> (a durable timer before anything is registered),
 /// <c>endBy</c> (dispatch stops; calls in flight are watched to their end; the targets never dialed end NotDialed and
 /// the campaign Completed), and the run of a Temporal Schedule (its own campaign id, from its scheduled time).
-/// </summary>
+/// </content>
 public sealed partial class CampaignWorkflow
 {
     // When dispatch stops for good (null: never).

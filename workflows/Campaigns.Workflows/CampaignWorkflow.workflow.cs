@@ -493,6 +493,7 @@ public sealed partial class CampaignWorkflow
         {
             nextDispatchAt = now + TimeSpan.FromSeconds((double)size / (state.MaxCallsPerSecond ?? 200));
         }
+
         var items = state.Pending.Where(p => p.DueAt <= now).Take(size).Select(p => new BatchItem(p.Seq, p.AttemptNo)).ToList();
         if (items.Count > 0)
         {
@@ -554,7 +555,7 @@ public sealed partial class CampaignWorkflow
             storeEmpty = false;
         }
 
-        StartHeld(input, items, input.Runs, $"targets {items[0].Seq}-{items[^1].Seq}" + (pendingDueNow ? ", due pending attempts first" : ""), endCheck: false);
+        StartHeld(input, items, input.Runs, $"targets {items[0].Seq}-{items[^1].Seq}" + (pendingDueNow ? ", due pending attempts first" : string.Empty), endCheck: false);
     }
 
     private void StartHeld(BatchInput input, List<BatchItem> items, IReadOnlyList<int[]>? runs, string summary, bool endCheck)
@@ -772,7 +773,7 @@ public sealed partial class CampaignWorkflow
         {
             // The worker could not start them within StartWindow (live-call slots or the budget are the limit, not
             // this pace): wait half a window before the next batch, so dispatch follows what the worker starts.
-            var later = now + StartWindow / 2;
+            var later = now + (StartWindow / 2);
             nextDispatchAt = nextDispatchAt > later ? nextDispatchAt : later;
         }
 

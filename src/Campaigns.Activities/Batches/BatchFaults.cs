@@ -15,7 +15,7 @@ internal static class BatchFaults
     public static bool Heals(Exception e) => e switch
     {
         OperationCanceledException or TimeoutException or HttpRequestException or SocketException or IOException => true,
-        DbException db => db.IsTransient || db.InnerException is { } inner && Heals(inner),
+        DbException db => db.IsTransient || (db.InnerException is { } inner && Heals(inner)),
         TencentCallException t => t.IsTransient || t.RequestMayHaveTakenEffect,
         AggregateException a => a.InnerExceptions.All(Heals),
         _ => e.InnerException is { } cause && Heals(cause),

@@ -4,12 +4,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Campaigns.Activities.Batches;
 
-/// <summary>
+/// <content>
 /// Contact caps (docs/contact-policy.md): an attempt a cap refuses is never dialed and never dropped. It comes back
 /// Deferred with the instant the cap frees (<see cref="BatchContext.CappedUntil"/>), and the batch hands it back to the
 /// store due then (<see cref="HeldAttempts"/>). The claim decides, atomically; a read before the waits only saves an
 /// attempt the claim would refuse from queueing for a live-call slot and the start gate.
-/// </summary>
+/// </content>
 public sealed partial class BatchRunner
 {
     /// <summary>The error text of an attempt a cap still deferred when its campaign ended (result Capped).</summary>

@@ -4,11 +4,11 @@ using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Activities.Batches;
 
-/// <summary>
+/// <content>
 /// The guards that keep every end state accounted for (issue 18): a claim too old is never sent (a stalled
 /// execution's retry may already have taken over), a redial never follows a call that may have been answered,
 /// and an attempt a cancel stopped is closed in the store, never left Intended.
-/// </summary>
+/// </content>
 public sealed partial class BatchRunner
 {
     /// <summary>
@@ -82,12 +82,12 @@ public sealed partial class BatchRunner
         var earlier = before?.State switch
         {
             AttemptState.Settled => Outcomes.TargetResult([.. (await store.GetAttemptResultsAsync(before.AttemptKey, cancellationToken).ConfigureAwait(false)).Values
-                .Select(r => new Outcome { AttemptKey = before.AttemptKey, CampaignId = before.CampaignId, Callee = "", Result = r })]),
+                .Select(r => new Outcome { AttemptKey = before.AttemptKey, CampaignId = before.CampaignId, Callee = string.Empty, Result = r })]),
             AttemptState.Failed => ResultOfFailed(before),
             _ => null,
         };
         return earlier is not null && redialed.Contains(earlier) ? null
-            : $"{HeldInfo}: attempt {attempt.AttemptNo - 1} is {before?.State.ToString() ?? "missing"}{(earlier is null ? "" : " with " + earlier)}, which may hide an answered call";
+            : $"{HeldInfo}: attempt {attempt.AttemptNo - 1} is {before?.State.ToString() ?? "missing"}{(earlier is null ? string.Empty : " with " + earlier)}, which may hide an answered call";
     }
 
     // A claim older than MaxClaimAge at the moment of sending. Cancelled: closed. Otherwise the claim is given back

@@ -5,12 +5,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Campaigns.Activities.Batches;
 
-/// <summary>
+/// <content>
 /// Callee-local time (docs/callee-time-zones.md): an attempt whose callee's own calling window is closed now (their
 /// zone's hours, or a holiday of the app) is never dialed: it comes back Deferred with the instant the window opens
 /// (<see cref="BatchContext.ClosedUntil"/>), and the batch hands it back to the store due then (<see cref="HeldAttempts"/>).
 /// Checked before the waits for a slot and the budget, and again just before the claim.
-/// </summary>
+/// </content>
 public sealed partial class BatchRunner
 {
     // Null: the callee's window is open (go on). Only where pending attempts live in the store (the batch has a token):

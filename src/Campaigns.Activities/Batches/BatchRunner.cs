@@ -3,11 +3,11 @@ using Campaigns.Activities.Budget;
 using Campaigns.Activities.Caps;
 using Campaigns.Activities.Records;
 using Campaigns.Activities.Watching;
-using Campaigns.Storage.Model;
 using Campaigns.Storage;
+using Campaigns.Storage.Model;
+using Campaigns.TencentCall;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
-using Campaigns.TencentCall;
 using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
 using Microsoft.Extensions.Logging;
@@ -35,7 +35,6 @@ public sealed partial class BatchRunner(
     TimeProvider time,
     ILogger<BatchRunner> logger)
 {
-
     /// <summary>Runs the batch to the end (or to a cancel) and returns one result per attempt.</summary>
     public async Task<BatchResult> RunAsync(BatchInput input, BatchContext context)
     {
@@ -94,7 +93,7 @@ public sealed partial class BatchRunner(
             work[i] = RunOneAsync(input, attempts[i], targets[attempts[i].TargetSeq], context, finished);
         }
 
-        return AllResults(work);
+        return AllResultsAsync(work);
     }
 
     private async Task<ItemResult> RunOneAsync(
@@ -114,7 +113,7 @@ public sealed partial class BatchRunner(
     // Task.WhenAll's outcome (every task ended; the first fault in order, else a cancel, else the results in order)
     // without holding the tasks: each slot lets its task go as it ends, so the async state of a finished attempt is
     // collected while the rest of the batch still runs.
-    private static async Task<ItemResult[]> AllResults(Task<ItemResult>[] work)
+    private static async Task<ItemResult[]> AllResultsAsync(Task<ItemResult>[] work)
     {
         var results = new ItemResult[work.Length];
         var faults = new Exception?[work.Length];
@@ -131,7 +130,9 @@ public sealed partial class BatchRunner(
             {
                 cancelled = true;
             }
+#pragma warning disable CA1031 // each fault is kept and reported with the others, none lost
             catch (Exception e)
+#pragma warning restore CA1031
             {
                 faults[i] = e;
             }
@@ -473,7 +474,13 @@ public sealed partial class BatchRunner(
     // The call's live slot (null: a call found Dialed, counted here while it is watched) is given back as soon
     // as the call has ended, before its record is awaited.
     private async Task<string> WatchAndSettleAsync(
-        BatchInput input, CallAttempt attempt, Target target, string callId, IReadOnlyDictionary<string, long> codes, BatchContext context, IDisposable? slot = null,
+        BatchInput input,
+        CallAttempt attempt,
+        Target target,
+        string callId,
+        IReadOnlyDictionary<string, long> codes,
+        BatchContext context,
+        IDisposable? slot = null,
         DateTimeOffset? placedAt = null)
     {
         using var scope = LogScopes.Call(logger, callId);

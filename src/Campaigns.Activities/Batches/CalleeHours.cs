@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Campaigns.Storage.Model;
 using Campaigns.Storage;
+using Campaigns.Storage.Model;
 using Campaigns.Workflows.Contract;
 using Campaigns.Workflows.Validation;
 using Microsoft.Extensions.Options;

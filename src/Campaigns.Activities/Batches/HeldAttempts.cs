@@ -1,5 +1,5 @@
-using Campaigns.Storage.Model;
 using Campaigns.Storage;
+using Campaigns.Storage.Model;
 using Campaigns.Workflows.Activities;
 using Campaigns.Workflows.Contract;
 using Campaigns.Workflows.Validation;

@@ -1,5 +1,3 @@
-
-
 namespace Campaigns.Activities.Batches;
 
 /// <summary>
@@ -120,7 +118,9 @@ public sealed class LiveCallSlots
         while (pool.Live < pool.Limit && pool.Waiters.First is { } first)
         {
             pool.Waiters.RemoveFirst();
+#pragma warning disable CA2000 // the waiter owns the slot; one it no longer waits for was never counted, so there is nothing to release
             if (first.Value.TrySetResult(new Slot(this, campaignId)))
+#pragma warning restore CA2000
             {
                 pool.Live++;
             }

@@ -1,5 +1,3 @@
-
-
 namespace Campaigns.Activities.Batches;
 
 /// <summary>

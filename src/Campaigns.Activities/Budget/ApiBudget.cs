@@ -182,14 +182,18 @@ public sealed class ApiBudget : IDisposable
     {
         ArgumentNullException.ThrowIfNull(campaign);
         var since = CampaignMetrics.Now();
-        await PassAsync(campaign, BudgetedApi.StartCall, async ct =>
-        {
-            // One turn at a time reaches the shared gate: its slot may be as early as when this joined the
-            // turns, so that a late turn (a thread-pool hop, a stall) is caught up instead of lost.
-            var ready = time.GetUtcNow();
-            using var turn = await startTurns.WaitAsync(campaign.CampaignId, weight, ct).ConfigureAwait(false);
-            await gates[BudgetedApi.StartCall].PassAsync(ready, null, ct).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
+        await PassAsync(
+            campaign,
+            BudgetedApi.StartCall,
+            async ct =>
+            {
+                // One turn at a time reaches the shared gate: its slot may be as early as when this joined the
+                // turns, so that a late turn (a thread-pool hop, a stall) is caught up instead of lost.
+                var ready = time.GetUtcNow();
+                using var turn = await startTurns.WaitAsync(campaign.CampaignId, weight, ct).ConfigureAwait(false);
+                await gates[BudgetedApi.StartCall].PassAsync(ready, null, ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
         CampaignMetrics.BudgetPassed(BudgetedApi.StartCall, since);
     }
 

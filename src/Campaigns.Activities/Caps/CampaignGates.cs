@@ -56,7 +56,9 @@ internal sealed class CampaignGates(TimeProvider time, TimeSpan idleAfter) : IDi
                     return Lease.None;
                 }
 
+#pragma warning disable CA2000 // the gate is kept in the table (its entry) and disposed when the entry is swept
                 var gate = new SlidingWindowGate(first, time);
+#pragma warning restore CA2000
                 gate.OnSent = at => OnSent?.Invoke(campaignId, api, at);
                 entry = new Entry(gate) { Rate = first, Issued = issued };
                 gates[(campaignId, api)] = entry;

@@ -1,5 +1,3 @@
-
-
 namespace Campaigns.Activities.Caps;
 
 /// <summary>
@@ -103,7 +101,9 @@ public sealed class WeightedTurns
                 Prune();
 
                 var waiter = next.Waiters.Dequeue();
+#pragma warning disable CA2000 // the waiter owns the turn; one it no longer waits for was never charged, so there is nothing to release
                 if (waiter.Result.TrySetResult(new Turn(this)))
+#pragma warning restore CA2000
                 {
                     Charge(next);
                     return;

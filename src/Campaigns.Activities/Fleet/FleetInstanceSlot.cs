@@ -121,7 +121,9 @@ internal sealed class FleetInstanceSlot : IDisposable
         for (var slot = 0; slot < MaxSlots; slot++)
         {
             var path = Path.Combine(directory, $"slot-{slot}.lock");
+#pragma warning disable CA2000 // the slot takes the file (held for the process's life); every path that gives it up disposes it
             var file = TryLock(path);
+#pragma warning restore CA2000
             if (file is null)
             {
                 continue; // a live process holds it
@@ -130,7 +132,9 @@ internal sealed class FleetInstanceSlot : IDisposable
             try
             {
                 var takenAt = time.GetUtcNow();
+#pragma warning disable CA2000 // disposed in the branch; null (the usual case) holds nothing
                 if (TryLock(path) is { } second)
+#pragma warning restore CA2000
                 {
                     // A second exclusive open succeeded: locks are off (DOTNET_SYSTEM_IO_DISABLEFILELOCKING) or not
                     // supported here, and a taken slot would prove nothing.
@@ -244,8 +248,8 @@ internal sealed class FleetInstanceSlot : IDisposable
         }
 
         public override string ToString() =>
-            MemberId + (Quiet is { } q ? FormattableString.Invariant($" quiet={q.ToUnixTimeMilliseconds()}") : "")
-            + (Opens is { } o ? FormattableString.Invariant($" opens={o.ToUnixTimeMilliseconds()}") : "")
-            + (Quiet is not null || Opens is not null ? " ." : "");
+            MemberId + (Quiet is { } q ? FormattableString.Invariant($" quiet={q.ToUnixTimeMilliseconds()}") : string.Empty)
+            + (Opens is { } o ? FormattableString.Invariant($" opens={o.ToUnixTimeMilliseconds()}") : string.Empty)
+            + (Quiet is not null || Opens is not null ? " ." : string.Empty);
     }
 }

@@ -160,21 +160,21 @@ public sealed partial class FleetMembership : BackgroundService, IHostedLifecycl
             {
                 try
                 {
-                    return (token, done: await failer.FailAsync(token, stoppingToken).ConfigureAwait(false));
+                    return (Token: token, Done: await failer.FailAsync(token, stoppingToken).ConfigureAwait(false));
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     LogOrphanFailFailed(share.MemberId, e.Message);
-                    return (token, done: false);
+                    return (Token: token, Done: false);
                 }
             })).ConfigureAwait(false);
-            foreach (var (token, done) in outcomes.Where(o => o.done))
+            foreach (var (token, done) in outcomes.Where(o => o.Done))
             {
                 inFlight.Settled(token);
                 failed++;
             }
 
-            pending = [.. outcomes.Where(o => !o.done).Select(o => o.token)];
+            pending = [.. outcomes.Where(o => !o.Done).Select(o => o.Token)];
         }
 
         LogOrphansFailed(share.MemberId, failed, pending.Count);
@@ -195,7 +195,7 @@ public sealed partial class FleetMembership : BackgroundService, IHostedLifecycl
         slot = FleetInstanceSlot.TryTake(directory, share.MemberId, time, out var problem);
         if (slot is null)
         {
-            LogNoSlot(share.MemberId, problem ?? "");
+            LogNoSlot(share.MemberId, problem ?? string.Empty);
             return;
         }
 

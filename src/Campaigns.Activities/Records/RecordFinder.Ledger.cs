@@ -17,7 +17,7 @@ public sealed partial class RecordFinder
         {
             if (view.Record.IsCompleted)
             {
-                return Taken(view.Record.Result);
+                return Taken(await view.Record.ConfigureAwait(false));
             }
 
             // The API path first waits the record delay (the record lags the end by seconds): a callback read by then wins.
@@ -31,7 +31,7 @@ public sealed partial class RecordFinder
 
             await asking.CancelAsync().ConfigureAwait(false);
             _ = api.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            return Taken(view.Record.Result);
+            return Taken(await view.Record.ConfigureAwait(false));
         }
         finally
         {

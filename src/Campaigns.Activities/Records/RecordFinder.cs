@@ -2,9 +2,9 @@ using Campaigns.Activities.Batches;
 using Campaigns.Activities.Budget;
 using Campaigns.Activities.Caps;
 using Campaigns.Activities.Watching;
+using Campaigns.TencentCall;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
-using Campaigns.TencentCall;
 using Microsoft.Extensions.Options;
 
 namespace Campaigns.Activities.Records;

@@ -1,6 +1,6 @@
 using Campaigns.Activities.Caps;
-using Campaigns.TencentCall.Models;
 using Campaigns.TencentCall;
+using Campaigns.TencentCall.Models;
 
 namespace Campaigns.Activities.Records;
 
@@ -33,12 +33,16 @@ public sealed partial class RecordHarvester
         ArgumentNullException.ThrowIfNull(lookup);
         var generation = campaign?.RecordsApi ?? budget.DefaultRecordsApi;
         var (from, to) = lookup.To < lookup.From ? (lookup.To, lookup.From) : (lookup.From, lookup.To);
-        return AwaitAsync(rooms[generation], lookup.RoomId, () => new Waiter(lookup.RoomId, from, to, firstLook, giveUp > firstLook ? giveUp : firstLook, options.Scaled(options.RecordDelaySeconds))
-        {
-            Generation = generation,
-            Campaign = campaign?.Records is not null ? campaign : null,
-            Room = lookup,
-        }, cancellationToken);
+        return AwaitAsync(
+            rooms[generation],
+            lookup.RoomId,
+            () => new Waiter(lookup.RoomId, from, to, firstLook, giveUp > firstLook ? giveUp : firstLook, options.Scaled(options.RecordDelaySeconds))
+            {
+                Generation = generation,
+                Campaign = campaign?.Records is not null ? campaign : null,
+                Room = lookup,
+            },
+            cancellationToken);
     }
 
     // Every waiter, by CallId and by room; under the lock.

@@ -1,8 +1,8 @@
 using Campaigns.Activities.Budget;
 using Campaigns.Activities.Caps;
+using Campaigns.TencentCall;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Models;
-using Campaigns.TencentCall;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -40,6 +40,7 @@ public sealed partial class RecordHarvester : IDisposable
         [ApiGeneration.V4] = new(StringComparer.Ordinal),
         [ApiGeneration.V1] = new(StringComparer.Ordinal),
     };
+
     private readonly Lock sync = new();
     private readonly CancellationTokenSource stopping = new();
     private Task? pump;
@@ -86,11 +87,15 @@ public sealed partial class RecordHarvester : IDisposable
             (startedFrom, startedTo) = (startedTo, startedFrom); // clocks of two machines disagree
         }
 
-        return await AwaitAsync(waiters[generation], callId, () => new Waiter(callId, startedFrom - Slack, startedTo + Slack, now + delay, now + options.Scaled(options.RecordMaxWaitSeconds), delay)
-        {
-            Generation = generation,
-            Campaign = campaign?.Records is not null ? campaign : null,
-        }, cancellationToken).ConfigureAwait(false);
+        return await AwaitAsync(
+            waiters[generation],
+            callId,
+            () => new Waiter(callId, startedFrom - Slack, startedTo + Slack, now + delay, now + options.Scaled(options.RecordMaxWaitSeconds), delay)
+            {
+                Generation = generation,
+                Campaign = campaign?.Records is not null ? campaign : null,
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     // Waits for the waiter of <key> in <table>, made by <create> unless there is one.
@@ -153,7 +158,9 @@ public sealed partial class RecordHarvester : IDisposable
             {
                 return;
             }
+#pragma warning disable CA1031 // the harvester loop must survive: the next round tries again
             catch (Exception e)
+#pragma warning restore CA1031
             {
                 CampaignMetrics.LoopRestarted("record_harvester");
                 LogRoundFailed(e.Message); // the waiters stay; the next round tries again

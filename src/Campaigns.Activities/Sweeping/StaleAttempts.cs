@@ -8,12 +8,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Campaigns.Activities.Sweeping;
 
-/// <summary>
+/// <content>
 /// The sweeper's second pass: attempts no batch will finish any more (it gave up, or its campaign ended while
 /// its workers were down). A claim left Dialing is searched for in the records (the start, if it was ever sent,
 /// left within the stale-start fence of its claim); a call left Dialed is settled from its record by CallId.
 /// Each is settled in one transaction, or handed on (Dialing → Unknown, searched again by the first pass).
-/// </summary>
+/// </content>
 public sealed partial class UnresolvedSweeper
 {
     private async Task<(int Claims, int Calls)> SweepStaleAsync(Dictionary<string, CampaignSpec?> specs, CancellationToken cancellationToken)

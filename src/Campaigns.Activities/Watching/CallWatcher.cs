@@ -1,9 +1,9 @@
 using Campaigns.Activities.Budget;
 using Campaigns.Activities.Caps;
+using Campaigns.TencentCall;
 using Campaigns.TencentCall.Errors;
 using Campaigns.TencentCall.Http;
 using Campaigns.TencentCall.Models;
-using Campaigns.TencentCall;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -264,7 +264,9 @@ public sealed partial class CallWatcher : IDisposable
             LogPollFailed(entry.Call.CallId, e.Message);
             Enqueue(entry, time.GetUtcNow() + options.Scaled(options.FirstPollSeconds));
         }
+#pragma warning disable CA1031 // the watch loop must survive: a call is never dropped
         catch (Exception e)
+#pragma warning restore CA1031
         {
             // Not a fault of the vendor's that the catches above know: never lose the call (its batch would wait
             // for it forever); say so loudly, and look again later.

@@ -95,9 +95,10 @@ internal static class CallbacksCommands
                 var exit = e.Kind is TencentErrorKind.Retryable or TencentErrorKind.RateLimited or TencentErrorKind.Unknown
                     ? ExitCodes.Unavailable
                     : ExitCodes.Failed;
-                throw new CliException(exit, "Tencent refused or did not answer: " + e.Message, e.Kind == TencentErrorKind.Auth
+                var hint = e.Kind == TencentErrorKind.Auth
                     ? "check TencentCall__SdkAppId, TencentCall__SecretKey and TencentCall__AdminIdentifier"
-                    : null, e);
+                    : null;
+                throw new CliException(exit, "Tencent refused or did not answer: " + e.Message, hint, e);
             }
         }
     }

@@ -45,13 +45,13 @@ internal static class CampaignLookup
         }
     }
 
-    public static CliException NotFound(CliContext context, string campaignId, Exception? inner) => new(
-        ExitCodes.Failed,
-        $"no campaign {campaignId}: workflow {CampaignSearch.WorkflowIdOf(campaignId)}" +
-        (ScheduledCampaigns.RunWorkflowIdOfCampaign(campaignId) is { } run ? $" (nor {run}, a run of a schedule)" : "") +
-        $" does not exist in namespace {context.Settings.Namespace} at {context.Settings.Address}",
-        "check the id (`campaigns list`), --namespace and --address",
-        inner);
+    public static CliException NotFound(CliContext context, string campaignId, Exception? inner)
+    {
+        var message = $"no campaign {campaignId}: workflow {CampaignSearch.WorkflowIdOf(campaignId)}"
+            + (ScheduledCampaigns.RunWorkflowIdOfCampaign(campaignId) is { } run ? $" (nor {run}, a run of a schedule)" : string.Empty)
+            + $" does not exist in namespace {context.Settings.Namespace} at {context.Settings.Address}";
+        return new(ExitCodes.Failed, message, "check the id (`campaigns list`), --namespace and --address", inner);
+    }
 
     /// <summary>The campaign now. <paramref name="tolerateNoWorker"/>: a missing answer becomes a note instead of an error.</summary>
     public static async Task<CampaignSnapshot> SnapshotAsync(CliContext context, string campaignId, bool tolerateNoWorker = false)

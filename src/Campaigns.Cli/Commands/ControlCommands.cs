@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Linq.Expressions;
 using Campaigns.Cli.Connection;
-using Campaigns.Workflows.Contract;
 using Campaigns.Workflows;
+using Campaigns.Workflows.Contract;
 using Spectre.Console;
 using Temporalio.Client;
 using Temporalio.Exceptions;
@@ -18,11 +18,23 @@ internal static class ControlCommands
 {
     public static IEnumerable<Command> Create(CommandFactory factory)
     {
-        yield return Simple(factory, "pause", "Stop dispatching new calls; calls already placed are still watched", wf => wf.PauseAsync(),
+        yield return Simple(
+            factory,
+            "pause",
+            "Stop dispatching new calls; calls already placed are still watched",
+            wf => wf.PauseAsync(),
             (id, p) => $"[yellow]paused[/] campaign {id}: {Counts(p)}; calls already placed are still watched and settled. Resume with: campaigns resume {id}");
-        yield return Simple(factory, "resume", "Go on dispatching a paused campaign", wf => wf.ResumeAsync(),
+        yield return Simple(
+            factory,
+            "resume",
+            "Go on dispatching a paused campaign",
+            wf => wf.ResumeAsync(),
             (id, p) => $"[green]resumed[/] campaign {id}: {Counts(p)}");
-        yield return Simple(factory, "cancel", "Stop dispatching, hang up calls nobody answered yet, keep the outcomes; ends as Cancelled", wf => wf.CancelAsync(),
+        yield return Simple(
+            factory,
+            "cancel",
+            "Stop dispatching, hang up calls nobody answered yet, keep the outcomes; ends as Cancelled",
+            wf => wf.CancelAsync(),
             (id, p) => $"[yellow]cancelling[/] campaign {id}: {Counts(p)}; ringing calls are hung up and answered ones settled. Follow with: campaigns status {id}");
         yield return Rate(factory);
     }

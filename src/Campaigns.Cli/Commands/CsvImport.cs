@@ -46,8 +46,8 @@ internal static class CsvImport
         io.Console.MarkupLine(
             $"imported {report.Imported} of {report.Rows} rows from {Markup.Escape(csvPath)} into campaign {Markup.Escape(campaignId)}: " +
             $"[green]{report.Imported} imported[/], {report.AlreadyPresent} already present, " +
-            $"{(report.Rejected.Count > 0 ? "[yellow]" : "")}{report.Rejected.Count} rejected{(report.Rejected.Count > 0 ? "[/]" : "")}" +
-            (duplicates > 0 ? $" ({duplicates} duplicates within the file)" : ""));
+            $"{(report.Rejected.Count > 0 ? "[yellow]" : string.Empty)}{report.Rejected.Count} rejected{(report.Rejected.Count > 0 ? "[/]" : string.Empty)}" +
+            (duplicates > 0 ? $" ({duplicates} duplicates within the file)" : string.Empty));
         foreach (var row in report.Rejected.Take(RejectedShown))
         {
             io.Error.WriteLine($"  line {row.Line}: {row.Reason} ({Clip(row.Value)})");

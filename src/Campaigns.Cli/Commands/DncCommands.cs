@@ -69,7 +69,7 @@ internal static class DncCommands
             await store.RemoveDoNotCallAsync(ids, context.Cancel).ConfigureAwait(false);
             var absent = ids.Where(i => !present.Contains(i)).Distinct(StringComparer.Ordinal).ToList();
             context.Io.Console.MarkupLine($"removed {present.Count} callees from the do-not-call list" +
-                (absent.Count > 0 ? $" ({Markup.Escape(string.Join(", ", absent))} were not on it)" : ""));
+                (absent.Count > 0 ? $" ({Markup.Escape(string.Join(", ", absent))} were not on it)" : string.Empty));
             return ExitCodes.Ok;
         });
     }
@@ -106,7 +106,7 @@ internal static class DncCommands
             var table = new Table().Border(TableBorder.Rounded).AddColumns("callee", "reason", "added");
             foreach (var entry in entries)
             {
-                table.AddRow(Markup.Escape(entry.Callee), Markup.Escape(entry.Reason ?? ""), entry.AddedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                table.AddRow(Markup.Escape(entry.Callee), Markup.Escape(entry.Reason ?? string.Empty), entry.AddedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture));
             }
 
             context.Io.Console.Write(table);

@@ -82,7 +82,7 @@ internal sealed class ForecastSources
             var rows = file.Accepted.DistinctBy(r => Key(r.Callees)).ToList();
             targets = [.. rows.Select(r => r.Callees)];
             TargetsByZone = ByZone(rows.Select(r => r.TimeZone));
-            counted = [.. rows.Select(r => (r.Callees, r.TimeZone ?? ""))];
+            counted = [.. rows.Select(r => (r.Callees, r.TimeZone ?? string.Empty))];
             if (targets.Count == 0)
             {
                 throw new CliException(
@@ -123,7 +123,7 @@ internal sealed class ForecastSources
         {
             targets = [.. (spec.Callees ?? []).Select(c => (IReadOnlyList<string>)[c]), .. spec.Groups ?? []];
             TargetsByZone = ByZone(targets.Select(t => spec.CalleeTimeZones?.GetValueOrDefault(t[0])));
-            counted = [.. targets.Select(t => (t, spec.CalleeTimeZones?.GetValueOrDefault(t[0]) ?? ""))];
+            counted = [.. targets.Select(t => (t, spec.CalleeTimeZones?.GetValueOrDefault(t[0]) ?? string.Empty))];
         }
 
         long skipped = 0;
@@ -188,7 +188,7 @@ internal sealed class ForecastSources
                 return all;
             }
 
-            all.AddRange(page.Select(t => (t.Callees, t.TimeZone ?? "")));
+            all.AddRange(page.Select(t => (t.Callees, t.TimeZone ?? string.Empty)));
             after = page[^1].Seq;
         }
     }
@@ -200,7 +200,7 @@ internal sealed class ForecastSources
     // Targets per zone, or null when no target has a zone of its own (the forecast then uses the window's zone alone).
     private static Dictionary<string, long>? ByZone(IEnumerable<string?> zones)
     {
-        var counts = zones.GroupBy(z => z ?? "", StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+        var counts = zones.GroupBy(z => z ?? string.Empty, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
         return counts.Keys.Any(k => k.Length > 0) ? counts : null;
     }
 
@@ -237,7 +237,7 @@ internal sealed class ForecastSources
 
                 var mix = ResultMix.Of(
                     past.Results.ToDictionary(r => r.Key, r => (double)r.Value, StringComparer.Ordinal),
-                    Text($"history: {outcomes} outcomes of the {past.Campaigns.Count} most recently completed campaign{(past.Campaigns.Count == 1 ? "" : "s")}"));
+                    Text($"history: {outcomes} outcomes of the {past.Campaigns.Count} most recently completed campaign{(past.Campaigns.Count == 1 ? string.Empty : "s")}"));
                 return (mix, new CalleeTiming { MeanCallSeconds = past.MeanCallSeconds });
             default:
                 return (ParseMix(option!), new CalleeTiming());

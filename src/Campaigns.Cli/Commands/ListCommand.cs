@@ -50,12 +50,9 @@ internal static class ListCommand
             }
             catch (RpcException e) when (e.Code == RpcException.StatusCode.InvalidArgument)
             {
-                throw new CliException(
-                    ExitCodes.Failed,
-                    $"Temporal refused the list query ({e.Message})",
-                    "the namespace needs the search attributes CampaignId and CampaignStatus (Keyword): " +
-                    CampaignSearch.RegisterCommand(campaigns.Temporal.Options.Namespace),
-                    e);
+                var hint = "the namespace needs the search attributes CampaignId and CampaignStatus (Keyword): "
+                    + CampaignSearch.RegisterCommand(campaigns.Temporal.Options.Namespace);
+                throw new CliException(ExitCodes.Failed, $"Temporal refused the list query ({e.Message})", hint, e);
             }
 
             if (parse.GetValue(json))
@@ -112,7 +109,7 @@ internal static class ListCommand
         return string.Join(" AND ", clauses);
     }
 
-    private static string Time(DateTime? t) => t?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "";
+    private static string Time(DateTime? t) => t?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? string.Empty;
 
     /// <summary>One campaign in the list.</summary>
     internal sealed record Row(string CampaignId, string Status, string Execution, string WorkflowId, string RunId, DateTime StartedAt, DateTime? ClosedAt)

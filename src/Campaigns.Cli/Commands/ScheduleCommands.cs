@@ -21,13 +21,29 @@ internal static class ScheduleCommands
         var schedule = new Command("schedule", "Recurring campaigns: Temporal Schedules that start a run of a campaign template");
         schedule.Subcommands.Add(CreateCommand(factory));
         schedule.Subcommands.Add(ListCommand(factory));
-        schedule.Subcommands.Add(Simple(factory, "pause", "Start no run until unpaused (runs already started go on)", (h, note, ct) => h.PauseAsync(note ?? "paused with campaigns schedule pause", new() { CancellationToken = ct }),
+        schedule.Subcommands.Add(Simple(
+            factory,
+            "pause",
+            "Start no run until unpaused (runs already started go on)",
+            (h, note, ct) => h.PauseAsync(note ?? "paused with campaigns schedule pause", new() { CancellationToken = ct }),
             id => $"[yellow]paused[/] schedule {id}: no run starts until `campaigns schedule unpause {id}`; runs already started go on"));
-        schedule.Subcommands.Add(Simple(factory, "unpause", "Start runs again at the scheduled times", (h, note, ct) => h.UnpauseAsync(note ?? "unpaused with campaigns schedule unpause", new() { CancellationToken = ct }),
+        schedule.Subcommands.Add(Simple(
+            factory,
+            "unpause",
+            "Start runs again at the scheduled times",
+            (h, note, ct) => h.UnpauseAsync(note ?? "unpaused with campaigns schedule unpause", new() { CancellationToken = ct }),
             id => $"[green]unpaused[/] schedule {id}: runs start again at the scheduled times"));
-        schedule.Subcommands.Add(Simple(factory, "trigger", "Start a run now (its campaign id is from this moment)", (h, _, ct) => h.TriggerAsync(new() { Rpc = new() { CancellationToken = ct } }),
+        schedule.Subcommands.Add(Simple(
+            factory,
+            "trigger",
+            "Start a run now (its campaign id is from this moment)",
+            (h, _, ct) => h.TriggerAsync(new() { Rpc = new() { CancellationToken = ct } }),
             id => $"[green]triggered[/] schedule {id}: a run starts now; find it with campaigns list --prefix {id}-"));
-        schedule.Subcommands.Add(Simple(factory, "delete", "Delete the schedule (runs already started go on; their campaigns stay)", (h, _, ct) => h.DeleteAsync(new() { CancellationToken = ct }),
+        schedule.Subcommands.Add(Simple(
+            factory,
+            "delete",
+            "Delete the schedule (runs already started go on; their campaigns stay)",
+            (h, _, ct) => h.DeleteAsync(new() { CancellationToken = ct }),
             id => $"deleted schedule {id}: no more runs; runs already started go on, and their campaigns stay (campaigns list --prefix {id}-)"));
         return schedule;
     }
@@ -143,10 +159,10 @@ internal static class ScheduleCommands
                 var last = row.RecentRuns.Count > 0 ? row.RecentRuns[^1] : null;
                 table.AddRow(
                     Markup.Escape(row.ScheduleId),
-                    Markup.Escape(row.Cron is null ? "?" : row.Cron + (row.TimeZone is null ? "" : $" ({row.TimeZone})")),
+                    Markup.Escape(row.Cron is null ? "?" : row.Cron + (row.TimeZone is null ? string.Empty : $" ({row.TimeZone})")),
                     row.Paused ? "[yellow]paused[/]" : "[green]active[/]",
-                    row.NextRuns.Count > 0 ? Time(row.NextRuns[0].UtcDateTime) : "",
-                    last is null ? "" : $"{Time(last.ScheduledAt.UtcDateTime)} ({Markup.Escape(last.CampaignId ?? last.WorkflowId)})");
+                    row.NextRuns.Count > 0 ? Time(row.NextRuns[0].UtcDateTime) : string.Empty,
+                    last is null ? string.Empty : $"{Time(last.ScheduledAt.UtcDateTime)} ({Markup.Escape(last.CampaignId ?? last.WorkflowId)})");
             }
 
             context.Io.Console.Write(table);
@@ -231,7 +247,7 @@ internal static class ScheduleCommands
 
             var runs = (schedule.Info?.RecentActions ?? []).Select(a =>
             {
-                var workflowId = (a.Action as ScheduleActionExecutionStartWorkflow)?.WorkflowId ?? "";
+                var workflowId = (a.Action as ScheduleActionExecutionStartWorkflow)?.WorkflowId ?? string.Empty;
                 var campaignId = ScheduledCampaigns.TryParseRun(schedule.Id, workflowId, out var c, out _) ? c : null;
                 return new Run(new DateTimeOffset(DateTime.SpecifyKind(a.ScheduledAt, DateTimeKind.Utc)), campaignId, workflowId);
             }).ToList();

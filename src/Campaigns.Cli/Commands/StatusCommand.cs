@@ -86,7 +86,7 @@ internal static class StatusCommand
     // Not a terminal (a log, a pipe, CI): one line each time something changed, then the final table.
     private static async Task<CampaignSnapshot> FollowLinesAsync(CliContext context, CampaignSnapshot snapshot, TimeSpan interval)
     {
-        var last = "";
+        var last = string.Empty;
         while (true)
         {
             var line = ProgressView.Line(snapshot);

@@ -23,5 +23,5 @@ internal static class ValidateCommand
         });
     }
 
-    private static string Count(int n, string what) => $"{n} {what}{(n == 1 ? "" : "s")}";
+    private static string Count(int n, string what) => $"{n} {what}{(n == 1 ? string.Empty : "s")}";
 }

@@ -30,10 +30,10 @@ internal sealed class GlobalOptions
 
     public Option<string?> TaskQueue { get; } = Make("--task-queue", "Task queue the workers poll (env Temporal__TaskQueue, the worker's key; default 'campaigns')");
 
-    public Option<string?> Store { get; } = Make(
-        "--store",
-        "Outcome store connection string, as the worker's ConnectionStrings:Outcomes (env ConnectionStrings__Outcomes; " +
-        "OutcomeStore__Embedded=true for the local SQLite file campaigns.db)");
+    private const string StoreHelp = "Outcome store connection string, as the worker's ConnectionStrings:Outcomes (env ConnectionStrings__Outcomes; "
+        + "OutcomeStore__Embedded=true for the local SQLite file campaigns.db)";
+
+    public Option<string?> Store { get; } = Make("--store", StoreHelp);
 
     public IEnumerable<Option> All =>
         [Address, Namespace, ApiKey, Tls, TlsCertPath, TlsKeyPath, TlsCaPath, TlsServerName, TaskQueue, Store];

@@ -28,7 +28,7 @@ internal static class StoreConnector
         }
         catch (ArgumentException e)
         {
-            throw new CliException(ExitCodes.Invalid, "--store / ConnectionStrings__Outcomes: " + e.Message.Replace(" (Parameter 'connectionString')", "", StringComparison.Ordinal), StoreRemedy, e);
+            throw new CliException(ExitCodes.Invalid, "--store / ConnectionStrings__Outcomes: " + e.Message.Replace(" (Parameter 'connectionString')", string.Empty, StringComparison.Ordinal), StoreRemedy, e);
         }
 
         try

@@ -24,7 +24,7 @@ internal static class TencentConnector
                 o.SdkAppId = long.TryParse(appId, out var id) ? id : -1;
             }
 
-            o.SecretKey = Env("SecretKey") ?? "";
+            o.SecretKey = Env("SecretKey") ?? string.Empty;
             o.AdminIdentifier = Env("AdminIdentifier") ?? o.AdminIdentifier;
             if (Env("Region") is { } region)
             {

@@ -14,13 +14,13 @@ internal static class ProgressView
         {
             var results = string.Join(", ", p.ByResult.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value}"));
             text += string.Create(CultureInfo.InvariantCulture, $", {p.Finished} of {p.Targets} targets finished, {p.Dispatched} dispatched, {p.Attempts} attempts");
-            text += results.Length > 0 ? $" ({results})" : "";
-            text += p.Unresolved > 0 ? $", {p.Unresolved} unresolved" : "";
-            text += p.Deferred > 0 ? $", {p.Deferred} deferred by contact caps" : "";
+            text += results.Length > 0 ? $" ({results})" : string.Empty;
+            text += p.Unresolved > 0 ? $", {p.Unresolved} unresolved" : string.Empty;
+            text += p.Deferred > 0 ? $", {p.Deferred} deferred by contact caps" : string.Empty;
         }
 
-        text += s.Failure is not null ? $": {s.Failure}" : "";
-        text += s.Note is not null ? $" [{s.Note}]" : "";
+        text += s.Failure is not null ? $": {s.Failure}" : string.Empty;
+        text += s.Note is not null ? $" [{s.Note}]" : string.Empty;
         return text;
     }
 
@@ -30,16 +30,16 @@ internal static class ProgressView
         var rows = new List<IRenderable>
         {
             new Markup($"[bold]Campaign {Markup.Escape(s.CampaignId)}[/]  [{color}]{Markup.Escape(s.Status)}[/]  " +
-                $"[grey]{Markup.Escape(s.WorkflowId)}{(s.TaskQueue is null ? "" : " on " + Markup.Escape(s.TaskQueue))}[/]"),
+                $"[grey]{Markup.Escape(s.WorkflowId)}{(s.TaskQueue is null ? string.Empty : " on " + Markup.Escape(s.TaskQueue))}[/]"),
         };
         if (s.Progress is { } p)
         {
             var share = p.Targets == 0 ? 0 : (double)p.Finished / p.Targets;
-            var runs = p.Runs > 1 ? $", run {p.Runs}" : "";
+            var runs = p.Runs > 1 ? $", run {p.Runs}" : string.Empty;
             rows.Add(new Markup(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{Bar(share, 40)} {share:P0}  {p.Finished} of {p.Targets} targets finished, {p.Dispatched} dispatched, {p.Attempts} attempts{runs}")));
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("result").AddColumn(new TableColumn("attempts").RightAligned()).AddColumn("");
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("result").AddColumn(new TableColumn("attempts").RightAligned()).AddColumn(string.Empty);
             var most = p.ByResult.Count == 0 ? 1 : Math.Max(1, p.ByResult.Values.Max());
             foreach (var (result, count) in p.ByResult.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal))
             {

@@ -9,7 +9,7 @@ public static class CallbackCommands
     /// <summary>A call was started.</summary>
     public const string AfterStartCall = "Call.CallbackAfterStartCall";
 
-    /// <summary>A member joined, answered, rejected, left…</summary>
+    /// <summary>A member joined, answered, rejected or left.</summary>
     public const string AfterMemberChanged = "Call.CallbackAfterMemberChanged";
 
     /// <summary>A call ended; carries its record.</summary>

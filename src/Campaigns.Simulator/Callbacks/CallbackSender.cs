@@ -23,7 +23,11 @@ public sealed class CallbackSender : BackgroundService
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly PriorityQueue<Func<CallbackBody?>, long> due = new();
     private readonly Lock gate = new();
-    private long events, lost, duplicated, delivered, failed;
+    private long events;
+    private long lost;
+    private long duplicated;
+    private long delivered;
+    private long failed;
 
     /// <summary>Listens to <paramref name="book"/>; calls placed while no callback URL is configured send nothing.</summary>
     public CallbackSender(SimulatorOptions options, CallBook book, CallbackPlanner planner)

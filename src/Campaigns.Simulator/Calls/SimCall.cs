@@ -22,7 +22,7 @@ public sealed class SimCall
     public required string MediaType { get; init; }
 
     /// <summary>Room id as sent (empty when none).</summary>
-    public string RoomId { get; init; } = "";
+    public string RoomId { get; init; } = string.Empty;
 
     /// <summary>Room id type as sent (0 when none).</summary>
     public int RoomIdType { get; init; }

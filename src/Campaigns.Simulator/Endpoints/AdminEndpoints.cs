@@ -12,7 +12,7 @@ public sealed record PlacedCall(
     public IReadOnlyList<string> Rung { get; init; } = [];
 
     /// <summary>The RoomId the start carried (empty when none).</summary>
-    public string RoomId { get; init; } = "";
+    public string RoomId { get; init; } = string.Empty;
 
     /// <summary>When the call started, on the simulator's clock (which runs <c>TimeScale</c> times faster than the wall clock).</summary>
     public DateTimeOffset StartedAt { get; init; }

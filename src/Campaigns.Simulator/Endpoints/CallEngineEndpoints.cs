@@ -31,7 +31,7 @@ public static class CallEngineEndpoints
         var media = parsedMedia ?? CallMediaType.Audio;
         var request = new StartCallRequest
         {
-            RobotAccount = r.RobotAccount ?? "",
+            RobotAccount = r.RobotAccount ?? string.Empty,
             Callees = r.CalleeListAccount ?? [],
             TimeoutMs = r.Timeout is { } t and <= int.MaxValue and >= int.MinValue ? (int)t : -1,
             UserData = r.UserData,
@@ -51,8 +51,13 @@ public static class CallEngineEndpoints
         }
 
         var call = book.Place(
-            r.RobotAccount!, r.CalleeListAccount!, TimeSpan.FromMilliseconds(r.Timeout!.Value), r.UserData,
-            media.ToString(), r.CallInfo?.RoomId, r.CallInfo?.RoomIdType);
+            r.RobotAccount!,
+            r.CalleeListAccount!,
+            TimeSpan.FromMilliseconds(r.Timeout!.Value),
+            r.UserData,
+            media.ToString(),
+            r.CallInfo?.RoomId,
+            r.CallInfo?.RoomIdType);
         return Answer.Ok(new V4StartCallResponse
         {
             CallId = call.CallId,
@@ -81,7 +86,7 @@ public static class CallEngineEndpoints
             {
                 CallId = call.CallId,
                 MediaType = call.MediaType,
-                ChatGroupId = call.IsGroup ? "@TGS#call_" + call.CallId[..8] : "",
+                ChatGroupId = call.IsGroup ? "@TGS#call_" + call.CallId[..8] : string.Empty,
                 RoomId = call.RoomId,
                 RoomIdType = call.RoomIdType,
             },

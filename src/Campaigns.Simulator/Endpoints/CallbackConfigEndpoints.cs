@@ -62,7 +62,7 @@ public static class CallbackConfigEndpoints
         var (url, commands) = callbacks.Current;
         return Answer.Ok(new V4CallbackConfig
         {
-            Url = url?.AbsoluteUri ?? "",
+            Url = url?.AbsoluteUri ?? string.Empty,
             CallbackCommandList = url is null ? [] : [.. commands ?? All],
         });
     }

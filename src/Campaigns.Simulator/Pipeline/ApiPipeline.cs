@@ -9,7 +9,7 @@ namespace Campaigns.Simulator.Pipeline;
 public sealed record Answer(long Code, string Info, object? Payload)
 {
     /// <summary>Success with a payload (or none).</summary>
-    public static Answer Ok(object? payload = null) => new(0, "", payload);
+    public static Answer Ok(object? payload = null) => new(0, string.Empty, payload);
 
     /// <summary>A vendor error.</summary>
     public static Answer Error(long code, string info) => new(code, info, null);
@@ -50,12 +50,14 @@ public sealed class ApiPipeline(SimulatorOptions options, UserSigGate gate, Requ
         switch (stats.Admit(api))
         {
             case Admission.ApiLimited:
-                await WriteAsync(context, generation, v4 ? Answer.Error(60018, "request frequency exceeds the limit of this API")
-                    : Answer.Error(70005, "Request frequency limited")).ConfigureAwait(false);
+                var apiLimited = v4 ? Answer.Error(60018, "request frequency exceeds the limit of this API")
+                    : Answer.Error(70005, "Request frequency limited");
+                await WriteAsync(context, generation, apiLimited).ConfigureAwait(false);
                 return;
             case Admission.AppLimited:
-                await WriteAsync(context, generation, v4 ? Answer.Error(60011, "request frequency exceeds the limit of the app")
-                    : Answer.Error(70005, "Request frequency limited")).ConfigureAwait(false);
+                var appLimited = v4 ? Answer.Error(60011, "request frequency exceeds the limit of the app")
+                    : Answer.Error(70005, "Request frequency limited");
+                await WriteAsync(context, generation, appLimited).ConfigureAwait(false);
                 return;
         }
 
@@ -116,7 +118,7 @@ public sealed class ApiPipeline(SimulatorOptions options, UserSigGate gate, Requ
         }
         catch (Exception e) when (e is JsonException or ArgumentException or OverflowException or FormatException or InvalidOperationException)
         {
-            var field = (e as JsonException)?.Path is { Length: > 0 } path ? path + ": " : "";
+            var field = (e as JsonException)?.Path is { Length: > 0 } path ? path + ": " : string.Empty;
             return v4 ? Answer.Error(101002, "invalid parameter: " + field + e.Message)
                 : Answer.Error(70001, "Invalid request parameters: " + field + e.Message);
         }
@@ -146,20 +148,25 @@ public sealed class ApiPipeline(SimulatorOptions options, UserSigGate gate, Requ
             case Fault.Hang or Fault.PlaceThenHang:
                 return HangAsync(context, rates);
             case Fault.Error60018:
-                return WriteAsync(context, generation, v4 ? Answer.Error(60018, "request frequency exceeds the limit of this API")
-                    : Answer.Error(70005, "Request frequency limited"));
+                var apiLimited = v4 ? Answer.Error(60018, "request frequency exceeds the limit of this API")
+                    : Answer.Error(70005, "Request frequency limited");
+                return WriteAsync(context, generation, apiLimited);
             case Fault.Error60011:
-                return WriteAsync(context, generation, v4 ? Answer.Error(60011, "request frequency exceeds the limit of the app")
-                    : Answer.Error(70005, "Request frequency limited"));
+                var appLimited = v4 ? Answer.Error(60011, "request frequency exceeds the limit of the app")
+                    : Answer.Error(70005, "Request frequency limited");
+                return WriteAsync(context, generation, appLimited);
             case Fault.Error70169:
-                return WriteAsync(context, generation, v4 ? Answer.Error(70169, "server internal timeout, please retry")
-                    : Answer.Error(90001, "System internal error"));
+                var internalTimeout = v4 ? Answer.Error(70169, "server internal timeout, please retry")
+                    : Answer.Error(90001, "System internal error");
+                return WriteAsync(context, generation, internalTimeout);
             case Fault.Error70500:
-                return WriteAsync(context, generation, v4 ? Answer.Error(70500, "internal server error, please retry")
-                    : Answer.Error(90001, "System internal error"));
+                var internalError = v4 ? Answer.Error(70500, "internal server error, please retry")
+                    : Answer.Error(90001, "System internal error");
+                return WriteAsync(context, generation, internalError);
             default:
-                return WriteAsync(context, generation, v4 ? Answer.Error(101001, "internal server error, please retry")
-                    : Answer.Error(90001, "System internal error"));
+                var serverError = v4 ? Answer.Error(101001, "internal server error, please retry")
+                    : Answer.Error(90001, "System internal error");
+                return WriteAsync(context, generation, serverError);
         }
     }
 

@@ -85,7 +85,8 @@ public static class CalleeCsvReader
             }
             else if (LooksLikeHeader(text) is { } word)
             {
-                var reason = string.Create(CultureInfo.InvariantCulture,
+                var reason = string.Create(
+                    CultureInfo.InvariantCulture,
                     $"no callee column: the header on line {line} ('{word}') names none; name it one of {string.Join(", ", HeaderNames)}");
                 rejected.AddRange(lines.Skip(first).Select(l => new RejectedRow(l.Line, Clip(l.Text), l.Line == line ? "looks like a header, not a callee; " + reason : reason)));
                 return new CalleeFile(lines.Count - first, accepted, rejected);
@@ -98,7 +99,7 @@ public static class CalleeCsvReader
         foreach (var (line, text) in lines.Skip(first))
         {
             var (fields, malformed) = CsvLine.Split(text, sepChar);
-            var field = fields is null ? "" : column < fields.Count ? CalleeId.Normalize(fields[column]) : "";
+            var field = fields is null ? string.Empty : column < fields.Count ? CalleeId.Normalize(fields[column]) : string.Empty;
             var callees = field.Split(groupSeparators, StringSplitOptions.TrimEntries);
             var zone = fields is not null && zoneColumn >= 0 && zoneColumn < fields.Count && fields[zoneColumn].Length > 0 ? fields[zoneColumn] : null;
             var problem = malformed ?? Check(callees, maxGroupCallees) ?? (zone is null ? null : ZoneProblem(zone));

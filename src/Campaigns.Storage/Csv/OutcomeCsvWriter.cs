@@ -32,7 +32,7 @@ public static class OutcomeCsvWriter
                 csv.WriteField(Iso(row.StartTime));
                 csv.WriteField(Iso(row.AcceptTime));
                 csv.WriteField(Iso(row.EndTime));
-                csv.WriteField(row.DurationMs is { } ms ? (ms / 1000.0).ToString("0.###", CultureInfo.InvariantCulture) : "");
+                csv.WriteField(row.DurationMs is { } ms ? (ms / 1000.0).ToString("0.###", CultureInfo.InvariantCulture) : string.Empty);
                 await csv.NextRecordAsync().ConfigureAwait(false);
                 count++;
             }
@@ -42,5 +42,5 @@ public static class OutcomeCsvWriter
         }
     }
 
-    private static string Iso(DateTimeOffset? t) => t?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) ?? "";
+    private static string Iso(DateTimeOffset? t) => t?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) ?? string.Empty;
 }

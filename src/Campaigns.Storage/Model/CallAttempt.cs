@@ -37,13 +37,13 @@ public sealed record CallAttempt
     /// <summary>Unique, short key (16 characters) carried in the call's UserData.</summary>
     public required string AttemptKey { get; init; }
 
-    /// <summary>The campaign.</summary>
+    /// <summary>Id of the campaign whose target this attempt dials.</summary>
     public required string CampaignId { get; init; }
 
     /// <summary>The target's sequence number.</summary>
     public int TargetSeq { get; init; }
 
-    /// <summary>1 for the first dial, 2 for the first redial…</summary>
+    /// <summary>1 for the first dial, 2 for the first redial, and so on.</summary>
     public int AttemptNo { get; init; }
 
     /// <summary>Where the attempt stands.</summary>

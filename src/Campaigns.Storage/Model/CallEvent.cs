@@ -18,10 +18,10 @@ public sealed record CallEvent
     public required long EventTimeMs { get; init; }
 
     /// <summary>The member the event is about; empty for events about the whole call.</summary>
-    public string Member { get; init; } = "";
+    public string Member { get; init; } = string.Empty;
 
     /// <summary>The member's ActionType as the vendor spelt it; empty for events about the whole call.</summary>
-    public string Action { get; init; } = "";
+    public string Action { get; init; } = string.Empty;
 
     /// <summary>The CallRecord object an end event carried, as JSON text.</summary>
     public string? CallRecordJson { get; init; }
@@ -40,19 +40,19 @@ public sealed record CallEventsAppended(int Added, int Duplicates, int OutOfOrde
 public sealed class CallEventSeen
 {
     /// <summary>The vendor's CallId.</summary>
-    public string CallId { get; init; } = "";
+    public string CallId { get; init; } = string.Empty;
 
     /// <summary>The callback command.</summary>
-    public string Command { get; init; } = "";
+    public string Command { get; init; } = string.Empty;
 
     /// <summary>When the event happened on the vendor's clock, Unix milliseconds.</summary>
     public long EventTime { get; init; }
 
     /// <summary>The member the event is about; empty for events about the whole call.</summary>
-    public string Member { get; init; } = "";
+    public string Member { get; init; } = string.Empty;
 
     /// <summary>The member's ActionType; empty for events about the whole call.</summary>
-    public string Action { get; init; } = "";
+    public string Action { get; init; } = string.Empty;
 
     /// <summary>The CallRecord an end event carried, as JSON text.</summary>
     public string? CallRecord { get; init; }
@@ -70,7 +70,7 @@ public sealed record MemberState(string Member, string Action, long EventTimeMs)
 /// <summary>What the ledger knows of one call, whatever order its events arrived in.</summary>
 public sealed record CallLedgerState
 {
-    /// <summary>The call.</summary>
+    /// <summary>The vendor's id of the call the callback is about.</summary>
     public required string CallId { get; init; }
 
     /// <summary>Whether an end event is in the ledger.</summary>

@@ -28,7 +28,7 @@ public enum CampaignStatus
 /// <summary>A stored campaign.</summary>
 public sealed record CampaignRow
 {
-    /// <summary>The campaign's id.</summary>
+    /// <summary>The id from the campaign's spec; the row's key.</summary>
     public required string CampaignId { get; init; }
 
     /// <summary>The Temporal workflow id running it (<c>campaign-{CampaignId}</c>).</summary>

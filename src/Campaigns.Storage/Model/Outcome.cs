@@ -3,13 +3,13 @@ namespace Campaigns.Storage.Model;
 /// <summary>What one callee's part in one attempt came to.</summary>
 public sealed record Outcome
 {
-    /// <summary>The attempt.</summary>
+    /// <summary>Key of the attempt that placed the call (<see cref="CallAttempt.AttemptKey"/>).</summary>
     public required string AttemptKey { get; init; }
 
-    /// <summary>The callee.</summary>
+    /// <summary>The account this result is for: one member of the target's callees.</summary>
     public required string Callee { get; init; }
 
-    /// <summary>The campaign.</summary>
+    /// <summary>Id of the campaign the attempt belongs to.</summary>
     public required string CampaignId { get; init; }
 
     /// <summary>Tencent's CallId (null when the call was never placed).</summary>

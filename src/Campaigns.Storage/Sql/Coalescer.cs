@@ -186,7 +186,9 @@ internal sealed class Coalescer<TItem, TResult>
 
                 return;
             }
+#pragma warning disable CA1031 // any batch error: each member is retried alone and gets its own answer or error
             catch (Exception)
+#pragma warning restore CA1031
             {
                 // Error isolation: each member alone, with its own answer or error.
                 await Task.WhenAll(batch.Select(AloneAsync)).ConfigureAwait(false);
@@ -208,7 +210,9 @@ internal sealed class Coalescer<TItem, TResult>
 
             await Task.WhenAll(again.Select(AloneAsync)).ConfigureAwait(false);
         }
+#pragma warning disable CA1031 // no waiter may be left waiting, whatever went wrong
         catch (Exception e)
+#pragma warning restore CA1031
         {
             // Not expected (AloneAsync catches its own): no member is left waiting whatever happened.
             foreach (var w in batch)
@@ -233,7 +237,9 @@ internal sealed class Coalescer<TItem, TResult>
         {
             w.Complete(await alone(w.Item, w.Token).ConfigureAwait(false));
         }
+#pragma warning disable CA1031 // the member's own error, whatever it is, goes to its waiter
         catch (Exception e)
+#pragma warning restore CA1031
         {
             w.Fail(e);
         }

@@ -5,11 +5,11 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>
+/// <content>
 /// The contact policy on PostgreSQL: a claim records its callees' contact in its own statement (a data-modifying CTE,
 /// so the single-claim path stays one round trip with no BEGIN), and a capped claim locks its callees with
 /// transaction-scoped advisory locks, in key order, before it counts.
-/// </summary>
+/// </content>
 internal sealed partial class PostgresOutcomeStore
 {
     // The first key of the two-key advisory locks of callees (the two-key and one-key spaces do not overlap, so the

@@ -78,39 +78,42 @@ internal sealed partial class PostgresOutcomeStore : SqlOutcomeStore, IAsyncDisp
     {
         ArgumentNullException.ThrowIfNull(call);
         var (attemptKey, rows) = (call.Key, call.Rows);
-        return InTransactionAsync(Access.OneBatch, async (conn, tx, ct) =>
-        {
-            var (matched, insert, parameters) = UpsertSql(rows, attemptKey);
-            parameters.Add("to", Names.Of(Settled.To));
-            parameters.Add("from", Names.Of(Settled.From.Single()));
-            var result = (await conn.QueryAsync<long, CallAttempt?, (long Written, CallAttempt? Moved)>(
-                Cmd(
-                    $"""
-                    WITH m AS (
-                    {matched}
-                    ), written AS (
-                    {insert}
-                    RETURNING 1
-                    ), moved AS (
-                        UPDATE call_attempts SET state = @to, updated_at = @now, {Settled.Set}
-                        WHERE attempt_key = @attemptKey AND state = @from AND (SELECT count(*) FROM m) = @staged
-                        RETURNING {AttemptColumns}
-                    )
-                    SELECT (SELECT count(*) FROM written) AS written, moved.*
-                    FROM (SELECT 1) AS one LEFT JOIN moved ON true
-                    """,
-                    parameters,
-                    tx,
-                    ct),
-                (written, moved) => (written, moved),
-                splitOn: "attempt_key").ConfigureAwait(false)).Single();
-            if (result.Written < rows.Count)
+        return InTransactionAsync(
+            Access.OneBatch,
+            async (conn, tx, ct) =>
             {
-                await RefuseMismatchAsync(conn, tx, rows, ct).ConfigureAwait(false);
-            }
+                var (matched, insert, parameters) = UpsertSql(rows, attemptKey);
+                parameters.Add("to", Names.Of(Settled.To));
+                parameters.Add("from", Names.Of(Settled.From.Single()));
+                var result = (await conn.QueryAsync<long, CallAttempt?, (long Written, CallAttempt? Moved)>(
+                    Cmd(
+                        $"""
+                        WITH m AS (
+                        {matched}
+                        ), written AS (
+                        {insert}
+                        RETURNING 1
+                        ), moved AS (
+                            UPDATE call_attempts SET state = @to, updated_at = @now, {Settled.Set}
+                            WHERE attempt_key = @attemptKey AND state = @from AND (SELECT count(*) FROM m) = @staged
+                            RETURNING {AttemptColumns}
+                        )
+                        SELECT (SELECT count(*) FROM written) AS written, moved.*
+                        FROM (SELECT 1) AS one LEFT JOIN moved ON true
+                        """,
+                        parameters,
+                        tx,
+                        ct),
+                    (written, moved) => (written, moved),
+                    splitOn: "attempt_key").ConfigureAwait(false)).Single();
+                if (result.Written < rows.Count)
+                {
+                    await RefuseMismatchAsync(conn, tx, rows, ct).ConfigureAwait(false);
+                }
 
-            return result.Moved ?? await StoredAfterRefusalAsync(conn, tx, attemptKey, Settled, ct).ConfigureAwait(false);
-        }, cancellationToken);
+                return result.Moved ?? await StoredAfterRefusalAsync(conn, tx, attemptKey, Settled, ct).ConfigureAwait(false);
+            },
+            cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

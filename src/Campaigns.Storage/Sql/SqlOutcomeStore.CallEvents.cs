@@ -3,7 +3,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>The ledger of the vendor's call callbacks: insert-or-ignore on the natural key, read back in event order.</summary>
+/// <content>The ledger of the vendor's call callbacks: insert-or-ignore on the natural key, read back in event order.</content>
 internal abstract partial class SqlOutcomeStore
 {
     public Task<CallEventsAppended> AppendCallEventsAsync(IReadOnlyList<CallEvent> events, CancellationToken cancellationToken = default)
@@ -20,35 +20,38 @@ internal abstract partial class SqlOutcomeStore
             return Task.FromResult(new CallEventsAppended(0, 0, 0));
         }
 
-        return InTransactionAsync(Access.Write, async (conn, tx, ct) =>
-        {
-            int added = 0, outOfOrder = 0;
-            var now = Time.GetUtcNow();
-            var latest = new Dictionary<string, long?>(StringComparer.Ordinal);
-            foreach (var e in rows)
+        return InTransactionAsync(
+            Access.Write,
+            async (conn, tx, ct) =>
             {
-                if (!latest.TryGetValue(e.CallId, out var before))
+                int added = 0, outOfOrder = 0;
+                var now = Time.GetUtcNow();
+                var latest = new Dictionary<string, long?>(StringComparer.Ordinal);
+                foreach (var e in rows)
                 {
-                    before = await conn.ExecuteScalarAsync<long?>(Cmd(
-                        "SELECT max(event_time) FROM call_events WHERE call_id = @CallId", new { e.CallId }, tx, ct)).ConfigureAwait(false);
-                    latest[e.CallId] = before;
+                    if (!latest.TryGetValue(e.CallId, out var before))
+                    {
+                        before = await conn.ExecuteScalarAsync<long?>(Cmd(
+                            "SELECT max(event_time) FROM call_events WHERE call_id = @CallId", new { e.CallId }, tx, ct)).ConfigureAwait(false);
+                        latest[e.CallId] = before;
+                    }
+
+                    var inserted = await conn.ExecuteAsync(Cmd(
+                        """
+                        INSERT INTO call_events (call_id, command, event_time, member, action, call_record, body, received_at)
+                        VALUES (@CallId, @Command, @EventTimeMs, @Member, @Action, @CallRecordJson, @Body, @now)
+                        ON CONFLICT (call_id, command, event_time, member, action) DO NOTHING
+                        """,
+                        new { e.CallId, e.Command, e.EventTimeMs, e.Member, e.Action, e.CallRecordJson, e.Body, now },
+                        tx,
+                        ct)).ConfigureAwait(false);
+                    added += inserted;
+                    outOfOrder += inserted > 0 && before > e.EventTimeMs ? 1 : 0;
                 }
 
-                var inserted = await conn.ExecuteAsync(Cmd(
-                    """
-                    INSERT INTO call_events (call_id, command, event_time, member, action, call_record, body, received_at)
-                    VALUES (@CallId, @Command, @EventTimeMs, @Member, @Action, @CallRecordJson, @Body, @now)
-                    ON CONFLICT (call_id, command, event_time, member, action) DO NOTHING
-                    """,
-                    new { e.CallId, e.Command, e.EventTimeMs, e.Member, e.Action, e.CallRecordJson, e.Body, now },
-                    tx,
-                    ct)).ConfigureAwait(false);
-                added += inserted;
-                outOfOrder += inserted > 0 && before > e.EventTimeMs ? 1 : 0;
-            }
-
-            return new CallEventsAppended(added, rows.Count - added, outOfOrder);
-        }, cancellationToken);
+                return new CallEventsAppended(added, rows.Count - added, outOfOrder);
+            },
+            cancellationToken);
     }
 
     public Task<IReadOnlyDictionary<string, CallLedgerState>> GetCallEndsAsync(
@@ -61,19 +64,22 @@ internal abstract partial class SqlOutcomeStore
             return Task.FromResult<IReadOnlyDictionary<string, CallLedgerState>>(new Dictionary<string, CallLedgerState>(StringComparer.Ordinal));
         }
 
-        return InTransactionAsync<IReadOnlyDictionary<string, CallLedgerState>>(Access.Read, async (conn, tx, ct) =>
-        {
-            var parameters = new DynamicParameters();
-            var found = await conn.QueryAsync<LedgerRow>(Cmd(
-                $"""
-                SELECT call_id, command, event_time, member, action, call_record FROM call_events
-                WHERE {In("call_id", parameters, "callIds", wanted)}
-                """,
-                parameters,
-                tx,
-                ct)).ConfigureAwait(false);
-            return found.GroupBy(r => r.CallId, StringComparer.Ordinal).ToDictionary(g => g.Key, Fold, StringComparer.Ordinal);
-        }, cancellationToken);
+        return InTransactionAsync<IReadOnlyDictionary<string, CallLedgerState>>(
+            Access.Read,
+            async (conn, tx, ct) =>
+            {
+                var parameters = new DynamicParameters();
+                var found = await conn.QueryAsync<LedgerRow>(Cmd(
+                    $"""
+                    SELECT call_id, command, event_time, member, action, call_record FROM call_events
+                    WHERE {In("call_id", parameters, "callIds", wanted)}
+                    """,
+                    parameters,
+                    tx,
+                    ct)).ConfigureAwait(false);
+                return found.GroupBy(r => r.CallId, StringComparer.Ordinal).ToDictionary(g => g.Key, Fold, StringComparer.Ordinal);
+            },
+            cancellationToken);
     }
 
     public Task<IReadOnlyList<CallEventSeen>> ReadCallEventsAsync(
@@ -86,35 +92,41 @@ internal abstract partial class SqlOutcomeStore
             return Task.FromResult<IReadOnlyList<CallEventSeen>>([]);
         }
 
-        return InTransactionAsync<IReadOnlyList<CallEventSeen>>(Access.Read, async (conn, tx, ct) =>
-        {
-            // The primary key leads with call_id: one index probe per call, then the arrival filter on its few rows.
-            var parameters = new DynamicParameters();
-            parameters.Add("receivedSince", receivedSince ?? DateTimeOffset.UnixEpoch);
-            var found = await conn.QueryAsync<CallEventSeen>(Cmd(
-                $"""
-                SELECT call_id, command, event_time, member, action, call_record, received_at FROM call_events
-                WHERE {In("call_id", parameters, "callIds", wanted)} AND received_at >= @receivedSince
-                """,
-                parameters,
-                tx,
-                ct)).ConfigureAwait(false);
-            return found.AsList();
-        }, cancellationToken);
+        return InTransactionAsync<IReadOnlyList<CallEventSeen>>(
+            Access.Read,
+            async (conn, tx, ct) =>
+            {
+                // The primary key leads with call_id: one index probe per call, then the arrival filter on its few rows.
+                var parameters = new DynamicParameters();
+                parameters.Add("receivedSince", receivedSince ?? DateTimeOffset.UnixEpoch);
+                var found = await conn.QueryAsync<CallEventSeen>(Cmd(
+                    $"""
+                    SELECT call_id, command, event_time, member, action, call_record, received_at FROM call_events
+                    WHERE {In("call_id", parameters, "callIds", wanted)} AND received_at >= @receivedSince
+                    """,
+                    parameters,
+                    tx,
+                    ct)).ConfigureAwait(false);
+                return found.AsList();
+            },
+            cancellationToken);
     }
 
     public Task<int> PruneCallEventsAsync(DateTimeOffset receivedBefore, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        return InTransactionAsync(Access.OneBatch, (conn, tx, ct) => conn.ExecuteAsync(Cmd(
-            """
-            DELETE FROM call_events WHERE (call_id, command, event_time, member, action) IN (
-                SELECT call_id, command, event_time, member, action FROM call_events
-                WHERE received_at < @receivedBefore ORDER BY received_at LIMIT @limit)
-            """,
-            new { receivedBefore, limit },
-            tx,
-            ct)), cancellationToken);
+        return InTransactionAsync(
+            Access.OneBatch,
+            (conn, tx, ct) => conn.ExecuteAsync(Cmd(
+                """
+                DELETE FROM call_events WHERE (call_id, command, event_time, member, action) IN (
+                    SELECT call_id, command, event_time, member, action FROM call_events
+                    WHERE received_at < @receivedBefore ORDER BY received_at LIMIT @limit)
+                """,
+                new { receivedBefore, limit },
+                tx,
+                ct)),
+            cancellationToken);
     }
 
     // The end is the earliest end event, whenever it arrived; a member's state is its latest event by time, then rank.

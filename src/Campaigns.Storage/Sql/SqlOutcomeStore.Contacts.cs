@@ -5,10 +5,10 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>
+/// <content>
 /// The contact policy (see <see cref="IOutcomeStore.ClaimDialCappedAsync"/>):
 /// the app's policy row, the callee → attempt index every claim writes (callee_contacts), and the capped claim.
-/// </summary>
+/// </content>
 internal abstract partial class SqlOutcomeStore
 {
     // What counts against a cap: claimed, whatever came of it since, unless nothing was placed (failed) or the claim
@@ -32,17 +32,20 @@ internal abstract partial class SqlOutcomeStore
             }
         }
 
-        return InTransactionAsync(Access.OneBatch, (conn, tx, ct) => policy is null || policy.IsEmpty
-            ? conn.ExecuteAsync(Cmd("DELETE FROM contact_policy", null, tx, ct))
-            : conn.ExecuteAsync(Cmd(
-                """
-                INSERT INTO contact_policy (id, per_day, per_week, per_30_days, updated_at) VALUES (1, @PerDay, @PerWeek, @Per30Days, @now)
-                ON CONFLICT (id) DO UPDATE SET per_day = excluded.per_day, per_week = excluded.per_week,
-                    per_30_days = excluded.per_30_days, updated_at = excluded.updated_at
-                """,
-                new { policy.PerDay, policy.PerWeek, policy.Per30Days, now = Time.GetUtcNow() },
-                tx,
-                ct)), cancellationToken);
+        return InTransactionAsync(
+            Access.OneBatch,
+            (conn, tx, ct) => policy is null || policy.IsEmpty
+                ? conn.ExecuteAsync(Cmd("DELETE FROM contact_policy", null, tx, ct))
+                : conn.ExecuteAsync(Cmd(
+                    """
+                    INSERT INTO contact_policy (id, per_day, per_week, per_30_days, updated_at) VALUES (1, @PerDay, @PerWeek, @Per30Days, @now)
+                    ON CONFLICT (id) DO UPDATE SET per_day = excluded.per_day, per_week = excluded.per_week,
+                        per_30_days = excluded.per_30_days, updated_at = excluded.updated_at
+                    """,
+                    new { policy.PerDay, policy.PerWeek, policy.Per30Days, now = Time.GetUtcNow() },
+                    tx,
+                    ct)),
+            cancellationToken);
     }
 
     public Task<DialClaim> ClaimDialCappedAsync(string attemptKey, string claimToken, IReadOnlyList<ContactCap> caps, CancellationToken cancellationToken = default)
@@ -67,19 +70,22 @@ internal abstract partial class SqlOutcomeStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(campaignId);
         ArgumentException.ThrowIfNullOrWhiteSpace(errorInfo);
-        return InTransactionAsync<IReadOnlyList<(int, int)>>(Access.Write, async (conn, tx, ct) =>
-        {
-            const string Capped = "SELECT target_seq, attempt_no FROM pending_attempts WHERE campaign_id = @campaignId AND capped_until IS NOT NULL AND taken_by IS NULL";
-            await conn.ExecuteAsync(Cmd(
-                $"""
-                UPDATE call_attempts SET state = @failed, error_info = @errorInfo, updated_at = @now
-                WHERE campaign_id = @campaignId AND state = @intended AND (target_seq, attempt_no) IN ({Capped})
-                """,
-                new { campaignId, errorInfo, now = Time.GetUtcNow(), failed = Names.Of(AttemptState.Failed), intended = Names.Of(AttemptState.Intended) },
-                tx,
-                ct)).ConfigureAwait(false);
-            return [.. await conn.QueryAsync<(int, int)>(Cmd(Capped + " ORDER BY target_seq, attempt_no", new { campaignId }, tx, ct)).ConfigureAwait(false)];
-        }, cancellationToken);
+        return InTransactionAsync<IReadOnlyList<(int, int)>>(
+            Access.Write,
+            async (conn, tx, ct) =>
+            {
+                const string Capped = "SELECT target_seq, attempt_no FROM pending_attempts WHERE campaign_id = @campaignId AND capped_until IS NOT NULL AND taken_by IS NULL";
+                await conn.ExecuteAsync(Cmd(
+                    $"""
+                    UPDATE call_attempts SET state = @failed, error_info = @errorInfo, updated_at = @now
+                    WHERE campaign_id = @campaignId AND state = @intended AND (target_seq, attempt_no) IN ({Capped})
+                    """,
+                    new { campaignId, errorInfo, now = Time.GetUtcNow(), failed = Names.Of(AttemptState.Failed), intended = Names.Of(AttemptState.Intended) },
+                    tx,
+                    ct)).ConfigureAwait(false);
+                return [.. await conn.QueryAsync<(int, int)>(Cmd(Capped + " ORDER BY target_seq, attempt_no", new { campaignId }, tx, ct)).ConfigureAwait(false)];
+            },
+            cancellationToken);
     }
 
     public Task<int> PruneContactsAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
@@ -162,7 +168,7 @@ internal abstract partial class SqlOutcomeStore
     private async Task<DateTimeOffset?> CappedUntilAsync(
         DbConnection conn, DbTransaction? tx, IReadOnlyList<string> callees, IReadOnlyList<ContactCap> caps, DateTimeOffset now, string? except, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(new { since = now - caps.Max(c => c.Window) - AnswerSlack, except = except ?? "" });
+        var parameters = new DynamicParameters(new { since = now - caps.Max(c => c.Window) - AnswerSlack, except = except ?? string.Empty });
         var contacts = (await conn.QueryAsync<ContactRow>(Cmd(
             $"""
             SELECT l.callee, COALESCE(a.dialed_at, l.contacted_at) AS contacted_at
@@ -208,30 +214,33 @@ internal abstract partial class SqlOutcomeStore
             return Task.FromResult<IReadOnlyDictionary<string, DateTimeOffset>>(new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal));
         }
 
-        return InTransactionAsync<IReadOnlyDictionary<string, DateTimeOffset>>(Access.Read, async (conn, tx, ct) =>
-        {
-            var now = Time.GetUtcNow();
-            var free = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-            foreach (var page in callees.Distinct(StringComparer.Ordinal).Chunk(FreeTimesPage))
+        return InTransactionAsync<IReadOnlyDictionary<string, DateTimeOffset>>(
+            Access.Read,
+            async (conn, tx, ct) =>
             {
-                var parameters = new DynamicParameters(new { since = now - checkedCaps.Max(c => c.Window) - AnswerSlack });
-                var contacts = await conn.QueryAsync<ContactRow>(Cmd(
-                    $"""
-                    SELECT l.callee, COALESCE(a.dialed_at, l.contacted_at) AS contacted_at
-                    FROM callee_contacts l JOIN call_attempts a ON a.attempt_key = l.attempt_key
-                    WHERE {In("l.callee", parameters, "callees", page)} AND l.contacted_at > @since AND a.state IN {ContactedStates}
-                    """,
-                    parameters,
-                    tx,
-                    ct)).ConfigureAwait(false);
-                foreach (var (callee, at) in FreeTimes(contacts, checkedCaps, now))
+                var now = Time.GetUtcNow();
+                var free = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+                foreach (var page in callees.Distinct(StringComparer.Ordinal).Chunk(FreeTimesPage))
                 {
-                    free[callee] = at;
+                    var parameters = new DynamicParameters(new { since = now - checkedCaps.Max(c => c.Window) - AnswerSlack });
+                    var contacts = await conn.QueryAsync<ContactRow>(Cmd(
+                        $"""
+                        SELECT l.callee, COALESCE(a.dialed_at, l.contacted_at) AS contacted_at
+                        FROM callee_contacts l JOIN call_attempts a ON a.attempt_key = l.attempt_key
+                        WHERE {In("l.callee", parameters, "callees", page)} AND l.contacted_at > @since AND a.state IN {ContactedStates}
+                        """,
+                        parameters,
+                        tx,
+                        ct)).ConfigureAwait(false);
+                    foreach (var (callee, at) in FreeTimes(contacts, checkedCaps, now))
+                    {
+                        free[callee] = at;
+                    }
                 }
-            }
 
-            return free;
-        }, cancellationToken);
+                return free;
+            },
+            cancellationToken);
     }
 
     private static List<ContactCap> Checked(IReadOnlyList<ContactCap> caps)
@@ -247,7 +256,7 @@ internal abstract partial class SqlOutcomeStore
 
     private sealed class ContactRow
     {
-        public string Callee { get; init; } = "";
+        public string Callee { get; init; } = string.Empty;
 
         public DateTimeOffset ContactedAt { get; init; }
     }

@@ -3,14 +3,14 @@ using Campaigns.Storage.Model;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>
+/// <content>
 /// Group commit on the per-call path (see <see cref="Coalescer{TItem, TResult}"/>): concurrent single-row
 /// intents, claims, dialed marks and settles each go to the database together. A member's result from the
 /// batch is what its own call would have returned; where the batch's statement did not move a member's row
 /// (a refusal, a repeat, a race) the member runs alone, so every guard and answer is the one-call code's.
 /// The base form runs the members' one-call work in one transaction (SQLite: one writer turn, one sync);
 /// PostgreSQL overrides it with one statement per batch.
-/// </summary>
+/// </content>
 internal abstract partial class SqlOutcomeStore
 {
     /// <summary>At most this many calls go together (a batch's rows stay a small, plan-once row set).</summary>
@@ -72,16 +72,19 @@ internal abstract partial class SqlOutcomeStore
     private Task<IReadOnlyList<TResult?>> InOneTransactionAsync<TCall, TResult>(
         IReadOnlyList<TCall> calls, Func<DbConnection, DbTransaction?, TCall, CancellationToken, Task<TResult>> work, CancellationToken cancellationToken)
         where TResult : class =>
-        InTransactionAsync<IReadOnlyList<TResult?>>(Access.Write, async (conn, tx, ct) =>
-        {
-            var results = new List<TResult?>(calls.Count);
-            foreach (var call in calls)
+        InTransactionAsync<IReadOnlyList<TResult?>>(
+            Access.Write,
+            async (conn, tx, ct) =>
             {
-                results.Add(await work(conn, tx, call, ct).ConfigureAwait(false));
-            }
+                var results = new List<TResult?>(calls.Count);
+                foreach (var call in calls)
+                {
+                    results.Add(await work(conn, tx, call, ct).ConfigureAwait(false));
+                }
 
-            return results;
-        }, cancellationToken);
+                return results;
+            },
+            cancellationToken);
 
     /// <summary>A single intent.</summary>
     internal sealed record IntentCall(string CampaignId, int TargetSeq, int AttemptNo, string Key);

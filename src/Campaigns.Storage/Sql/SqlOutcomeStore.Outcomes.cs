@@ -5,7 +5,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>Outcomes: guarded bulk upsert, streaming read.</summary>
+/// <content>Outcomes: guarded bulk upsert, streaming read.</content>
 internal abstract partial class SqlOutcomeStore
 {
     private const string UnknownResult = "Unknown";
@@ -144,10 +144,10 @@ internal abstract partial class SqlOutcomeStore
               """;
         var matched =
             $"""
-            SELECT o.*, count(*) OVER ({(perAttempt ? "PARTITION BY o.attempt_key" : "")}) AS matched
+            SELECT o.*, count(*) OVER ({(perAttempt ? "PARTITION BY o.attempt_key" : string.Empty)}) AS matched
             {from}
             {JoinStaged} targets t ON t.campaign_id = a.campaign_id AND t.seq = a.target_seq
-            WHERE {(attemptKey is null ? "" : "a.attempt_key = @attemptKey AND ")}EXISTS (SELECT 1 FROM {CalleesOf("t.callees")} WHERE c.value = o.callee)
+            WHERE {(attemptKey is null ? string.Empty : "a.attempt_key = @attemptKey AND ")}EXISTS (SELECT 1 FROM {CalleesOf("t.callees")} WHERE c.value = o.callee)
               AND ((a.state IN (@dialed, @settled) AND o.call_id = a.call_id)
                 OR (a.state IN (@failed, @skipped) AND o.call_id IS NULL))
             """;
@@ -215,12 +215,15 @@ internal abstract partial class SqlOutcomeStore
     }
 
     public Task<IReadOnlyDictionary<string, string>> GetAttemptResultsAsync(string attemptKey, CancellationToken cancellationToken = default) =>
-        InTransactionAsync(Access.Read, async (conn, tx, ct) =>
-        {
-            var rows = await conn.QueryAsync<(string Callee, string Result)>(Cmd(
-                "SELECT callee, result FROM outcomes WHERE attempt_key = @attemptKey ORDER BY callee", new { attemptKey }, tx, ct)).ConfigureAwait(false);
-            return (IReadOnlyDictionary<string, string>)rows.ToDictionary(r => r.Callee, r => r.Result, StringComparer.Ordinal);
-        }, cancellationToken);
+        InTransactionAsync(
+            Access.Read,
+            async (conn, tx, ct) =>
+            {
+                var rows = await conn.QueryAsync<(string Callee, string Result)>(Cmd(
+                    "SELECT callee, result FROM outcomes WHERE attempt_key = @attemptKey ORDER BY callee", new { attemptKey }, tx, ct)).ConfigureAwait(false);
+                return (IReadOnlyDictionary<string, string>)rows.ToDictionary(r => r.Callee, r => r.Result, StringComparer.Ordinal);
+            },
+            cancellationToken);
 
     /// <summary>Names the first outcome that does not match its attempt, throwing (a transaction rolls back).</summary>
     protected async Task RefuseMismatchAsync(System.Data.Common.DbConnection conn, System.Data.Common.DbTransaction? tx, List<Outcome> rows, CancellationToken ct)

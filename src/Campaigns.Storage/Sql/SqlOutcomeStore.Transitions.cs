@@ -5,7 +5,7 @@ using Dapper;
 
 namespace Campaigns.Storage.Sql;
 
-/// <summary>The claim before dialing, and the guarded moves of an attempt after it.</summary>
+/// <content>The claim before dialing, and the guarded moves of an attempt after it.</content>
 internal abstract partial class SqlOutcomeStore
 {
     // Concurrent claims go to the database together (group commit); a claim alone is the statement below.
@@ -53,39 +53,42 @@ internal abstract partial class SqlOutcomeStore
         ArgumentNullException.ThrowIfNull(attemptKeys);
         ArgumentException.ThrowIfNullOrWhiteSpace(claimToken);
         var keys = attemptKeys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        return InTransactionAsync<IReadOnlyList<DialClaim>>(Access.OneBatch, async (conn, tx, ct) =>
-        {
-            // Compare-and-set: only an Intended row moves. Rows are locked in key order (no deadlock between
-            // overlapping batches); a racing claimer waits for the first one's commit, then finds Dialing.
-            var parameters = new DynamicParameters(new
+        return InTransactionAsync<IReadOnlyList<DialClaim>>(
+            Access.OneBatch,
+            async (conn, tx, ct) =>
             {
-                claimToken,
-                now = Time.GetUtcNow(),
-                dialing = Names.Of(AttemptState.Dialing),
-                intended = Names.Of(AttemptState.Intended),
-            });
-            var inKeys = In("attempt_key", parameters, "keys", keys);
-            var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
-                WithContactLog(
-                    $"""
-                    UPDATE call_attempts SET state = @dialing, claim_token = @claimToken, claimed_at = @now, updated_at = @now
-                    WHERE attempt_key IN (
-                        SELECT attempt_key FROM call_attempts WHERE {inKeys} AND state = @intended ORDER BY attempt_key{ForUpdate})
-                      AND state = @intended
-                    RETURNING {AttemptColumns}
-                    """),
-                parameters,
-                tx,
-                ct)).ConfigureAwait(false)).ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
-            await LogContactsAfterAsync(conn, tx, [.. moved.Keys], ct).ConfigureAwait(false);
+                // Compare-and-set: only an Intended row moves. Rows are locked in key order (no deadlock between
+                // overlapping batches); a racing claimer waits for the first one's commit, then finds Dialing.
+                var parameters = new DynamicParameters(new
+                {
+                    claimToken,
+                    now = Time.GetUtcNow(),
+                    dialing = Names.Of(AttemptState.Dialing),
+                    intended = Names.Of(AttemptState.Intended),
+                });
+                var inKeys = In("attempt_key", parameters, "keys", keys);
+                var moved = (await conn.QueryAsync<CallAttempt>(Cmd(
+                    WithContactLog(
+                        $"""
+                        UPDATE call_attempts SET state = @dialing, claim_token = @claimToken, claimed_at = @now, updated_at = @now
+                        WHERE attempt_key IN (
+                            SELECT attempt_key FROM call_attempts WHERE {inKeys} AND state = @intended ORDER BY attempt_key{ForUpdate})
+                          AND state = @intended
+                        RETURNING {AttemptColumns}
+                        """),
+                    parameters,
+                    tx,
+                    ct)).ConfigureAwait(false)).ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
+                await LogContactsAfterAsync(conn, tx, [.. moved.Keys], ct).ConfigureAwait(false);
 
-            // Those not moved are read in a command of their own, which sees what a racing claimer committed.
-            var stored = moved.Count == keys.Count ? moved : (await conn.QueryAsync<CallAttempt>(Cmd(
-                $"{SelectAttempt} WHERE {inKeys}", parameters, tx, ct)).ConfigureAwait(false)).ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
-            return [.. attemptKeys.Select(key => stored.TryGetValue(key, out var a)
-                ? new DialClaim(moved.ContainsKey(key) || (a.State == AttemptState.Dialing && a.ClaimToken == claimToken), a)
-                : throw new InvalidOperationException($"attempt '{key}' does not exist"))];
-        }, cancellationToken);
+                // Those not moved are read in a command of their own, which sees what a racing claimer committed.
+                var stored = moved.Count == keys.Count ? moved : (await conn.QueryAsync<CallAttempt>(Cmd(
+                    $"{SelectAttempt} WHERE {inKeys}", parameters, tx, ct)).ConfigureAwait(false)).ToDictionary(a => a.AttemptKey, StringComparer.Ordinal);
+                return [.. attemptKeys.Select(key => stored.TryGetValue(key, out var a)
+                    ? new DialClaim(moved.ContainsKey(key) || (a.State == AttemptState.Dialing && a.ClaimToken == claimToken), a)
+                    : throw new InvalidOperationException($"attempt '{key}' does not exist"))];
+            },
+            cancellationToken);
     }
 
     // The token is part of the compare-and-set: a holder that lost its claim (its execution timed out and a
@@ -94,26 +97,29 @@ internal abstract partial class SqlOutcomeStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(attemptKey);
         ArgumentException.ThrowIfNullOrWhiteSpace(claimToken);
-        return InTransactionAsync(Access.OneBatch, async (conn, tx, ct) =>
-        {
-            var released = (await conn.QueryAsync<CallAttempt>(Cmd(
-                $"""
-                UPDATE call_attempts SET state = @intended, claim_token = NULL, claimed_at = NULL, updated_at = @now
-                WHERE attempt_key = @attemptKey AND state = @dialing AND claim_token = @claimToken
-                RETURNING {AttemptColumns}
-                """,
-                new { attemptKey, claimToken, now = Time.GetUtcNow(), dialing = Names.Of(AttemptState.Dialing), intended = Names.Of(AttemptState.Intended) },
-                tx,
-                ct)).ConfigureAwait(false)).SingleOrDefault();
-            if (released is not null)
+        return InTransactionAsync(
+            Access.OneBatch,
+            async (conn, tx, ct) =>
             {
-                return released;
-            }
+                var released = (await conn.QueryAsync<CallAttempt>(Cmd(
+                    $"""
+                    UPDATE call_attempts SET state = @intended, claim_token = NULL, claimed_at = NULL, updated_at = @now
+                    WHERE attempt_key = @attemptKey AND state = @dialing AND claim_token = @claimToken
+                    RETURNING {AttemptColumns}
+                    """,
+                    new { attemptKey, claimToken, now = Time.GetUtcNow(), dialing = Names.Of(AttemptState.Dialing), intended = Names.Of(AttemptState.Intended) },
+                    tx,
+                    ct)).ConfigureAwait(false)).SingleOrDefault();
+                if (released is not null)
+                {
+                    return released;
+                }
 
-            var stored = await conn.QuerySingleOrDefaultAsync<CallAttempt>(Cmd(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx, ct))
-                .ConfigureAwait(false) ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
-            return stored.State == AttemptState.Intended && stored.ClaimToken is null ? stored : stored with { Refused = true };
-        }, cancellationToken);
+                var stored = await conn.QuerySingleOrDefaultAsync<CallAttempt>(Cmd(SelectAttempt + " WHERE attempt_key = @attemptKey", new { attemptKey }, tx, ct))
+                    .ConfigureAwait(false) ?? throw new InvalidOperationException($"attempt '{attemptKey}' does not exist");
+                return stored.State == AttemptState.Intended && stored.ClaimToken is null ? stored : stored with { Refused = true };
+            },
+            cancellationToken);
     }
 
     // Concurrent dialed marks go to the database together (group commit).

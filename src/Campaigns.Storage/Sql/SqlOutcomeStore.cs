@@ -134,19 +134,22 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
     /// writes, so a read-only database fails at start and not at the first write.
     /// </summary>
     protected Task ProbeAsync(bool write, CancellationToken cancellationToken) =>
-        InTransactionAsync(write ? Access.Write : Access.Read, async (conn, tx, ct) =>
-        {
-            try
+        InTransactionAsync(
+            write ? Access.Write : Access.Read,
+            async (conn, tx, ct) =>
             {
-                // A statement that writes nothing, but that a read-only database refuses to run.
-                return await conn.ExecuteAsync(Cmd(write ? "DELETE FROM do_not_call WHERE 1 = 0" : "SELECT 1", null, tx, ct)).ConfigureAwait(false);
-            }
-            catch (DbException e) when (write && !IsTransient(e))
-            {
-                throw new OutcomeStoreUnavailableException(
-                    $"ConnectionStrings:{OutcomeStores.ConnectionStringName} ({Describe}) refuses writes: {e.Message}", e);
-            }
-        }, cancellationToken);
+                try
+                {
+                    // A statement that writes nothing, but that a read-only database refuses to run.
+                    return await conn.ExecuteAsync(Cmd(write ? "DELETE FROM do_not_call WHERE 1 = 0" : "SELECT 1", null, tx, ct)).ConfigureAwait(false);
+                }
+                catch (DbException e) when (write && !IsTransient(e))
+                {
+                    throw new OutcomeStoreUnavailableException(
+                        $"ConnectionStrings:{OutcomeStores.ConnectionStringName} ({Describe}) refuses writes: {e.Message}", e);
+                }
+            },
+            cancellationToken);
 
     /// <summary>A Dapper command carrying the transaction and the caller's cancellation.</summary>
     protected static CommandDefinition Cmd(string sql, object? parameters, DbTransaction? tx, CancellationToken cancellationToken) =>
@@ -216,7 +219,9 @@ internal abstract partial class SqlOutcomeStore : IOutcomeStore
         }
         catch (OperationCanceledException)
         {
+#pragma warning disable CA1849 // OnlyOnRanToCompletion: the task has its result when the continuation reads it
             _ = opening.ContinueWith(t => t.Result.DisposeAsync(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+#pragma warning restore CA1849
             throw;
         }
     }

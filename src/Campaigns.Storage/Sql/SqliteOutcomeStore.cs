@@ -34,7 +34,7 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore, IAsyncDisposable, ID
 
     internal override string Describe { get; }
 
-    protected override string ForUpdate => "";
+    protected override string ForUpdate => string.Empty;
 
     // julianday('now') has millisecond resolution (unixepoch('subsec') needs SQLite 3.42).
     protected override string NowMs => "CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER)";
@@ -85,8 +85,12 @@ internal sealed class SqliteOutcomeStore : SqlOutcomeStore, IAsyncDisposable, ID
 
     // Deferred: a read takes no lock until it reads, and in WAL mode never waits for a writer. Immediate:
     // a writer takes the write lock up front, so it cannot fail half-way when upgrading a read lock.
+    // Microsoft.Data.Sqlite has no asynchronous BeginTransaction that takes `deferred`, and its async ones run
+    // synchronously anyway (SQLite is an in-process library).
+#pragma warning disable CA1849 // see above
     protected override Task<DbTransaction?> BeginAsync(DbConnection conn, Access access, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction?>(((SqliteConnection)conn).BeginTransaction(deferred: access == Access.Read));
+#pragma warning restore CA1849
 
     public void Dispose() => writer.Dispose();
 

@@ -29,14 +29,14 @@ internal sealed class CallbackConfigClient(TencentTransport transport) : ICallba
             throw new TencentCallValidationException(TencentApi.SetCallback, problems);
         }
 
-        await transport.PostV4<V4CallbackConfig, V4Empty>(
+        await transport.PostV4Async<V4CallbackConfig, V4Empty>(
             TencentApi.SetCallback, CallConfig + "set_callback", new V4CallbackConfig { Url = url!.AbsoluteUri, CallbackCommandList = list }, cancellationToken)
             .ConfigureAwait(false);
     }
 
     public async Task<CallbackConfig?> GetCallbackAsync(CancellationToken cancellationToken = default)
     {
-        var reply = await transport.PostV4<V4Empty, V4CallbackConfig>(TencentApi.GetCallback, CallConfig + "get_callback", new V4Empty(), cancellationToken)
+        var reply = await transport.PostV4Async<V4Empty, V4CallbackConfig>(TencentApi.GetCallback, CallConfig + "get_callback", new V4Empty(), cancellationToken)
             .ConfigureAwait(false);
         var config = reply.Envelope.Response;
         return config?.Url is { Length: > 0 } text && Uri.TryCreate(text, UriKind.Absolute, out var url)
@@ -45,5 +45,5 @@ internal sealed class CallbackConfigClient(TencentTransport transport) : ICallba
     }
 
     public Task DeleteCallbackAsync(CancellationToken cancellationToken = default) =>
-        transport.PostV4<V4Empty, V4Empty>(TencentApi.DeleteCallback, CallConfig + "delete_callback", new V4Empty(), cancellationToken);
+        transport.PostV4Async<V4Empty, V4Empty>(TencentApi.DeleteCallback, CallConfig + "delete_callback", new V4Empty(), cancellationToken);
 }

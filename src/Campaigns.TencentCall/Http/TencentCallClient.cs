@@ -21,7 +21,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
             throw new TencentCallValidationException(TencentApi.StartCallByRobot, problems);
         }
 
-        var reply = await transport.PostV4<V4StartCallRequest, V4StartCallResponse>(
+        var reply = await transport.PostV4Async<V4StartCallRequest, V4StartCallResponse>(
             TencentApi.StartCallByRobot, CallEngine + "start_call_by_robot", WireMapper.ToWire(request!), cancellationToken).ConfigureAwait(false);
         var response = reply.Envelope.Response;
         if (string.IsNullOrEmpty(response?.CallId))
@@ -49,15 +49,18 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
                 callId: response.CallId);
         }
 
-        var callees = response.CallResult.Select(c => new CalleeStartResult(c.CalleeAccount ?? "", c.ResultCode)).ToList();
+        var callees = response.CallResult.Select(c => new CalleeStartResult(c.CalleeAccount ?? string.Empty, c.ResultCode)).ToList();
         return new StartCallResult(response.CallId, callees, reply.Envelope.RequestId);
     }
 
     public async Task<CallStatus> GetCallInfoAsync(string callId, CancellationToken cancellationToken = default)
     {
         RequireCallId(callId, TencentApi.GetCallInfo);
-        var reply = await transport.PostV4<V4CallIdRequest, V4CallInfoResponse>(
-            TencentApi.GetCallInfo, CallEngine + "get_call_info", new V4CallIdRequest { CallId = callId }, cancellationToken,
+        var reply = await transport.PostV4Async<V4CallIdRequest, V4CallInfoResponse>(
+            TencentApi.GetCallInfo,
+            CallEngine + "get_call_info",
+            new V4CallIdRequest { CallId = callId },
+            cancellationToken,
             settledIsAnswer: true).ConfigureAwait(false);
         if (reply.Settled)
         {
@@ -73,8 +76,11 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
     public async Task<bool> EndCallAsync(string callId, CancellationToken cancellationToken = default)
     {
         RequireCallId(callId, TencentApi.EndCall);
-        var reply = await transport.PostV4<V4CallIdRequest, V4Empty>(
-            TencentApi.EndCall, CallEngine + "end_call", new V4CallIdRequest { CallId = callId }, cancellationToken,
+        var reply = await transport.PostV4Async<V4CallIdRequest, V4Empty>(
+            TencentApi.EndCall,
+            CallEngine + "end_call",
+            new V4CallIdRequest { CallId = callId },
+            cancellationToken,
             settledIsAnswer: true).ConfigureAwait(false);
         return !reply.Settled;
     }
@@ -151,7 +157,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
 
     private async Task<CallRecord> GetRecordV4Async(string callId, CancellationToken cancellationToken)
     {
-        var reply = await transport.PostV4<V4CallIdRequest, V4RecordResponse>(
+        var reply = await transport.PostV4Async<V4CallIdRequest, V4RecordResponse>(
             TencentApi.GetRecordByCallId, CallRecordV4 + "get_record_by_callid", new V4CallIdRequest { CallId = callId }, cancellationToken)
             .ConfigureAwait(false);
 
@@ -164,7 +170,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
 
     private async Task<CallRecord> GetRecordV1Async(string callId, CancellationToken cancellationToken)
     {
-        var reply = await transport.PostV1<V1CallIdRequest, V1Record>(
+        var reply = await transport.PostV1Async<V1CallIdRequest, V1Record>(
             TencentApi.GetRecordByCallId, RecordsV1 + "get_record_by_callId", new V1CallIdRequest { CallId = callId }, cancellationToken)
             .ConfigureAwait(false);
 
@@ -172,7 +178,10 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
         var record = reply.Envelope.Data;
         return record is null || string.IsNullOrEmpty(record.CallId)
             ? throw new TencentCallException(
-                $"no record yet for call {callId}", TencentErrorKind.NotFoundYet, TencentApi.GetRecordByCallId, ApiGeneration.V1,
+                $"no record yet for call {callId}",
+                TencentErrorKind.NotFoundYet,
+                TencentApi.GetRecordByCallId,
+                ApiGeneration.V1,
                 requestId: reply.Envelope.RequestId)
             : WireMapper.FromV1(record, RawJson.Find(reply.Body, "data"));
     }
@@ -188,7 +197,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
             CallResult = filter.Result?.ToString(),
             CallType = filter.CallType switch { CallKind.OneToOne => "SingleCall", CallKind.Group => "MultiCall", _ => null },
         };
-        var reply = await transport.PostV4<V4RecordFilterRequest, V4RecordPageResponse>(
+        var reply = await transport.PostV4Async<V4RecordFilterRequest, V4RecordPageResponse>(
             TencentApi.GetRecordsByFilter, CallRecordV4 + "get_record_by_filter", body, cancellationToken).ConfigureAwait(false);
         var page = reply.Envelope.Response
             ?? throw NoPayload(TencentApi.GetRecordsByFilter, ApiGeneration.V4, "Response", reply.Envelope.RequestId);
@@ -208,7 +217,7 @@ internal sealed class TencentCallClient(TencentTransport transport, IOptions<Ten
             CallResult = filter.Result is { } result ? SnakeCase(result.ToString()) : null,
             CallType = filter.CallType switch { CallKind.OneToOne => "single", CallKind.Group => "group", _ => null },
         };
-        var reply = await transport.PostV1<V1FilterRequest, V1RecordPage>(
+        var reply = await transport.PostV1Async<V1FilterRequest, V1RecordPage>(
             TencentApi.GetRecordsByFilter, RecordsV1 + "get_records_by_filter", body, cancellationToken).ConfigureAwait(false);
         var page = reply.Envelope.Data
             ?? throw NoPayload(TencentApi.GetRecordsByFilter, ApiGeneration.V1, "data", reply.Envelope.RequestId);

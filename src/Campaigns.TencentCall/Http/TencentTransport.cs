@@ -25,7 +25,7 @@ internal sealed partial class TencentTransport(
     IOptions<TencentCallOptions> options,
     ILogger<TencentTransport> logger)
 {
-    public async Task<Reply<V4Envelope<TResponse>>> PostV4<TRequest, TResponse>(
+    public async Task<Reply<V4Envelope<TResponse>>> PostV4Async<TRequest, TResponse>(
         TencentApi api, string path, TRequest body, CancellationToken cancellationToken, bool settledIsAnswer = false)
         where TResponse : class
     {
@@ -56,7 +56,7 @@ internal sealed partial class TencentTransport(
             ErrorClassifier.MayHaveTakenEffect(ApiGeneration.V4, envelope.ErrorCode)));
     }
 
-    public async Task<Reply<V1Envelope<TData>>> PostV1<TRequest, TData>(
+    public async Task<Reply<V1Envelope<TData>>> PostV1Async<TRequest, TData>(
         TencentApi api, string path, TRequest body, CancellationToken cancellationToken)
         where TData : class
     {
@@ -165,7 +165,11 @@ internal sealed partial class TencentTransport(
     }
 
     private static TencentCallException Transport(
-        TencentApi api, ApiGeneration generation, string path, string what, bool mayHaveTakenEffect,
+        TencentApi api,
+        ApiGeneration generation,
+        string path,
+        string what,
+        bool mayHaveTakenEffect,
         TencentErrorKind kind = TencentErrorKind.Retryable) =>
         new($"{path}: {what}", kind, api, generation, requestMayHaveTakenEffect: mayHaveTakenEffect);
 

@@ -24,7 +24,7 @@ internal static class WireMapper
     /// <summary>Maps <c>NormalEnd</c>, <c>normal_end</c>, <c>NOT_ANSWER</c>… onto one enum.</summary>
     public static CallResultKind ParseResult(string? value)
     {
-        var squashed = (value ?? "").Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        var squashed = (value ?? string.Empty).Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
         return ByName<CallResultKind>(squashed) ?? CallResultKind.Unknown;
     }
 
@@ -84,7 +84,7 @@ internal static class WireMapper
 
     public static CallRecord FromV4(V4CallRecord r, string? rawJson) => new()
     {
-        CallId = r.CallId ?? "",
+        CallId = r.CallId ?? string.Empty,
         Caller = r.CallerAccount,
         Callees = CalleesOnly(r.CalleeListAccount, r.CallerAccount),
         Members = r.CalleeListAccount ?? [],
@@ -103,7 +103,7 @@ internal static class WireMapper
 
     public static CallRecord FromV1(V1Record r, string? rawJson) => new()
     {
-        CallId = r.CallId ?? "",
+        CallId = r.CallId ?? string.Empty,
         Caller = r.Caller,
         Callees = CalleesOnly(r.Callees, r.Caller),
         Members = r.Callees ?? [],
@@ -127,5 +127,5 @@ internal static class WireMapper
         string.IsNullOrEmpty(r.CallInfo?.RoomId) ? null : r.CallInfo.RoomId,
         r.CallInfo?.RoomIdType is 0 ? null : r.CallInfo?.RoomIdType,
         string.IsNullOrEmpty(r.CallInfo?.ChatGroupId) ? null : r.CallInfo.ChatGroupId,
-        [.. (r.UserList ?? []).Select(u => new Participant(u.UserAccount ?? "", ParseStatus(u.Status), u.Status ?? ""))]);
+        [.. (r.UserList ?? []).Select(u => new Participant(u.UserAccount ?? string.Empty, ParseStatus(u.Status), u.Status ?? string.Empty))]);
 }

@@ -44,7 +44,7 @@ public enum CallKind
 /// <summary>A call's final record, one type for both records API generations.</summary>
 public sealed record CallRecord
 {
-    /// <summary>The call.</summary>
+    /// <summary>The vendor's id of the call the record describes.</summary>
     public required string CallId { get; init; }
 
     /// <summary>The caller (the robot).</summary>

@@ -19,7 +19,7 @@ public sealed class V1Envelope<T>
     [JsonPropertyName("requestId")]
     public string? RequestId { get; set; }
 
-    /// <summary>The payload.</summary>
+    /// <summary>The API's answer proper (<c>data</c>), shaped as <typeparamref name="T"/>.</summary>
     [JsonPropertyName("data")]
     public T? Data { get; set; }
 }
@@ -27,7 +27,7 @@ public sealed class V1Envelope<T>
 /// <summary><c>{"callId":"…"}</c>.</summary>
 public sealed class V1CallIdRequest
 {
-    /// <summary>The call.</summary>
+    /// <summary>The call asked about, as StartCall answered it.</summary>
     [JsonPropertyName("callId")]
     public string? CallId { get; set; }
 }
@@ -63,11 +63,11 @@ public sealed class V1FilterRequest
 /// <summary>A v1 call record.</summary>
 public sealed class V1Record
 {
-    /// <summary>The call.</summary>
+    /// <summary>The vendor's id of the call the record describes.</summary>
     [JsonPropertyName("callId")]
     public string? CallId { get; set; }
 
-    /// <summary>The app.</summary>
+    /// <summary>The application (SDKAppID) that placed the call.</summary>
     [JsonPropertyName("sdkAppId")]
     public long? SdkAppId { get; set; }
 
@@ -91,7 +91,7 @@ public sealed class V1Record
     [JsonPropertyName("endTs")]
     public long EndTs { get; set; }
 
-    /// <summary>Caller.</summary>
+    /// <summary>The account that placed the call: the robot.</summary>
     [JsonPropertyName("caller")]
     public string? Caller { get; set; }
 
@@ -103,11 +103,11 @@ public sealed class V1Record
     [JsonPropertyName("callType")]
     public string? CallType { get; set; }
 
-    /// <summary>normal_end, reject, …</summary>
+    /// <summary>How the call ended, in the vendor's words: normal_end, reject and the like.</summary>
     [JsonPropertyName("callResult")]
     public string? CallResult { get; set; }
 
-    /// <summary>Callees.</summary>
+    /// <summary>The accounts called: one, or a group's members.</summary>
     [JsonPropertyName("callees")]
     public List<string>? Callees { get; set; }
 }
@@ -123,7 +123,7 @@ public sealed class V1RecordPage
     [JsonPropertyName("page")]
     public int Page { get; set; }
 
-    /// <summary>The records.</summary>
+    /// <summary>The call records on this page, in the order the vendor lists them.</summary>
     [JsonPropertyName("callRecordList")]
     public List<V1Record>? CallRecordList { get; set; }
 }

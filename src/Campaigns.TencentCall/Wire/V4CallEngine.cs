@@ -5,7 +5,7 @@ namespace Campaigns.TencentCall.Wire;
 /// <summary><c>{"CallId":"…"}</c>: get_call_info, end_call, get_record_by_callid.</summary>
 public sealed class V4CallIdRequest
 {
-    /// <summary>The call.</summary>
+    /// <summary>The call to act on, as StartCall answered it.</summary>
     [JsonPropertyName("CallId")]
     public string? CallId { get; set; }
 }
@@ -33,7 +33,7 @@ public sealed class V4StartCallRequest
     [JsonPropertyName("CallInfo")]
     public V4CallInfo? CallInfo { get; set; }
 
-    /// <summary>Offline push.</summary>
+    /// <summary>The push notification a callee's app shows while it is offline.</summary>
     [JsonPropertyName("OfflinePushInfo")]
     public V4OfflinePushInfo? OfflinePushInfo { get; set; }
 }
@@ -69,7 +69,7 @@ public sealed class V4OfflinePushInfo
     [JsonPropertyName("PushFlag")]
     public int PushFlag { get; set; }
 
-    /// <summary>Title.</summary>
+    /// <summary>The notification's title line.</summary>
     [JsonPropertyName("Title")]
     public string? Title { get; set; }
 
@@ -97,7 +97,7 @@ public sealed class V4StartCallResponse
 /// <summary>One callee's result code.</summary>
 public sealed class V4CalleeResult
 {
-    /// <summary>The callee.</summary>
+    /// <summary>The account this entry of the start answer is for.</summary>
     [JsonPropertyName("Callee_Account")]
     public string? CalleeAccount { get; set; }
 
@@ -109,7 +109,7 @@ public sealed class V4CalleeResult
 /// <summary>get_call_info Response.</summary>
 public sealed class V4CallInfoResponse
 {
-    /// <summary>The call.</summary>
+    /// <summary>The call's state and its members.</summary>
     [JsonPropertyName("CallInfo")]
     public V4CallInfo? CallInfo { get; set; }
 
@@ -121,7 +121,7 @@ public sealed class V4CallInfoResponse
 /// <summary>A participant of get_call_info.</summary>
 public sealed class V4User
 {
-    /// <summary>The user.</summary>
+    /// <summary>The member's account.</summary>
     [JsonPropertyName("User_Account")]
     public string? UserAccount { get; set; }
 

@@ -33,7 +33,7 @@ public sealed class V4RecordFilterRequest
 /// <summary>v4 get_record_by_callid Response.</summary>
 public sealed class V4RecordResponse
 {
-    /// <summary>The record.</summary>
+    /// <summary>The call's record; null when the answer carries none.</summary>
     [JsonPropertyName("CallRecord")]
     public V4CallRecord? CallRecord { get; set; }
 }
@@ -49,7 +49,7 @@ public sealed class V4RecordPageResponse
     [JsonPropertyName("Page")]
     public int Page { get; set; }
 
-    /// <summary>The records.</summary>
+    /// <summary>The call records on this page, in the order the vendor lists them.</summary>
     [JsonPropertyName("CallRecordList")]
     public List<V4CallRecord>? CallRecordList { get; set; }
 }
@@ -57,11 +57,11 @@ public sealed class V4RecordPageResponse
 /// <summary>A v4 call record.</summary>
 public sealed class V4CallRecord
 {
-    /// <summary>The call.</summary>
+    /// <summary>The vendor's id of the call the record describes.</summary>
     [JsonPropertyName("CallId")]
     public string? CallId { get; set; }
 
-    /// <summary>Caller.</summary>
+    /// <summary>The account that placed the call: the robot.</summary>
     [JsonPropertyName("Caller_Account")]
     public string? CallerAccount { get; set; }
 
@@ -85,7 +85,7 @@ public sealed class V4CallRecord
     [JsonPropertyName("AcceptTime")]
     public long AcceptTime { get; set; }
 
-    /// <summary>NormalEnd, Reject, …</summary>
+    /// <summary>How the call ended, in the vendor's words: NormalEnd, Reject and the like.</summary>
     [JsonPropertyName("CallResult")]
     public string? CallResult { get; set; }
 
@@ -97,7 +97,7 @@ public sealed class V4CallRecord
     [JsonPropertyName("RoomId")]
     public string? RoomId { get; set; }
 
-    /// <summary>Room id type.</summary>
+    /// <summary>Whether <see cref="RoomId"/> is a number or a string, as the vendor codes it.</summary>
     [JsonPropertyName("RoomIdType")]
     public int? RoomIdType { get; set; }
 }

@@ -14,7 +14,11 @@ public sealed class AuthContractTests : SimulatorTest
     [InlineData(ApiGeneration.V1, 70002)]
     public async Task WrongSecretKey_IsRefusedAsAuth(ApiGeneration generation, long code)
     {
-        var client = Sim.CreateClient(o => { o.SecretKey = "not-the-key"; o.RecordsApi = generation; });
+        var client = Sim.CreateClient(o =>
+        {
+            o.SecretKey = "not-the-key";
+            o.RecordsApi = generation;
+        });
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.GetRecordByCallIdAsync("x"));
 
@@ -72,7 +76,11 @@ public sealed class AuthContractTests : SimulatorTest
     [InlineData(ApiGeneration.V1, 70004)]
     public async Task NonAdministrator_IsRefusedAsAuth(ApiGeneration generation, long code)
     {
-        var client = Sim.CreateClient(o => { o.AdminIdentifier = "someone"; o.RecordsApi = generation; });
+        var client = Sim.CreateClient(o =>
+        {
+            o.AdminIdentifier = "someone";
+            o.RecordsApi = generation;
+        });
 
         var e = await Assert.ThrowsAsync<TencentCallException>(() => client.GetRecordByCallIdAsync("x"));
 

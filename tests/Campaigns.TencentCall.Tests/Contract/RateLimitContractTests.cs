@@ -5,7 +5,6 @@ namespace Campaigns.TencentCall.Tests.Contract;
 
 public sealed class RateLimitContractTests : SimulatorTest
 {
-
     [Fact]
     public async Task GetCallInfo_OverRateBurst_IsRateLimited_AndNoSecondAdmitsMoreThan200()
     {

@@ -5,7 +5,6 @@ namespace Campaigns.TencentCall.Tests.Contract;
 
 public sealed class RecordContractTests : SimulatorTest
 {
-
     [Theory]
     [InlineData(ApiGeneration.V4)]
     [InlineData(ApiGeneration.V1)]

@@ -57,7 +57,11 @@ public sealed class RoomLookupContractTests : SimulatorTest
         var before = (await Sim.RequestsAsync()).Apis[Simulator.ApiNames.V4RecordsByFilter].Total;
 
         var calls = 0;
-        Assert.Null(await client.FindRecordByRoomAsync(lookup, null, _ => { calls++; return ValueTask.CompletedTask; }));
+        Assert.Null(await client.FindRecordByRoomAsync(lookup, null, _ =>
+        {
+            calls++;
+            return ValueTask.CompletedTask;
+        }));
 
         var pages = (await Sim.RequestsAsync()).Apis[Simulator.ApiNames.V4RecordsByFilter].Total - before;
         Assert.True(pages >= 2, $"7 records 2 per page read in {pages} pages");

@@ -12,7 +12,6 @@ namespace Campaigns.TencentCall.Tests.Contract;
 
 public sealed class SecretsContractTests : SimulatorTest
 {
-
     [Fact]
     public async Task ClientLogsAndExceptions_NeverCarryTheUserSigOrTheSecretKey()
     {

@@ -24,7 +24,9 @@ public sealed class ContinueAsNewMockedTests(TimeSkippingFixture server, ITestOu
             PaddingBytes = (n, _) => n <= 4 ? 1_100_000 : 0,
         };
         var id = MockedCampaign.NewId("can");
-        await using var c = await MockedCampaign.StartAsync(server.Env, fake, output, id, MockedCampaign.Json(id, 100,
+        await using var c = await MockedCampaign.StartAsync(server.Env, fake, output, id, MockedCampaign.Json(
+            id,
+            100,
             """, "rate": { "maxCallsPerSecond": 2 }, "redial": { "maxAttempts": 2, "rules": [ { "result": "NotAnswer", "delaySeconds": 600 } ] }"""));
         var firstRun = (await c.Handle.DescribeAsync()).RunId!;
 

@@ -18,7 +18,9 @@ public sealed class EndByMockedTests(TimeSkippingFixture server, ITestOutputHelp
         var fake = new FakeCampaignActivities { Outcome = (seq, _) => seq <= 2 ? "NotAnswer" : Results.NormalEnd };
         var id = MockedCampaign.NewId("endby");
         var endBy = (await server.Env.GetCurrentTimeAsync()).AddSeconds(12);
-        await using var c = await MockedCampaign.StartAsync(server.Env, fake, output, id, MockedCampaign.Json(id, 40,
+        await using var c = await MockedCampaign.StartAsync(server.Env, fake, output, id, MockedCampaign.Json(
+            id,
+            40,
             $$""", "rate": { "maxCallsPerSecond": 1 }, "endBy": "{{endBy:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}}", "redial": { "maxAttempts": 2, "rules": [ { "result": "NotAnswer", "delaySeconds": 1800 } ] }"""));
 
         var result = await c.ResultAsync();

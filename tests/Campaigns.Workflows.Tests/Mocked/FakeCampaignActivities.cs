@@ -96,7 +96,7 @@ internal sealed class FakeCampaignActivities
             throw new OperationCanceledException($"batch {n} stopped before dialing");
         }
 
-        return RunBatch(input, info, now, n, held);
+        return HeldBatchResult(input, info, now, n, held);
     }
 
     [Activity("FinishCancelled")]
@@ -138,7 +138,7 @@ internal sealed class FakeCampaignActivities
 
     // One execution: hold the attempts (from the store when the input has a token), dial each now unless DialUntil has
     // passed (then Deferred), hand back the deferred attempts and the redials the campaign's rules ask for.
-    private JsonElement RunBatch(BatchInput input, ActivityInfo info, DateTimeOffset now, int n, List<BatchItem> held)
+    private JsonElement HeldBatchResult(BatchInput input, ActivityInfo info, DateTimeOffset now, int n, List<BatchItem> held)
     {
         var giveUpAfter = held.Count > 0 ? GiveUpAfter(n, held) : null;
         var results = new List<ItemResult>();

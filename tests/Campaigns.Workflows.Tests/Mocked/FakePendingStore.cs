@@ -103,7 +103,7 @@ internal sealed class FakePendingStore
 
     private int Held(string token) => rows.Values.Count(r => r.TakenBy == token);
 
-    private Take Left(IReadOnlyList<(int, int)> items)
+    private Take Left(IReadOnlyList<(int Seq, int AttemptNo)> items)
     {
         var free = rows.Values.Where(r => r.TakenBy is null).ToList();
         return new Take(items, free.Count, free.Count > 0 ? free.Min(r => r.DueAt) : null);

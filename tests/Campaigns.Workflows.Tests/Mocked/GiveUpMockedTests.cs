@@ -44,7 +44,7 @@ public sealed class GiveUpMockedTests(TimeSkippingFixture server, ITestOutputHel
         await using var c = await MockedCampaign.StartAsync(server.Env, fake, output, id, MockedCampaign.Json(id, 40, """, "rate": { "maxCallsPerSecond": 2 }"""));
 
         var failed = await Assert.ThrowsAsync<WorkflowFailedException>(() => c.Handle.GetResultAsync());
-        await c.PrintAsync();
+        await c.PrintTimesAsync();
 
         var error = Assert.IsType<ApplicationFailureException>(failed.InnerException);
         Assert.Equal(CampaignErrors.BatchesFailing, error.ErrorType);

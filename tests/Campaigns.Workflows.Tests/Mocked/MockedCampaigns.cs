@@ -109,7 +109,7 @@ internal sealed class MockedCampaign : IAsyncDisposable
     public async Task<CampaignProgress> ResultAsync()
     {
         var result = await Handle.GetResultAsync();
-        await PrintAsync();
+        await PrintTimesAsync();
         return result;
     }
 
@@ -117,7 +117,7 @@ internal sealed class MockedCampaign : IAsyncDisposable
     /// Prints the real time since the worker started and the workflow time the campaign took (to its latest run's last
     /// event: once the run has closed, the server may skip far ahead to a timer left behind, a timeout of years).
     /// </summary>
-    public async Task PrintAsync(string what = "")
+    public async Task PrintTimesAsync(string what = "")
     {
         var real = clock.Elapsed;
         var workflowTime = (await Handle.FetchHistoryAsync()).Events.Last().EventTime.ToDateTimeOffset() - StartedAt;

@@ -17,7 +17,9 @@ public sealed class RedialTimingMockedTests(TimeSkippingFixture server, ITestOut
         // Targets 1-3 never answer; the rest answer at once. 1800 s between attempts, 3 attempts at most.
         var fake = new FakeCampaignActivities { Outcome = (seq, _) => seq <= 3 ? "NotAnswer" : Results.NormalEnd };
         var id = MockedCampaign.NewId("redial");
-        await using var c = await MockedCampaign.StartAsync(server.Env, fake, output, id, MockedCampaign.Json(id, 10,
+        await using var c = await MockedCampaign.StartAsync(server.Env, fake, output, id, MockedCampaign.Json(
+            id,
+            10,
             """, "redial": { "maxAttempts": 3, "rules": [ { "result": "NotAnswer", "delaySeconds": 1800 }, { "result": "CallBusy", "delaySeconds": 60 } ] }"""));
 
         var result = await c.ResultAsync();

@@ -44,7 +44,7 @@ public sealed record BatchItem(int Seq, int AttemptNo);
 /// </summary>
 public sealed record BatchInput
 {
-    /// <summary>The campaign.</summary>
+    /// <summary>Id of the campaign the batch belongs to.</summary>
     public required string CampaignId { get; init; }
 
     /// <summary>The dial settings of the campaign.</summary>

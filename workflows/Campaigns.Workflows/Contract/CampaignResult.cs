@@ -25,8 +25,8 @@ public static class CampaignStatuses
 /// <summary>How far a campaign is (the <c>progress</c> query) and how it ended (the workflow's result).</summary>
 public sealed record CampaignProgress
 {
-    /// <summary>The campaign.</summary>
-    public string CampaignId { get; init; } = "";
+    /// <summary>Id of the campaign the progress is of, from its spec.</summary>
+    public string CampaignId { get; init; } = string.Empty;
 
     /// <summary>See <see cref="CampaignStatuses"/>.</summary>
     public string Status { get; init; } = CampaignStatuses.Running;

@@ -5,7 +5,7 @@ namespace Campaigns.Workflows.Contract;
 /// <summary>The search attributes operators filter campaigns by (registered on the server at start-up).</summary>
 public static class CampaignSearch
 {
-    /// <summary>The campaign's id.</summary>
+    /// <summary>Search attribute (Keyword) holding the campaign id, to find a campaign's runs in Temporal.</summary>
     public static readonly SearchAttributeKey<string> CampaignId = SearchAttributeKey.CreateKeyword("CampaignId");
 
     /// <summary>See <see cref="CampaignStatuses"/>.</summary>

@@ -18,14 +18,14 @@ public static class CampaignSummary
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(spec);
         var results = string.Join(", ", progress.ByResult.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
-        var waitingText = waiting > 0 ? $", {waiting} waiting to redial" : "";
-        var closed = outsideWindow is not null ? $"\n\nOutside the calling window ({outsideWindow})" : "";
-        closed += waitingToStart ? $"\n\nStarts at {spec.StartAt}" : "";
-        closed += spec.EndBy is { } end ? $"\n\nDispatch ends by {end}" : "";
+        var waitingText = waiting > 0 ? $", {waiting} waiting to redial" : string.Empty;
+        var closed = outsideWindow is not null ? $"\n\nOutside the calling window ({outsideWindow})" : string.Empty;
+        closed += waitingToStart ? $"\n\nStarts at {spec.StartAt}" : string.Empty;
+        closed += spec.EndBy is { } end ? $"\n\nDispatch ends by {end}" : string.Empty;
         return $"Campaign {progress.CampaignId} · robot {spec.RobotAccount} · {progress.Targets} targets\n\n"
             + $"**{progress.Status}** — {progress.Finished} of {progress.Targets} targets finished, {progress.Dispatched} dispatched{waitingText}{closed}"
-            + (results.Length > 0 ? $"\n\n{results}" : "")
-            + (progress.Unresolved > 0 ? $"\n\n{progress.Unresolved} unresolved (start answer lost, call not found)" : "")
-            + (progress.Errored > 0 ? $"\n\n{progress.Errored} not dialed: their batch gave up ({progress.Errors[^1]})" : "");
+            + (results.Length > 0 ? $"\n\n{results}" : string.Empty)
+            + (progress.Unresolved > 0 ? $"\n\n{progress.Unresolved} unresolved (start answer lost, call not found)" : string.Empty)
+            + (progress.Errored > 0 ? $"\n\n{progress.Errored} not dialed: their batch gave up ({progress.Errors[^1]})" : string.Empty);
     }
 }

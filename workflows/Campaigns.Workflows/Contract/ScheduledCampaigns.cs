@@ -40,7 +40,7 @@ public static class ScheduledCampaigns
     {
         ArgumentNullException.ThrowIfNull(scheduleId);
         ArgumentNullException.ThrowIfNull(workflowId);
-        campaignId = "";
+        campaignId = string.Empty;
         scheduledAt = default;
         var prefix = ActionWorkflowIdOf(scheduleId) + "-";
         if (!workflowId.StartsWith(prefix, StringComparison.Ordinal)

@@ -240,8 +240,7 @@ internal sealed class CallLatency
             var ringTo = Math.Min(callees.RingMaxSeconds, ringTimeoutSeconds);
             return result switch
             {
-                "NormalEnd" => [.. from ring in Uniform(ringFrom, ringTo) from talk in Uniform(callees.TalkMinSeconds, callees.TalkMaxSeconds)
-                                   select (ring + talk, 1.0 / (Steps * Steps))],
+                "NormalEnd" => [.. from ring in Uniform(ringFrom, ringTo) from talk in Uniform(callees.TalkMinSeconds, callees.TalkMaxSeconds) select (ring + talk, 1.0 / (Steps * Steps))],
                 "Reject" => [.. Uniform(ringFrom, ringTo).Select(r => (r, 1.0 / Steps))],
                 "CallBusy" or "NotRung" => [(0.0, 1.0)],
                 _ => [(ringTimeoutSeconds, 1.0)], // NotAnswer (and offline callees), Cancel, Interrupt, RingUnknown: rung to the timeout

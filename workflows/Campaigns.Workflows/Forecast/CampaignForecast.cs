@@ -6,7 +6,7 @@ namespace Campaigns.Workflows.Forecast;
 /// </summary>
 public sealed record CampaignForecast
 {
-    /// <summary>The campaign's id.</summary>
+    /// <summary>Id of the campaign forecast, from its spec.</summary>
     public required string CampaignId { get; init; }
 
     /// <summary>When the forecast starts the campaign (now, unless told otherwise).</summary>
@@ -22,13 +22,13 @@ public sealed record CampaignForecast
     public IReadOnlyDictionary<string, double> Mix { get; init; } = new Dictionary<string, double>();
 
     /// <summary>Where the mix came from.</summary>
-    public string MixSource { get; init; } = "";
+    public string MixSource { get; init; } = string.Empty;
 
     /// <summary>Starts per second the campaign gets while it dials (at its first call).</summary>
     public double StartsPerSecond { get; init; }
 
     /// <summary>What sets that rate: its own cap, the fleet's share, sharing with running campaigns, live-call slots.</summary>
-    public string RateLimitedBy { get; init; } = "";
+    public string RateLimitedBy { get; init; } = string.Empty;
 
     /// <summary>The fleet's share of the start limit: the workers' shares of <c>StartCallsPerSecond × Headroom</c> together.</summary>
     public double FleetStartsPerSecond { get; init; }

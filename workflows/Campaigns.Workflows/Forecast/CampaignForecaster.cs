@@ -88,7 +88,7 @@ public static class CampaignForecaster
         var notes = ForecastTexts.Notes(input, settings, polls.MaxLag, pollsPerStart, timeline, budget, spec);
         return new CampaignForecast
         {
-            CampaignId = spec.CampaignId ?? "",
+            CampaignId = spec.CampaignId ?? string.Empty,
             At = input.At,
             Targets = input.Targets,
             Skipped = input.Skipped,

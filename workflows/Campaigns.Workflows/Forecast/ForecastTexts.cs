@@ -13,7 +13,7 @@ internal static class ForecastTexts
         if (sharing.Count > 0 && rate < bound - 1e-6)
         {
             var weights = spec.Rate.Weight + sharing.Sum(s => s.Weight);
-            return Text($"sharing the fleet's {fleet:0.#}/s with {sharing.Count} running campaign{(sharing.Count == 1 ? "" : "s")} (weight {spec.Rate.Weight} of {weights})");
+            return Text($"sharing the fleet's {fleet:0.#}/s with {sharing.Count} running campaign{(sharing.Count == 1 ? string.Empty : "s")} (weight {spec.Rate.Weight} of {weights})");
         }
 
         if (slotRate <= Math.Min(cap ?? double.PositiveInfinity, fleet))
@@ -26,7 +26,7 @@ internal static class ForecastTexts
             return spec.Rate.MaxCallsPerSecond is not null ? Text($"the campaign's cap rate.maxCallsPerSecond {c:0.#}/s") : Text($"the campaign's cap budgets.startCall {c:0.#}/s");
         }
 
-        return Text($"the fleet's share of the start limit: {settings.StartCallsPerSecond:0.#}/s × headroom {settings.Headroom:0.##} = {fleet:0.#}/s ({settings.Workers} worker{(settings.Workers == 1 ? "" : "s")} × {workerShare:0.#}/s)");
+        return Text($"the fleet's share of the start limit: {settings.StartCallsPerSecond:0.#}/s × headroom {settings.Headroom:0.##} = {fleet:0.#}/s ({settings.Workers} worker{(settings.Workers == 1 ? string.Empty : "s")} × {workerShare:0.#}/s)");
     }
 
     internal static List<string> Notes(

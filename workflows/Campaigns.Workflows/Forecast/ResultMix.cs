@@ -31,7 +31,7 @@ public sealed record ResultMix
     public IReadOnlyDictionary<string, double> Shares { get; private init; } = new Dictionary<string, double>(StringComparer.Ordinal);
 
     /// <summary>Where the mix came from, for the output ("default", "--mix", "history of 12 campaigns").</summary>
-    public string Source { get; private init; } = "";
+    public string Source { get; private init; } = string.Empty;
 
     /// <summary>The share of <paramref name="result"/> (0 when the mix does not name it).</summary>
     public double this[string result] => Shares.GetValueOrDefault(result);
@@ -63,12 +63,12 @@ public sealed record ResultMix
     /// Parses <c>NormalEnd=58.7,NotAnswer=19.6,…</c> (percentages or fractions: normalised either way; result names
     /// case-insensitive). Every problem is added to <paramref name="problems"/> naming <paramref name="field"/>; null when invalid.
     /// </summary>
-    public static ResultMix? Parse(string text, List<string> problems, string field = "--mix")
+    public static ResultMix? Parse(string text, ICollection<string> problems, string field = "--mix")
     {
         ArgumentNullException.ThrowIfNull(problems);
         var before = problems.Count;
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
-        var parts = (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var parts = (text ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length == 0)
         {
             problems.Add($"{field}: empty; give RESULT=SHARE pairs, e.g. NormalEnd=60,NotAnswer=20,CallBusy=10,Reject=10");

@@ -9,7 +9,7 @@ namespace Campaigns.Workflows.Forecast;
 /// </summary>
 public sealed record RunningCampaign
 {
-    /// <summary>Its campaign id.</summary>
+    /// <summary>Id of the running campaign, from its spec.</summary>
     public required string CampaignId { get; init; }
 
     /// <summary>Starts it still has to place, its expected redials included.</summary>

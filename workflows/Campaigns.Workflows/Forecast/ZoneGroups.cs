@@ -21,13 +21,13 @@ internal static class ZoneGroups
             foreach (var (zone, count) in input.TargetsByZone!)
             {
                 // "" is a callee without a zone: the window's own (none without a window).
-                var key = string.IsNullOrEmpty(zone) ? window?.ZoneId ?? "" : zone;
+                var key = string.IsNullOrEmpty(zone) ? window?.ZoneId ?? string.Empty : zone;
                 byZone[key] = byZone.GetValueOrDefault(key) + (dialable * count / total);
             }
         }
         else
         {
-            byZone[window?.ZoneId ?? ""] = dialable;
+            byZone[window?.ZoneId ?? string.Empty] = dialable;
         }
 
         var windows = new List<ICallingWindow?>();

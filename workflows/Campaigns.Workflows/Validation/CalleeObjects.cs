@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using NodaTime;
 
 namespace Campaigns.Workflows.Validation;
@@ -67,7 +67,7 @@ internal static class CalleeObjects
             if (userId is null)
             {
                 problems.Add($"{path}.userId: required (a callee object is {{\"userId\": \"…\", \"timeZone\": \"…\"}})");
-                callees[i] = JsonValue.Create("");
+                callees[i] = JsonValue.Create(string.Empty);
                 continue;
             }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Campaigns.Workflows.Contract;
-using NodaTime.Text;
 using NodaTime;
+using NodaTime.Text;
 
 namespace Campaigns.Workflows.Validation;
 
@@ -28,7 +28,7 @@ public sealed class CallingWindow : ICallingWindow
     }
 
     /// <summary>Parses a window, adding every problem (by JSON path) to <paramref name="problems"/>; null when invalid.</summary>
-    public static CallingWindow? Parse(CallingWindowSpec spec, List<string> problems, string path = "$.callingWindow")
+    public static CallingWindow? Parse(CallingWindowSpec spec, ICollection<string> problems, string path = "$.callingWindow")
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(problems);
@@ -68,7 +68,7 @@ public sealed class CallingWindow : ICallingWindow
         var excluded = new HashSet<LocalDate>();
         for (var i = 0; i < spec.ExcludedDates.Count; i++)
         {
-            var parsed = LocalDatePattern.Iso.Parse(spec.ExcludedDates[i] ?? "");
+            var parsed = LocalDatePattern.Iso.Parse(spec.ExcludedDates[i] ?? string.Empty);
             if (parsed.Success)
             {
                 excluded.Add(parsed.Value);
@@ -138,12 +138,12 @@ public sealed class CallingWindow : ICallingWindow
 
     private bool OpenOn(LocalDate date) => days.Contains(date.DayOfWeek) && !excluded.Contains(date);
 
-    private static LocalTime? Time(string text, string path, List<string> problems)
+    private static LocalTime? Time(string text, string path, ICollection<string> problems)
     {
-        var parsed = LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(text ?? "");
+        var parsed = LocalTimePattern.CreateWithInvariantCulture("HH:mm").Parse(text ?? string.Empty);
         if (!parsed.Success)
         {
-            parsed = LocalTimePattern.CreateWithInvariantCulture("HH:mm:ss").Parse(text ?? "");
+            parsed = LocalTimePattern.CreateWithInvariantCulture("HH:mm:ss").Parse(text ?? string.Empty);
         }
 
         if (!parsed.Success)

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Validation;
@@ -210,7 +210,7 @@ public static class CampaignValidator
             {
                 problems.Add($"{path}.result: {rule.Result} is final and never redialed");
             }
-            else if (!RedialableResults.Contains(rule.Result ?? "", StringComparer.Ordinal))
+            else if (!RedialableResults.Contains(rule.Result ?? string.Empty, StringComparer.Ordinal))
             {
                 problems.Add($"{path}.result: \"{rule.Result}\" is not one of {string.Join(", ", RedialableResults)}");
             }
@@ -284,7 +284,7 @@ public static class CampaignValidator
         foreach (var (callee, zone) in spec.CalleeTimeZones ?? new Dictionary<string, string>())
         {
             var path = $"$.calleeTimeZones.{callee}";
-            if (NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone ?? "") is null)
+            if (NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(zone ?? string.Empty) is null)
             {
                 problems.Add($"{path}: \"{zone}\" is not an IANA time zone (e.g. \"Asia/Shanghai\", \"Europe/Berlin\")");
             }
@@ -390,7 +390,7 @@ public static class CampaignValidator
             return;
         }
 
-        var rest = template.Replace(Placeholder, "", StringComparison.Ordinal);
+        var rest = template.Replace(Placeholder, string.Empty, StringComparison.Ordinal);
         if (!rest.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
         {
             problems.Add($"$.roomIdTemplate: \"{template}\" may hold only letters, digits, _ and - around {Placeholder}");

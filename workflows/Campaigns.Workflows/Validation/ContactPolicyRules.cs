@@ -13,7 +13,7 @@ public static class ContactPolicyRules
     public const int MaxLimit = 1000;
 
     /// <summary>A campaign's <c>contactPolicy</c>: every problem by its JSON path.</summary>
-    public static void Check(ContactPolicySpec policy, List<string> problems)
+    public static void Check(ContactPolicySpec policy, ICollection<string> problems)
     {
         ArgumentNullException.ThrowIfNull(policy);
         Check(policy.PerDay, policy.PerWeek, policy.Per30Days, name => $"$.contactPolicy.{name}", "$.contactPolicy", problems);
@@ -23,7 +23,7 @@ public static class ContactPolicyRules
     /// The three limits, each problem naming the limit as <paramref name="nameOf"/> spells it (a JSON path, a CLI
     /// option) and an empty policy as <paramref name="whole"/>.
     /// </summary>
-    public static void Check(int? perDay, int? perWeek, int? per30Days, Func<string, string> nameOf, string whole, List<string> problems)
+    public static void Check(int? perDay, int? perWeek, int? per30Days, Func<string, string> nameOf, string whole, ICollection<string> problems)
     {
         ArgumentNullException.ThrowIfNull(nameOf);
         ArgumentNullException.ThrowIfNull(problems);

@@ -139,5 +139,5 @@ internal static class JsonBinder
         _ => "null",
     };
 
-    private static string Truncate(string? text) => text is null ? "" : text.Length <= 40 ? text : text[..40] + "…";
+    private static string Truncate(string? text) => text is null ? string.Empty : text.Length <= 40 ? text : text[..40] + "…";
 }
