@@ -42,7 +42,8 @@ internal sealed class CostMeter : IDisposable
 
     public void Dispose() => listener.Dispose();
 
-    // utime + stime of the postmaster's children (backends, background workers), in clock ticks (100 Hz).
+    // utime + stime of the postmaster and its children (backends, background workers), and of its children that have
+    // exited, in clock ticks (100 Hz).
     internal static TimeSpan? ServerCpu()
     {
         var data = Environment.GetEnvironmentVariable("CAMPAIGNS_TEST_PGDATA");
@@ -69,6 +70,11 @@ internal sealed class CostMeter : IDisposable
                     if (pid == postmaster || int.Parse(f[1], CultureInfo.InvariantCulture) == postmaster)
                     {
                         ticks += long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture);
+                        if (pid == postmaster)
+                        {
+                            // cutime + cstime: backends that have exited (a pool closing idle connections) count too.
+                            ticks += long.Parse(f[13], CultureInfo.InvariantCulture) + long.Parse(f[14], CultureInfo.InvariantCulture);
+                        }
                     }
                 }
                 catch (IOException)
