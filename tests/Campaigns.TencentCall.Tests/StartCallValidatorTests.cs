@@ -66,7 +66,7 @@ public class StartCallValidatorTests
     [Fact]
     public void Validate_MediaTypeOutOfRange_IsRefused()
     {
-        var problem = Assert.Single(StartCallValidator.Validate(Valid with { MediaType = (CallMediaType)7 }));
+        var problem = Assert.Single(StartCallValidator.Validate(Valid with { MediaType = (MediaType)7 }));
 
         Assert.Equal("CallInfo.MediaType", problem.Field);
     }

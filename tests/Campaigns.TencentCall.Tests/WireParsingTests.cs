@@ -31,7 +31,7 @@ public class WireParsingTests
         var status = WireMapper.FromV4("x", Parse<V4Envelope<V4CallInfoResponse>>(sample).Response!);
 
         Assert.Equal("055662e1-bc8a-469c-a334-1126c8c17d58", status.CallId);
-        Assert.Equal(CallMediaType.Audio, status.MediaType);
+        Assert.Equal(MediaType.Audio, status.MediaType);
         Assert.Null(status.RoomId);
         Assert.Null(status.RoomIdType);
         Assert.Equal([ParticipantStatus.Calling, ParticipantStatus.Waiting], status.Users.Select(u => u.Status));
@@ -53,7 +53,7 @@ public class WireParsingTests
         var record = WireMapper.FromV1(env.Data!, null);
 
         Assert.Equal("9f01db503f2006ad10c45f4f4609e38d", env.RequestId);
-        Assert.Equal(CallMediaType.Video, record.MediaType);
+        Assert.Equal(MediaType.Video, record.MediaType);
         Assert.Equal(CallResultKind.NormalEnd, record.Result);
         Assert.Equal("normal_end", record.RawResult);
         Assert.Equal(CallKind.OneToOne, record.CallType);
@@ -135,12 +135,12 @@ public class WireParsingTests
     }
 
     [Theory]
-    [InlineData("Audio", CallMediaType.Audio)]
-    [InlineData("video", CallMediaType.Video)]
-    [InlineData("VIDEO", CallMediaType.Video)]
+    [InlineData("Audio", MediaType.Audio)]
+    [InlineData("video", MediaType.Video)]
+    [InlineData("VIDEO", MediaType.Video)]
     [InlineData("hologram", null)]
     [InlineData("1", null)]
-    public void ParseMediaType_IsCaseInsensitive(string raw, CallMediaType? expected)
+    public void ParseMediaType_IsCaseInsensitive(string raw, MediaType? expected)
     {
         Assert.Equal(expected, WireMapper.ParseMediaType(raw));
     }
@@ -167,7 +167,7 @@ public class WireParsingTests
             Callees = ["jack"],
             TimeoutMs = 300000,
             UserData = "userdata-12345687",
-            MediaType = CallMediaType.Video,
+            MediaType = MediaType.Video,
             RoomId = "roomid-1234",
             RoomIdType = 2,
             OfflinePush = new OfflinePush(0, "t", "d", "e"),

@@ -1,3 +1,4 @@
+using Campaigns.TencentCall;
 using Campaigns.Workflows.Contract;
 using Campaigns.Workflows.Validation;
 
@@ -27,13 +28,13 @@ public sealed class CampaignBudgetsValidatorTests
 
         Assert.True(result.IsValid, string.Join("; ", result.Problems));
         Assert.Equal(new BudgetsSpec { StartCall = 50, GetCallInfo = 10, EndCall = 5, Records = 20 }, result.Spec!.Budgets);
-        Assert.Equal(RecordsApi.V1, result.Spec.Records!.Api);
+        Assert.Equal(ApiGeneration.V1, result.Spec.Records!.Api);
     }
 
     [Theory]
-    [InlineData("v4", RecordsApi.V4)]
-    [InlineData("V1", RecordsApi.V1)]
-    public void Validate_RecordsApi_IsReadInAnyCase(string api, RecordsApi expected)
+    [InlineData("v4", ApiGeneration.V4)]
+    [InlineData("V1", ApiGeneration.V1)]
+    public void Validate_RecordsApi_IsReadInAnyCase(string api, ApiGeneration expected)
     {
         var result = CampaignValidator.Validate("{" + Head + $$""", "records": { "api": "{{api}}" } }""");
 

@@ -15,7 +15,7 @@ public sealed class CampaignValidatorTests
         Assert.True(result.IsValid, string.Join("; ", result.Problems));
         Assert.Equal(30_000, result.Spec!.RingTimeoutMs);
         Assert.Equal("cmp-{attemptKey}", result.Spec.RoomIdTemplate);
-        Assert.Equal(Contract.MediaKind.Audio, result.Spec.MediaType);
+        Assert.Equal(TencentCall.Models.MediaType.Audio, result.Spec.MediaType);
         Assert.Null(result.Spec.Rate.MaxCallsInFlight);
     }
 
@@ -26,7 +26,7 @@ public sealed class CampaignValidatorTests
 
         Assert.True(result.IsValid, string.Join("; ", result.Problems));
         Assert.Equal("c1", result.Spec!.CampaignId);
-        Assert.Equal(Contract.MediaKind.Video, result.Spec.MediaType);
+        Assert.Equal(TencentCall.Models.MediaType.Video, result.Spec.MediaType);
     }
 
     [Theory]

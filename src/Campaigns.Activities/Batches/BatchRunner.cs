@@ -614,7 +614,7 @@ public sealed partial class BatchRunner(
         Callees = target.Callees,
         TimeoutMs = spec.RingTimeoutMs,
         UserData = spec.UserData,
-        MediaType = spec.MediaType == MediaKind.Video ? CallMediaType.Video : CallMediaType.Audio,
+        MediaType = spec.MediaType,
         RoomId = RoomIdOf(spec, attempt),
         RoomIdType = 2,
         OfflinePush = spec.OfflinePush is { } p ? new OfflinePush(p.PushFlag, p.Title, p.Desc, p.Ext) : null,

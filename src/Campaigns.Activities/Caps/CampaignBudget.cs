@@ -55,12 +55,7 @@ public sealed record CampaignBudget(string CampaignId)
             CallInfo = spec.Budgets?.GetCallInfo,
             EndCall = spec.Budgets?.EndCall,
             Records = spec.Budgets?.Records,
-            RecordsApi = spec.Records?.Api switch
-            {
-                Workflows.Contract.RecordsApi.V1 => ApiGeneration.V1,
-                Workflows.Contract.RecordsApi.V4 => ApiGeneration.V4,
-                _ => null,
-            },
+            RecordsApi = spec.Records?.Api,
         };
     }
 

@@ -28,7 +28,7 @@ public static class CallEngineEndpoints
     {
         var r = JsonSerializer.Deserialize<V4StartCallRequest>(body, WireJson.Options) ?? new V4StartCallRequest();
         var parsedMedia = MediaTypes.Parse(r.CallInfo?.MediaType);
-        var media = parsedMedia ?? CallMediaType.Audio;
+        var media = parsedMedia ?? MediaType.Audio;
         var request = new StartCallRequest
         {
             RobotAccount = r.RobotAccount ?? string.Empty,

@@ -19,7 +19,7 @@ internal static class WireMapper
     };
 
     /// <summary>Case-insensitive: one page writes <c>video</c>, the records API answers lower case.</summary>
-    public static CallMediaType? ParseMediaType(string? value) => ByName<CallMediaType>(value);
+    public static MediaType? ParseMediaType(string? value) => ByName<MediaType>(value);
 
     /// <summary>Maps <c>NormalEnd</c>, <c>normal_end</c>, <c>NOT_ANSWER</c>… onto one enum.</summary>
     public static CallResultKind ParseResult(string? value)

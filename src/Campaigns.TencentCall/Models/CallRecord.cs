@@ -60,7 +60,7 @@ public sealed record CallRecord
     public IReadOnlyList<string> Members { get; init; } = [];
 
     /// <summary>Audio or video, if the record says.</summary>
-    public CallMediaType? MediaType { get; init; }
+    public MediaType? MediaType { get; init; }
 
     /// <summary>1v1 or group.</summary>
     public CallKind CallType { get; init; }

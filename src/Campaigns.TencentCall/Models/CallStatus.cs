@@ -23,7 +23,7 @@ public sealed record Participant(string Account, ParticipantStatus Status, strin
 public sealed record CallStatus(
     string CallId,
     bool HasEnded,
-    CallMediaType? MediaType,
+    MediaType? MediaType,
     string? RoomId,
     int? RoomIdType,
     string? ChatGroupId,

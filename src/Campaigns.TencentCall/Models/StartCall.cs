@@ -1,7 +1,7 @@
 namespace Campaigns.TencentCall.Models;
 
 /// <summary>Audio or video; sent as <c>Audio</c>/<c>Video</c>, parsed case-insensitively.</summary>
-public enum CallMediaType
+public enum MediaType
 {
     /// <summary>An audio call.</summary>
     Audio,
@@ -26,7 +26,7 @@ public sealed record StartCallRequest
     public string? UserData { get; init; }
 
     /// <summary>Audio or video.</summary>
-    public CallMediaType MediaType { get; init; } = CallMediaType.Audio;
+    public MediaType MediaType { get; init; } = MediaType.Audio;
 
     /// <summary>
     /// Optional TRTC room id. With <see cref="RoomIdType"/> 2 any string of 1–64 bytes: it comes back in
@@ -58,5 +58,5 @@ public sealed record CalleeStartResult(string Callee, long ResultCode);
 public static class MediaTypes
 {
     /// <summary><c>Audio</c>, <c>video</c>, <c>VIDEO</c>… by name, case-insensitively; null for anything else (numbers too).</summary>
-    public static CallMediaType? Parse(string? value) => Http.WireMapper.ParseMediaType(value);
+    public static MediaType? Parse(string? value) => Http.WireMapper.ParseMediaType(value);
 }

@@ -34,7 +34,7 @@ public sealed class CallEngineContractTests : SimulatorTest
     {
         var result = await client.StartCallByRobotAsync(new StartCallRequest
         {
-            RobotAccount = "robot", Callees = ["answer-g1", "reject-g2", "busy-g3"], MediaType = CallMediaType.Video,
+            RobotAccount = "robot", Callees = ["answer-g1", "reject-g2", "busy-g3"], MediaType = MediaType.Video,
         });
 
         Assert.Equal(["answer-g1", "reject-g2", "busy-g3"], result.Callees.Select(c => c.Callee));

@@ -17,14 +17,14 @@ public sealed class RecordContractTests : SimulatorTest
         var early = await Assert.ThrowsAsync<TencentCallException>(() => client.GetRecordByCallIdAsync(ringing.CallId));
         Assert.Equal(TencentErrorKind.NotFoundYet, early.Kind);
 
-        var call = await client.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "robot", Callees = ["busy-r1"], MediaType = CallMediaType.Video });
+        var call = await client.StartCallByRobotAsync(new StartCallRequest { RobotAccount = "robot", Callees = ["busy-r1"], MediaType = MediaType.Video });
         var record = await Scenario.EventuallyAsync(() => Scenario.RecordOrNullAsync(client, call.CallId));
         Assert.Equal(call.CallId, record.CallId);
         Assert.Equal("robot", record.Caller);
         Assert.Equal(["busy-r1"], record.Callees); // the robot is never an outcome's callee…
         Assert.Equal(["robot", "busy-r1"], record.Members); // …though the vendor's member list names it
         Assert.Equal(CallResultKind.CallBusy, record.Result);
-        Assert.Equal(CallMediaType.Video, record.MediaType);
+        Assert.Equal(MediaType.Video, record.MediaType);
         Assert.Equal(CallKind.OneToOne, record.CallType);
         Assert.Equal(generation == ApiGeneration.V4 ? ApiGeneration.V4 : ApiGeneration.V1, record.Source);
         Assert.Equal(generation == ApiGeneration.V4 ? "CallBusy" : "call_busy", record.RawResult);

@@ -1,3 +1,6 @@
+using Campaigns.TencentCall;
+using Campaigns.TencentCall.Models;
+
 namespace Campaigns.Workflows.Contract;
 
 /// <summary>
@@ -33,7 +36,7 @@ public sealed record CampaignSpec
     public bool TargetsImported { get; init; }
 
     /// <summary><c>Audio</c> (default) or <c>Video</c>.</summary>
-    public MediaKind MediaType { get; init; } = MediaKind.Audio;
+    public MediaType MediaType { get; init; } = MediaType.Audio;
 
     /// <summary>How long a callee rings before the call gives up, 10 000–600 000 ms (default 30 000).</summary>
     public int RingTimeoutMs { get; init; } = 30_000;
@@ -89,16 +92,6 @@ public sealed record CampaignSpec
 
     /// <summary>This campaign's frequency caps per callee, tightening the app's (default: the app's policy alone).</summary>
     public ContactPolicySpec? ContactPolicy { get; init; }
-}
-
-/// <summary>Audio or video.</summary>
-public enum MediaKind
-{
-    /// <summary>An audio call.</summary>
-    Audio,
-
-    /// <summary>A video call.</summary>
-    Video,
 }
 
 /// <summary>IM offline push settings.</summary>
@@ -170,15 +163,5 @@ public sealed record BudgetsSpec
 public sealed record RecordsSpec
 {
     /// <summary><c>v4</c> or <c>v1</c> (null: the worker's <c>TencentCall:RecordsApi</c>, v4 by default).</summary>
-    public RecordsApi? Api { get; init; }
-}
-
-/// <summary>The generations of the vendor's call-records API.</summary>
-public enum RecordsApi
-{
-    /// <summary><c>v4/call_record_http_srv</c> on the regional domain (200 requests/s per API; the documented one beside robot calls).</summary>
-    V4,
-
-    /// <summary><c>v1/records</c> on callkit-intl (by CallId at most 20 requests/s per app; by filter 200/s).</summary>
-    V1,
+    public ApiGeneration? Api { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Campaigns.TencentCall;
 using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Validation;
@@ -169,7 +170,7 @@ public static class CampaignValidator
         Range("startCall", budgets.StartCall, VendorPerSecond, Vendor);
         Range("getCallInfo", budgets.GetCallInfo, VendorPerSecond, Vendor);
         Range("endCall", budgets.EndCall, VendorPerSecond, Vendor);
-        if (spec.Records?.Api == RecordsApi.V1)
+        if (spec.Records?.Api == ApiGeneration.V1)
         {
             Range("records", budgets.Records, V1RecordsByCallIdPerSecond, "with records.api v1: the v1 by-CallId record query allows 20 requests/s per app");
         }
