@@ -50,9 +50,6 @@ public sealed partial class CampaignWorkflow
     /// <summary>Batches that gave up with none succeeding in between before the campaign fails (the fault is everywhere).</summary>
     internal const int MaxBatchesGivenUpInARow = 3;
 
-    /// <summary>Distinct error messages of given-up batches kept in the progress.</summary>
-    internal const int MaxErrorsKept = 10;
-
     private readonly CancellationTokenSource batchesCancel = new();
 
     // Never cancelled: the clean-up after a cancel (waiting for batches, the final status) must still run.
@@ -715,47 +712,26 @@ public sealed partial class CampaignWorkflow
 
     private void Apply(BatchResult result, BatchResult? reported = null)
     {
-        var byResult = new Dictionary<string, long>(state.Progress.ByResult, StringComparer.Ordinal);
-        var finished = 0;
-        var unresolved = 0;
-        var deferred = 0;
         var now = Workflow.UtcNow;
-        foreach (var item in result.Items)
+        var deferred = result.Items.Count(i => i.Result == Results.Deferred); // store mode: handed back to the store by the batch
+        if (!storePending)
         {
-            if (item.Result == Results.Deferred)
+            // Chains from before pending attempts moved into the store keep deferred attempts and redials here (store
+            // mode: the batch handed them back or added the redial there).
+            foreach (var item in result.Items)
             {
-                if (!storePending)
+                if (item.Result == Results.Deferred)
                 {
                     state.Pending.Add(new PendingAttempt(item.Seq, item.AttemptNo, now));
                 }
-
-                deferred++; // store mode: handed back to the store by the batch
-                continue;
-            }
-
-            byResult[item.Result] = byResult.GetValueOrDefault(item.Result) + 1;
-            var rule = spec.Redial.Rules.FirstOrDefault(r => string.Equals(r.Result, item.Result, StringComparison.Ordinal));
-            if (rule is not null && item.AttemptNo < spec.Redial.MaxAttempts && !cancelRequested)
-            {
-                if (!storePending)
+                else if (RedialFor(item) is { } rule)
                 {
                     state.Pending.Add(new PendingAttempt(item.Seq, item.AttemptNo + 1, now + TimeSpan.FromSeconds(rule.DelaySeconds)));
                 }
-
-                continue; // store mode: the batch added the redial to the store
             }
-
-            finished++;
-            unresolved += item.Result == Results.Unresolved ? 1 : 0;
         }
 
-        state.Progress = state.Progress with
-        {
-            Finished = state.Progress.Finished + finished,
-            ByResult = byResult,
-            Unresolved = state.Progress.Unresolved + unresolved,
-            Attempts = state.Progress.Attempts + result.Items.Count(i => i.Result != Results.Deferred),
-        };
+        state.Progress = ProgressCounts.Add(state.Progress, result.Items, item => RedialFor(item) is not null);
         if ((reported ?? result).PendingLeft is { } left)
         {
             // What the store held when the batch ended: the hint for the next take.
@@ -793,11 +769,7 @@ public sealed partial class CampaignWorkflow
         var done = finished.Items.Select(i => (i.Seq, i.AttemptNo)).ToHashSet();
         var failed = items.Distinct().Where(i => !done.Contains((i.Seq, i.AttemptNo))).Select(i => new ItemResult(i.Seq, i.AttemptNo, Results.BatchFailed)).ToList();
         Apply(new BatchResult([.. finished.Items, .. failed]));
-        state.Progress = state.Progress with
-        {
-            Errored = state.Progress.Errored + failed.Count,
-            Errors = state.Progress.Errors.Contains(failure.Message) || state.Progress.Errors.Count >= MaxErrorsKept ? state.Progress.Errors : [.. state.Progress.Errors, failure.Message],
-        };
+        state.Progress = ProgressCounts.GaveUp(state.Progress, failed.Count, failure.Message);
         batchesGivenUpInARow++;
         // After a cancel the campaign ends Cancelled whatever its batches did (since settle-after-cancel).
         if (batchesGivenUpInARow >= MaxBatchesGivenUpInARow && !(cancelRequested && SettleAfterCancel))
@@ -807,6 +779,13 @@ public sealed partial class CampaignWorkflow
         }
 
         Workflow.CurrentDetails = Summary();
+    }
+
+    // The campaign's redial rule for an attempt's result, when another attempt follows it (none after a cancel).
+    private RedialRule? RedialFor(ItemResult item)
+    {
+        var rule = spec.Redial.Rules.FirstOrDefault(r => string.Equals(r.Result, item.Result, StringComparison.Ordinal));
+        return rule is not null && item.AttemptNo < spec.Redial.MaxAttempts && !cancelRequested ? rule : null;
     }
 
     private bool Done() => storePending
