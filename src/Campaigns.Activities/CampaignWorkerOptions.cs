@@ -61,6 +61,7 @@ public sealed class CampaignWorkerOptions
         Positive(problems, "Campaigns:Watch:ReconcileWindowSeconds", Watch.ReconcileWindowSeconds);
         Positive(problems, "Campaigns:Watch:MaxCallSeconds", Watch.MaxCallSeconds);
         Positive(problems, "Campaigns:Watch:RecordsFilterMinCalls", Watch.RecordsFilterMinCalls);
+        Positive(problems, "Campaigns:Watch:RecordsFirstPollSeconds", Watch.RecordsFirstPollSeconds);
         Positive(problems, "Campaigns:Watch:CallbackSilenceSeconds", Watch.CallbackSilenceSeconds);
         Positive(problems, "Campaigns:Batches:GiveUpAfterAttempts", Batches.GiveUpAfterAttempts);
         if (Sweep.IntervalSeconds < 0)
@@ -220,6 +221,19 @@ public sealed class WatchOptions
 
     /// <summary>Calls due for their record within one time range before a by-filter page is read for them (default 8).</summary>
     public int RecordsFilterMinCalls { get; set; } = 8;
+
+    /// <summary>
+    /// Records first (default true; only where records are read by filter, without callbacks): a call's record is
+    /// looked for from its start, on by-filter pages read for all the calls begun in the same few seconds, and a
+    /// record found ends the call's watch. The record says the call has ended and carries its outcome, so most
+    /// calls are never polled: <c>get_call_info</c> goes only to calls still without a record after
+    /// <see cref="RecordsFirstPollSeconds"/>. False: poll every call from <see cref="FirstPollSeconds"/>, and ask
+    /// for its record once the poll says it has ended.
+    /// </summary>
+    public bool RecordsFirst { get; set; } = true;
+
+    /// <summary>With <see cref="RecordsFirst"/>, the first <c>get_call_info</c> of a call with no record yet (default 60).</summary>
+    public double RecordsFirstPollSeconds { get; set; } = 60;
 
     /// <summary>
     /// Read the callback ledger (docs/callbacks.md): a call whose end came by callback is not polled again, and

@@ -17,6 +17,7 @@ public sealed class RecordHarvestTests(TemporalServer temporal)
         ["Campaigns:Watch:FirstPollSeconds"] = "1",
         ["Campaigns:Watch:RecordDelaySeconds"] = "1",
         ["Campaigns:Watch:RecordMaxWaitSeconds"] = "30",
+        ["Campaigns:Watch:RecordsFirst"] = "false", // the harvest of calls whose end a poll saw (RecordsFirstTests: from the start)
     };
 
     [Fact]

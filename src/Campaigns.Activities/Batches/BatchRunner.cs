@@ -489,14 +489,28 @@ public sealed partial class BatchRunner(
         CallRecord? record = null;
         if (codes.Count == 0 || codes.Values.Any(c => c == 0))
         {
+            var startedFrom = attempt.ClaimedAt ?? attempt.IntendedAt;
+            var startedTo = attempt.DialedAt ?? time.GetUtcNow();
+
+            // Records first: the record is looked for from now on, and its coming ends the watch (most calls are
+            // never polled); otherwise it is asked for once the watch has seen the end.
+            var early = records.WaitFromStartAsync(callId, startedFrom, startedTo, campaign, context.Abort);
             using (var live = slot ?? liveCalls.Hold(attempt.CampaignId))
             {
                 // Its own block: the hang-up registration, the deadline's timer and the watched call go as soon as
                 // the call has ended, not when its record is in (up to RecordMaxWaitSeconds later).
-                await WatchToEndAsync(callId, robot, campaign, attempt.CampaignId, context, placedAt).ConfigureAwait(false);
+                await WatchToEndAsync(callId, robot, campaign, attempt.CampaignId, context, placedAt, early).ConfigureAwait(false);
             } // ended (or no longer watched): the live slot goes, the next start may go while the record is awaited
 
-            record = await records.FetchAsync(callId, attempt.ClaimedAt ?? attempt.IntendedAt, attempt.DialedAt ?? time.GetUtcNow(), campaign, context.Abort).ConfigureAwait(false);
+            if (early is null)
+            {
+                record = await records.FetchAsync(callId, startedFrom, startedTo, campaign, context.Abort).ConfigureAwait(false);
+            }
+            else
+            {
+                records.CallEnded(callId, campaign); // the record wait counts from the end (a no-op once the record is in)
+                record = await early.ConfigureAwait(false);
+            }
         }
 
         slot?.Dispose(); // nobody was rung (every callee refused at the start): the slot was never a live call
@@ -505,7 +519,8 @@ public sealed partial class BatchRunner(
         return Outcomes.TargetResult(outcomes);
     }
 
-    private async Task WatchToEndAsync(string callId, string? robot, CampaignBudget campaign, string campaignId, BatchContext context, DateTimeOffset? placedAt = null)
+    private async Task WatchToEndAsync(
+        string callId, string? robot, CampaignBudget campaign, string campaignId, BatchContext context, DateTimeOffset? placedAt = null, Task<CallRecord?>? early = null)
     {
         var watched = new WatchedCall(callId) { Robot = robot, Budget = campaign };
         using var hangUp = context.Cancel.Register(() => _ = HangUpIfRingingAsync(watched, campaignId));
@@ -516,7 +531,25 @@ public sealed partial class BatchRunner(
         deadline.CancelAfter(options.Value.Watch.Scaled(options.Value.Watch.MaxCallSeconds));
         try
         {
-            await watcher.WaitForEndAsync(watched, placedAt, deadline.Token).ConfigureAwait(false);
+            if (early is null)
+            {
+                await watcher.WaitForEndAsync(watched, placedAt, deadline.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                // Records first: polled only if no record has come by RecordsFirstPollSeconds; a record (or the
+                // record wait failing) ends the watch at once, and the watcher drops the call at its next turn.
+                using var byRecord = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+                var firstPoll = options.Value.Watch.Scaled(options.Value.Watch.RecordsFirstPollSeconds);
+                var watching = watcher.WaitForEndAsync(watched, placedAt, firstPoll, byRecord.Token);
+                if (await Task.WhenAny(watching, early).ConfigureAwait(false) != watching)
+                {
+                    await byRecord.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                await watching.ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (!context.Abort.IsCancellationRequested)
         {

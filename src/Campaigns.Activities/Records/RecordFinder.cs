@@ -45,6 +45,20 @@ public sealed partial class RecordFinder(
             ? harvester.WaitAsync(callId, startedFrom, startedTo, campaign, cancellationToken)
             : FetchAsync(callId, campaign, cancellationToken);
 
+    /// <summary>
+    /// Records first (<see cref="WatchOptions.RecordsFirst"/>): the record of the call just placed, looked for from now
+    /// on; its completion ends the call's watch. Null when this campaign's records are not looked for that way (records
+    /// not read by filter, or callbacks in use): then use <see cref="FetchAsync(string, DateTimeOffset, DateTimeOffset, CampaignBudget?, CancellationToken)"/>
+    /// once the call has ended. Tell <see cref="CallEnded"/> when the watch sees the end.
+    /// </summary>
+    public Task<CallRecord?>? WaitFromStartAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CampaignBudget? campaign, CancellationToken cancellationToken) =>
+        watch.RecordsFirst && ledger is not { Enabled: true } && harvester.EnabledFor(campaign?.RecordsApi ?? budget.DefaultRecordsApi)
+            ? harvester.WaitFromStartAsync(callId, startedFrom, startedTo, campaign, cancellationToken)
+            : null;
+
+    /// <summary>Records first: the call's watch saw it end (or gave up); its record is awaited <c>RecordMaxWaitSeconds</c> from now.</summary>
+    public void CallEnded(string callId, CampaignBudget? campaign) => harvester.CallEnded(callId, campaign);
+
     /// <summary>The record of an ended call by its CallId, or null when it did not come within the configured wait.</summary>
     public async Task<CallRecord?> FetchAsync(string callId, CampaignBudget? campaign, CancellationToken cancellationToken)
     {

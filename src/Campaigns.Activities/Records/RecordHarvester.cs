@@ -200,10 +200,15 @@ public sealed partial class RecordHarvester : IDisposable
         // A capped campaign gets what its cap allows in one round; the rest wait for the next (no look counted).
         var quota = capped?.Records is { } cap ? Math.Max(1, (int)Math.Ceiling(cap * tick.TotalSeconds)) : int.MaxValue;
 
+        // Calls awaited from their start (records first) are read bucket by bucket (RecordHarvester.FromStart.cs).
+        var byCallId = new List<Waiter>();
+        quota = await FromStartRoundAsync(generation, capped, [.. due.Where(w => w.FromStart)], now, quota, byCallId, token).ConfigureAwait(false);
+        due = [.. due.Where(w => !w.FromStart)];
+
         // A call the filter missed twice (a late record, or a start time outside its range: clock skew) and
         // a call at its last look are asked by CallId, so a record that exists is never marked missing.
         // A room waiter has no CallId: only a page finds it.
-        var byCallId = due.Where(w => w.Room is null && (w.FilterMisses >= 2 || now >= w.Deadline)).ToList();
+        byCallId.AddRange(due.Where(w => w.Room is null && (w.FilterMisses >= 2 || now >= w.Deadline)));
         foreach (var range in Ranges(due.Where(w => w.Room is not null || (w.FilterMisses < 2 && now < w.Deadline))))
         {
             // A page holds 100 records of the whole app in the range: worth it when enough of ours are due
@@ -253,6 +258,12 @@ public sealed partial class RecordHarvester : IDisposable
                 continue;
             }
 
+            if (waiter.FromStart)
+            {
+                RescheduleFromStart(waiter, now);
+                continue;
+            }
+
             // Doubling gaps, and one last look at the deadline itself.
             waiter.Gap = TimeSpan.FromTicks(Math.Min(waiter.Gap.Ticks * 2, MaxGap(waiter).Ticks));
             waiter.NextLook = now + waiter.Gap < waiter.Deadline ? now + waiter.Gap : waiter.Deadline;
@@ -283,10 +294,10 @@ public sealed partial class RecordHarvester : IDisposable
     }
 
     // Reads the pages of one range; returns how many requests it made.
-    private async Task<int> ReadRangeAsync(ApiGeneration generation, CampaignBudget? capped, List<Waiter> range, CancellationToken token)
+    private async Task<int> ReadRangeAsync(ApiGeneration generation, CampaignBudget? capped, List<Waiter> range, CancellationToken token, TimeSpan widen = default)
     {
-        var from = range[0].From;
-        var to = range.Max(w => w.To);
+        var from = range[0].From - widen;
+        var to = range.Max(w => w.To) + widen;
         var failures = 0;
         var requests = 0;
         var ofGeneration = waiters[generation];
@@ -334,6 +345,11 @@ public sealed partial class RecordHarvester : IDisposable
                 }
 
                 continue;
+            }
+
+            if (page == 1)
+            {
+                Estimate(generation, range, result.TotalNum);
             }
 
             foreach (var record in result.Records)
@@ -434,7 +450,25 @@ public sealed partial class RecordHarvester : IDisposable
 
         public DateTimeOffset NextLook { get; set; } = nextLook;
 
-        public DateTimeOffset Deadline { get; } = deadline;
+        // Records first: set from another thread (the call's watch) while the pump reads them, hence ticks read and
+        // written whole.
+        private long endedAt;
+        private long endedDeadline;
+
+        public DateTimeOffset Deadline =>
+            Volatile.Read(ref endedDeadline) is var ticks and > 0 && ticks < deadline.UtcTicks ? new(ticks, TimeSpan.Zero) : deadline;
+
+        // Records first: awaited from the call's start (From..To is then its start bucket); EndedAt is when its
+        // watch saw the end (null: not yet), from which its record wait counts.
+        public bool FromStart { get; init; }
+
+        public DateTimeOffset? EndedAt => Volatile.Read(ref endedAt) is var ticks and > 0 ? new(ticks, TimeSpan.Zero) : null;
+
+        public void Ended(DateTimeOffset at, DateTimeOffset recordDeadline)
+        {
+            Volatile.Write(ref endedDeadline, recordDeadline.UtcTicks);
+            Volatile.Write(ref endedAt, at.UtcTicks);
+        }
 
         public TimeSpan Gap { get; set; } = gap;
 

@@ -80,10 +80,18 @@ public sealed partial class CallWatcher : IDisposable
     /// (by an earlier execution: null, now): its first poll is due a first-poll delay after it was placed, never
     /// later than one from now.
     /// </summary>
-    public Task<CallStatus> WaitForEndAsync(WatchedCall watch, DateTimeOffset? placedAt, CancellationToken cancellationToken)
+    public Task<CallStatus> WaitForEndAsync(WatchedCall watch, DateTimeOffset? placedAt, CancellationToken cancellationToken) =>
+        WaitForEndAsync(watch, placedAt, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="WaitForEndAsync(WatchedCall, DateTimeOffset?, CancellationToken)"/> with its own first-poll delay
+    /// (null: <c>FirstPollSeconds</c>); records first, a call is first polled only when no record has ended its
+    /// watch by then.
+    /// </summary>
+    public Task<CallStatus> WaitForEndAsync(WatchedCall watch, DateTimeOffset? placedAt, TimeSpan? firstPoll, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(watch);
-        var entry = new Watched(watch, options.Scaled(options.FirstPollSeconds), cancellationToken) { LastNews = time.GetUtcNow() };
+        var entry = new Watched(watch, firstPoll ?? options.Scaled(options.FirstPollSeconds), cancellationToken) { LastNews = time.GetUtcNow() };
         watch.Entry = entry;
         CampaignMetrics.Watching(entry.Done.Task);
         if (ledger is not null)
