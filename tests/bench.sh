@@ -2,7 +2,7 @@
 # Runs a benchmark with the services the test command starts (a throwaway PostgreSQL, …).
 #   bash tests/bench.sh simulator [seconds] [concurrency]
 #   bash tests/bench.sh storage
-#   bash tests/bench.sh campaign [targets=20000] [short] [no-plain] [redial] [callbacks] [no-group-commit]   (also uses the Temporal dev server)
+#   bash tests/bench.sh campaign [targets=20000] [short] [no-plain] [redial] [callbacks] [no-group-commit] [polls-first]   (also uses the Temporal dev server)
 #     One campaign by the worker (durable), then by a plain async script (unless no-plain), each against a
 #     fresh simulator at TimeScale 1. Default: the simulator's own call mix (rings 2-20 s, talks 5-60 s,
 #     20 % ring out the campaign's 30 s timeout, records ~5 s after the end, 2 % minutes late, 1 % never;

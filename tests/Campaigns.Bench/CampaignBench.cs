@@ -85,14 +85,14 @@ internal static partial class CampaignBench
         Rules = [new RedialRule { Result = "NotAnswer", DelaySeconds = 60 }, new RedialRule { Result = "CallBusy", DelaySeconds = 60 }],
     };
 
-    public static async Task RunAsync(int targets, CallMix mix, bool withPlain, string command, bool redial = false, bool groupCommit = true)
+    public static async Task RunAsync(int targets, CallMix mix, bool withPlain, string command, bool redial = false, bool groupCommit = true, bool recordsFirst = true)
     {
         var temporalAddress = Need("TEMPORAL_ADDRESS");
         var loadBefore = (await File.ReadAllTextAsync("/proc/loadavg")).Trim();
         var callees = Enumerable.Range(1, targets).Select(i => "b" + i.ToString("D6", CultureInfo.InvariantCulture)).ToList();
         Console.WriteLine($"campaign benchmark: {targets} targets, {mix.Name} calls, start limit {Budget}/s (worker headroom {Headroom}: {Share}/s)");
 
-        var durable = await RunDurableAsync(temporalAddress, callees, mix, redial, groupCommit: groupCommit);
+        var durable = await RunDurableAsync(temporalAddress, callees, mix, redial, groupCommit: groupCommit, recordsFirst: recordsFirst);
         RunFigures? plain = null;
         if (withPlain)
         {
@@ -132,11 +132,13 @@ internal static partial class CampaignBench
 
         public bool GroupCommit { get; init; } = true;
 
+        public bool RecordsFirst { get; init; } = true;
+
         /// <summary>Transactions the campaign's database committed from the workflow's start to its end.</summary>
         public long Commits { get; init; }
     }
 
-    private static async Task<RunFigures> RunDurableAsync(string temporalAddress, List<string> callees, CallMix mix, bool redial, bool callbacks = false, bool groupCommit = true)
+    private static async Task<RunFigures> RunDurableAsync(string temporalAddress, List<string> callees, CallMix mix, bool redial, bool callbacks = false, bool groupCommit = true, bool recordsFirst = true)
     {
         var receiver = callbacks ? Receiver() : ([], []);
         using var simulator = await ExternalSimulator.StartAsync([.. mix.SimulatorSettings, .. receiver.SimulatorSettings]);
@@ -170,6 +172,7 @@ internal static partial class CampaignBench
             ["Logging:LogLevel:Default"] = "Warning",
             ["Temporal:WorkflowTracingEventListener"] = "false", // the production default (the tests turn it on)
             ["OutcomeStore:GroupCommit"] = groupCommit ? "true" : "false",
+            ["Campaigns:Watch:RecordsFirst"] = recordsFirst ? "true" : "false",
         };
         foreach (var (key, value) in receiver.WorkerSettings)
         {
@@ -249,6 +252,7 @@ internal static partial class CampaignBench
             Cpu = cpu,
             Commits = commits,
             GroupCommit = groupCommit,
+            RecordsFirst = recordsFirst,
             FirstRingSteps = firstHistory is null || calls.Count == 0 ? string.Empty : FirstRingSteps(firstHistory, calls, firstStart),
         };
     }
@@ -588,7 +592,7 @@ internal static partial class CampaignBench
         Row("peak RSS", $"{Mb(durable.PeakRss)} ({durable.RssNote})", plain is null ? string.Empty : $"{Mb(plain.PeakRss)} ({plain.RssNote})", "≤ 300 MB at 100k");
         Row("simulator peak RSS (VmHWM)", Mb(durable.SimulatorPeakRss), string.Empty, string.Empty);
         Row(
-            $"CPU from workflow start to end, worker / PostgreSQL server (group commit {(durable.GroupCommit ? "on" : "off")}); per call",
+            $"CPU from workflow start to end, worker / PostgreSQL server (group commit {(durable.GroupCommit ? "on" : "off")}, records first {(durable.RecordsFirst ? "on" : "off")}); per call",
             string.Create(ic, $"{Secs(durable.Cpu.Worker)} / {Secs(durable.Cpu.Postgres)}; {PerCall(durable.Cpu.Worker, d.Placed)} / {PerCall(durable.Cpu.Postgres, d.Placed)}"),
             string.Empty,
             string.Empty);

@@ -3,9 +3,9 @@ using Campaigns.Bench;
 
 // dotnet run -c Release --project tests/Campaigns.Bench -- simulator [seconds] [concurrency] [external-url]
 // dotnet run -c Release --project tests/Campaigns.Bench -- storage [postgres-connection-string] [per-call] [postgres]   (or: bash tests/bench.sh storage)
-// bash tests/bench.sh campaign [targets=20000] [short] [no-plain] [redial] [callbacks] [no-group-commit]   (default: the simulator's own call mix; short: 1-2 s calls;
+// bash tests/bench.sh campaign [targets=20000] [short] [no-plain] [redial] [callbacks] [no-group-commit] [polls-first]   (default: the simulator's own call mix; short: 1-2 s calls;
 //   redial: NotAnswer and CallBusy dialed again after 60 s, up to 2 attempts; CAMPAIGNS_SUGGEST_CAN=N: continue-as-new after N events;
-//   no-group-commit: the worker with OutcomeStore:GroupCommit=false;
+//   no-group-commit: the worker with OutcomeStore:GroupCommit=false; polls-first: with Campaigns:Watch:RecordsFirst=false;
 //   callbacks: the worker's campaign twice, callbacks off then on, side by side, instead of the worker beside the plain script)
 var what = args.Length > 0 ? args[0] : "simulator";
 var seconds = what == "simulator" && args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 10;
@@ -23,7 +23,7 @@ switch (what)
         // Arguments after "campaign" in any order: a number of targets, "short", "no-plain", "redial", "callbacks".
         var options = args.Skip(1).ToList();
         var targets = options.Select(a => int.TryParse(a, CultureInfo.InvariantCulture, out var n) ? n : (int?)null).FirstOrDefault(n => n is not null) ?? 20_000;
-        var unknown = options.Where(a => a is not ("short" or "no-plain" or "redial" or "callbacks" or "no-group-commit") && !int.TryParse(a, CultureInfo.InvariantCulture, out _)).ToList();
+        var unknown = options.Where(a => a is not ("short" or "no-plain" or "redial" or "callbacks" or "no-group-commit" or "polls-first") && !int.TryParse(a, CultureInfo.InvariantCulture, out _)).ToList();
         if (unknown.Count > 0 || targets < 1)
         {
             await Console.Error.WriteLineAsync($"campaign: unknown argument(s) {string.Join(' ', unknown)}; usage: bench campaign [targets=20000] [short] [no-plain] [redial] [callbacks]");
@@ -37,7 +37,7 @@ switch (what)
             break;
         }
 
-        await CampaignBench.RunAsync(targets, mix, !options.Contains("no-plain"), "bash tests/bench.sh " + string.Join(' ', args), options.Contains("redial"), groupCommit: !options.Contains("no-group-commit"));
+        await CampaignBench.RunAsync(targets, mix, !options.Contains("no-plain"), "bash tests/bench.sh " + string.Join(' ', args), options.Contains("redial"), groupCommit: !options.Contains("no-group-commit"), recordsFirst: !options.Contains("polls-first"));
         break;
     default:
         await Console.Error.WriteLineAsync("usage: bench simulator [seconds] [concurrency] [external-url] | bench storage [postgres-connection-string] [per-call] [postgres] | bench campaign [targets=20000] [short] [no-plain] [redial] [callbacks] (production call mix unless short)");
