@@ -11,18 +11,20 @@ namespace Campaigns.Activities.Records;
 // every read of a range costs a request per 100 records in it. Reads are therefore shared: waiters are grouped by the
 // few seconds their call began in (a bucket of 2 x FirstPollSeconds, aligned on the clock), and each bucket is read
 // on one schedule for all its calls. The first read is FirstPollSeconds + RecordDelaySeconds after the bucket ends,
-// and the gaps grow x1.5 up to MaxPollIntervalSeconds. Early reads are cheap because few records exist yet, and
-// reading stops as soon as the bucket's last call has its record.
+// and the gaps grow x1.5 up to 2/3 x MaxPollIntervalSeconds. Early reads are cheap because few records exist yet, and
+// a read stops at the page where the bucket's last waiting call is found. A bucket is read only while the calls
+// whose record may just have come (not yet polled, or seen ended lately) fill its pages: a call polled and found
+// live has no record yet, and its end, seen by a later poll, makes it count again.
 //
-// A call whose record is still missing RecordDelaySeconds + 2 x MaxPollIntervalSeconds after its watch saw the end is
+// A call whose record is still missing RecordDelaySeconds + MaxPollIntervalSeconds after its watch saw the end is
 // a straggler (a late or missing record). It gets one more page look half-way through RecordMaxWaitSeconds, aligned
 // on its bucket so that the bucket's stragglers share it. At its deadline it is asked by CallId, so a record that
 // exists is never marked missing. Deadlines fall on a grid of 2 x MaxPollIntervalSeconds from the bucket's end. A
 // record is never given up on before RecordMaxWaitSeconds after the end; it may be given up on up to one grid step
 // later.
 //
-// When a bucket's range holds more pages than it has waiting calls (an app busy with other traffic), its calls are not
-// read by page. Those that have ended are asked by CallId; the others wait for their watch to see the end.
+// When a bucket's range holds more pages than such calls (an app busy with other traffic, or the bucket's last few
+// calls), it is not read. Each of its calls seen ended is asked by CallId once; then it waits for its straggler looks.
 public sealed partial class RecordHarvester
 {
     private readonly Dictionary<(ApiGeneration Generation, long Bucket), long> bucketTotals = [];
@@ -84,27 +86,47 @@ public sealed partial class RecordHarvester
         var recordDelay = options.Scaled(options.RecordDelaySeconds);
         foreach (var range in Ranges(due.Where(w => now < w.Deadline)))
         {
-            if (EnabledFor(generation) && range.Count >= PagesOf(generation, range) && quota > 0)
+            // A page is read when the calls whose record may have just come fill its pages: calls not yet polled,
+            // and calls whose end was seen lately. A call polled and still live has no record yet; a straggler
+            // waits for its own looks (both come along on pages read for the others).
+            var fresh = range.Count(w => Fresh(w, now));
+            if (fresh > 0 && EnabledFor(generation) && fresh >= PagesOf(generation, range) && quota > 0)
             {
                 quota -= await ReadRangeAsync(generation, capped, range, token).ConfigureAwait(false);
                 continue;
             }
 
-            // More pages than calls: by CallId, once the call has ended and its record can be there.
-            byCallId.AddRange(range.Where(w => w.EndedAt is { } ended && now >= ended + recordDelay));
+            // More pages than such calls: by CallId, once for each call whose end was seen and whose record can be
+            // there; then it waits for its straggler looks.
+            foreach (var waiter in range.Where(w => !w.AskedByCallId && w.EndedAt is { } ended && now >= ended + recordDelay))
+            {
+                waiter.AskedByCallId = true;
+                byCallId.Add(waiter);
+            }
         }
 
         return quota;
     }
 
+    // Whether the waiter's record may have come since the bucket's last read: its call not yet polled (the first
+    // poll is RecordsFirstPollSeconds after the start, and the bucket's calls began before its end), or its end seen
+    // within the grace.
+    private bool Fresh(Waiter waiter, DateTimeOffset now) => waiter.EndedAt is { } ended
+        ? now < ended + Grace
+        : now < waiter.To + options.Scaled(options.RecordsFirstPollSeconds + (options.MaxPollIntervalSeconds / 6));
+
+    // How long after its end a call's record is looked for on its bucket's schedule: the record delay and one poll
+    // gap (the end is seen by a poll up to that late).
+    private TimeSpan Grace => options.Scaled(options.RecordDelaySeconds + options.MaxPollIntervalSeconds);
+
     private void RescheduleFromStart(Waiter waiter, DateTimeOffset now)
     {
-        var grace = options.Scaled(options.RecordDelaySeconds + (2 * options.MaxPollIntervalSeconds));
-        if (waiter.EndedAt is not { } ended || now < ended + grace)
+        if (waiter.EndedAt is not { } ended || now < ended + Grace)
         {
-            // The bucket's schedule: every waiter of the bucket read in this round gets the same next look.
+            // The bucket's schedule: every waiter of the bucket read in this round gets the same next look. Gaps of
+            // at most two thirds of a poll gap: a record waits at most that long for the read that finds it.
             waiter.NextLook = now + waiter.Gap < waiter.Deadline ? now + waiter.Gap : waiter.Deadline;
-            var max = options.Scaled(options.MaxPollIntervalSeconds);
+            var max = options.Scaled(options.MaxPollIntervalSeconds * 2 / 3);
             waiter.Gap = TimeSpan.FromTicks(Math.Min((long)(waiter.Gap.Ticks * 1.5), max.Ticks));
             return;
         }

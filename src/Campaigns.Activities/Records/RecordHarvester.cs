@@ -462,6 +462,9 @@ public sealed partial class RecordHarvester : IDisposable
         // watch saw the end (null: not yet), from which its record wait counts.
         public bool FromStart { get; init; }
 
+        // Records first: asked by CallId once after its end, its bucket too sparse to read.
+        public bool AskedByCallId { get; set; }
+
         public DateTimeOffset? EndedAt => Volatile.Read(ref endedAt) is var ticks and > 0 ? new(ticks, TimeSpan.Zero) : null;
 
         public void Ended(DateTimeOffset at, DateTimeOffset recordDeadline)
