@@ -537,18 +537,18 @@ public sealed partial class BatchRunner(
             }
             else
             {
-                // Records first: polled only if no record has come by RecordsFirstPollSeconds; a record (or the
-                // record wait failing) ends the watch at once, and the watcher drops the call at its next turn.
-                using var byRecord = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+                // Records first: polled only if no record has come by RecordsFirstPollSeconds. A record ends the
+                // watch at once (the call has ended); a record wait that failed or gave up does not (the call may
+                // still ring): the watch then goes on to the end.
                 var firstPoll = options.Value.Watch.Scaled(options.Value.Watch.RecordsFirstPollSeconds);
-                var watching = watcher.WaitForEndAsync(watched, placedAt, firstPoll, byRecord.Token);
-                if (await Task.WhenAny(watching, early).ConfigureAwait(false) != watching)
+                var watching = watcher.WaitForEndAsync(watched, placedAt, firstPoll, deadline.Token);
+                if (await Task.WhenAny(watching, early).ConfigureAwait(false) == early && early.IsCompletedSuccessfully && await early.ConfigureAwait(false) is not null)
                 {
-                    await byRecord.CancelAsync().ConfigureAwait(false);
+                    watcher.Stop(watched);
                     return;
                 }
 
-                await watching.ConfigureAwait(false);
+                await watching.WaitAsync(deadline.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (!context.Abort.IsCancellationRequested)

@@ -29,6 +29,9 @@ public sealed partial class RecordHarvester
 {
     private readonly Dictionary<(ApiGeneration Generation, long Bucket), long> bucketTotals = [];
 
+    // A bucket's range begins this much before its own seconds: a call begins shortly before its start answer.
+    private static readonly TimeSpan EdgeSlack = TimeSpan.FromSeconds(1);
+
     private TimeSpan BucketWidth => options.Scaled(options.FirstPollSeconds * 2);
 
     private TimeSpan Grid => options.Scaled(options.MaxPollIntervalSeconds * 2);
@@ -43,10 +46,14 @@ public sealed partial class RecordHarvester
     {
         var generation = campaign?.RecordsApi ?? budget.DefaultRecordsApi;
         var now = time.GetUtcNow();
-        var anchor = startedTo > startedFrom ? startedTo : startedFrom; // the start answer's time: the call began just before it
+        // The start answer's time: the call began just before it (at most the request's round trip and the store's
+        // write earlier, which the second before the bucket covers). A call found again long after its claim (its start
+        // answer lost) is placed by its claim.
+        var anchor = startedTo - startedFrom > Slack || startedTo < startedFrom ? startedFrom : startedTo;
         var width = BucketWidth;
-        var from = new DateTimeOffset(anchor.UtcTicks - (anchor.UtcTicks % width.Ticks), TimeSpan.Zero);
-        var to = from + width;
+        var bucket = new DateTimeOffset(anchor.UtcTicks - (anchor.UtcTicks % width.Ticks), TimeSpan.Zero);
+        var from = bucket - EdgeSlack;
+        var to = bucket + width;
         var firstLook = to + options.Scaled(options.FirstPollSeconds + options.RecordDelaySeconds);
 
         // Until the end is seen, only the longest call bounds the wait.
@@ -83,8 +90,22 @@ public sealed partial class RecordHarvester
         ApiGeneration generation, CampaignBudget? capped, List<Waiter> due, DateTimeOffset now, int quota, List<Waiter> byCallId, CancellationToken token)
     {
         byCallId.AddRange(due.Where(w => now >= w.Deadline));
+
+        // Stragglers at their half-way look: one page read of their range widened by Slack (a start outside its
+        // bucket is found there) where they fill its pages; otherwise each is asked by CallId.
+        foreach (var range in Ranges(due.Where(w => w.Straggling && now < w.Deadline)))
+        {
+            if (EnabledFor(generation) && range.Count >= PagesOf(generation, range) * 2 && quota > 0)
+            {
+                quota -= await ReadRangeAsync(generation, capped, range, token, Slack).ConfigureAwait(false);
+                continue;
+            }
+
+            byCallId.AddRange(range);
+        }
+
         var recordDelay = options.Scaled(options.RecordDelaySeconds);
-        foreach (var range in Ranges(due.Where(w => now < w.Deadline)))
+        foreach (var range in Ranges(due.Where(w => !w.Straggling && now < w.Deadline)))
         {
             // A page is read when the calls whose record may have just come fill its pages: calls not yet polled,
             // and calls whose end was seen lately. A call polled and still live has no record yet; a straggler
@@ -131,9 +152,11 @@ public sealed partial class RecordHarvester
             return;
         }
 
-        // A straggler: one look half-way through the record wait, shared by the bucket's stragglers, then the deadline.
-        var halfway = OnGrid(waiter, waiter.To + options.Scaled(options.RecordMaxWaitSeconds / 2));
-        waiter.NextLook = now < halfway && halfway < waiter.Deadline ? halfway : waiter.Deadline;
+        // A straggler: one look half-way through its record wait (on its bucket's grid, so that the bucket's
+        // stragglers share it), then the deadline.
+        var halfway = OnGrid(waiter, ended + options.Scaled(options.RecordMaxWaitSeconds / 2));
+        waiter.NextLook = !waiter.Straggling && halfway < waiter.Deadline ? halfway : waiter.Deadline;
+        waiter.Straggling = true;
     }
 
     // The first instant of the waiter's bucket grid at or after at.

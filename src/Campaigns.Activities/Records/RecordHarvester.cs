@@ -232,6 +232,7 @@ public sealed partial class RecordHarvester : IDisposable
             if (quota-- <= 0)
             {
                 waiter.Postponed = true;
+                waiter.AskedByCallId = false; // not asked after all
                 continue;
             }
 
@@ -244,17 +245,18 @@ public sealed partial class RecordHarvester : IDisposable
         var now = time.GetUtcNow();
         foreach (var waiter in due.Where(w => !w.Result.Task.IsCompleted))
         {
+            if (waiter.Postponed)
+            {
+                // Not looked for this round (its campaign's cap was spent, or its last ask got no answer): the next
+                // round, same gap, even past the deadline.
+                waiter.Postponed = false;
+                continue;
+            }
+
             if (now >= waiter.Deadline)
             {
                 waiter.Result.TrySetResult(null); // never came: the outcome says RecordMissing
                 Forget(waiter);
-                continue;
-            }
-
-            if (waiter.Postponed)
-            {
-                // Not looked for this round (its campaign's cap was spent): the next round, same gap.
-                waiter.Postponed = false;
                 continue;
             }
 
@@ -413,11 +415,22 @@ public sealed partial class RecordHarvester : IDisposable
                 Forget(waiter);
             }
         }
+        catch (TencentCallException e) when (e.Kind == TencentErrorKind.NotFoundYet)
+        {
+            // Not there yet (101050, v1 empty data): looked for again after a longer gap, or given up at the deadline.
+        }
         catch (Exception e) when (e is TencentCallException or HttpRequestException || (e is TaskCanceledException && !token.IsCancellationRequested))
         {
-            // Not there yet (101050), 101001, a frequency limit: looked for again after a longer gap.
+            // 101001, a frequency limit, a timeout: no answer. Looked for again after a longer gap; at the deadline,
+            // in the next round (a few times), never given up on for want of an answer.
+            if (time.GetUtcNow() >= waiter.Deadline && waiter.FailedLastAsks++ < MaxFailedLastAsks)
+            {
+                waiter.Postponed = true;
+            }
         }
     }
+
+    private const int MaxFailedLastAsks = 5;
 
     private void Forget(Waiter waiter)
     {
@@ -467,11 +480,21 @@ public sealed partial class RecordHarvester : IDisposable
 
         public DateTimeOffset? EndedAt => Volatile.Read(ref endedAt) is var ticks and > 0 ? new(ticks, TimeSpan.Zero) : null;
 
+        // The first end seen counts (a retried batch sharing the waiter sees it again later).
         public void Ended(DateTimeOffset at, DateTimeOffset recordDeadline)
         {
-            Volatile.Write(ref endedDeadline, recordDeadline.UtcTicks);
-            Volatile.Write(ref endedAt, at.UtcTicks);
+            if (Interlocked.CompareExchange(ref endedDeadline, recordDeadline.UtcTicks, 0) == 0)
+            {
+                Volatile.Write(ref endedAt, at.UtcTicks);
+            }
         }
+
+        // Records first: past its grace without a record (a late or missing record), on its straggler looks.
+        public bool Straggling { get; set; }
+
+        // Asks at or after the deadline that got no answer (101001, a frequency limit, a timeout): each is tried
+        // again in the next round, a few times, so one failed request never marks a record missing.
+        public int FailedLastAsks { get; set; }
 
         public TimeSpan Gap { get; set; } = gap;
 

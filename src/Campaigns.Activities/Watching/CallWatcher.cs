@@ -115,6 +115,24 @@ public sealed partial class CallWatcher : IDisposable
         return due < now ? now : due > now + firstPoll ? now + firstPoll : due;
     }
 
+    /// <summary>
+    /// Stops watching <paramref name="watch"/> (its record came: the call has ended). Its wait ends as cancelled now;
+    /// its place in the queue is dropped when the pump reaches it, unpolled.
+    /// </summary>
+    public void Stop(WatchedCall watch)
+    {
+        ArgumentNullException.ThrowIfNull(watch);
+        if (watch.Entry?.Done.TrySetCanceled() == true)
+        {
+            Interlocked.Increment(ref endedByRecord);
+        }
+    }
+
+    private long endedByRecord;
+
+    /// <summary>Watches ended by the call's record (records first), the call unpolled since (for figures and tests).</summary>
+    public long EndedByRecord => Interlocked.Read(ref endedByRecord);
+
     /// <summary>Polls <paramref name="watch"/> as soon as the budget allows (after a hang-up, say).</summary>
     public void PollSoon(WatchedCall watch)
     {
