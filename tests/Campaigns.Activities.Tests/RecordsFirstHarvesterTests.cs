@@ -18,12 +18,7 @@ public sealed class RecordsFirstHarvesterTests
     [Fact]
     public async Task LastAskGetsNoAnswer_AskedAgain_TheRecordThatExistsIsNotMarkedMissing()
     {
-        var options = Options.Create(new CampaignWorkerOptions
-        {
-            Budget = new BudgetOptions { Workers = 1 },
-            Watch = new WatchOptions { FirstPollSeconds = 0.05, MaxPollIntervalSeconds = 0.5, RecordDelaySeconds = 0.05, RecordMaxWaitSeconds = 2 },
-        });
-        using var budget = new ApiBudget(options, Options.Create(new TencentCallOptions()), TimeProvider.System);
+        using var budget = Budget(maxPollSeconds: 0.5, recordMaxWaitSeconds: 2, out var options);
         var start = DateTimeOffset.UtcNow;
 
         // The record's start is a minute before the call's bucket (a vendor clock that disagrees): no page finds it.
@@ -44,12 +39,7 @@ public sealed class RecordsFirstHarvesterTests
     [Fact]
     public async Task EndSeenTwice_TheFirstEndCounts()
     {
-        var options = Options.Create(new CampaignWorkerOptions
-        {
-            Budget = new BudgetOptions { Workers = 1 },
-            Watch = new WatchOptions { FirstPollSeconds = 0.05, MaxPollIntervalSeconds = 0.25, RecordDelaySeconds = 0.05, RecordMaxWaitSeconds = 3 },
-        });
-        using var budget = new ApiBudget(options, Options.Create(new TencentCallOptions()), TimeProvider.System);
+        using var budget = Budget(maxPollSeconds: 0.25, recordMaxWaitSeconds: 3, out var options);
         var vendor = new FlakyRecords(record: null, failUntil: DateTimeOffset.MinValue);
         using var harvester = new RecordHarvester(vendor, budget, options, TimeProvider.System, NullLogger<RecordHarvester>.Instance);
         var start = DateTimeOffset.UtcNow;
@@ -65,6 +55,17 @@ public sealed class RecordsFirstHarvesterTests
         Assert.Null(record); // never written: RecordMissing
         var waited = DateTimeOffset.UtcNow - start;
         Assert.True(waited < TimeSpan.FromSeconds(5), $"given up {waited.TotalSeconds:F1} s after the first end: the second end moved the deadline");
+    }
+
+    // Real time (the by-filter harvest runs only at TimeScale 1) with sub-second waits.
+    private static ApiBudget Budget(double maxPollSeconds, double recordMaxWaitSeconds, out IOptions<CampaignWorkerOptions> options)
+    {
+        options = Options.Create(new CampaignWorkerOptions
+        {
+            Budget = new BudgetOptions { Workers = 1 },
+            Watch = new WatchOptions { FirstPollSeconds = 0.05, MaxPollIntervalSeconds = maxPollSeconds, RecordDelaySeconds = 0.05, RecordMaxWaitSeconds = recordMaxWaitSeconds },
+        });
+        return new ApiBudget(options, Options.Create(new TencentCallOptions()), TimeProvider.System);
     }
 
     /// <summary>A records API with one record that no page holds; asked by CallId it answers 101001 until <paramref name="failUntil"/>.</summary>

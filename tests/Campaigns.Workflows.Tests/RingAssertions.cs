@@ -1,4 +1,5 @@
 using Campaigns.Storage;
+using Campaigns.Workflows.Contract;
 
 namespace Campaigns.Workflows.Tests;
 
@@ -27,5 +28,23 @@ internal static class RingAssertions
 
         Assert.DoesNotContain(outcomes, o => !callees.Contains(o.Callee));
         return outcomes;
+    }
+
+    /// <summary>
+    /// Each outcome agrees with its record's fate in the simulator: RecordMissing exactly where no record was ever
+    /// written. Returns how many records came later than <paramref name="lateAfter"/> (late ones were found).
+    /// </summary>
+    public static int OutcomesAgreeWithRecordFates(CampaignHarness h, IEnumerable<OutcomeExportRow> rows, TimeSpan lateAfter)
+    {
+        var fates = h.Simulator.Service<Campaigns.Simulator.Calls.CallBook>().All().ToDictionary(c => c.CallId, c => c.Fate);
+        var late = 0;
+        foreach (var row in rows.Where(r => r.CallId is not null))
+        {
+            var fate = fates[row.CallId!];
+            Assert.True(fate.Never == (row.Result == Results.RecordMissing), $"{row.Callee}: outcome {row.Result}, record never written: {fate.Never}");
+            late += !fate.Never && fate.Delay > lateAfter ? 1 : 0;
+        }
+
+        return late;
     }
 }
