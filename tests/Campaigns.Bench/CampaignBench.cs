@@ -486,6 +486,7 @@ internal static partial class CampaignBench
             double PerCall(params string[] apis) => apis.Sum(a => r.Requests.Apis.TryGetValue(a, out var s) ? s.Total : 0) / (double)Math.Max(1, Placed);
             InfoPerCall = PerCall(Simulator.ApiNames.GetCallInfo);
             RecordsPerCall = PerCall(Simulator.ApiNames.V4RecordByCallId, Simulator.ApiNames.V4RecordsByFilter, Simulator.ApiNames.V1RecordByCallId, Simulator.ApiNames.V1RecordsByFilter);
+            PagesPerCall = PerCall(Simulator.ApiNames.V4RecordsByFilter, Simulator.ApiNames.V1RecordsByFilter);
             Worst = string.Join(", ", r.Requests.Apis.Where(a => a.Value.Total > 0).OrderBy(a => a.Key, StringComparer.Ordinal)
                 .Select(a => $"{a.Key} {a.Value.WorstWindowReceived}/{a.Value.Limit} ({a.Value.RateLimited} refused)"));
             // Where the start peaks were (the simulator's per-second counts, by wall-clock second from the first).
@@ -531,6 +532,9 @@ internal static partial class CampaignBench
         public double InfoPerCall { get; }
 
         public double RecordsPerCall { get; }
+
+        // Of those, the by-filter pages (the rest asked by CallId).
+        public double PagesPerCall { get; }
 
         public string Worst { get; }
 
@@ -586,7 +590,11 @@ internal static partial class CampaignBench
         Row("time to 95 % of outcomes", S(d.To95), p is null ? string.Empty : S(p.To95), string.Empty);
         Row("time to 100 % of outcomes (else: outcomes, last one)", To100(d), p is null ? string.Empty : To100(p), string.Empty);
         Row("get_call_info requests per call", F(d.InfoPerCall, "F3"), p is null ? string.Empty : F(p.InfoPerCall, "F3"), "≤ 1.0");
-        Row("records API requests per call", F(d.RecordsPerCall, "F3"), p is null ? string.Empty : F(p.RecordsPerCall, "F3"), "≤ 0.05");
+        Row(
+            "records API requests per call (by filter + by CallId)",
+            $"{F(d.RecordsPerCall, "F3")} ({F(d.PagesPerCall, "F3")} + {F(d.RecordsPerCall - d.PagesPerCall, "F3")})",
+            p is null ? string.Empty : $"{F(p.RecordsPerCall, "F3")} ({F(p.PagesPerCall, "F3")} + {F(p.RecordsPerCall - p.PagesPerCall, "F3")})",
+            "≤ 0.05");
         Row("worst 1-second window received per API (limit, refused)", d.Worst, p?.Worst ?? string.Empty, "≤ limit");
         Row("start_call_by_robot: busiest whole seconds received (from the first)", d.StartPeaks, p?.StartPeaks ?? string.Empty, string.Empty);
         Row("peak RSS", $"{Mb(durable.PeakRss)} ({durable.RssNote})", plain is null ? string.Empty : $"{Mb(plain.PeakRss)} ({plain.RssNote})", "≤ 300 MB at 100k");
