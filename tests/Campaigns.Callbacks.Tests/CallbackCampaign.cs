@@ -43,6 +43,10 @@ internal sealed class CallbackCampaign : IAsyncDisposable
             ["ConnectionStrings:Outcomes"] = database,
             ["Campaigns:Watch:TimeScale"] = timeScale.ToString(CultureInfo.InvariantCulture),
             ["Callbacks:Enabled"] = callbacks ? "true" : "false",
+
+            // Without callbacks, polling only: the runs compare callbacks with polling (records first, in real time,
+            // polls few calls either; RecordsFirstTests covers it).
+            ["Campaigns:Watch:RecordsFirst"] = "false",
             ["Callbacks:PathSecret"] = Secret,
             ["Callbacks:Urls"] = $"http://127.0.0.1:{port}",
             ["Logging:LogLevel:Default"] = "Warning",

