@@ -11,20 +11,21 @@ namespace Campaigns.Activities.Tests;
 /// <summary>
 /// Records first (issue 17): the harvester looks for a call's record from its start. A record that exists is never
 /// marked missing for want of an answer: the ask at the deadline that gets 101001 (or a timeout) is made again in the
-/// next round (pure logic: a fake vendor, the system clock, sub-second waits).
+/// next round; stragglers at their deadline share one page read once the vendor's clock is seen to agree (pure logic: a fake
+/// vendor, the system clock, waits of seconds).
 /// </summary>
 public sealed class RecordsFirstHarvesterTests
 {
     [Fact]
     public async Task LastAskGetsNoAnswer_AskedAgain_TheRecordThatExistsIsNotMarkedMissing()
     {
-        using var budget = Budget(maxPollSeconds: 0.5, recordMaxWaitSeconds: 2, out var options);
+        using var budget = Budget(maxPollSeconds: 0.25, recordMaxWaitSeconds: 2, out var options);
         var start = DateTimeOffset.UtcNow;
 
         // The record's start is a minute before the call's bucket (a vendor clock that disagrees): no page finds it.
         // Asked by CallId, the vendor answers 101001 until past the call's deadline (2 s after its end, at most one
         // 1 s grid step later).
-        var vendor = new FlakyRecords(new CallRecord { CallId = "c1", StartTime = start.AddMinutes(-1) }, failUntil: start + TimeSpan.FromSeconds(3.3));
+        var vendor = new FlakyRecords(new CallRecord { CallId = "c1", StartTime = start.AddMinutes(-1) }, failUntil: start + TimeSpan.FromSeconds(4.5));
         using var harvester = new RecordHarvester(vendor, budget, options, TimeProvider.System, NullLogger<RecordHarvester>.Instance);
 
         var waiting = harvester.WaitFromStartAsync("c1", start, start, null, CancellationToken.None);
@@ -33,13 +34,13 @@ public sealed class RecordsFirstHarvesterTests
 
         Assert.NotNull(record); // before: the failed ask at the deadline gave RecordMissing
         Assert.True(vendor.FailedAsks >= 2, $"{vendor.FailedAsks} failed asks: the deadline's ask did not fail, the test proves nothing");
-        Assert.True(DateTimeOffset.UtcNow - start >= TimeSpan.FromSeconds(3.3));
+        Assert.True(DateTimeOffset.UtcNow - start >= TimeSpan.FromSeconds(4.5));
     }
 
     [Fact]
     public async Task EndSeenTwice_TheFirstEndCounts()
     {
-        using var budget = Budget(maxPollSeconds: 0.25, recordMaxWaitSeconds: 3, out var options);
+        using var budget = Budget(maxPollSeconds: 0.125, recordMaxWaitSeconds: 3, out var options);
         var vendor = new FlakyRecords(record: null, failUntil: DateTimeOffset.MinValue);
         using var harvester = new RecordHarvester(vendor, budget, options, TimeProvider.System, NullLogger<RecordHarvester>.Instance);
         var start = DateTimeOffset.UtcNow;
@@ -56,6 +57,57 @@ public sealed class RecordsFirstHarvesterTests
         var waited = DateTimeOffset.UtcNow - start;
         Assert.True(waited < TimeSpan.FromSeconds(5), $"given up {waited.TotalSeconds:F1} s after the first end: the second end moved the deadline");
     }
+
+    [Fact]
+    public async Task StragglersAtTheirDeadline_TheClocksAgree_OnePageReadSettlesThem_NoAskByCallId()
+    {
+        using var budget = Budget(maxPollSeconds: 2, recordMaxWaitSeconds: 3, out var options);
+        var start = DateTimeOffset.UtcNow;
+
+        // 30 calls of one bucket, all ended: 20 records are there (their start times agree with the calls' windows),
+        // 10 never come.
+        var vendor = new PagedRecords(Enumerable.Range(0, 20).Select(i => new CallRecord { CallId = $"c{i}", StartTime = Seconds(start) }));
+        using var harvester = new RecordHarvester(vendor, budget, options, TimeProvider.System, NullLogger<RecordHarvester>.Instance);
+        var waiting = Enumerable.Range(0, 30).Select(i => harvester.WaitFromStartAsync($"c{i}", start, start, null, CancellationToken.None)).ToList();
+        for (var i = 0; i < 30; i++)
+        {
+            harvester.CallEnded($"c{i}", null);
+        }
+
+        var records = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(20, records.Count(r => r is not null));
+        Assert.Equal(20, harvester.ClockEvidenceSeen.Agreed);
+        // Before: each straggler was asked by CallId (at the end of its grace, half-way, and at its deadline).
+        Assert.Equal(0, vendor.ByCallId);
+        Assert.Equal(0, harvester.Requests.ByCallId);
+    }
+
+    [Fact]
+    public async Task VendorClockAhead_NoPageFindsTheRecords_EachIsAskedByCallIdAtItsDeadline_NoneMarkedMissing()
+    {
+        using var budget = Budget(maxPollSeconds: 2, recordMaxWaitSeconds: 3, out var options);
+        var start = DateTimeOffset.UtcNow;
+
+        // The vendor's clock runs 5 s ahead: every record starts after its call's bucket, so no page holds it, and
+        // the pages prove nothing about a record's absence.
+        var vendor = new PagedRecords(Enumerable.Range(0, 30).Select(i => new CallRecord { CallId = $"c{i}", StartTime = Seconds(start).AddSeconds(5) }));
+        using var harvester = new RecordHarvester(vendor, budget, options, TimeProvider.System, NullLogger<RecordHarvester>.Instance);
+        var waiting = Enumerable.Range(0, 30).Select(i => harvester.WaitFromStartAsync($"c{i}", start, start, null, CancellationToken.None)).ToList();
+        for (var i = 0; i < 30; i++)
+        {
+            harvester.CallEnded($"c{i}", null);
+        }
+
+        var records = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.All(records, Assert.NotNull);
+        Assert.True(harvester.ClockEvidenceSeen.Disagreed);
+        Assert.True(vendor.Pages > 0, "no page was read: the test proves nothing");
+    }
+
+    // The vendor's start times are whole seconds.
+    private static DateTimeOffset Seconds(DateTimeOffset at) => DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds());
 
     // Real time (the by-filter harvest runs only at TimeScale 1) with sub-second waits.
     private static ApiBudget Budget(double maxPollSeconds, double recordMaxWaitSeconds, out IOptions<CampaignWorkerOptions> options)
@@ -92,6 +144,55 @@ public sealed class RecordsFirstHarvesterTests
 
         public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, ApiGeneration? generation, CancellationToken cancellationToken = default) =>
             Task.FromResult(new CallRecordPage(0, 0, [], false));
+
+        public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default) => GetRecordsByFilterAsync(filter, null, cancellationToken);
+
+        public Task<StartCallResult> StartCallByRobotAsync(StartCallRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<CallStatus> GetCallInfoAsync(string callId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<bool> EndCallAsync(string callId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, ApiGeneration? generation, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<CallRecord?> FindRecordByRoomAsync(
+            RecordLookup lookup, ApiGeneration? generation, Func<CancellationToken, ValueTask>? beforeEachPage, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+    }
+
+    /// <summary>A records API holding <paramref name="records"/>: pages by start time (100 a page, whole seconds), and by CallId.</summary>
+    private sealed class PagedRecords(IEnumerable<CallRecord> records) : ITencentCallClient
+    {
+        private readonly List<CallRecord> all = [.. records.OrderBy(r => r.StartTime)];
+        private int pages;
+        private int byCallId;
+
+        public int Pages => Volatile.Read(ref pages);
+
+        public int ByCallId => Volatile.Read(ref byCallId);
+
+        public Task<CallRecord> GetRecordByCallIdAsync(string callId, ApiGeneration? generation, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref byCallId);
+            return all.Find(r => r.CallId == callId) is { } record
+                ? Task.FromResult(record)
+                : throw new TencentCallException("record does not exist", TencentErrorKind.NotFoundYet, TencentApi.GetRecordByCallId, ApiGeneration.V4, 101050);
+        }
+
+        public Task<CallRecord> GetRecordByCallIdAsync(string callId, CancellationToken cancellationToken = default) => GetRecordByCallIdAsync(callId, null, cancellationToken);
+
+        public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, ApiGeneration? generation, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref pages);
+            var from = filter.From!.Value.ToUnixTimeSeconds();
+            var to = filter.To!.Value.ToUnixTimeSeconds();
+            var matching = all.Where(r => r.StartTime!.Value.ToUnixTimeSeconds() >= from && r.StartTime!.Value.ToUnixTimeSeconds() <= to).ToList();
+            var slice = matching.Skip((filter.Page - 1) * filter.NumberPerPage).Take(filter.NumberPerPage).ToList();
+            var more = ((filter.Page - 1) * filter.NumberPerPage) + slice.Count < matching.Count;
+            return Task.FromResult(new CallRecordPage(matching.Count, more ? filter.Page : 0, slice, more));
+        }
 
         public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default) => GetRecordsByFilterAsync(filter, null, cancellationToken);
 

@@ -1,6 +1,7 @@
 using Campaigns.Activities.Caps;
 using Campaigns.TencentCall;
 using Campaigns.TencentCall.Models;
+using Microsoft.Extensions.Logging;
 
 namespace Campaigns.Activities.Records;
 
@@ -8,23 +9,26 @@ namespace Campaigns.Activities.Records;
 // the record says the call has ended and carries its outcome, so most calls are never polled.
 //
 // The by-filter query returns the app's records by start time, 100 a page, and cannot skip what was read before. So
-// every read of a range costs a request per 100 records in it. Reads are therefore shared: waiters are grouped by the
-// few seconds their call began in (a bucket of 2 x FirstPollSeconds, aligned on the clock), and each bucket is read
-// on one schedule for all its calls. The first read is FirstPollSeconds + RecordDelaySeconds after the bucket ends,
-// and the gaps grow x1.5 up to 2/3 x MaxPollIntervalSeconds. Early reads are cheap because few records exist yet, and
-// a read stops at the page where the bucket's last waiting call is found. A bucket is read only while the calls
-// whose record may just have come (not yet polled, or seen ended lately) fill its pages: a call polled and found
-// live has no record yet, and its end, seen by a later poll, makes it count again.
+// every read of a range costs a request per 100 records in it: a read costs what has ended there, not what is found.
+// Reads are therefore shared and few: waiters are grouped by the few seconds their call began in (a bucket of
+// 2 x FirstPollSeconds, aligned on the clock), and each bucket is read on one schedule for all its calls. The first
+// read is FirstPollSeconds + RecordDelaySeconds after the bucket ends (cheap: few of its calls have ended), and the
+// gaps double up to MaxPollIntervalSeconds. A read stops at the page where the bucket's last call whose record may
+// have come is found. A bucket is read only while such calls (not yet polled, or seen ended lately) fill its pages: a
+// call polled and found live has no record yet, and its end, seen by a later poll, makes it count again.
 //
 // A call whose record is still missing RecordDelaySeconds + MaxPollIntervalSeconds after its watch saw the end is
-// a straggler (a late or missing record). It gets one more page look half-way through RecordMaxWaitSeconds, aligned
-// on its bucket so that the bucket's stragglers share it. At its deadline it is asked by CallId, so a record that
-// exists is never marked missing. Deadlines fall on a grid of 2 x MaxPollIntervalSeconds from the bucket's end. A
-// record is never given up on before RecordMaxWaitSeconds after the end; it may be given up on up to one grid step
-// later.
+// a straggler (a late or missing record). It is looked for once more, at its deadline: RecordMaxWaitSeconds after the
+// end, rounded up to its bucket's grid of 4 x MaxPollIntervalSeconds so that the bucket's stragglers share the look
+// (a record is never given up on earlier, and at most one grid step later). Where they fill its pages, the look is
+// one read of the bucket's pages, a second wider each side; a straggler not on them is marked missing only when the
+// vendor's clock has been seen to agree with this worker's (StartTime within its claim-to-answer window, for every
+// record so far) and its own window lies inside the read. Every other straggler is asked by CallId, so a record that
+// exists is never marked missing for a clock that disagrees. A late record of the bucket found on a page read for
+// the others ends its wait early.
 //
 // When a bucket's range holds more pages than such calls (an app busy with other traffic, or the bucket's last few
-// calls), it is not read. Each of its calls seen ended is asked by CallId once; then it waits for its straggler looks.
+// calls), it is not read. Each of its calls seen ended is asked by CallId once; then it waits for its deadline.
 public sealed partial class RecordHarvester
 {
     private readonly Dictionary<(ApiGeneration Generation, long Bucket), long> bucketTotals = [];
@@ -34,7 +38,23 @@ public sealed partial class RecordHarvester
 
     private TimeSpan BucketWidth => options.Scaled(options.FirstPollSeconds * 2);
 
-    private TimeSpan Grid => options.Scaled(options.MaxPollIntervalSeconds * 2);
+    private TimeSpan Grid => options.Scaled(options.MaxPollIntervalSeconds * 4);
+
+    // How far the vendor's start time may lie outside a call's claim-to-answer window (clock skew) with the clocks
+    // still said to agree; plus the second the vendor's whole-second StartTime rounds down.
+    private static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(0.5);
+
+    // Records seen to agree with this worker's clock before a deadline read by page is trusted.
+    private const int ClockEvidence = 20;
+
+    private long clockAgreed;
+    private int clockDisagreed;
+
+    /// <summary>Records first: records whose start time agreed with the call's claim-to-answer window, and whether one ever disagreed.</summary>
+    public (long Agreed, bool Disagreed) ClockEvidenceSeen => (Interlocked.Read(ref clockAgreed), Volatile.Read(ref clockDisagreed) != 0);
+
+    // Whether a page read is proof that a straggler's record is not there yet: the vendor's clock agrees with ours.
+    private bool PagesAreProof => Volatile.Read(ref clockDisagreed) == 0 && Interlocked.Read(ref clockAgreed) >= ClockEvidence;
 
     /// <summary>
     /// Records first: the record of the call <paramref name="callId"/>, placed between <paramref name="startedFrom"/> and
@@ -63,6 +83,8 @@ public sealed partial class RecordHarvester
             callId,
             () => new Waiter(callId, from, to, firstLook, deadline, width)
             {
+                StartedFrom = startedFrom < startedTo ? startedFrom : startedTo,
+                StartedTo = startedFrom < startedTo ? startedTo : startedFrom,
                 Generation = generation,
                 Campaign = campaign?.Records is not null ? campaign : null,
                 FromStart = true,
@@ -85,41 +107,47 @@ public sealed partial class RecordHarvester
     }
 
     // One round of the due waiters awaited from their start, within the group's quota; returns what is left of it.
-    // Waiters at their deadline and sparse ranges' ended calls are added to byCallId.
+    // Waiters at their deadline that no page can settle, and sparse ranges' ended calls, are added to byCallId.
     private async Task<int> FromStartRoundAsync(
         ApiGeneration generation, CampaignBudget? capped, List<Waiter> due, DateTimeOffset now, int quota, List<Waiter> byCallId, CancellationToken token)
     {
-        byCallId.AddRange(due.Where(w => now >= w.Deadline));
-
-        // Stragglers at their half-way look: one page read of their range widened by Slack (a start outside its
-        // bucket is found there) where they fill its pages; otherwise each is asked by CallId.
-        foreach (var range in Ranges(due.Where(w => w.Straggling && now < w.Deadline)))
+        // At their deadline: one read of the range's pages where the calls it can settle fill them (see the top).
+        foreach (var range in Ranges(due.Where(w => now >= w.Deadline)))
         {
-            if (EnabledFor(generation) && range.Count >= PagesOf(generation, range) * 2 && quota > 0)
+            var settled = range.Where(w => Settles(w, range)).ToList();
+            if (EnabledFor(generation) && PagesAreProof && settled.Count >= PagesOf(generation, range) && quota > 0)
             {
-                quota -= await ReadRangeAsync(generation, capped, range, token, Slack).ConfigureAwait(false);
-                continue;
+                var (requests, complete) = await ReadRangeAsync(generation, capped, range, token, DeadlineWiden).ConfigureAwait(false);
+                quota -= requests;
+                if (complete)
+                {
+                    // The rest are marked missing when rescheduled (past their deadline).
+                    byCallId.AddRange(range.Except(settled));
+                    continue;
+                }
             }
 
             byCallId.AddRange(range);
         }
 
         var recordDelay = options.Scaled(options.RecordDelaySeconds);
-        foreach (var range in Ranges(due.Where(w => !w.Straggling && now < w.Deadline)))
+        foreach (var range in Ranges(due.Where(w => now < w.Deadline)))
         {
             // A page is read when the calls whose record may have just come fill its pages: calls not yet polled,
             // and calls whose end was seen lately. A call polled and still live has no record yet; a straggler
-            // waits for its own looks (both come along on pages read for the others).
+            // waits for its deadline (both come along on pages read for the others). The read stops once those
+            // calls are found.
             var fresh = range.Count(w => Fresh(w, now));
             if (fresh > 0 && EnabledFor(generation) && fresh >= PagesOf(generation, range) && quota > 0)
             {
-                quota -= await ReadRangeAsync(generation, capped, range, token).ConfigureAwait(false);
+                quota -= (await ReadRangeAsync(generation, capped, range, token, target: w => Fresh(w, now)).ConfigureAwait(false)).Requests;
                 continue;
             }
 
-            // More pages than such calls: by CallId, once for each call whose end was seen and whose record can be
-            // there; then it waits for its straggler looks.
-            foreach (var waiter in range.Where(w => !w.AskedByCallId && w.EndedAt is { } ended && now >= ended + recordDelay))
+            // More pages than such calls: by CallId, once for each call whose end was seen lately and whose record
+            // can be there (the end a poll sees is up to a poll gap late, so it mostly is); then it waits for its
+            // deadline. A call past its grace unasked is a straggler: its deadline's look is shared.
+            foreach (var waiter in range.Where(w => !w.AskedByCallId && Fresh(w, now) && w.EndedAt is { } ended && now >= ended + recordDelay))
             {
                 waiter.AskedByCallId = true;
                 byCallId.Add(waiter);
@@ -128,6 +156,36 @@ public sealed partial class RecordHarvester
 
         return quota;
     }
+
+    // A deadline read is widened by a second each side: the vendor's whole-second start times and a little skew.
+    private static readonly TimeSpan DeadlineWiden = TimeSpan.FromSeconds(1);
+
+    // Whether a complete read of the range (widened) proves the waiter's record absent: the vendor's start lies in the
+    // call's claim-to-answer window, within the tolerance, and that window lies inside the read.
+    private static bool Settles(Waiter waiter, List<Waiter> range) =>
+        waiter.StartedFrom - ClockTolerance - TimeSpan.FromSeconds(1) >= range[0].From - DeadlineWiden
+        && waiter.StartedTo + ClockTolerance <= range.Max(w => w.To) + DeadlineWiden;
+
+    // Evidence for PagesAreProof, from every record found for a call awaited from its start.
+    private void NoteClock(Waiter waiter, CallRecord record)
+    {
+        if (!waiter.FromStart || record.StartTime is not { } start)
+        {
+            return;
+        }
+
+        if (start >= waiter.StartedFrom - ClockTolerance - TimeSpan.FromSeconds(1) && start <= waiter.StartedTo + ClockTolerance)
+        {
+            Interlocked.Increment(ref clockAgreed);
+        }
+        else if (Interlocked.Exchange(ref clockDisagreed, 1) == 0)
+        {
+            LogClockDisagrees(waiter.CallId, start, waiter.StartedFrom, waiter.StartedTo);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The record of call {CallId} starts at {Start:O}, outside its claim-to-answer window {From:O} .. {To:O}: the vendor's clock disagrees with this worker's, so records at their deadline are asked by CallId from now on")]
+    private partial void LogClockDisagrees(string callId, DateTimeOffset start, DateTimeOffset from, DateTimeOffset to);
 
     // Whether the waiter's record may have come since the bucket's last read: its call not yet polled (the first
     // poll is RecordsFirstPollSeconds after the start, and the bucket's calls began before its end), or its end seen
@@ -144,19 +202,16 @@ public sealed partial class RecordHarvester
     {
         if (waiter.EndedAt is not { } ended || now < ended + Grace)
         {
-            // The bucket's schedule: every waiter of the bucket read in this round gets the same next look. Gaps of
-            // at most two thirds of a poll gap: a record waits at most that long for the read that finds it.
+            // The bucket's schedule: every waiter of the bucket read in this round gets the same next look. Gaps
+            // double up to a poll gap: a record waits at most that long for the read that finds it.
             waiter.NextLook = now + waiter.Gap < waiter.Deadline ? now + waiter.Gap : waiter.Deadline;
-            var max = options.Scaled(options.MaxPollIntervalSeconds * 2 / 3);
-            waiter.Gap = TimeSpan.FromTicks(Math.Min((long)(waiter.Gap.Ticks * 1.5), max.Ticks));
+            var max = options.Scaled(options.MaxPollIntervalSeconds);
+            waiter.Gap = TimeSpan.FromTicks(Math.Min(waiter.Gap.Ticks * 2, max.Ticks));
             return;
         }
 
-        // A straggler: one look half-way through its record wait (on its bucket's grid, so that the bucket's
-        // stragglers share it), then the deadline.
-        var halfway = OnGrid(waiter, ended + options.Scaled(options.RecordMaxWaitSeconds / 2));
-        waiter.NextLook = !waiter.Straggling && halfway < waiter.Deadline ? halfway : waiter.Deadline;
-        waiter.Straggling = true;
+        // A straggler: its next look is its deadline, on its bucket's grid (shared with the bucket's stragglers).
+        waiter.NextLook = waiter.Deadline;
     }
 
     // The first instant of the waiter's bucket grid at or after at.

@@ -216,7 +216,7 @@ public sealed partial class RecordHarvester : IDisposable
             var room = range.Any(w => w.Room is not null);
             if ((room || (EnabledFor(generation) && range.Count >= options.RecordsFilterMinCalls)) && quota > 0)
             {
-                quota -= await ReadRangeAsync(generation, capped, range, token).ConfigureAwait(false);
+                quota -= (await ReadRangeAsync(generation, capped, range, token).ConfigureAwait(false)).Requests;
                 continue;
             }
 
@@ -295,15 +295,19 @@ public sealed partial class RecordHarvester : IDisposable
         return ranges;
     }
 
-    // Reads the pages of one range; returns how many requests it made.
-    private async Task<int> ReadRangeAsync(ApiGeneration generation, CampaignBudget? capped, List<Waiter> range, CancellationToken token, TimeSpan widen = default)
+    // Reads the pages of one range (its end widened by widenTo) until its targets (all its waiters unless given) are
+    // found or the pages end. Returns how many requests it made, and whether the read is complete: every page read, or
+    // every target found.
+    private async Task<(int Requests, bool Complete)> ReadRangeAsync(
+        ApiGeneration generation, CampaignBudget? capped, List<Waiter> range, CancellationToken token, TimeSpan widen = default, Func<Waiter, bool>? target = null, TimeSpan widenTo = default)
     {
         var from = range[0].From - widen;
-        var to = range.Max(w => w.To) + widen;
+        var to = range.Max(w => w.To) + widen + widenTo;
         var failures = 0;
         var requests = 0;
         var ofGeneration = waiters[generation];
-        for (var page = 1; range.Any(w => !w.Result.Task.IsCompleted);)
+        var targets = target is null ? range : [.. range.Where(target)];
+        for (var page = 1; targets.Any(w => !w.Result.Task.IsCompleted);)
         {
             CallRecordPage result;
             try
@@ -324,7 +328,7 @@ public sealed partial class RecordHarvester : IDisposable
                     }
                 }
 
-                return requests;
+                return (requests, false);
             }
             catch (TencentCallException e) when (e.Kind == TencentErrorKind.Invalid)
             {
@@ -335,7 +339,7 @@ public sealed partial class RecordHarvester : IDisposable
                     LogFilterRefused(generation.ToString(), e.Message);
                 }
 
-                return requests;
+                return (requests, false);
             }
             catch (Exception e) when (e is TencentCallException or HttpRequestException || (e is TaskCanceledException && !token.IsCancellationRequested))
             {
@@ -343,7 +347,7 @@ public sealed partial class RecordHarvester : IDisposable
                 LogRoundFailed(e.Message);
                 if (++failures > 2)
                 {
-                    return requests;
+                    return (requests, false);
                 }
 
                 continue;
@@ -364,6 +368,7 @@ public sealed partial class RecordHarvester : IDisposable
 
                 if (waiter is not null && waiter.Result.TrySetResult(record))
                 {
+                    NoteClock(waiter, record);
                     Forget(waiter);
                 }
 
@@ -387,7 +392,7 @@ public sealed partial class RecordHarvester : IDisposable
             waiter.FilterMisses++;
         }
 
-        return requests;
+        return (requests, true);
     }
 
     private async Task ReadOneAsync(Waiter waiter, CampaignBudget? capped, CancellationToken token)
@@ -405,6 +410,7 @@ public sealed partial class RecordHarvester : IDisposable
             var record = await client.GetRecordByCallIdAsync(waiter.CallId, waiter.Generation, token).ConfigureAwait(false);
             if (waiter.Result.TrySetResult(record))
             {
+                NoteClock(waiter, record);
                 Forget(waiter);
             }
         }
@@ -475,6 +481,11 @@ public sealed partial class RecordHarvester : IDisposable
         // watch saw the end (null: not yet), from which its record wait counts.
         public bool FromStart { get; init; }
 
+        // Records first: when the call was claimed and when its start answer came (the vendor's start lies between).
+        public DateTimeOffset StartedFrom { get; init; }
+
+        public DateTimeOffset StartedTo { get; init; }
+
         // Records first: asked by CallId once after its end, its bucket too sparse to read.
         public bool AskedByCallId { get; set; }
 
@@ -488,9 +499,6 @@ public sealed partial class RecordHarvester : IDisposable
                 Volatile.Write(ref endedAt, at.UtcTicks);
             }
         }
-
-        // Records first: past its grace without a record (a late or missing record), on its straggler looks.
-        public bool Straggling { get; set; }
 
         // Asks at or after the deadline that got no answer (101001, a frequency limit, a timeout): each is tried
         // again in the next round, a few times, so one failed request never marks a record missing.
