@@ -65,46 +65,76 @@ public sealed class RecordsFirstHarvesterTests
         var start = DateTimeOffset.UtcNow;
 
         // 30 calls of one bucket, all ended: 20 records are there (their start times agree with the calls' windows),
-        // 10 never come.
-        var vendor = new PagedRecords(Enumerable.Range(0, 20).Select(i => new CallRecord { CallId = $"c{i}", StartTime = Seconds(start) }));
+        // one comes after the calls' grace (2 s) and before their deadline (3-11 s), 9 never come.
+        var vendor = new PagedRecords(Enumerable.Range(0, 21).Select(i => Record($"c{i}", start)));
+        vendor.ShowAt("c20", start.AddSeconds(2.5));
         using var harvester = new RecordHarvester(vendor, budget, options, TimeProvider.System, NullLogger<RecordHarvester>.Instance);
-        var waiting = Enumerable.Range(0, 30).Select(i => harvester.WaitFromStartAsync($"c{i}", start, start, null, CancellationToken.None)).ToList();
-        for (var i = 0; i < 30; i++)
-        {
-            harvester.CallEnded($"c{i}", null);
-        }
+        var records = await WaitAllAsync(harvester, start, 30);
 
-        var records = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(60));
-
-        Assert.Equal(20, records.Count(r => r is not null));
-        Assert.Equal(20, harvester.ClockEvidenceSeen.Agreed);
+        Assert.Equal(21, records.Count(r => r is not null));
+        Assert.NotNull(records[20]); // the late record, found by the stragglers' deadline read
+        Assert.True(harvester.ClockEvidenceSeen(ApiGeneration.V4).Agreed >= 20);
         // Before: each straggler was asked by CallId (at the end of its grace, half-way, and at its deadline).
         Assert.Equal(0, vendor.ByCallId);
         Assert.Equal(0, harvester.Requests.ByCallId);
     }
 
     [Fact]
-    public async Task VendorClockAhead_NoPageFindsTheRecords_EachIsAskedByCallIdAtItsDeadline_NoneMarkedMissing()
+    public async Task AReadAtTheDeadlineMissesARecordItCounts_TheStragglersAreAskedByCallId_NoneMarkedMissingWhileThere()
     {
         using var budget = Budget(maxPollSeconds: 2, recordMaxWaitSeconds: 3, out var options);
         var start = DateTimeOffset.UtcNow;
 
-        // The vendor's clock runs 5 s ahead: every record starts after its call's bucket, so no page holds it, and
-        // the pages prove nothing about a record's absence.
-        var vendor = new PagedRecords(Enumerable.Range(0, 30).Select(i => new CallRecord { CallId = $"c{i}", StartTime = Seconds(start).AddSeconds(5) }));
+        // 20 records on the pages (clock evidence), 10 stragglers: one record the vendor counts in TotalNum but leaves
+        // off every page (records tied on a second, ordered anew per request), the other 9 never come.
+        var vendor = new PagedRecords(Enumerable.Range(0, 21).Select(i => Record($"c{i}", start)));
+        vendor.HideFromPages("c20");
         using var harvester = new RecordHarvester(vendor, budget, options, TimeProvider.System, NullLogger<RecordHarvester>.Instance);
-        var waiting = Enumerable.Range(0, 30).Select(i => harvester.WaitFromStartAsync($"c{i}", start, start, null, CancellationToken.None)).ToList();
-        for (var i = 0; i < 30; i++)
+        var records = await WaitAllAsync(harvester, start, 30);
+
+        Assert.NotNull(records[20]); // before: the read seemed complete, and the record was marked missing
+        Assert.Equal(9, records.Count(r => r is null));
+        Assert.True(vendor.ByCallId >= 10, $"{vendor.ByCallId} asks by CallId: the stragglers were settled by an incomplete read");
+    }
+
+    [Fact]
+    public async Task VendorClockDisagrees_PagesNeverProveARecordAbsent_StragglersAreAskedByCallId()
+    {
+        using var budget = Budget(maxPollSeconds: 2, recordMaxWaitSeconds: 3, out var options);
+
+        // First a vendor clock 5 s ahead: no page holds these records; each is asked by CallId at its deadline (none
+        // is marked missing), and the disagreement is seen.
+        var start = DateTimeOffset.UtcNow;
+        var vendor = new PagedRecords(Enumerable.Range(0, 10).Select(i => Record($"s{i}", start.AddSeconds(5))));
+        using var harvester = new RecordHarvester(vendor, budget, options, TimeProvider.System, NullLogger<RecordHarvester>.Instance);
+        var skewed = await WaitAllAsync(harvester, start, 10, "s");
+        Assert.All(skewed, Assert.NotNull);
+        Assert.True(harvester.ClockEvidenceSeen(ApiGeneration.V4).Disagreed);
+
+        // Then 20 records that agree, and 10 stragglers: the pages are no proof any more, so each straggler is asked.
+        start = DateTimeOffset.UtcNow;
+        vendor.Add(Enumerable.Range(0, 20).Select(i => Record($"c{i}", start)));
+        var asked = vendor.ByCallId;
+        var records = await WaitAllAsync(harvester, start, 30);
+        Assert.Equal(20, records.Count(r => r is not null));
+        Assert.True(vendor.ByCallId - asked >= 10, $"{vendor.ByCallId - asked} asks by CallId after the disagreement: a page read settled the stragglers");
+    }
+
+    // Waits for the records of count calls prefix0.. started at start, all ended at once.
+    private static async Task<CallRecord?[]> WaitAllAsync(RecordHarvester harvester, DateTimeOffset start, int count, string prefix = "c")
+    {
+        var waiting = Enumerable.Range(0, count).Select(i => harvester.WaitFromStartAsync($"{prefix}{i}", start, start, null, CancellationToken.None)).ToList();
+        for (var i = 0; i < count; i++)
         {
-            harvester.CallEnded($"c{i}", null);
+            harvester.CallEnded($"{prefix}{i}", null);
         }
 
-        var records = await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(60));
-
-        Assert.All(records, Assert.NotNull);
-        Assert.True(harvester.ClockEvidenceSeen.Disagreed);
-        Assert.True(vendor.Pages > 0, "no page was read: the test proves nothing");
+        return await Task.WhenAll(waiting).WaitAsync(TimeSpan.FromSeconds(60));
     }
+
+    // A call's record: started in the whole second the vendor writes, ended a minute later.
+    private static CallRecord Record(string callId, DateTimeOffset start) =>
+        new() { CallId = callId, StartTime = Seconds(start), EndTime = Seconds(start).AddMinutes(1) };
 
     // The vendor's start times are whole seconds.
     private static DateTimeOffset Seconds(DateTimeOffset at) => DateTimeOffset.FromUnixTimeSeconds(at.ToUnixTimeSeconds());
@@ -162,10 +192,16 @@ public sealed class RecordsFirstHarvesterTests
             throw new NotSupportedException();
     }
 
-    /// <summary>A records API holding <paramref name="records"/>: pages by start time (100 a page, whole seconds), and by CallId.</summary>
+    /// <summary>
+    /// A records API holding <paramref name="records"/>: pages by start time (100 a page, whole seconds), and by CallId.
+    /// A record can be shown from a given time on, or left off every page while counted in TotalNum.
+    /// </summary>
     private sealed class PagedRecords(IEnumerable<CallRecord> records) : ITencentCallClient
     {
-        private readonly List<CallRecord> all = [.. records.OrderBy(r => r.StartTime)];
+        private readonly Lock sync = new();
+        private readonly List<CallRecord> all = [.. records];
+        private readonly Dictionary<string, DateTimeOffset> shownAt = new(StringComparer.Ordinal);
+        private readonly HashSet<string> hidden = new(StringComparer.Ordinal);
         private int pages;
         private int byCallId;
 
@@ -173,12 +209,39 @@ public sealed class RecordsFirstHarvesterTests
 
         public int ByCallId => Volatile.Read(ref byCallId);
 
+        public void Add(IEnumerable<CallRecord> more)
+        {
+            lock (sync)
+            {
+                all.AddRange(more);
+            }
+        }
+
+        public void ShowAt(string callId, DateTimeOffset at)
+        {
+            lock (sync)
+            {
+                shownAt[callId] = at;
+            }
+        }
+
+        public void HideFromPages(string callId)
+        {
+            lock (sync)
+            {
+                hidden.Add(callId);
+            }
+        }
+
         public Task<CallRecord> GetRecordByCallIdAsync(string callId, ApiGeneration? generation, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref byCallId);
-            return all.Find(r => r.CallId == callId) is { } record
-                ? Task.FromResult(record)
-                : throw new TencentCallException("record does not exist", TencentErrorKind.NotFoundYet, TencentApi.GetRecordByCallId, ApiGeneration.V4, 101050);
+            lock (sync)
+            {
+                return Visible().FirstOrDefault(r => r.CallId == callId) is { } record
+                    ? Task.FromResult(record)
+                    : throw new TencentCallException("record does not exist", TencentErrorKind.NotFoundYet, TencentApi.GetRecordByCallId, ApiGeneration.V4, 101050);
+            }
         }
 
         public Task<CallRecord> GetRecordByCallIdAsync(string callId, CancellationToken cancellationToken = default) => GetRecordByCallIdAsync(callId, null, cancellationToken);
@@ -188,11 +251,16 @@ public sealed class RecordsFirstHarvesterTests
             Interlocked.Increment(ref pages);
             var from = filter.From!.Value.ToUnixTimeSeconds();
             var to = filter.To!.Value.ToUnixTimeSeconds();
-            var matching = all.Where(r => r.StartTime!.Value.ToUnixTimeSeconds() >= from && r.StartTime!.Value.ToUnixTimeSeconds() <= to).ToList();
-            var slice = matching.Skip((filter.Page - 1) * filter.NumberPerPage).Take(filter.NumberPerPage).ToList();
-            var more = ((filter.Page - 1) * filter.NumberPerPage) + slice.Count < matching.Count;
-            return Task.FromResult(new CallRecordPage(matching.Count, more ? filter.Page : 0, slice, more));
+            lock (sync)
+            {
+                var matching = Visible().Where(r => r.StartTime!.Value.ToUnixTimeSeconds() >= from && r.StartTime!.Value.ToUnixTimeSeconds() <= to).OrderBy(r => r.StartTime).ToList();
+                var slice = matching.Where(r => !hidden.Contains(r.CallId)).Skip((filter.Page - 1) * filter.NumberPerPage).Take(filter.NumberPerPage).ToList();
+                var more = ((filter.Page - 1) * filter.NumberPerPage) + slice.Count < matching.Count(r => !hidden.Contains(r.CallId));
+                return Task.FromResult(new CallRecordPage(matching.Count, more ? filter.Page : 0, slice, more));
+            }
         }
+
+        private IEnumerable<CallRecord> Visible() => all.Where(r => !shownAt.TryGetValue(r.CallId, out var at) || DateTimeOffset.UtcNow >= at);
 
         public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default) => GetRecordsByFilterAsync(filter, null, cancellationToken);
 

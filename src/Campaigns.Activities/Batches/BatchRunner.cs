@@ -494,7 +494,10 @@ public sealed partial class BatchRunner(
 
             // Records first: the record is looked for from now on, and its coming ends the watch (most calls are
             // never polled); otherwise it is asked for once the watch has seen the end.
-            var early = records.WaitFromStartAsync(callId, startedFrom, startedTo, campaign, context.Abort);
+            // The window is this process's measure only if this execution claimed and dialed the call (not another
+            // worker, whose clock may differ): only then may a page read prove its record absent.
+            var ownWindow = placedAt is null && string.Equals(attempt.ClaimToken, context.ClaimToken, StringComparison.Ordinal);
+            var early = records.WaitFromStartAsync(callId, startedFrom, startedTo, campaign, context.Abort, ownWindow);
             using (var live = slot ?? liveCalls.Hold(attempt.CampaignId))
             {
                 // Its own block: the hang-up registration, the deadline's timer and the watched call go as soon as

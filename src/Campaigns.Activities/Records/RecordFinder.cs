@@ -51,9 +51,10 @@ public sealed partial class RecordFinder(
     /// not read by filter, or callbacks in use): then use <see cref="FetchAsync(string, DateTimeOffset, DateTimeOffset, CampaignBudget?, CancellationToken)"/>
     /// once the call has ended. Tell <see cref="CallEnded"/> when the watch sees the end.
     /// </summary>
-    public Task<CallRecord?>? WaitFromStartAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CampaignBudget? campaign, CancellationToken cancellationToken) =>
+    public Task<CallRecord?>? WaitFromStartAsync(
+        string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CampaignBudget? campaign, CancellationToken cancellationToken, bool windowMeasuredHere = true) =>
         watch.RecordsFirst && ledger is not { Enabled: true } && harvester.EnabledFor(campaign?.RecordsApi ?? budget.DefaultRecordsApi)
-            ? harvester.WaitFromStartAsync(callId, startedFrom, startedTo, campaign, cancellationToken)
+            ? harvester.WaitFromStartAsync(callId, startedFrom, startedTo, campaign, cancellationToken, windowMeasuredHere)
             : null;
 
     /// <summary>Records first: the call's watch saw it end (or gave up); its record is awaited <c>RecordMaxWaitSeconds</c> from now.</summary>

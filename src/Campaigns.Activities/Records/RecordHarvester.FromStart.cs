@@ -47,22 +47,31 @@ public sealed partial class RecordHarvester
     // Records seen to agree with this worker's clock before a deadline read by page is trusted.
     private const int ClockEvidence = 20;
 
-    private long clockAgreed;
-    private int clockDisagreed;
+    // Per records generation (v4 and v1 are separate services): records found on pages that prove the pages work as
+    // the deadline read assumes, and whether any record ever disagreed with its call's window.
+    private readonly long[] clockAgreed = new long[2];
+    private readonly int[] clockDisagreed = new int[2];
 
-    /// <summary>Records first: records whose start time agreed with the call's claim-to-answer window, and whether one ever disagreed.</summary>
-    public (long Agreed, bool Disagreed) ClockEvidenceSeen => (Interlocked.Read(ref clockAgreed), Volatile.Read(ref clockDisagreed) != 0);
+    /// <summary>
+    /// Records first, per records generation: records found on pages that agreed with their call's claim-to-answer
+    /// window and outlived the read's range (so the query filters on start time), and whether one ever disagreed.
+    /// </summary>
+    public (long Agreed, bool Disagreed) ClockEvidenceSeen(ApiGeneration generation) =>
+        (Interlocked.Read(ref clockAgreed[(int)generation]), Volatile.Read(ref clockDisagreed[(int)generation]) != 0);
 
-    // Whether a page read is proof that a straggler's record is not there yet: the vendor's clock agrees with ours.
-    private bool PagesAreProof => Volatile.Read(ref clockDisagreed) == 0 && Interlocked.Read(ref clockAgreed) >= ClockEvidence;
+    // Whether a page read is proof that a straggler's record is not there yet (see the top).
+    private bool PagesAreProof(ApiGeneration generation) =>
+        Volatile.Read(ref clockDisagreed[(int)generation]) == 0 && Interlocked.Read(ref clockAgreed[(int)generation]) >= ClockEvidence;
 
     /// <summary>
     /// Records first: the record of the call <paramref name="callId"/>, placed between <paramref name="startedFrom"/> and
     /// <paramref name="startedTo"/> and perhaps still live. It is looked for on the pages of its start bucket from now
     /// on. Call <see cref="CallEnded"/> when the call's watch sees the end: its record wait counts from then. Null when
-    /// no record came within <c>RecordMaxWaitSeconds</c> of that end.
+    /// no record came within <c>RecordMaxWaitSeconds</c> of that end. <paramref name="windowMeasuredHere"/> is false when
+    /// another process claimed or dialed the call: its window is on another clock, so no page read proves its record absent.
     /// </summary>
-    public Task<CallRecord?> WaitFromStartAsync(string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CampaignBudget? campaign, CancellationToken cancellationToken)
+    public Task<CallRecord?> WaitFromStartAsync(
+        string callId, DateTimeOffset startedFrom, DateTimeOffset startedTo, CampaignBudget? campaign, CancellationToken cancellationToken, bool windowMeasuredHere = true)
     {
         var generation = campaign?.RecordsApi ?? budget.DefaultRecordsApi;
         var now = time.GetUtcNow();
@@ -85,6 +94,7 @@ public sealed partial class RecordHarvester
             {
                 StartedFrom = startedFrom < startedTo ? startedFrom : startedTo,
                 StartedTo = startedFrom < startedTo ? startedTo : startedFrom,
+                WindowMeasuredHere = windowMeasuredHere,
                 Generation = generation,
                 Campaign = campaign?.Records is not null ? campaign : null,
                 FromStart = true,
@@ -111,19 +121,30 @@ public sealed partial class RecordHarvester
     private async Task<int> FromStartRoundAsync(
         ApiGeneration generation, CampaignBudget? capped, List<Waiter> due, DateTimeOffset now, int quota, List<Waiter> byCallId, CancellationToken token)
     {
-        // At their deadline: one read of the range's pages where the calls it can settle fill them (see the top).
+        // At their deadline: one read of the range's pages where the calls it can settle fill them (see the top). A
+        // range whose read failed once is asked by CallId from then on.
         foreach (var range in Ranges(due.Where(w => now >= w.Deadline)))
         {
             var settled = range.Where(w => Settles(w, range)).ToList();
-            if (EnabledFor(generation) && PagesAreProof && settled.Count >= PagesOf(generation, range) && quota > 0)
+            var pages = PagesOf(generation, range);
+            if (EnabledFor(generation) && PagesAreProof(generation) && settled.Count >= pages && quota >= pages && !range.Any(w => w.DeadlineReadFailed))
             {
-                var (requests, complete) = await ReadRangeAsync(generation, capped, range, token, DeadlineWiden).ConfigureAwait(false);
+                var (requests, complete) = await ReadRangeAsync(generation, capped, range, token, DeadlineWiden, countAll: true).ConfigureAwait(false);
                 quota -= requests;
                 if (complete)
                 {
-                    // The rest are marked missing when rescheduled (past their deadline).
+                    foreach (var waiter in settled)
+                    {
+                        waiter.LookedAtDeadline = true; // not on a complete read: marked missing when rescheduled
+                    }
+
                     byCallId.AddRange(range.Except(settled));
                     continue;
+                }
+
+                foreach (var waiter in range)
+                {
+                    waiter.DeadlineReadFailed = true;
                 }
             }
 
@@ -144,10 +165,10 @@ public sealed partial class RecordHarvester
                 continue;
             }
 
-            // More pages than such calls: by CallId, once for each call whose end was seen lately and whose record
-            // can be there (the end a poll sees is up to a poll gap late, so it mostly is); then it waits for its
-            // deadline. A call past its grace unasked is a straggler: its deadline's look is shared.
-            foreach (var waiter in range.Where(w => !w.AskedByCallId && Fresh(w, now) && w.EndedAt is { } ended && now >= ended + recordDelay))
+            // More pages than such calls: by CallId, once for each call seen ended whose record can be there (the end
+            // a poll sees is up to a poll gap late, so it mostly is) and that no complete page read has looked for
+            // since; then it waits for its deadline.
+            foreach (var waiter in range.Where(w => !w.AskedByCallId && w.EndedAt is { } ended && now >= ended + recordDelay && w.PageLookedAt < ended + recordDelay))
             {
                 waiter.AskedByCallId = true;
                 byCallId.Add(waiter);
@@ -160,27 +181,35 @@ public sealed partial class RecordHarvester
     // A deadline read is widened by a second each side: the vendor's whole-second start times and a little skew.
     private static readonly TimeSpan DeadlineWiden = TimeSpan.FromSeconds(1);
 
-    // Whether a complete read of the range (widened) proves the waiter's record absent: the vendor's start lies in the
-    // call's claim-to-answer window, within the tolerance, and that window lies inside the read.
+    // Whether a complete read of the range (widened) proves the waiter's record absent: its claim-to-answer window
+    // was measured by this process's clock (the one the evidence is about), the vendor's start lies in it within the
+    // tolerance, and that window lies inside the read.
     private static bool Settles(Waiter waiter, List<Waiter> range) =>
-        waiter.StartedFrom - ClockTolerance - TimeSpan.FromSeconds(1) >= range[0].From - DeadlineWiden
+        waiter.WindowMeasuredHere
+        && waiter.StartedFrom - ClockTolerance - TimeSpan.FromSeconds(1) >= range[0].From - DeadlineWiden
         && waiter.StartedTo + ClockTolerance <= range.Max(w => w.To) + DeadlineWiden;
 
-    // Evidence for PagesAreProof, from every record found for a call awaited from its start.
-    private void NoteClock(Waiter waiter, CallRecord record)
+    // Evidence for PagesAreProof. A record agrees when it starts in its call's window and was found on a page whose
+    // range holds its start but not its end (proof that the query filters on start time); a record from any source
+    // that starts outside its call's window disagrees.
+    private void NoteClock(Waiter waiter, CallRecord record, DateTimeOffset? pageFrom = null, DateTimeOffset? pageTo = null)
     {
-        if (!waiter.FromStart || record.StartTime is not { } start)
+        if (!waiter.FromStart || !waiter.WindowMeasuredHere || record.StartTime is not { } start)
         {
             return;
         }
 
-        if (start >= waiter.StartedFrom - ClockTolerance - TimeSpan.FromSeconds(1) && start <= waiter.StartedTo + ClockTolerance)
+        var generation = (int)waiter.Generation;
+        if (start < waiter.StartedFrom - ClockTolerance - TimeSpan.FromSeconds(1) || start > waiter.StartedTo + ClockTolerance)
         {
-            Interlocked.Increment(ref clockAgreed);
+            if (Interlocked.Exchange(ref clockDisagreed[generation], 1) == 0)
+            {
+                LogClockDisagrees(waiter.CallId, start, waiter.StartedFrom, waiter.StartedTo);
+            }
         }
-        else if (Interlocked.Exchange(ref clockDisagreed, 1) == 0)
+        else if (pageFrom is { } from && pageTo is { } to && start >= from && start <= to && record.EndTime is { } end && end > to)
         {
-            LogClockDisagrees(waiter.CallId, start, waiter.StartedFrom, waiter.StartedTo);
+            Interlocked.Increment(ref clockAgreed[generation]);
         }
     }
 

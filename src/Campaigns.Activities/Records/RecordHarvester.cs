@@ -253,6 +253,14 @@ public sealed partial class RecordHarvester : IDisposable
                 continue;
             }
 
+            if (now >= waiter.Deadline && waiter.FromStart && !waiter.LookedAtDeadline)
+            {
+                // Records first: given up on only after a look at (or past) its deadline; a round that began before
+                // the deadline and ended after it did not make that look.
+                waiter.NextLook = now;
+                continue;
+            }
+
             if (now >= waiter.Deadline)
             {
                 waiter.Result.TrySetResult(null); // never came: the outcome says RecordMissing
@@ -295,18 +303,23 @@ public sealed partial class RecordHarvester : IDisposable
         return ranges;
     }
 
-    // Reads the pages of one range (its end widened by widenTo) until its targets (all its waiters unless given) are
-    // found or the pages end. Returns how many requests it made, and whether the read is complete: every page read, or
-    // every target found.
+    // Reads the pages of one range (widened each side by widen) until its targets (all its waiters unless given) are
+    // found or the pages end. Returns how many requests it made, and whether the read is complete: every target found,
+    // or every page read (with countAll, only if the distinct records read reach the vendor's last TotalNum: pages
+    // of records tied on a whole second may come in another order on each request).
     private async Task<(int Requests, bool Complete)> ReadRangeAsync(
-        ApiGeneration generation, CampaignBudget? capped, List<Waiter> range, CancellationToken token, TimeSpan widen = default, Func<Waiter, bool>? target = null, TimeSpan widenTo = default)
+        ApiGeneration generation, CampaignBudget? capped, List<Waiter> range, CancellationToken token, TimeSpan widen = default, Func<Waiter, bool>? target = null, bool countAll = false)
     {
         var from = range[0].From - widen;
-        var to = range.Max(w => w.To) + widen + widenTo;
+        var to = range.Max(w => w.To) + widen;
+        var began = time.GetUtcNow();
         var failures = 0;
         var requests = 0;
         var ofGeneration = waiters[generation];
         var targets = target is null ? range : [.. range.Where(target)];
+        var seen = countAll ? new HashSet<string>(StringComparer.Ordinal) : null;
+        long total = 0;
+        var reachedEnd = false;
         for (var page = 1; targets.Any(w => !w.Result.Task.IsCompleted);)
         {
             CallRecordPage result;
@@ -358,8 +371,10 @@ public sealed partial class RecordHarvester : IDisposable
                 Estimate(generation, range, result.TotalNum);
             }
 
+            total = result.TotalNum;
             foreach (var record in result.Records)
             {
+                seen?.Add(record.CallId);
                 Waiter? waiter;
                 lock (sync)
                 {
@@ -368,7 +383,7 @@ public sealed partial class RecordHarvester : IDisposable
 
                 if (waiter is not null && waiter.Result.TrySetResult(record))
                 {
-                    NoteClock(waiter, record);
+                    NoteClock(waiter, record, from, to);
                     Forget(waiter);
                 }
 
@@ -381,6 +396,7 @@ public sealed partial class RecordHarvester : IDisposable
 
             if (!result.HasMore || result.Records.Count == 0)
             {
+                reachedEnd = true;
                 break;
             }
 
@@ -390,6 +406,21 @@ public sealed partial class RecordHarvester : IDisposable
         foreach (var waiter in range.Where(w => !w.Result.Task.IsCompleted))
         {
             waiter.FilterMisses++;
+        }
+
+        if (!reachedEnd)
+        {
+            return (requests, true); // every target found before the last page
+        }
+
+        if (seen is not null && seen.Count < total)
+        {
+            return (requests, false);
+        }
+
+        foreach (var waiter in range)
+        {
+            waiter.PageLookedAt = began; // every record there when the read began was on its pages
         }
 
         return (requests, true);
@@ -402,10 +433,12 @@ public sealed partial class RecordHarvester : IDisposable
             return;
         }
 
+        var asked = DateTimeOffset.MaxValue;
         try
         {
             // v1 by CallId also passes the worker-wide 20/s gate of that API.
             await budget.AcquireRecordAsync(capped, waiter.Generation, byCallId: true, token).ConfigureAwait(false);
+            asked = time.GetUtcNow();
             Interlocked.Increment(ref byCallId);
             var record = await client.GetRecordByCallIdAsync(waiter.CallId, waiter.Generation, token).ConfigureAwait(false);
             if (waiter.Result.TrySetResult(record))
@@ -424,6 +457,7 @@ public sealed partial class RecordHarvester : IDisposable
         catch (TencentCallException e) when (e.Kind == TencentErrorKind.NotFoundYet)
         {
             // Not there yet (101050, v1 empty data): looked for again after a longer gap, or given up at the deadline.
+            waiter.LookedAtDeadline |= asked >= waiter.Deadline;
         }
         catch (Exception e) when (e is TencentCallException or HttpRequestException || (e is TaskCanceledException && !token.IsCancellationRequested))
         {
@@ -432,6 +466,10 @@ public sealed partial class RecordHarvester : IDisposable
             if (time.GetUtcNow() >= waiter.Deadline && waiter.FailedLastAsks++ < MaxFailedLastAsks)
             {
                 waiter.Postponed = true;
+            }
+            else
+            {
+                waiter.LookedAtDeadline |= asked >= waiter.Deadline; // asked enough: given up (RecordMissing)
             }
         }
     }
@@ -488,6 +526,19 @@ public sealed partial class RecordHarvester : IDisposable
 
         // Records first: asked by CallId once after its end, its bucket too sparse to read.
         public bool AskedByCallId { get; set; }
+
+        // Records first: whether the claim-to-answer window was measured by this process (not another worker's clock).
+        public bool WindowMeasuredHere { get; init; }
+
+        // Records first: when the last complete page read of its range began (records there then were on its pages).
+        public DateTimeOffset PageLookedAt { get; set; } = DateTimeOffset.MinValue;
+
+        // Records first: looked for at or past its deadline (a complete page read, a not-found or given-up ask):
+        // only then is it marked missing.
+        public bool LookedAtDeadline { get; set; }
+
+        // Records first: a page read at its deadline failed; asked by CallId from then on.
+        public bool DeadlineReadFailed { get; set; }
 
         public DateTimeOffset? EndedAt => Volatile.Read(ref endedAt) is var ticks and > 0 ? new(ticks, TimeSpan.Zero) : null;
 
