@@ -151,13 +151,13 @@ public sealed class RecordsFirstHarvesterTests
     }
 
     /// <summary>A records API with one record that no page holds; asked by CallId it answers 101001 until <paramref name="failUntil"/>.</summary>
-    private sealed class FlakyRecords(CallRecord? record, DateTimeOffset failUntil) : ITencentCallClient
+    private sealed class FlakyRecords(CallRecord? record, DateTimeOffset failUntil) : RecordsOnly
     {
         private int failed;
 
         public int FailedAsks => Volatile.Read(ref failed);
 
-        public Task<CallRecord> GetRecordByCallIdAsync(string callId, ApiGeneration? generation, CancellationToken cancellationToken = default)
+        public override Task<CallRecord> GetRecordByCallIdAsync(string callId, ApiGeneration? generation, CancellationToken cancellationToken = default)
         {
             if (DateTimeOffset.UtcNow < failUntil)
             {
@@ -170,33 +170,15 @@ public sealed class RecordsFirstHarvesterTests
                 : throw new TencentCallException("record does not exist", TencentErrorKind.NotFoundYet, TencentApi.GetRecordByCallId, ApiGeneration.V4, 101050);
         }
 
-        public Task<CallRecord> GetRecordByCallIdAsync(string callId, CancellationToken cancellationToken = default) => GetRecordByCallIdAsync(callId, null, cancellationToken);
-
-        public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, ApiGeneration? generation, CancellationToken cancellationToken = default) =>
+        public override Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, ApiGeneration? generation, CancellationToken cancellationToken = default) =>
             Task.FromResult(new CallRecordPage(0, 0, [], false));
-
-        public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default) => GetRecordsByFilterAsync(filter, null, cancellationToken);
-
-        public Task<StartCallResult> StartCallByRobotAsync(StartCallRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<CallStatus> GetCallInfoAsync(string callId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<bool> EndCallAsync(string callId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<CallRecord?> FindRecordByRoomAsync(RecordLookup lookup, ApiGeneration? generation, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<CallRecord?> FindRecordByRoomAsync(
-            RecordLookup lookup, ApiGeneration? generation, Func<CancellationToken, ValueTask>? beforeEachPage, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
     }
 
     /// <summary>
     /// A records API holding <paramref name="records"/>: pages by start time (100 a page, whole seconds), and by CallId.
     /// A record can be shown from a given time on, or left off every page while counted in TotalNum.
     /// </summary>
-    private sealed class PagedRecords(IEnumerable<CallRecord> records) : ITencentCallClient
+    private sealed class PagedRecords(IEnumerable<CallRecord> records) : RecordsOnly
     {
         private readonly Lock sync = new();
         private readonly List<CallRecord> all = [.. records];
@@ -233,7 +215,7 @@ public sealed class RecordsFirstHarvesterTests
             }
         }
 
-        public Task<CallRecord> GetRecordByCallIdAsync(string callId, ApiGeneration? generation, CancellationToken cancellationToken = default)
+        public override Task<CallRecord> GetRecordByCallIdAsync(string callId, ApiGeneration? generation, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref byCallId);
             lock (sync)
@@ -244,9 +226,7 @@ public sealed class RecordsFirstHarvesterTests
             }
         }
 
-        public Task<CallRecord> GetRecordByCallIdAsync(string callId, CancellationToken cancellationToken = default) => GetRecordByCallIdAsync(callId, null, cancellationToken);
-
-        public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, ApiGeneration? generation, CancellationToken cancellationToken = default)
+        public override Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, ApiGeneration? generation, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref pages);
             var from = filter.From!.Value.ToUnixTimeSeconds();
@@ -261,6 +241,16 @@ public sealed class RecordsFirstHarvesterTests
         }
 
         private IEnumerable<CallRecord> Visible() => all.Where(r => !shownAt.TryGetValue(r.CallId, out var at) || DateTimeOffset.UtcNow >= at);
+    }
+
+    /// <summary>A vendor that answers only the records APIs (the harvester asks nothing else).</summary>
+    private abstract class RecordsOnly : ITencentCallClient
+    {
+        public abstract Task<CallRecord> GetRecordByCallIdAsync(string callId, ApiGeneration? generation, CancellationToken cancellationToken = default);
+
+        public abstract Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, ApiGeneration? generation, CancellationToken cancellationToken = default);
+
+        public Task<CallRecord> GetRecordByCallIdAsync(string callId, CancellationToken cancellationToken = default) => GetRecordByCallIdAsync(callId, null, cancellationToken);
 
         public Task<CallRecordPage> GetRecordsByFilterAsync(RecordFilter filter, CancellationToken cancellationToken = default) => GetRecordsByFilterAsync(filter, null, cancellationToken);
 
