@@ -433,7 +433,7 @@ public sealed partial class RecordHarvester : IDisposable
             return;
         }
 
-        var asked = DateTimeOffset.MaxValue;
+        var asked = DateTimeOffset.MinValue; // not asked yet: no failure before the send counts as a look at the deadline
         try
         {
             // v1 by CallId also passes the worker-wide 20/s gate of that API.
